@@ -1,0 +1,129 @@
+// gigwired flag parsing; see flags.h.
+#include "cmd/gigwired/flags.h"
+
+#include <functional>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace gigwire {
+namespace {
+
+using Setter = std::function<bool(Flags&, absl::string_view)>;
+
+Setter Text(std::string Flags::*field) {
+  return [field](Flags& f, absl::string_view v) { f.*field = std::string(v); return true; };
+}
+Setter Number(double Flags::*field) {
+  return [field](Flags& f, absl::string_view v) { return absl::SimpleAtod(v, &(f.*field)); };
+}
+
+const std::map<std::string, Setter>& ValueFlags() {
+  static const auto* const kFlags = new std::map<std::string, Setter>{
+      {"listen", Text(&Flags::listen)},
+      {"db", Text(&Flags::db)},
+      {"token-key", Text(&Flags::token_key)},
+      {"tls-cert", Text(&Flags::tls_cert)},
+      {"tls-key", Text(&Flags::tls_key)},
+      {"create-admin", Text(&Flags::create_admin)},
+      {"ready-file", Text(&Flags::ready_file)},
+      {"rate-auth-per-second", Number(&Flags::rate_auth_per_second)},
+      {"rate-auth-burst", Number(&Flags::rate_auth_burst)},
+      {"rate-login-account-per-second", Number(&Flags::rate_login_account_per_second)},
+      {"rate-login-account-burst", Number(&Flags::rate_login_account_burst)},
+      {"rate-principal-per-second", Number(&Flags::rate_principal_per_second)},
+      {"rate-principal-burst", Number(&Flags::rate_principal_burst)},
+      {"shutdown-grace-seconds", Number(&Flags::shutdown_grace_seconds)},
+  };
+  return *kFlags;
+}
+
+const std::map<std::string, bool Flags::*>& BoolFlags() {
+  static const auto* const kFlags = new std::map<std::string, bool Flags::*>{
+      {"demo-data", &Flags::demo_data},
+      {"insecure-fast-password-hashing", &Flags::insecure_fast_password_hashing},
+      {"sync-full", &Flags::sync_full},
+      {"help", &Flags::help},
+  };
+  return *kFlags;
+}
+
+}  // namespace
+
+absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "-h") arg = "--help";
+    if (arg.substr(0, 2) != "--") return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "'"));
+    arg.remove_prefix(2);
+    size_t eq = arg.find('=');
+    std::string name(arg.substr(0, eq));
+    if (auto b = BoolFlags().find(name); b != BoolFlags().end() && eq == absl::string_view::npos) {
+      flags.*(b->second) = true;
+      continue;
+    }
+    auto v = ValueFlags().find(name);
+    if (v == ValueFlags().end()) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
+    std::string value;
+    if (eq != absl::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("flag --", name, " needs a value"));
+    }
+    if (!v->second(flags, value)) {
+      return absl::InvalidArgumentError(absl::StrCat("bad value '", value, "' for --", name));
+    }
+  }
+  if (flags.tls_cert.empty() != flags.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  return flags;
+}
+
+const char* Usage() {
+  return R"(gigwired: the Gigwire marketplace gRPC server.
+
+Usage: gigwired [flags]
+
+Serving:
+  --listen HOST:PORT        address to serve on (default 127.0.0.1:50051; port 0 picks one)
+  --db PATH                 SQLite database file, created if absent (default gigwire.db)
+  --token-key FILE          access-token signing keys: base64url secrets of >= 32 bytes,
+                            one per line; the first signs, all verify (key rotation).
+                            Default: a development key generated beside the database.
+  --tls-cert FILE --tls-key FILE
+                            serve TLS with this PEM certificate chain and key
+  --ready-file FILE         write the bound HOST:PORT here once serving (for scripts)
+  --demo-data               seed demo accounts into an empty database
+  --sync-full               SQLite synchronous=FULL (default NORMAL: WAL-safe, faster)
+  --shutdown-grace-seconds N  on SIGTERM/SIGINT, let in-flight calls finish this long (10)
+
+Rate limits (token buckets):
+  --rate-auth-per-second N --rate-auth-burst N
+                            Register/Login/Refresh/Logout per client address (1/s, 30)
+  --rate-login-account-per-second N --rate-login-account-burst N
+                            Login per email (0.2/s, 10)
+  --rate-principal-per-second N --rate-principal-burst N
+                            every authenticated call per user (50/s, 200)
+
+Administration:
+  --create-admin EMAIL      create an admin account (or make an existing one admin),
+                            reading its password from stdin, then exit
+
+Testing only:
+  --insecure-fast-password-hashing
+                            cheap scrypt parameters; never in production
+
+Examples:
+  gigwired --db /var/lib/gigwire/gigwire.db --token-key /etc/gigwire/token.key
+  echo "$ADMIN_PASSWORD" | gigwired --db gigwire.db --create-admin ops@example.com
+  grpcurl -plaintext 127.0.0.1:50051 list
+)";
+}
+
+}  // namespace gigwire

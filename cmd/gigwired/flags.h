@@ -1,0 +1,40 @@
+// Command-line flags of gigwired: a small parser for `--name value`,
+// `--name=value` and boolean `--name`, with the usage text that --help prints.
+#ifndef GIGWIRE_CMD_GIGWIRED_FLAGS_H_
+#define GIGWIRE_CMD_GIGWIRED_FLAGS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace gigwire {
+
+struct Flags {
+  std::string listen = "127.0.0.1:50051";
+  std::string db = "gigwire.db";
+  std::string token_key;  // file; empty: a development key beside the database
+  std::string tls_cert;
+  std::string tls_key;
+  std::string create_admin;  // email; the password is read from stdin
+  std::string ready_file;    // written with "host:port" once serving
+  bool demo_data = false;
+  bool insecure_fast_password_hashing = false;
+  bool sync_full = false;
+  double rate_auth_per_second = 1.0;
+  double rate_auth_burst = 30;
+  double rate_login_account_per_second = 0.2;
+  double rate_login_account_burst = 10;
+  double rate_principal_per_second = 50;
+  double rate_principal_burst = 200;
+  double shutdown_grace_seconds = 10;
+  bool help = false;
+};
+
+// Errors: INVALID_ARGUMENT naming the bad flag.
+absl::StatusOr<Flags> ParseFlags(int argc, char** argv);
+
+const char* Usage();
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_CMD_GIGWIRED_FLAGS_H_

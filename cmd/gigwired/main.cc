@@ -1,0 +1,177 @@
+// gigwired: parses flags, opens the backend, then either bootstraps an admin
+// (--create-admin) or serves until SIGTERM/SIGINT and shuts down cleanly:
+// stop accepting, finish in-flight calls within the grace period, close the
+// database, exit 0.
+#include <signal.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "cmd/gigwired/flags.h"
+#include "server/api/server.h"
+#include "server/common/json_log.h"
+#include "server/common/status.h"
+#include "server/domain/demo_data.h"
+
+namespace gigwire {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+absl::Status WriteFileAtomically(const std::string& path, const std::string& text, mode_t mode) {
+  std::string tmp = absl::StrCat(path, ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!(out << text)) return absl::InternalError(absl::StrCat("cannot write ", tmp));
+  }
+  chmod(tmp.c_str(), mode);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot rename ", tmp));
+  }
+  return absl::OkStatus();
+}
+
+// The key file named by --token-key, or a development key beside the database.
+absl::StatusOr<std::vector<TokenKey>> LoadTokenKeys(const Flags& flags) {
+  std::string path = flags.token_key;
+  if (path.empty()) {
+    std::filesystem::path dir = std::filesystem::absolute(flags.db).parent_path();
+    path = (dir / "gigwired-dev-token.key").string();
+    if (!std::filesystem::exists(path)) {
+      GW_RETURN_IF_ERROR(WriteFileAtomically(path, NewTokenKeyFileText(), 0600));
+      JsonLog("generated a development token key; pass --token-key in production", "warn")
+          .Str("path", path).Emit();
+    }
+  }
+  GW_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseTokenKeyFile(text);
+}
+
+absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
+  BackendOptions options;
+  options.store.path = flags.db;
+  options.store.synchronous_full = flags.sync_full;
+  GW_ASSIGN_OR_RETURN(options.token_keys, LoadTokenKeys(flags));
+  if (flags.insecure_fast_password_hashing) {
+    options.scrypt = ScryptParams::InsecureFastForTests();
+    JsonLog("insecure fast password hashing is on: for tests only", "warn").Emit();
+  }
+  unsigned cores = std::thread::hardware_concurrency();
+  options.max_concurrent_hashes = cores == 0 ? 1 : static_cast<int>(cores);
+  options.rate_limits.per_address_auth = {flags.rate_auth_per_second, flags.rate_auth_burst};
+  options.rate_limits.per_account_login = {flags.rate_login_account_per_second,
+                                           flags.rate_login_account_burst};
+  options.rate_limits.per_principal = {flags.rate_principal_per_second,
+                                       flags.rate_principal_burst};
+  return options;
+}
+
+// Reads one line from stdin, without echo when stdin is a terminal.
+std::string ReadPassword() {
+  bool tty = isatty(STDIN_FILENO);
+  termios saved{};
+  if (tty) {
+    std::cerr << "Password for the admin account: " << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  return password;
+}
+
+absl::Status CreateAdmin(Backend& backend, const std::string& email) {
+  GW_ASSIGN_OR_RETURN(User admin, backend.accounts.CreateOrPromoteAdmin(email, ReadPassword()));
+  JsonLog("admin ready").Str("user_id", admin.id).Str("email", admin.email).Emit();
+  return absl::OkStatus();
+}
+
+absl::Status Serve(const Flags& flags, Backend& backend, const sigset_t& stop_signals) {
+  ServerOptions options;
+  options.listen_address = flags.listen;
+  if (!flags.tls_cert.empty()) {
+    GW_ASSIGN_OR_RETURN(options.tls_cert_pem, ReadFile(flags.tls_cert));
+    GW_ASSIGN_OR_RETURN(options.tls_key_pem, ReadFile(flags.tls_key));
+  }
+  GW_ASSIGN_OR_RETURN(std::unique_ptr<GigwireServer> server,
+                      GigwireServer::Start(options, backend));
+  JsonLog("serving").Str("address", server->address()).Str("db", flags.db)
+      .Str("tls", flags.tls_cert.empty() ? "off" : "on").Emit();
+  if (!flags.ready_file.empty()) {
+    GW_RETURN_IF_ERROR(WriteFileAtomically(flags.ready_file, server->address(), 0644));
+  }
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  JsonLog("stop signal received").Int("signal", signal_number).Emit();
+  server->Shutdown(absl::Seconds(flags.shutdown_grace_seconds));
+  server->Wait();
+  return absl::OkStatus();
+}
+
+int Run(int argc, char** argv) {
+  absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
+  if (!flags.ok()) {
+    std::cerr << "gigwired: " << flags.status().message() << "\n(see gigwired --help)\n";
+    return 2;
+  }
+  if (flags->help) {
+    std::cout << Usage();
+    return 0;
+  }
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  absl::StatusOr<BackendOptions> options = MakeBackendOptions(*flags);
+  absl::StatusOr<std::unique_ptr<Backend>> backend =
+      options.ok() ? Backend::Open(*options) : absl::StatusOr<std::unique_ptr<Backend>>(options.status());
+  absl::Status status = backend.status();
+  if (status.ok() && !flags->create_admin.empty()) {
+    status = CreateAdmin(**backend, flags->create_admin);
+  } else if (status.ok()) {
+    if (flags->demo_data) {
+      absl::StatusOr<bool> seeded = SeedDemoDataIfEmpty(*(*backend)->store, (*backend)->accounts);
+      status = seeded.status();
+      if (seeded.ok() && *seeded) JsonLog("seeded demo data").Emit();
+    }
+    if (status.ok()) status = Serve(*flags, **backend, stop_signals);
+  }
+  if (backend.ok()) backend->reset();  // checkpoints and closes the database
+  if (!status.ok()) {
+    JsonLog("fatal", "error")
+        .Str("code", absl::StatusCodeToString(status.code()))
+        .Str("error", status.message())
+        .Emit();
+    return 1;
+  }
+  JsonLog("stopped").Emit();
+  return 0;
+}
+
+}  // namespace
+}  // namespace gigwire
+
+int main(int argc, char** argv) { return gigwire::Run(argc, argv); }

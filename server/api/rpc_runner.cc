@@ -1,0 +1,79 @@
+// Per-call admission, status conversion and logging; see rpc_runner.h.
+#include "server/api/rpc_runner.h"
+
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "gigwire/v1/errors.pb.h"
+#include "server/api/status_conversion.h"
+#include "server/common/json_log.h"
+#include "server/common/status.h"
+
+namespace gigwire {
+namespace {
+
+std::optional<absl::string_view> Metadata(grpc::ServerContext* context, const char* key) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find(key);
+  if (it == metadata.end()) return std::nullopt;
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
+void LogCall(absl::string_view method, const absl::Status& status, absl::Duration latency,
+             const CallInfo& call) {
+  JsonLog line("rpc", status.ok() || absl::IsNotFound(status) ? "info" : "warn");
+  line.Str("method", method)
+      .Str("code", absl::StatusCodeToString(status.code()))
+      .Num("latency_ms", absl::ToDoubleMilliseconds(latency))
+      .Str("peer", call.peer_address);
+  if (call.principal != nullptr) line.Str("principal", call.principal->user_id);
+  if (call.principal != nullptr && !call.principal->api_key_id.empty()) {
+    line.Str("api_key", call.principal->api_key_id);
+  }
+  if (!status.ok()) {
+    line.Str("reason", v1::ErrorReason_Name(ReasonOf(status)));
+    line.Str("error", status.message());
+  }
+  line.Emit();
+}
+
+}  // namespace
+
+std::string PeerAddress(absl::string_view peer) {
+  if (!absl::ConsumePrefix(&peer, "ipv4:") && !absl::ConsumePrefix(&peer, "ipv6:")) {
+    return std::string(peer);  // e.g. "unix:/path"
+  }
+  size_t colon = peer.rfind(':');
+  if (colon != absl::string_view::npos) peer = peer.substr(0, colon);
+  absl::ConsumePrefix(&peer, "[");
+  absl::ConsumeSuffix(&peer, "]");
+  return std::string(peer);
+}
+
+absl::Status RpcRunner::Admit(grpc::ServerContext* context, Access access, CallInfo& call,
+                              Principal& principal) {
+  if (access == Access::kPublic) {
+    return limits_.per_address_auth().Acquire(call.peer_address);
+  }
+  GW_ASSIGN_OR_RETURN(principal, authenticator_.Authenticate(Metadata(context, "authorization"),
+                                                             Metadata(context, "x-api-key")));
+  call.principal = &principal;
+  return limits_.per_principal().Acquire(principal.user_id);
+}
+
+grpc::Status RpcRunner::Run(grpc::ServerContext* context, absl::string_view method,
+                            Access access,
+                            absl::FunctionRef<absl::Status(const CallInfo&)> body) {
+  const absl::Time start = absl::Now();
+  CallInfo call;
+  call.peer_address = PeerAddress(context->peer());
+  Principal principal;
+  absl::Status status = Admit(context, access, call, principal);
+  if (status.ok()) status = body(call);
+  LogCall(method, status, absl::Now() - start, call);
+  return ToGrpcStatus(status);
+}
+
+}  // namespace gigwire

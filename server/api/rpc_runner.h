@@ -1,0 +1,57 @@
+// What every unary handler does around its body, in one place:
+// authenticate the caller (or not, for public calls), apply the rate limit,
+// run the body, convert its status once, and log one JSON line with method,
+// code, reason, latency, principal and peer (never credentials).
+//
+// Thread safety: thread-safe; the referenced objects must outlive it.
+#ifndef GIGWIRE_SERVER_API_RPC_RUNNER_H_
+#define GIGWIRE_SERVER_API_RPC_RUNNER_H_
+
+#include <grpcpp/server_context.h>
+
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "server/auth/authenticator.h"
+#include "server/auth/rate_limiter.h"
+
+namespace gigwire {
+
+enum class Access {
+  kPublic,         // no credentials; rate limited per client address
+  kAuthenticated,  // credentials required; rate limited per principal
+};
+
+// What a handler body learns about its call.
+struct CallInfo {
+  const Principal* principal = nullptr;  // set for Access::kAuthenticated
+  std::string peer_address;              // client IP without port
+};
+
+class RpcRunner {
+ public:
+  RpcRunner(const Authenticator& authenticator, RateLimits& limits)
+      : authenticator_(authenticator), limits_(limits) {}
+
+  // `method` is the full method name, e.g. "/gigwire.v1.AuthService/Login".
+  grpc::Status Run(grpc::ServerContext* context, absl::string_view method, Access access,
+                   absl::FunctionRef<absl::Status(const CallInfo&)> body);
+
+  RateLimits& limits() { return limits_; }
+
+ private:
+  absl::Status Admit(grpc::ServerContext* context, Access access, CallInfo& call,
+                     Principal& principal);
+
+  const Authenticator& authenticator_;
+  RateLimits& limits_;
+};
+
+// "ipv4:127.0.0.1:5000" -> "127.0.0.1"; "ipv6:[::1]:5000" -> "::1".
+std::string PeerAddress(absl::string_view grpc_peer);
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_API_RPC_RUNNER_H_

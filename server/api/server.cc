@@ -1,0 +1,104 @@
+// Backend wiring and the gRPC server; see server.h.
+#include "server/api/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/json_log.h"
+#include "server/common/status.h"
+
+namespace gigwire {
+namespace {
+
+const char* const kServiceNames[] = {"gigwire.v1.AuthService", "gigwire.v1.UserService",
+                                     "gigwire.v1.ApiKeyService"};
+
+std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {
+  if (options.tls_cert_pem.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
+  return grpc::SslServerCredentials(ssl);
+}
+
+void ApplyTransportPolicy(const ServerOptions& options, grpc::ServerBuilder& builder) {
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60'000);
+  grpc::ResourceQuota quota("gigwired");
+  quota.SetMaxThreads(256);
+  builder.SetResourceQuota(quota);
+}
+
+}  // namespace
+
+Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store)
+    : clock(*options.clock),
+      store(std::move(opened_store)),
+      hasher(options.scrypt, options.max_concurrent_hashes),
+      tokens(options.token_keys, options.tokens, clock),
+      limits(options.rate_limits, clock),
+      authenticator(*store, tokens),
+      accounts(*store, hasher, tokens, clock),
+      api_keys(*store, clock) {}
+
+absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& options) {
+  if (options.token_keys.empty()) return absl::InvalidArgumentError("no token signing key");
+  GW_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(options.store));
+  return std::make_unique<Backend>(options, std::move(store));
+}
+
+GigwireServer::GigwireServer(Backend& backend)
+    : rpc_(backend.authenticator, backend.limits),
+      auth_service_(rpc_, backend.accounts),
+      user_service_(rpc_, backend.accounts),
+      api_key_service_(rpc_, backend.api_keys) {}
+
+absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const ServerOptions& options,
+                                                                   Backend& backend) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::unique_ptr<GigwireServer> server(new GigwireServer(backend));
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, Credentials(options), &server->port_);
+  ApplyTransportPolicy(options, builder);
+  builder.RegisterService(&server->auth_service_);
+  builder.RegisterService(&server->user_service_);
+  builder.RegisterService(&server->api_key_service_);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return ServerBusy(absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  std::string host = options.listen_address.substr(0, options.listen_address.rfind(':'));
+  server->address_ = absl::StrCat(host, ":", server->port_);
+  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
+  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  return server;
+}
+
+void GigwireServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  JsonLog("shutting down").Num("grace_s", absl::ToDoubleSeconds(grace)).Emit();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
+void GigwireServer::Wait() { server_->Wait(); }
+
+GigwireServer::~GigwireServer() {
+  if (server_ != nullptr) Shutdown(absl::ZeroDuration());
+}
+
+}  // namespace gigwire

@@ -1,0 +1,103 @@
+// The composition root: builds the backend (store, auth, domain) and serves
+// it over gRPC with health checking and server reflection.
+//
+// Lifecycle: `Backend::Open` -> `GigwireServer::Start` -> ... ->
+// `GigwireServer::Shutdown` (stop accepting, let in-flight calls finish until
+// the grace period ends, then cancel them) -> destroy the server, then the
+// backend (which checkpoints and closes the database).
+//
+// Thread safety: Start/Shutdown/Wait from one controlling thread; the
+// accessors are thread-safe.
+#ifndef GIGWIRE_SERVER_API_SERVER_H_
+#define GIGWIRE_SERVER_API_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/api/rpc_runner.h"
+#include "server/api/services.h"
+#include "server/auth/authenticator.h"
+#include "server/auth/password_hasher.h"
+#include "server/auth/rate_limiter.h"
+#include "server/auth/tokens.h"
+#include "server/common/clock.h"
+#include "server/domain/accounts.h"
+#include "server/domain/api_keys.h"
+#include "server/store/sqlite_store.h"
+
+namespace gigwire {
+
+struct BackendOptions {
+  SqliteStoreOptions store;
+  std::vector<TokenKey> token_keys;  // must not be empty
+  TokenConfig tokens;
+  ScryptParams scrypt = ScryptParams::Owasp();
+  int max_concurrent_hashes = 2;
+  RateLimitConfig rate_limits;
+  const Clock* clock = &SystemClock::Get();  // not owned
+};
+
+// Everything below the gRPC layer, wired together.
+struct Backend {
+  // Errors: those of SqliteStore::Open; INVALID_ARGUMENT without token keys.
+  static absl::StatusOr<std::unique_ptr<Backend>> Open(const BackendOptions& options);
+
+  const Clock& clock;
+  std::unique_ptr<SqliteStore> store;
+  PasswordHasher hasher;
+  TokenService tokens;
+  RateLimits limits;
+  Authenticator authenticator;
+  Accounts accounts;
+  ApiKeys api_keys;
+
+  Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store);
+};
+
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1:50051";  // port 0 picks a free port
+  std::string tls_cert_pem;                          // both empty: plaintext
+  std::string tls_key_pem;
+  int max_message_bytes = 4 << 20;
+  int max_concurrent_streams = 1000;
+};
+
+class GigwireServer {
+ public:
+  // `backend` must outlive the server. Errors: UNAVAILABLE if the address
+  // cannot be bound.
+  static absl::StatusOr<std::unique_ptr<GigwireServer>> Start(const ServerOptions& options,
+                                                             Backend& backend);
+  ~GigwireServer();
+
+  // "host:port" actually bound (with the real port when 0 was asked).
+  const std::string& address() const { return address_; }
+  int port() const { return port_; }
+
+  // Marks health NOT_SERVING, stops accepting, waits for in-flight calls up
+  // to `grace`, then cancels what is left. Idempotent.
+  void Shutdown(absl::Duration grace);
+  // Blocks until Shutdown has completed.
+  void Wait();
+
+ private:
+  explicit GigwireServer(Backend& backend);
+
+  RpcRunner rpc_;
+  AuthServiceImpl auth_service_;
+  UserServiceImpl user_service_;
+  ApiKeyServiceImpl api_key_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_API_SERVER_H_

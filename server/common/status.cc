@@ -1,0 +1,122 @@
+// Named error constructors; see status.h.
+#include "server/common/status.h"
+
+#include <utility>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+
+namespace gigwire {
+namespace {
+
+constexpr char kDetailsPayloadUrl[] = "type.googleapis.com/gigwire.v1.ErrorDetails";
+
+absl::Status WithDetails(absl::StatusCode code, absl::string_view message,
+                         const v1::ErrorDetails& details) {
+  absl::Status status(code, message);
+  status.SetPayload(kDetailsPayloadUrl, absl::Cord(details.SerializeAsString()));
+  return status;
+}
+
+absl::Status WithReason(absl::StatusCode code, ErrorReason reason,
+                        absl::string_view message) {
+  v1::ErrorDetails details;
+  details.set_reason(reason);
+  return WithDetails(code, message, details);
+}
+
+}  // namespace
+
+void Violations::Add(absl::string_view field, absl::string_view description) {
+  list_.push_back({std::string(field), std::string(description)});
+}
+
+absl::Status Violations::ToStatus() const {
+  return empty() ? absl::OkStatus() : InvalidFields(list_);
+}
+
+absl::Status InvalidFields(std::vector<FieldViolation> violations) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::INVALID_FIELDS);
+  std::string message = "invalid request:";
+  for (const FieldViolation& v : violations) {
+    v1::FieldViolation* out = details.add_field_violations();
+    out->set_field(v.field);
+    out->set_description(v.description);
+    absl::StrAppend(&message, " ", v.field, ": ", v.description, ";");
+  }
+  message.pop_back();
+  return WithDetails(absl::StatusCode::kInvalidArgument, message, details);
+}
+
+absl::Status InvalidField(absl::string_view field, absl::string_view description) {
+  return InvalidFields({{std::string(field), std::string(description)}});
+}
+
+absl::Status Unauthenticated(ErrorReason reason, absl::string_view message) {
+  return WithReason(absl::StatusCode::kUnauthenticated, reason, message);
+}
+
+absl::Status RoleRequired(absl::string_view role) {
+  return WithReason(absl::StatusCode::kPermissionDenied, v1::ROLE_REQUIRED,
+                    absl::StrCat("this call requires the ", role, " role"));
+}
+
+absl::Status NotFound(absl::string_view what) {
+  return WithReason(absl::StatusCode::kNotFound, v1::RESOURCE_NOT_FOUND,
+                    absl::StrCat(what, " not found"));
+}
+
+absl::Status AlreadyExists(ErrorReason reason, absl::string_view message) {
+  return WithReason(absl::StatusCode::kAlreadyExists, reason, message);
+}
+
+absl::Status EtagMismatch(absl::string_view what) {
+  return WithReason(absl::StatusCode::kAborted, v1::ETAG_MISMATCH,
+                    absl::StrCat(what, " was changed since it was read; re-read and retry"));
+}
+
+absl::Status InvalidState(absl::string_view message, absl::string_view current_state) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::INVALID_STATE);
+  (*details.mutable_metadata())["current_state"] = std::string(current_state);
+  return WithDetails(absl::StatusCode::kFailedPrecondition, message, details);
+}
+
+absl::Status RateLimited(absl::Duration retry_after) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::RATE_LIMITED);
+  int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(retry_after, absl::Milliseconds(1)));
+  details.set_retry_after_ms(ms < 1 ? 1 : ms);
+  return WithDetails(absl::StatusCode::kResourceExhausted,
+                     absl::StrCat("rate limit exceeded; retry in ", details.retry_after_ms(), " ms"),
+                     details);
+}
+
+absl::Status ServerBusy(absl::string_view message) {
+  return WithReason(absl::StatusCode::kUnavailable, v1::SERVER_BUSY, message);
+}
+
+absl::Status Internal(absl::string_view message) {
+  return WithReason(absl::StatusCode::kInternal, v1::INTERNAL_ERROR, message);
+}
+
+v1::ErrorDetails ErrorDetailsOf(const absl::Status& status) {
+  v1::ErrorDetails details;
+  absl::optional<absl::Cord> payload = status.GetPayload(kDetailsPayloadUrl);
+  if (payload.has_value() && details.ParseFromString(std::string(*payload))) {
+    return details;
+  }
+  details.Clear();
+  if (status.code() == absl::StatusCode::kInternal ||
+      status.code() == absl::StatusCode::kUnknown) {
+    details.set_reason(v1::INTERNAL_ERROR);
+  }
+  return details;
+}
+
+ErrorReason ReasonOf(const absl::Status& status) {
+  return ErrorDetailsOf(status).reason();
+}
+
+}  // namespace gigwire

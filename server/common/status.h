@@ -1,0 +1,92 @@
+// Error construction and propagation for the whole server.
+//
+// Inside the server every failure is an absl::Status. The named constructors
+// below attach a machine-readable reason (gigwire.v1.ErrorReason) and, for
+// invalid input, the list of field violations, as a status payload. The gRPC
+// edge (server/api/status_conversion.h) turns that payload into the
+// `grpc-status-details-bin` trailer. Nothing here depends on gRPC.
+//
+// Thread safety: all functions are pure and thread-safe.
+#ifndef GIGWIRE_SERVER_COMMON_STATUS_H_
+#define GIGWIRE_SERVER_COMMON_STATUS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "gigwire/v1/errors.pb.h"
+
+namespace gigwire {
+
+using ::gigwire::v1::ErrorReason;
+
+// One invalid request field, e.g. {"email", "must contain '@'"}.
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
+
+// Collects field violations while validating a request.
+class Violations {
+ public:
+  void Add(absl::string_view field, absl::string_view description);
+  bool empty() const { return list_.empty(); }
+  const std::vector<FieldViolation>& list() const { return list_; }
+  // OK when nothing was added, else InvalidFields(list()).
+  absl::Status ToStatus() const;
+
+ private:
+  std::vector<FieldViolation> list_;
+};
+
+// INVALID_ARGUMENT, reason INVALID_FIELDS, with every violation attached.
+absl::Status InvalidFields(std::vector<FieldViolation> violations);
+// INVALID_ARGUMENT with a single violation.
+absl::Status InvalidField(absl::string_view field, absl::string_view description);
+absl::Status Unauthenticated(ErrorReason reason, absl::string_view message);
+// PERMISSION_DENIED, reason ROLE_REQUIRED.
+absl::Status RoleRequired(absl::string_view role);
+// NOT_FOUND, reason RESOURCE_NOT_FOUND. `what` is e.g. "user usr_123".
+absl::Status NotFound(absl::string_view what);
+absl::Status AlreadyExists(ErrorReason reason, absl::string_view message);
+// ABORTED, reason ETAG_MISMATCH.
+absl::Status EtagMismatch(absl::string_view what);
+// FAILED_PRECONDITION, reason INVALID_STATE, naming the current state.
+absl::Status InvalidState(absl::string_view message, absl::string_view current_state);
+// RESOURCE_EXHAUSTED, reason RATE_LIMITED, with the advised wait.
+absl::Status RateLimited(absl::Duration retry_after);
+// UNAVAILABLE, reason SERVER_BUSY.
+absl::Status ServerBusy(absl::string_view message);
+// INTERNAL, reason INTERNAL_ERROR. The message must not contain secrets or SQL.
+absl::Status Internal(absl::string_view message);
+
+// The details attached by the constructors above; a status without any gets
+// a default (reason ERROR_REASON_UNSPECIFIED, or INTERNAL_ERROR for INTERNAL).
+gigwire::v1::ErrorDetails ErrorDetailsOf(const absl::Status& status);
+// The reason attached to `status`, ERROR_REASON_UNSPECIFIED when none.
+ErrorReason ReasonOf(const absl::Status& status);
+
+}  // namespace gigwire
+
+// Returns from the current function when `expr` (an absl::Status) fails.
+#define GW_RETURN_IF_ERROR(expr)                 \
+  do {                                           \
+    ::absl::Status gw_status_ = (expr);          \
+    if (!gw_status_.ok()) return gw_status_;     \
+  } while (false)
+
+#define GW_STATUS_CONCAT_INNER_(a, b) a##b
+#define GW_STATUS_CONCAT_(a, b) GW_STATUS_CONCAT_INNER_(a, b)
+// `GW_ASSIGN_OR_RETURN(auto x, F());` declares x from an absl::StatusOr or
+// returns its error.
+#define GW_ASSIGN_OR_RETURN(lhs, expr) \
+  GW_ASSIGN_OR_RETURN_IMPL_(GW_STATUS_CONCAT_(gw_statusor_, __LINE__), lhs, expr)
+#define GW_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                              \
+  if (!tmp.ok()) return tmp.status();             \
+  lhs = std::move(tmp).value()
+
+#endif  // GIGWIRE_SERVER_COMMON_STATUS_H_

@@ -1,0 +1,33 @@
+// Page sizes and opaque page tokens shared by every List call.
+//
+// A page token encodes the keyset position after the last row returned and
+// a fingerprint of the query's filters, so a token reused with different
+// filters is refused (INVALID_ARGUMENT) instead of silently skipping rows.
+#ifndef GIGWIRE_SERVER_DOMAIN_PAGINATION_H_
+#define GIGWIRE_SERVER_DOMAIN_PAGINATION_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/store/store.h"
+
+namespace gigwire {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+
+// 0 -> 50; above 500 -> 500. Errors: INVALID_ARGUMENT (page_size) if negative.
+absl::StatusOr<int> ResolvePageSize(int requested);
+
+std::string EncodePageToken(absl::string_view query_fingerprint, const ListCursor& after);
+
+// nullopt for an empty token. Errors: INVALID_ARGUMENT (page_token) for a
+// malformed token or one made for other filters.
+absl::StatusOr<std::optional<ListCursor>> DecodePageToken(absl::string_view token,
+                                                          absl::string_view query_fingerprint);
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_DOMAIN_PAGINATION_H_
