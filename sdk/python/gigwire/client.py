@@ -1,0 +1,234 @@
+# Gigwire client: one gRPC channel, credentials, default deadline and typed errors.
+#
+# Thin layer over the generated stubs in gigwire.v1: each RPC is exposed under
+# its proto name on a per-service attribute (client.auth.Login,
+# client.users.GetMe, client.api_keys.CreateApiKey), takes the generated request
+# message and returns the generated response message. Failures raise
+# gigwire.GigwireError. No retries yet: every call is attempted once.
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any, Callable, ClassVar, Generic, List, Optional, Sequence, Tuple, Type, TypeVar
+
+import grpc
+
+from gigwire._version import __version__
+from gigwire.errors import GigwireError
+from gigwire.v1 import api_key_pb2, api_key_pb2_grpc, auth_pb2, auth_pb2_grpc
+from gigwire.v1 import user_pb2, user_pb2_grpc
+
+Metadata = Sequence[Tuple[str, str]]
+RequestT = TypeVar("RequestT")
+ResponseT = TypeVar("ResponseT")
+
+SDK_METADATA = ("x-gigwire-sdk", f"python/{__version__}")
+
+
+class _Session:
+    """Credentials and call defaults shared by every service of one Client.
+
+    Thread-safe: tokens are swapped under a lock, and refreshes are serialized
+    so two threads never present the same refresh token (which the server
+    treats as reuse and answers by revoking the whole login).
+    """
+
+    def __init__(self, token: Optional[str], api_key: Optional[str], timeout: Optional[float]):
+        self.timeout = timeout
+        self.refresh_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._access_token = token
+        self._api_key = api_key
+        self._tokens: Optional[auth_pb2.TokenPair] = None
+
+    def store(self, tokens: Optional[auth_pb2.TokenPair]) -> None:
+        with self._lock:
+            self._tokens = tokens
+            self._access_token = tokens.access_token if tokens else None
+
+    def set_access_token(self, token: Optional[str]) -> None:
+        with self._lock:
+            self._access_token = token
+
+    @property
+    def tokens(self) -> Optional[auth_pb2.TokenPair]:
+        with self._lock:
+            return self._tokens
+
+    @property
+    def access_token(self) -> Optional[str]:
+        with self._lock:
+            return self._access_token
+
+    def metadata(self, extra: Metadata, authenticated: bool) -> List[Tuple[str, str]]:
+        """Call metadata: SDK version, credentials (bearer token wins over API key), extra."""
+        result = [SDK_METADATA]
+        with self._lock:
+            if authenticated and self._access_token:
+                result.append(("authorization", f"Bearer {self._access_token}"))
+            elif authenticated and self._api_key:
+                result.append(("x-api-key", self._api_key))
+        result.extend(extra)
+        return result
+
+
+class Unary(Generic[RequestT, ResponseT]):
+    """One unary RPC: `call(request)` returns the response or raises GigwireError."""
+
+    def __init__(self, method: grpc.UnaryUnaryMultiCallable, session: _Session, *,
+                 authenticated: bool = True):
+        self._method = method
+        self._session = session
+        self._authenticated = authenticated
+
+    def __call__(self, request: RequestT, *, timeout: Optional[float] = None,
+                 metadata: Metadata = ()) -> ResponseT:
+        """Calls the RPC. `timeout` (seconds) overrides the client's default deadline;
+        `metadata` is sent in addition to the SDK's own."""
+        try:
+            return self._method(
+                request,
+                timeout=self._session.timeout if timeout is None else timeout,
+                metadata=self._session.metadata(metadata, self._authenticated),
+            )
+        except grpc.RpcError as error:
+            raise GigwireError.from_rpc_error(error) from error
+
+
+class _Service:
+    """Base of the service wrappers: binds each RPC annotated on the subclass to the
+    generated stub's method of the same name."""
+
+    _stub_class: ClassVar[Callable[[grpc.Channel], Any]]
+    _authenticated: ClassVar[bool] = True
+
+    def __init__(self, channel: grpc.Channel, session: _Session):
+        stub = self._stub_class(channel)
+        for name in type(self).__annotations__:
+            if not name.startswith("_"):
+                method = getattr(stub, name)
+                setattr(self, name, Unary(method, session, authenticated=self._authenticated))
+
+
+class AuthService(_Service):
+    """gigwire.v1.AuthService. Public calls: credentials are never sent."""
+
+    _stub_class = auth_pb2_grpc.AuthServiceStub
+    _authenticated = False
+    Register: Unary[auth_pb2.RegisterRequest, user_pb2.User]
+    Login: Unary[auth_pb2.LoginRequest, auth_pb2.TokenPair]
+    Refresh: Unary[auth_pb2.RefreshRequest, auth_pb2.TokenPair]
+    Logout: Unary[auth_pb2.LogoutRequest, auth_pb2.LogoutResponse]
+
+
+class UserService(_Service):
+    """gigwire.v1.UserService: profiles and role administration."""
+
+    _stub_class = user_pb2_grpc.UserServiceStub
+    GetMe: Unary[user_pb2.GetMeRequest, user_pb2.User]
+    GetUser: Unary[user_pb2.GetUserRequest, user_pb2.User]
+    UpdateMe: Unary[user_pb2.UpdateMeRequest, user_pb2.User]
+    ListUsers: Unary[user_pb2.ListUsersRequest, user_pb2.ListUsersResponse]
+    GrantRole: Unary[user_pb2.GrantRoleRequest, user_pb2.User]
+    RevokeRole: Unary[user_pb2.RevokeRoleRequest, user_pb2.User]
+
+
+class ApiKeyService(_Service):
+    """gigwire.v1.ApiKeyService: partner API keys (admins only)."""
+
+    _stub_class = api_key_pb2_grpc.ApiKeyServiceStub
+    CreateApiKey: Unary[api_key_pb2.CreateApiKeyRequest, api_key_pb2.CreateApiKeyResponse]
+    ListApiKeys: Unary[api_key_pb2.ListApiKeysRequest, api_key_pb2.ListApiKeysResponse]
+    RevokeApiKey: Unary[api_key_pb2.RevokeApiKeyRequest, api_key_pb2.ApiKey]
+
+
+def _open_channel(target: str, secure: bool, root_certificates: Optional[bytes]) -> grpc.Channel:
+    if not secure:
+        return grpc.insecure_channel(target)
+    credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
+    return grpc.secure_channel(target, credentials)
+
+
+class Client:
+    """A connection to a gigwired server.
+
+    Args:
+      target: "host:port" of the server.
+      token: access token sent as `authorization: Bearer <token>`.
+      api_key: partner key sent as `x-api-key` (give token or api_key, not both).
+      secure: use TLS; `root_certificates` (PEM bytes) overrides the system roots.
+      timeout: default deadline of every call in seconds; None for no deadline.
+
+    Use it as a context manager, or call close(). Thread-safe.
+    """
+
+    def __init__(self, target: str, *, token: Optional[str] = None,
+                 api_key: Optional[str] = None, secure: bool = False,
+                 root_certificates: Optional[bytes] = None,
+                 timeout: Optional[float] = 10.0) -> None:
+        if token and api_key:
+            raise ValueError("pass token or api_key, not both")
+        self._session = _Session(token, api_key, timeout)
+        self._channel = _open_channel(target, secure, root_certificates)
+        self.auth = AuthService(self._channel, self._session)
+        self.users = UserService(self._channel, self._session)
+        self.api_keys = ApiKeyService(self._channel, self._session)
+
+    @property
+    def channel(self) -> grpc.Channel:
+        """The underlying channel, e.g. for the standard health service."""
+        return self._channel
+
+    @property
+    def token(self) -> Optional[str]:
+        """The access token sent with calls, if any."""
+        return self._session.access_token
+
+    @token.setter
+    def token(self, value: Optional[str]) -> None:
+        self._session.set_access_token(value)
+
+    @property
+    def tokens(self) -> Optional[auth_pb2.TokenPair]:
+        """The token pair of the last login() or refresh(), if any."""
+        return self._session.tokens
+
+    def login(self, email: str, password: str) -> auth_pb2.TokenPair:
+        """Logs in and sends the new access token with every later call."""
+        tokens = self.auth.Login(auth_pb2.LoginRequest(email=email, password=password))
+        self._session.store(tokens)
+        return tokens
+
+    def refresh(self) -> auth_pb2.TokenPair:
+        """Rotates the stored token pair (the old refresh token is consumed).
+
+        Raises ValueError without a prior login(); GigwireError (UNAUTHENTICATED)
+        when the refresh token is invalid or was reused.
+        """
+        with self._session.refresh_lock:
+            current = self._session.tokens
+            if current is None or not current.refresh_token:
+                raise ValueError("refresh() needs a token pair from login()")
+            request = auth_pb2.RefreshRequest(refresh_token=current.refresh_token)
+            tokens = self.auth.Refresh(request)
+            self._session.store(tokens)
+            return tokens
+
+    def logout(self) -> None:
+        """Ends the stored login on the server and forgets its tokens. No-op without one."""
+        with self._session.refresh_lock:
+            current = self._session.tokens
+            if current is not None and current.refresh_token:
+                self.auth.Logout(auth_pb2.LogoutRequest(refresh_token=current.refresh_token))
+            self._session.store(None)
+
+    def close(self) -> None:
+        """Closes the channel; calls made afterwards fail."""
+        self._channel.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc: Optional[BaseException], traceback: Optional[TracebackType]) -> None:
+        self.close()
