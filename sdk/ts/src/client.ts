@@ -1,0 +1,139 @@
+// The Gigwire client: one HTTP/2 connection to `gigwired` (gRPC protocol via
+// Connect), typed clients for every service, credentials, a default deadline,
+// and calls that throw GigwireError instead of ConnectError.
+//
+// To expose a new service, add one line to SERVICES.
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
+import {
+  type Client,
+  type Interceptor,
+  type Transport,
+  createClient as createConnectClient,
+} from "@connectrpc/connect";
+import {
+  Http2SessionManager,
+  createGrpcTransport,
+} from "@connectrpc/connect-node";
+import { type Credentials, credentialsInterceptor } from "./credentials.js";
+import { toGigwireError } from "./errors.js";
+import { ApiKeyService } from "./gen/gigwire/v1/api_key_pb.js";
+import { AuthService } from "./gen/gigwire/v1/auth_pb.js";
+import { UserService } from "./gen/gigwire/v1/user_pb.js";
+
+/** The services of a GigwireClient, by property name. */
+export const SERVICES = {
+  auth: AuthService,
+  users: UserService,
+  apiKeys: ApiKeyService,
+} as const;
+
+/** Deadline of a call that sets no `timeoutMs` of its own. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Options of createClient. */
+export interface ClientOptions extends Credentials {
+  /** Server address: "http://host:port", "https://host:port" or "host:port". */
+  readonly baseUrl: string;
+  /** Default deadline per call in ms (DEFAULT_TIMEOUT_MS if unset). */
+  readonly timeoutMs?: number;
+  /** Extra interceptors, run after the SDK's own. */
+  readonly interceptors?: readonly Interceptor[];
+}
+
+/** A typed client per service, e.g. `client.users.getMe({})`. */
+export type GigwireServices = {
+  readonly [K in keyof typeof SERVICES]: Client<(typeof SERVICES)[K]>;
+};
+
+/** What createClient returns. */
+export interface GigwireClient extends GigwireServices {
+  /** The underlying Connect transport, for services not in SERVICES. */
+  readonly transport: Transport;
+  /** A client with other credentials sharing this client's connection. */
+  withCredentials(credentials: Credentials): GigwireClient;
+  /** Closes the connection; later calls open a new one. */
+  close(): void;
+}
+
+/** Creates a client; no connection is opened before the first call. */
+export function createClient(options: ClientOptions): GigwireClient {
+  const baseUrl = normalizeBaseUrl(options.baseUrl);
+  const sessionManager = new Http2SessionManager(baseUrl);
+  return buildClient({ ...options, baseUrl }, sessionManager);
+}
+
+/**
+ * A typed client for one service whose calls throw GigwireError. Use it for
+ * services not (yet) in SERVICES, with `client.transport`.
+ */
+export function createServiceClient<S extends DescService>(
+  service: S,
+  transport: Transport,
+): Client<S> {
+  const raw = createConnectClient(service, transport) as Record<string, AnyFn>;
+  const wrapped: Record<string, AnyFn> = {};
+  for (const method of service.methods) {
+    wrapped[method.localName] = rethrowAsGigwire(method, raw[method.localName]!);
+  }
+  return wrapped as Client<S>;
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+function buildClient(
+  options: ClientOptions,
+  sessionManager: Http2SessionManager,
+): GigwireClient {
+  const transport = createGrpcTransport({
+    baseUrl: options.baseUrl,
+    sessionManager,
+    defaultTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    interceptors: [credentialsInterceptor(options), ...(options.interceptors ?? [])],
+  });
+  return {
+    ...createServiceClients(transport),
+    transport,
+    withCredentials: ({ token, apiKey }) =>
+      buildClient({ ...options, token, apiKey }, sessionManager),
+    close: () => sessionManager.abort(),
+  };
+}
+
+function createServiceClients(transport: Transport): GigwireServices {
+  const entries = Object.entries(SERVICES).map(([name, service]) => [
+    name,
+    createServiceClient(service, transport),
+  ]);
+  return Object.fromEntries(entries) as GigwireServices;
+}
+
+/** Wraps a Connect client method so that its failures are GigwireErrors. */
+function rethrowAsGigwire(method: DescMethod, call: AnyFn): AnyFn {
+  switch (method.methodKind) {
+    case "unary":
+    case "client_streaming":
+      return async (...args) => {
+        try {
+          return await call(...args);
+        } catch (e) {
+          throw toGigwireError(e);
+        }
+      };
+    case "server_streaming":
+    case "bidi_streaming":
+      return (...args) => rethrowingStream(call(...args) as AsyncIterable<unknown>);
+  }
+}
+
+async function* rethrowingStream<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (e) {
+    throw toGigwireError(e);
+  }
+}
+
+/** Adds "http://" to a bare "host:port" (the form gigwired's ready file uses). */
+export function normalizeBaseUrl(baseUrl: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? baseUrl : `http://${baseUrl}`;
+}

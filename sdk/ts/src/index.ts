@@ -1,0 +1,34 @@
+// Public entry point of @gigwire/sdk: the client, its typed errors and
+// credentials, and the generated message types, enums and service
+// descriptors of gigwire.v1 (protobuf-es).
+export {
+  type ClientOptions,
+  DEFAULT_TIMEOUT_MS,
+  type GigwireClient,
+  type GigwireServices,
+  SERVICES,
+  createClient,
+  createServiceClient,
+  normalizeBaseUrl,
+} from "./client.js";
+export {
+  type Credentials,
+  type TokenProvider,
+  credentialsInterceptor,
+} from "./credentials.js";
+export {
+  type FieldViolation,
+  type GigwireCode,
+  GigwireError,
+  REASON_UNSPECIFIED,
+  isGigwireError,
+  toGigwireError,
+} from "./errors.js";
+export { SDK_HEADER_VALUE, SDK_VERSION } from "./version.js";
+
+// Generated code. The hand-written FieldViolation above (a plain object)
+// shadows the generated message type of the same name.
+export * from "./gen/gigwire/v1/api_key_pb.js";
+export * from "./gen/gigwire/v1/auth_pb.js";
+export * from "./gen/gigwire/v1/errors_pb.js";
+export * from "./gen/gigwire/v1/user_pb.js";

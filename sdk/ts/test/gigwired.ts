@@ -1,0 +1,119 @@
+// Runs a real `gigwired` for end-to-end tests: a fresh temp dir and database,
+// an admin account created through `--create-admin`, the server started on a
+// free port (read from its --ready-file), and a clean SIGTERM shutdown.
+//
+// The binary is $GIGWIRED, default <repo>/build/cmake/bin/gigwired.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** Path of the gigwired binary under test. */
+export const GIGWIRED = process.env["GIGWIRED"] ?? join(REPO_ROOT, "build/cmake/bin/gigwired");
+
+/** True when the binary exists (the e2e suite is skipped otherwise). */
+export function gigwiredAvailable(): boolean {
+  return existsSync(GIGWIRED);
+}
+
+/** A running server. */
+export interface Gigwired {
+  /** "127.0.0.1:PORT", from the ready file. */
+  readonly address: string;
+  readonly dir: string;
+  /** Everything the server printed so far (stdout and stderr). */
+  log(): string;
+  /** Sends SIGTERM and resolves with the exit code (null if killed by a signal). */
+  stop(): Promise<number | null>;
+  /** SIGKILLs the server if still running and removes the temp dir. */
+  dispose(): void;
+}
+
+/** Creates the admin account in a new database (gigwired --create-admin). */
+export function createAdmin(dir: string, email: string, password: string): void {
+  const result = spawnSync(
+    GIGWIRED,
+    ["--db", join(dir, "gigwire.db"), "--create-admin", email, "--insecure-fast-password-hashing"],
+    { input: `${password}\n`, encoding: "utf8", timeout: READY_TIMEOUT_MS },
+  );
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+    throw new Error(`--create-admin exited ${result.status} (${result.error ?? result.signal}): ${output}`);
+  }
+}
+
+/** Makes a fresh temp dir for one server. */
+export function makeServerDir(): string {
+  return mkdtempSync(join(tmpdir(), "gigwire-e2e-"));
+}
+
+/** Starts gigwired on 127.0.0.1:0 and waits until its ready file names the port. */
+export async function startGigwired(dir: string): Promise<Gigwired> {
+  const ready = join(dir, "ready");
+  const args = ["--listen", "127.0.0.1:0", "--db", join(dir, "gigwire.db"),
+    "--ready-file", ready, "--insecure-fast-password-hashing"];
+  const child = spawn(GIGWIRED, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = exitPromise(child);
+  const address = await waitForReadyFile(ready, child, () => output).catch((e: unknown) => {
+    child.kill("SIGKILL");
+    throw e;
+  });
+  return {
+    address,
+    dir,
+    log: () => output,
+    stop: () => stopChild(child, exited),
+    dispose: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function exitPromise(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+async function waitForReadyFile(path: string, child: ChildProcess, log: () => string): Promise<string> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`gigwired exited early (${child.exitCode ?? child.signalCode}):\n${log()}`);
+    }
+    const address = readReadyFile(path);
+    if (address) return address;
+    await sleep(50);
+  }
+  throw new Error(`gigwired wrote no ready file within ${READY_TIMEOUT_MS} ms:\n${log()}`);
+}
+
+/** The address in the ready file once it is complete (ends in ":PORT"). */
+function readReadyFile(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, "utf8").trim();
+  return /^[\w.\-[\]:]+:\d+$/.test(text) ? text : undefined;
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  child.kill("SIGTERM");
+  const timeout = sleep(STOP_TIMEOUT_MS).then(() => "timeout" as const);
+  const result = await Promise.race([exited, timeout]);
+  if (result === "timeout") {
+    child.kill("SIGKILL");
+    throw new Error(`gigwired did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
+  }
+  return result;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
