@@ -123,8 +123,10 @@ absl::Status Serve(const Flags& flags, Backend& backend, const sigset_t& stop_si
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   JsonLog("stop signal received").Int("signal", signal_number).Emit();
+  const absl::Time stop_start = absl::Now();
   server->Shutdown(absl::Seconds(flags.shutdown_grace_seconds));
   server->Wait();
+  JsonLog("drained").Num("ms", absl::ToDoubleMilliseconds(absl::Now() - stop_start)).Emit();
   return absl::OkStatus();
 }
 

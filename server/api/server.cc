@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.pb.h"
 #include "server/common/json_log.h"
 #include "server/common/status.h"
 
@@ -68,6 +69,8 @@ GigwireServer::GigwireServer(Backend& backend)
 absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const ServerOptions& options,
                                                                    Backend& backend) {
   grpc::EnableDefaultHealthCheckService(true);
+  // Registers grpc.health.v1 in the descriptor pool so reflection serves it.
+  grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<GigwireServer> server(new GigwireServer(backend));
   grpc::ServerBuilder builder;
