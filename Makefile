@@ -1,0 +1,56 @@
+# Gigwire: the two commands of the README, and the steps behind them.
+#   make run    install what is missing, build, serve on 127.0.0.1:50051 with demo data
+#   make test   install what is missing, build, run every test of every language
+.PHONY: all setup build cpp python ts run test bazel-build bazel-test clean help
+
+BUILD_DIR := build/cmake
+LISTEN    ?= 127.0.0.1:50051
+DATA_DIR  ?= data
+JOBS      ?= $(shell nproc)
+
+all: build
+
+help:
+	@sed -n '2,4p' Makefile
+
+setup:
+	@tools/setup.sh
+
+cpp: setup
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@ninja -C $(BUILD_DIR) -j $(JOBS) --quiet
+
+python: setup
+	@sdk/python/gen.sh
+
+ts: setup
+	@cd sdk/ts && npm run --silent build
+
+build: cpp python ts
+
+run: build
+	@mkdir -p $(DATA_DIR)
+	@printf '%s\n' \
+	  "gigwired: serving $(LISTEN), database $(DATA_DIR)/gigwire.db (demo data on first start)" \
+	  "" \
+	  "  Try it (grpcurl is in $$(go env GOPATH)/bin):" \
+	  "    grpcurl -plaintext $(LISTEN) list" \
+	  "    grpcurl -plaintext -d '{\"email\":\"ada@demo.gigwire.dev\",\"password\":\"gigwire-demo-password\"}' \\" \
+	  "        $(LISTEN) gigwire.v1.AuthService/Login" \
+	  "    grpcurl -plaintext -H \"authorization: Bearer <access_token>\" $(LISTEN) gigwire.v1.UserService/GetMe" \
+	  "  Demo accounts (password gigwire-demo-password): admin@, ada@ (buyer), sam@ (seller)," \
+	  "  lee@ (both) at demo.gigwire.dev. Stop with Ctrl-C." \
+	  ""
+	@exec $(BUILD_DIR)/bin/gigwired --listen $(LISTEN) --db $(DATA_DIR)/gigwire.db --demo-data
+
+test: build
+	@tools/run_tests.sh
+
+bazel-build: setup
+	@bazel build //...
+
+bazel-test: setup
+	@bazel build //... && bazel test //...
+
+clean:
+	rm -rf build sdk/python/gigwire/v1 sdk/ts/dist sdk/ts/src/gen
