@@ -31,8 +31,8 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"ready-file", Text(&Flags::ready_file)},
       {"rate-auth-per-second", Number(&Flags::rate_auth_per_second)},
       {"rate-auth-burst", Number(&Flags::rate_auth_burst)},
-      {"rate-login-account-per-second", Number(&Flags::rate_login_account_per_second)},
-      {"rate-login-account-burst", Number(&Flags::rate_login_account_burst)},
+      {"rate-account-per-second", Number(&Flags::rate_account_per_second)},
+      {"rate-account-burst", Number(&Flags::rate_account_burst)},
       {"rate-principal-per-second", Number(&Flags::rate_principal_per_second)},
       {"rate-principal-burst", Number(&Flags::rate_principal_burst)},
       {"shutdown-grace-seconds", Number(&Flags::shutdown_grace_seconds)},
@@ -106,8 +106,8 @@ Serving:
 Rate limits (token buckets):
   --rate-auth-per-second N --rate-auth-burst N
                             Register/Login/Refresh/Logout per client address (1/s, 30)
-  --rate-login-account-per-second N --rate-login-account-burst N
-                            Login per email (0.2/s, 10)
+  --rate-account-per-second N --rate-account-burst N
+                            Login and Register per email (0.2/s, 10)
   --rate-principal-per-second N --rate-principal-burst N
                             every authenticated call per user (50/s, 200)
 

@@ -22,8 +22,8 @@ struct Flags {
   bool sync_full = false;
   double rate_auth_per_second = 1.0;
   double rate_auth_burst = 30;
-  double rate_login_account_per_second = 0.2;
-  double rate_login_account_burst = 10;
+  double rate_account_per_second = 0.2;
+  double rate_account_burst = 10;
   double rate_principal_per_second = 50;
   double rate_principal_burst = 200;
   double shutdown_grace_seconds = 10;

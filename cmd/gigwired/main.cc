@@ -73,8 +73,8 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
   unsigned cores = std::thread::hardware_concurrency();
   options.max_concurrent_hashes = cores == 0 ? 1 : static_cast<int>(cores);
   options.rate_limits.per_address_auth = {flags.rate_auth_per_second, flags.rate_auth_burst};
-  options.rate_limits.per_account_login = {flags.rate_login_account_per_second,
-                                           flags.rate_login_account_burst};
+  options.rate_limits.per_account_auth = {flags.rate_account_per_second,
+                                           flags.rate_account_burst};
   options.rate_limits.per_principal = {flags.rate_principal_per_second,
                                        flags.rate_principal_burst};
   return options;

@@ -32,6 +32,8 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context,
                                        const v1::RegisterRequest* request, v1::User* response) {
   return rpc_.Run(context, std::string(kService) + "Register", Access::kPublic,
                   [&](const CallInfo&) -> absl::Status {
+                    GW_RETURN_IF_ERROR(rpc_.limits().per_account_auth().Acquire(
+                        NormalizeEmail(request->email())));
                     GW_ASSIGN_OR_RETURN(RegisterInput input, DecodeRegister(*request));
                     GW_ASSIGN_OR_RETURN(User user, accounts_.Register(input));
                     ToProto(user, UserView::kFull, response);
@@ -43,7 +45,7 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context,
                                     const v1::LoginRequest* request, v1::TokenPair* response) {
   return rpc_.Run(context, std::string(kService) + "Login", Access::kPublic,
                   [&](const CallInfo&) -> absl::Status {
-                    GW_RETURN_IF_ERROR(rpc_.limits().per_account_login().Acquire(
+                    GW_RETURN_IF_ERROR(rpc_.limits().per_account_auth().Acquire(
                         NormalizeEmail(request->email())));
                     GW_ASSIGN_OR_RETURN(Session session,
                                         accounts_.Login(request->email(), request->password()));

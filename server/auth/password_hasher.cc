@@ -40,6 +40,8 @@ bool DecodeParams(absl::string_view text, ScryptParams* out) {
   if (!absl::ConsumePrefix(&parts[1], "r=") || !absl::SimpleAtoi(parts[1], &r)) return false;
   if (!absl::ConsumePrefix(&parts[2], "p=") || !absl::SimpleAtoi(parts[2], &p)) return false;
   if (ln < 1 || ln > 20 || r < 1 || r > 32 || p < 1 || p > 16) return false;
+  // Refuse encodings that would make one verify allocate more than 256 MiB.
+  if (128 * uint64_t{r} * (uint64_t{1} << ln) > (uint64_t{256} << 20)) return false;
   *out = {ln, r, p};
   return true;
 }

@@ -59,7 +59,7 @@ class RateLimiter {
 // The server's limits, by what is being protected.
 struct RateLimitConfig {
   RateLimit per_address_auth{1.0, 30};   // Register/Login/Refresh per client address
-  RateLimit per_account_login{0.2, 10};  // Login per email
+  RateLimit per_account_auth{0.2, 10};  // Login and Register per email
   RateLimit per_principal{50, 200};      // every authenticated call per user
 };
 
@@ -67,15 +67,15 @@ class RateLimits {
  public:
   RateLimits(const RateLimitConfig& config, const Clock& clock)
       : per_address_auth_(config.per_address_auth, clock),
-        per_account_login_(config.per_account_login, clock),
+        per_account_auth_(config.per_account_auth, clock),
         per_principal_(config.per_principal, clock) {}
   RateLimiter& per_address_auth() { return per_address_auth_; }
-  RateLimiter& per_account_login() { return per_account_login_; }
+  RateLimiter& per_account_auth() { return per_account_auth_; }
   RateLimiter& per_principal() { return per_principal_; }
 
  private:
   RateLimiter per_address_auth_;
-  RateLimiter per_account_login_;
+  RateLimiter per_account_auth_;
   RateLimiter per_principal_;
 };
 

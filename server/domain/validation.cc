@@ -15,13 +15,24 @@ constexpr size_t kMaxUrlChars = 500;
 constexpr size_t kMaxSkills = 30;
 constexpr size_t kMaxSkillChars = 40;
 
-// Length in bytes of the UTF-8 sequence starting with `lead`, 0 if invalid.
-int SequenceLength(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xe) return 3;
-  if ((lead >> 3) == 0x1e) return 4;
-  return 0;
+// Decodes the UTF-8 sequence at the start of `text`: its length in bytes, or
+// 0 when it is malformed, overlong, a surrogate or above U+10FFFF.
+size_t DecodeOne(absl::string_view text) {
+  unsigned char lead = static_cast<unsigned char>(text[0]);
+  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
+                : (lead >> 3) == 0x1e ? 4 : 0;
+  if (length == 0 || length > text.size()) return 0;
+  uint32_t code_point = length == 1 ? lead : lead & (0x7f >> length);
+  for (size_t k = 1; k < length; ++k) {
+    unsigned char c = static_cast<unsigned char>(text[k]);
+    if ((c >> 6) != 0x2) return 0;
+    code_point = (code_point << 6) | (c & 0x3f);
+  }
+  static constexpr uint32_t kSmallestOfLength[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code_point < kSmallestOfLength[length]) return 0;  // overlong
+  if (code_point >= 0xd800 && code_point <= 0xdfff) return 0;
+  if (code_point > 0x10ffff) return 0;
+  return length;
 }
 
 bool HasControlChars(absl::string_view text, bool multiline) {
@@ -41,14 +52,21 @@ bool IsEmailChar(char c) {
 long Utf8Length(absl::string_view text) {
   long count = 0;
   for (size_t i = 0; i < text.size(); ++count) {
-    int len = SequenceLength(static_cast<unsigned char>(text[i]));
-    if (len == 0 || i + len > text.size()) return -1;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return -1;
-    }
-    i += len;
+    size_t length = DecodeOne(text.substr(i));
+    if (length == 0) return -1;
+    i += length;
   }
   return count;
+}
+
+bool IsOneCharacterRepeated(absl::string_view text) {
+  if (text.empty()) return false;
+  size_t length = DecodeOne(text);
+  if (length == 0 || text.size() % length != 0) return false;
+  for (size_t i = length; i < text.size(); i += length) {
+    if (text.substr(i, length) != text.substr(0, length)) return false;
+  }
+  return true;
 }
 
 std::string NormalizeEmail(absl::string_view email) {
@@ -82,7 +100,7 @@ void CheckPassword(absl::string_view field, absl::string_view password,
   if (static_cast<size_t>(length) > kMaxPasswordChars) {
     return v.Add(field, absl::StrCat("must be at most ", kMaxPasswordChars, " characters"));
   }
-  if (password.find_first_not_of(password[0]) == absl::string_view::npos) {
+  if (IsOneCharacterRepeated(password)) {
     return v.Add(field, "must not repeat a single character");
   }
   if (!email.empty() && absl::EqualsIgnoreCase(password, email)) {

@@ -31,8 +31,12 @@ void CheckAvatarUrl(absl::string_view field, absl::string_view url, Violations& 
 // Up to 30 skills of 1..40 characters each, unique ignoring case.
 void CheckSkills(absl::string_view field, const std::vector<std::string>& skills, Violations& v);
 
-// Number of UTF-8 code points, or -1 if `text` is not valid UTF-8.
+// Number of UTF-8 code points, or -1 if `text` is not valid UTF-8 (malformed,
+// overlong, surrogates and code points above U+10FFFF are invalid).
 long Utf8Length(absl::string_view text);
+
+// True when `text` (valid UTF-8) is one character repeated, e.g. "ééé".
+bool IsOneCharacterRepeated(absl::string_view text);
 
 }  // namespace gigwire
 

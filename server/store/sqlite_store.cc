@@ -124,10 +124,14 @@ void SqliteStore::ReturnReader(SQLite::Database* reader) {
 absl::Status SqliteStore::CheckIntegrity() {
   absl::MutexLock lock(&write_mu_);
   try {
-    SQLite::Statement check(*writer_, "PRAGMA integrity_check");
-    check.executeStep();
-    std::string result = check.getColumn(0).getString();
+    std::string result;
+    {
+      SQLite::Statement check(*writer_, "PRAGMA integrity_check");
+      check.executeStep();
+      result = check.getColumn(0).getString();
+    }  // the statement must be finished before the checkpoint
     if (result != "ok") return Internal(absl::StrCat("integrity check failed: ", result));
+    writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return absl::OkStatus();
   } catch (const SQLite::Exception& e) {
     return StatusFromSqlite(e);

@@ -108,11 +108,11 @@ TEST_F(ServerIntegrationTest, PerPrincipalRateLimitAnswersResourceExhausted) {
   EXPECT_TRUE(client->GetMe().ok());
 }
 
-TEST_F(ServerIntegrationTest, LoginIsLimitedPerAccount) {
+TEST_F(ServerIntegrationTest, LoginAndRegisterShareThePerAccountLimit) {
   RateLimitConfig limits;
-  limits.per_account_login = {0.001, 2};
+  limits.per_account_auth = {0.001, 3};
   StartServer(limits);
-  auto client = SignedIn("guarded@example.com", {v1::ROLE_BUYER});  // 1st login
+  auto client = SignedIn("guarded@example.com", {v1::ROLE_BUYER});  // register + login
   EXPECT_EQ(client->Login("guarded@example.com", "wrong-password-xyz").status().code(),
             absl::StatusCode::kUnauthenticated);
   auto refused = client->Login("GUARDED@example.com", kPassword);

@@ -72,7 +72,10 @@ int RunToCompletion(const std::vector<std::string>& argv, const std::string& std
 
 absl::StatusOr<ServerProcess> ServerProcess::Start(std::vector<std::string> extra_flags) {
   ServerProcess server;
-  std::string tmpl = (std::filesystem::temp_directory_path() / "gigwired-test-XXXXXX").string();
+  const char* test_tmpdir = std::getenv("TEST_TMPDIR");  // set by Bazel
+  std::filesystem::path base =
+      test_tmpdir != nullptr ? test_tmpdir : std::filesystem::temp_directory_path();
+  std::string tmpl = (base / "gigwired-test-XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) return absl::InternalError("mkdtemp failed");
   server.dir_ = tmpl;
   server.db_path_ = server.dir_ + "/gigwire.db";

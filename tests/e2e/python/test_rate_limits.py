@@ -24,8 +24,8 @@ def test_auth_calls_are_limited_per_address(start_server):
 
 
 def test_login_is_limited_per_email(start_server):
-    server = start_server("--rate-login-account-per-second", SLOW_REFILL,
-                          "--rate-login-account-burst", "2")
+    server = start_server("--rate-account-per-second", SLOW_REFILL,
+                          "--rate-account-burst", "2")
     with Client(server.address) as client:
         limited, other = register_request(), register_request()
         client.auth.Register(limited)
