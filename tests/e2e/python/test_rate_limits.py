@@ -1,5 +1,6 @@
 # End-to-end tests of gigwired's rate limits, each on a server of its own started
-# with tight limits: per client address for AuthService, per email for Login.
+# with tight limits: per client address for AuthService, per email for Login and
+# Register (one shared bucket per email).
 import grpc
 
 from e2e_support import USER_PASSWORD, raises_gigwire, register_request
@@ -23,12 +24,12 @@ def test_auth_calls_are_limited_per_address(start_server):
     assert caught.value.retry_after_ms > 0
 
 
-def test_login_is_limited_per_email(start_server):
+def test_login_and_register_are_limited_per_email(start_server):
     server = start_server("--rate-account-per-second", SLOW_REFILL,
-                          "--rate-account-burst", "2")
+                          "--rate-account-burst", "3")
     with Client(server.address) as client:
         limited, other = register_request(), register_request()
-        client.auth.Register(limited)
+        client.auth.Register(limited)  # takes one of the email's 3 tokens
         client.auth.Register(other)
         for _ in range(2):
             client.auth.Login(login_request(limited.email))
