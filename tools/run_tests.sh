@@ -44,18 +44,24 @@ run_ctest() {
   record cpp "$([ -n "$total" ] && echo $((total - failed)))" "$failed" "$code"
 }
 
-run_pytest() {
-  /usr/bin/python3 -m pytest -q -p no:cacheprovider sdk/python/tests tests/e2e/python \
-    > "$logs/python.log" 2>&1
-  local code=$? line
-  line=$(grep -E '^[=]* ?[0-9]+ (passed|failed)' "$logs/python.log" | tail -1)
-  local passed failed errors
+# pytest_suite NAME DIR ARGS...: runs pytest in DIR, records its counts.
+pytest_suite() {
+  local name=$1 dir=$2
+  shift 2
+  (cd "$dir" && /usr/bin/python3 -m pytest -q -p no:cacheprovider "$@") > "$logs/$name.log" 2>&1
+  local code=$? line passed failed errors
+  line=$(grep -E '^[=]* ?[0-9]+ (passed|failed)' "$logs/$name.log" | tail -1)
   passed=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
   failed=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
   errors=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+' || echo 0)
-  [ "$code" -ne 0 ] && grep -E '^(FAILED|ERROR) ' "$logs/python.log" | head -20
+  [ "$code" -ne 0 ] && grep -E '^(FAILED|ERROR) ' "$logs/$name.log" | head -20
   [ -z "$line" ] && passed=""
-  record python "$passed" "$((failed + errors))" "$code"
+  record "$name" "$passed" "$((failed + errors))" "$code"
+}
+
+run_pytest() {
+  pytest_suite python-sdk sdk/python tests
+  pytest_suite python-e2e . tests/e2e/python
 }
 
 run_node() {
