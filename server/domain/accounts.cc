@@ -208,23 +208,19 @@ absl::StatusOr<User> Accounts::UpdateProfile(const Principal& caller, const Prof
 absl::StatusOr<UserPage> Accounts::ListUsers(const Principal& caller, std::optional<Role> role,
                                              int page_size, absl::string_view page_token) {
   GW_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin));
-  UserQuery query;
-  GW_ASSIGN_OR_RETURN(query.limit, ResolvePageSize(page_size));
+  GW_ASSIGN_OR_RETURN(const int limit, ResolvePageSize(page_size));
   const std::string fingerprint =
       absl::StrCat("users:role=", role ? static_cast<int>(*role) : 0);
+  UserQuery query;
   GW_ASSIGN_OR_RETURN(query.after, DecodePageToken(page_token, fingerprint));
   query.role = role;
-  ++query.limit;  // one extra row tells whether another page follows
+  query.limit = limit + 1;
   UserPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(page.users, tx.users().List(query));
     return absl::OkStatus();
   }));
-  if (page.users.size() == static_cast<size_t>(query.limit)) {
-    page.users.pop_back();
-    const User& last = page.users.back();
-    page.next_page_token = EncodePageToken(fingerprint, {last.create_time, last.id});
-  }
+  page.next_page_token = TrimToPage(page.users, limit, fingerprint);
   return page;
 }
 

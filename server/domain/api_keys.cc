@@ -43,20 +43,16 @@ absl::StatusOr<IssuedApiKey> ApiKeys::Create(const Principal& caller,
 absl::StatusOr<ApiKeyPage> ApiKeys::List(const Principal& caller, int page_size,
                                          absl::string_view page_token) {
   GW_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin));
+  GW_ASSIGN_OR_RETURN(const int limit, ResolvePageSize(page_size));
   ApiKeyQuery query;
-  GW_ASSIGN_OR_RETURN(query.limit, ResolvePageSize(page_size));
   GW_ASSIGN_OR_RETURN(query.after, DecodePageToken(page_token, kListFingerprint));
-  ++query.limit;  // one extra row tells whether another page follows
+  query.limit = limit + 1;
   ApiKeyPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(page.keys, tx.api_keys().List(query));
     return absl::OkStatus();
   }));
-  if (page.keys.size() == static_cast<size_t>(query.limit)) {
-    page.keys.pop_back();
-    page.next_page_token =
-        EncodePageToken(kListFingerprint, {page.keys.back().create_time, page.keys.back().id});
-  }
+  page.next_page_token = TrimToPage(page.keys, limit, kListFingerprint);
   return page;
 }
 

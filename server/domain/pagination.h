@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -27,6 +28,17 @@ std::string EncodePageToken(absl::string_view query_fingerprint, const ListCurso
 // malformed token or one made for other filters.
 absl::StatusOr<std::optional<ListCursor>> DecodePageToken(absl::string_view token,
                                                           absl::string_view query_fingerprint);
+
+// Lists ask the store for page_size + 1 rows; the extra row only tells that
+// another page follows. Trims it and returns the token of the next page
+// (empty on the last page). `Row` has `create_time` and `id`.
+template <typename Row>
+std::string TrimToPage(std::vector<Row>& rows, int page_size,
+                       absl::string_view query_fingerprint) {
+  if (rows.size() <= static_cast<size_t>(page_size)) return "";
+  rows.resize(page_size);
+  return EncodePageToken(query_fingerprint, {rows.back().create_time, rows.back().id});
+}
 
 }  // namespace gigwire
 
