@@ -18,6 +18,19 @@ void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(rest * 1000));
 }
 
+absl::Time TimeFromProto(const google::protobuf::Timestamp& time) {
+  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
+}
+
+void ToProto(const Money& money, v1::Money* out) {
+  out->set_currency_code(money.currency_code);
+  out->set_amount_minor(money.amount_minor);
+}
+
+Money MoneyFromProto(const v1::Money& money) {
+  return {money.currency_code(), money.amount_minor()};
+}
+
 void ToProto(const User& user, UserView view, v1::User* out) {
   out->set_id(user.id);
   out->set_display_name(user.display_name);

@@ -13,8 +13,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gigwire/v1/api_key.pb.h"
+#include "gigwire/v1/common.pb.h"
 #include "gigwire/v1/user.pb.h"
 #include "server/domain/accounts.h"
+#include "server/domain/marketplace.h"
 #include "server/domain/user.h"
 
 namespace gigwire {
@@ -22,6 +24,9 @@ namespace gigwire {
 enum class UserView { kPublic, kFull };
 
 void ToProto(absl::Time time, google::protobuf::Timestamp* out);
+absl::Time TimeFromProto(const google::protobuf::Timestamp& time);
+void ToProto(const Money& money, v1::Money* out);
+Money MoneyFromProto(const v1::Money& money);
 void ToProto(const User& user, UserView view, v1::User* out);
 void ToProto(const ApiKey& key, v1::ApiKey* out);
 

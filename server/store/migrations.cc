@@ -54,6 +54,156 @@ CREATE INDEX api_keys_by_create_time ON api_keys (create_time DESC, id DESC);
 CREATE INDEX api_keys_by_user ON api_keys (user_id);
 )sql";
 
+constexpr char kV2Marketplace[] = R"sql(
+ALTER TABLE users ADD COLUMN rating_sum INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN rating_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN completed_bookings INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE categories (
+  id           TEXT PRIMARY KEY,
+  slug         TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  parent_id    TEXT REFERENCES categories (id),
+  version      INTEGER NOT NULL,
+  create_time  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE gigs (
+  id               TEXT PRIMARY KEY,
+  seller_id        TEXT NOT NULL REFERENCES users (id),
+  title            TEXT NOT NULL,
+  description      TEXT NOT NULL,
+  category_id      TEXT NOT NULL REFERENCES categories (id),
+  currency_code    TEXT NOT NULL,
+  price_minor      INTEGER NOT NULL CHECK (price_minor >= 0),
+  delivery_days    INTEGER NOT NULL,
+  tags             TEXT NOT NULL DEFAULT '',   -- newline-separated
+  state            INTEGER NOT NULL,
+  rejection_reason TEXT NOT NULL DEFAULT '',
+  version          INTEGER NOT NULL,
+  create_time      INTEGER NOT NULL,
+  update_time      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX gigs_by_state ON gigs (state, create_time DESC, id DESC);
+CREATE INDEX gigs_by_seller ON gigs (seller_id, state, create_time DESC, id DESC);
+CREATE INDEX gigs_by_category ON gigs (category_id, state, create_time DESC, id DESC);
+CREATE INDEX gigs_by_price ON gigs (state, price_minor, id);
+
+CREATE TABLE jobs (
+  id                   TEXT PRIMARY KEY,
+  buyer_id             TEXT NOT NULL REFERENCES users (id),
+  title                TEXT NOT NULL,
+  description          TEXT NOT NULL,
+  category_id          TEXT NOT NULL REFERENCES categories (id),
+  skills               TEXT NOT NULL DEFAULT '',
+  currency_code        TEXT NOT NULL,
+  budget_min_minor     INTEGER NOT NULL CHECK (budget_min_minor >= 0),
+  budget_max_minor     INTEGER NOT NULL CHECK (budget_max_minor >= budget_min_minor),
+  preferred_start_time INTEGER,
+  due_time             INTEGER NOT NULL,
+  state                INTEGER NOT NULL,
+  rejection_reason     TEXT NOT NULL DEFAULT '',
+  cancel_reason        TEXT NOT NULL DEFAULT '',
+  booking_id           TEXT NOT NULL DEFAULT '',
+  version              INTEGER NOT NULL,
+  create_time          INTEGER NOT NULL,
+  update_time          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX jobs_by_create_time ON jobs (create_time DESC, id DESC);
+CREATE INDEX jobs_by_state ON jobs (state, create_time DESC, id DESC);
+CREATE INDEX jobs_by_buyer ON jobs (buyer_id, create_time DESC, id DESC);
+CREATE INDEX jobs_by_due_time ON jobs (state, due_time);
+
+CREATE TABLE offers (
+  id              TEXT PRIMARY KEY,
+  job_id          TEXT NOT NULL REFERENCES jobs (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  assignment_id   TEXT NOT NULL,
+  note            TEXT NOT NULL DEFAULT '',
+  state           INTEGER NOT NULL,
+  expire_time     INTEGER NOT NULL,
+  decline_reason  TEXT NOT NULL DEFAULT '',
+  withdraw_reason TEXT NOT NULL DEFAULT '',
+  booking_id      TEXT NOT NULL DEFAULT '',
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  UNIQUE (job_id, seller_id)
+) STRICT;
+CREATE INDEX offers_by_seller ON offers (seller_id, create_time DESC, id DESC);
+CREATE INDEX offers_by_job ON offers (job_id, create_time DESC, id DESC);
+CREATE INDEX offers_by_expiry ON offers (state, expire_time);
+
+CREATE TABLE assignments (
+  id          TEXT PRIMARY KEY,
+  job_id      TEXT NOT NULL REFERENCES jobs (id),
+  seller_id   TEXT NOT NULL REFERENCES users (id),
+  assigner_id TEXT NOT NULL REFERENCES users (id),
+  note        TEXT NOT NULL DEFAULT '',
+  offer_id    TEXT NOT NULL REFERENCES offers (id),
+  create_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX assignments_by_job ON assignments (job_id, create_time, id);
+
+CREATE TABLE bookings (
+  id              TEXT PRIMARY KEY,
+  job_id          TEXT NOT NULL UNIQUE REFERENCES jobs (id),
+  offer_id        TEXT NOT NULL UNIQUE REFERENCES offers (id),
+  buyer_id        TEXT NOT NULL REFERENCES users (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  state           INTEGER NOT NULL,
+  delivery_note   TEXT NOT NULL DEFAULT '',
+  revision_note   TEXT NOT NULL DEFAULT '',
+  revision_count  INTEGER NOT NULL DEFAULT 0,
+  cancel_reason   TEXT NOT NULL DEFAULT '',
+  buyer_reviewed  INTEGER NOT NULL DEFAULT 0,
+  seller_reviewed INTEGER NOT NULL DEFAULT 0,
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  complete_time   INTEGER
+) STRICT;
+CREATE INDEX bookings_by_create_time ON bookings (create_time DESC, id DESC);
+CREATE INDEX bookings_by_state ON bookings (state, create_time DESC, id DESC);
+CREATE INDEX bookings_by_buyer ON bookings (buyer_id, create_time DESC, id DESC);
+CREATE INDEX bookings_by_seller ON bookings (seller_id, create_time DESC, id DESC);
+
+CREATE TABLE reviews (
+  id          TEXT PRIMARY KEY,
+  booking_id  TEXT NOT NULL REFERENCES bookings (id),
+  author_id   TEXT NOT NULL REFERENCES users (id),
+  subject_id  TEXT NOT NULL REFERENCES users (id),
+  rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  text        TEXT NOT NULL DEFAULT '',
+  create_time INTEGER NOT NULL,
+  UNIQUE (booking_id, author_id)
+) STRICT;
+CREATE INDEX reviews_by_subject ON reviews (subject_id, create_time DESC, id DESC);
+
+CREATE TABLE audit_log (
+  id          TEXT PRIMARY KEY,
+  actor_id    TEXT NOT NULL REFERENCES users (id),
+  action      TEXT NOT NULL,
+  target      TEXT NOT NULL,
+  note        TEXT NOT NULL DEFAULT '',
+  create_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX audit_by_create_time ON audit_log (create_time DESC, id DESC);
+CREATE INDEX audit_by_actor ON audit_log (actor_id, create_time DESC, id DESC);
+
+-- Idempotency: the first result of each (caller, method, request_id).
+CREATE TABLE request_ids (
+  principal_id TEXT NOT NULL,
+  method       TEXT NOT NULL,
+  request_id   TEXT NOT NULL,
+  fingerprint  BLOB NOT NULL,
+  resource_id  TEXT NOT NULL,
+  create_time  INTEGER NOT NULL,
+  PRIMARY KEY (principal_id, method, request_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX request_ids_by_create_time ON request_ids (create_time);
+)sql";
+
 absl::Status ApplyOne(SQLite::Database& db, const Migration& m) {
   try {
     db.exec("BEGIN IMMEDIATE");
@@ -82,6 +232,7 @@ absl::Status ApplyOne(SQLite::Database& db, const Migration& m) {
 const std::vector<Migration>& BuiltInMigrations() {
   static const auto* const kMigrations = new std::vector<Migration>{
       {1, "accounts: users, refresh tokens, API keys", kV1Accounts},
+      {2, "marketplace: categories, gigs, jobs, offers, bookings, reviews, audit", kV2Marketplace},
   };
   return *kMigrations;
 }

@@ -9,38 +9,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/common/status.h"
+#include "server/store/sqlite_util.h"
 
 namespace gigwire {
 namespace {
 
-int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
-absl::Time TimeFromMicros(int64_t us) { return absl::FromUnixMicros(us); }
-
-std::optional<absl::Time> OptionalTime(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return TimeFromMicros(column.getInt64());
-}
-
-void BindOptionalTime(SQLite::Statement& stmt, int index, const std::optional<absl::Time>& t) {
-  if (t.has_value()) {
-    stmt.bind(index, static_cast<int64_t>(Micros(*t)));
-  } else {
-    stmt.bind(index);  // NULL
-  }
-}
-
-void BindBlob(SQLite::Statement& stmt, int index, const std::string& bytes) {
-  stmt.bind(index, bytes.data(), static_cast<int>(bytes.size()));
-}
-
-std::string BlobColumn(const SQLite::Column& column) {
-  return std::string(static_cast<const char*>(column.getBlob()),
-                     static_cast<size_t>(column.getBytes()));
-}
-
-bool IsUniqueViolation(const SQLite::Exception& e) {
-  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
-}
+using namespace ::gigwire::sqlite;  // NOLINT: small helpers of this layer
 
 // ---- users ----
 
@@ -56,8 +30,7 @@ User UserFromRow(SQLite::Statement& row) {
   user.display_name = row.getColumn(3).getString();
   user.bio = row.getColumn(4).getString();
   user.avatar_url = row.getColumn(5).getString();
-  std::string skills = row.getColumn(6).getString();
-  if (!skills.empty()) user.skills = absl::StrSplit(skills, '\n');
+  user.skills = SplitList(row.getColumn(6).getString());
   user.availability = static_cast<Availability>(row.getColumn(7).getInt());
   user.roles = RoleSet::FromBits(static_cast<uint32_t>(row.getColumn(8).getInt()));
   user.version = row.getColumn(9).getInt64();
@@ -74,7 +47,7 @@ void BindUser(SQLite::Statement& stmt, const User& user) {
   stmt.bind(4, user.display_name);
   stmt.bind(5, user.bio);
   stmt.bind(6, user.avatar_url);
-  stmt.bind(7, absl::StrJoin(user.skills, "\n"));
+  stmt.bind(7, JoinList(user.skills));
   stmt.bind(8, static_cast<int>(user.availability));
   stmt.bind(9, static_cast<int64_t>(user.roles.bits()));
   stmt.bind(10, static_cast<int64_t>(user.version));
@@ -82,21 +55,6 @@ void BindUser(SQLite::Statement& stmt, const User& user) {
   stmt.bind(12, static_cast<int64_t>(Micros(user.update_time)));
 }
 
-// Appends "AND (create_time, id) < (?, ?)" style keyset condition.
-void AppendAfterCursor(std::string& sql, const std::optional<ListCursor>& after) {
-  if (after.has_value()) {
-    absl::StrAppend(&sql, " AND (create_time < ? OR (create_time = ? AND id < ?))");
-  }
-}
-
-int BindAfterCursor(SQLite::Statement& stmt, int index, const std::optional<ListCursor>& after) {
-  if (!after.has_value()) return index;
-  int64_t t = Micros(after->create_time);
-  stmt.bind(index++, t);
-  stmt.bind(index++, t);
-  stmt.bind(index++, after->id);
-  return index;
-}
 
 }  // namespace
 
@@ -149,12 +107,12 @@ absl::Status SqliteUserRepository::Update(const User& user, int64_t expected_ver
 absl::StatusOr<std::vector<User>> SqliteUserRepository::List(const UserQuery& query) {
   std::string sql = absl::StrCat("SELECT ", kUserColumns, " FROM users WHERE 1");
   if (query.role.has_value()) absl::StrAppend(&sql, " AND (roles & ?) != 0");
-  AppendAfterCursor(sql, query.after);
+  AppendAfter(sql, query.after);
   absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");
   SQLite::Statement select(db_, sql);
   int index = 1;
   if (query.role.has_value()) select.bind(index++, static_cast<int>(*query.role));
-  index = BindAfterCursor(select, index, query.after);
+  index = BindAfter(select, index, query.after);
   select.bind(index, query.limit);
   std::vector<User> users;
   while (select.executeStep()) users.push_back(UserFromRow(select));
@@ -280,10 +238,10 @@ absl::Status SqliteApiKeyRepository::Revoke(const std::string& id, absl::Time wh
 
 absl::StatusOr<std::vector<ApiKey>> SqliteApiKeyRepository::List(const ApiKeyQuery& query) {
   std::string sql = absl::StrCat("SELECT ", kApiKeyColumns, " FROM api_keys WHERE 1");
-  AppendAfterCursor(sql, query.after);
+  AppendAfter(sql, query.after);
   absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");
   SQLite::Statement select(db_, sql);
-  int index = BindAfterCursor(select, 1, query.after);
+  int index = BindAfter(select, 1, query.after);
   select.bind(index, query.limit);
   std::vector<ApiKey> keys;
   while (select.executeStep()) keys.push_back(ApiKeyFromRow(select));

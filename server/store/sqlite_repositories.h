@@ -17,6 +17,9 @@ class SqliteUserRepository final : public UserRepository {
   absl::Status Insert(const User& user) override;
   absl::Status Update(const User& user, int64_t expected_version) override;
   absl::StatusOr<std::vector<User>> List(const UserQuery& query) override;
+  absl::Status AddRating(const std::string& user_id, int rating) override;
+  absl::Status IncrementCompletedBookings(const std::string& user_id) override;
+  absl::StatusOr<std::vector<SellerSummary>> SearchSellers(const SellerQuery& query) override;
 
  private:
   absl::StatusOr<User> FindOne(const char* where_clause, const std::string& value);
@@ -50,17 +53,154 @@ class SqliteApiKeyRepository final : public ApiKeyRepository {
   SQLite::Database& db_;
 };
 
+// ---- marketplace (SQL in sqlite_catalog_repositories.cc and
+// sqlite_work_repositories.cc) ----
+
+class SqliteCategoryRepository final : public CategoryRepository {
+ public:
+  explicit SqliteCategoryRepository(SQLite::Database& db) : db_(db) {}
+  absl::StatusOr<std::vector<Category>> List() override;
+  absl::StatusOr<Category> FindById(const std::string& id) override;
+  absl::Status Insert(const Category& category) override;
+  absl::Status Update(const Category& category, int64_t expected_version) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteGigRepository final : public GigRepository {
+ public:
+  explicit SqliteGigRepository(SQLite::Database& db) : db_(db) {}
+  absl::StatusOr<Gig> FindById(const std::string& id) override;
+  absl::Status Insert(const Gig& gig) override;
+  absl::Status Update(const Gig& gig, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Gig>> List(const GigQuery& query) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteJobRepository final : public JobRepository {
+ public:
+  explicit SqliteJobRepository(SQLite::Database& db) : db_(db) {}
+  absl::StatusOr<Job> FindById(const std::string& id) override;
+  absl::Status Insert(const Job& job) override;
+  absl::Status Update(const Job& job, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Job>> List(const JobQuery& query) override;
+  absl::StatusOr<std::vector<std::pair<JobState, int>>> CountByState(
+      const std::string& buyer_id) override;
+  absl::StatusOr<std::vector<Job>> ListDue(absl::Time now, int limit) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteAssignmentRepository final : public AssignmentRepository {
+ public:
+  explicit SqliteAssignmentRepository(SQLite::Database& db) : db_(db) {}
+  absl::Status Insert(const Assignment& assignment) override;
+  absl::StatusOr<std::vector<Assignment>> ListByJob(const std::string& job_id,
+                                                    const std::optional<ListCursor>& after,
+                                                    int limit) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteOfferRepository final : public OfferRepository {
+ public:
+  explicit SqliteOfferRepository(SQLite::Database& db) : db_(db) {}
+  absl::StatusOr<Offer> FindById(const std::string& id) override;
+  absl::Status Insert(const Offer& offer) override;
+  absl::Status Update(const Offer& offer, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Offer>> List(const OfferQuery& query) override;
+  absl::StatusOr<std::vector<Offer>> ListPendingForJob(const std::string& job_id) override;
+  absl::StatusOr<std::vector<Offer>> ListExpiredPending(absl::Time now, int limit) override;
+  absl::StatusOr<bool> SellerHasOffer(const std::string& job_id,
+                                      const std::string& seller_id) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteBookingRepository final : public BookingRepository {
+ public:
+  explicit SqliteBookingRepository(SQLite::Database& db) : db_(db) {}
+  absl::StatusOr<Booking> FindById(const std::string& id) override;
+  absl::Status Insert(const Booking& booking) override;
+  absl::Status Update(const Booking& booking, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Booking>> List(const BookingQuery& query) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteReviewRepository final : public ReviewRepository {
+ public:
+  explicit SqliteReviewRepository(SQLite::Database& db) : db_(db) {}
+  absl::Status Insert(const Review& review) override;
+  absl::StatusOr<std::vector<Review>> ListBySubject(const std::string& subject_id,
+                                                    const std::optional<ListCursor>& after,
+                                                    int limit) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteAuditRepository final : public AuditRepository {
+ public:
+  explicit SqliteAuditRepository(SQLite::Database& db) : db_(db) {}
+  absl::Status Append(const AuditEntry& entry) override;
+  absl::StatusOr<std::vector<AuditEntry>> List(const AuditQuery& query) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
+class SqliteRequestIdRepository final : public RequestIdRepository {
+ public:
+  explicit SqliteRequestIdRepository(SQLite::Database& db) : db_(db) {}
+  absl::StatusOr<RequestRecord> Find(const std::string& principal_id, const std::string& method,
+                                     const std::string& request_id) override;
+  absl::Status Insert(const RequestRecord& record) override;
+  absl::StatusOr<int> DeleteBefore(absl::Time cutoff) override;
+
+ private:
+  SQLite::Database& db_;
+};
+
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(SQLite::Database& db) : users_(db), refresh_tokens_(db), api_keys_(db) {}
+  explicit SqliteTx(SQLite::Database& db)
+      : users_(db), refresh_tokens_(db), api_keys_(db), categories_(db), gigs_(db), jobs_(db),
+        assignments_(db), offers_(db), bookings_(db), reviews_(db), audit_(db),
+        request_ids_(db) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
+  CategoryRepository& categories() override { return categories_; }
+  GigRepository& gigs() override { return gigs_; }
+  JobRepository& jobs() override { return jobs_; }
+  AssignmentRepository& assignments() override { return assignments_; }
+  OfferRepository& offers() override { return offers_; }
+  BookingRepository& bookings() override { return bookings_; }
+  ReviewRepository& reviews() override { return reviews_; }
+  AuditRepository& audit() override { return audit_; }
+  RequestIdRepository& request_ids() override { return request_ids_; }
 
  private:
   SqliteUserRepository users_;
   SqliteRefreshTokenRepository refresh_tokens_;
   SqliteApiKeyRepository api_keys_;
+  SqliteCategoryRepository categories_;
+  SqliteGigRepository gigs_;
+  SqliteJobRepository jobs_;
+  SqliteAssignmentRepository assignments_;
+  SqliteOfferRepository offers_;
+  SqliteBookingRepository bookings_;
+  SqliteReviewRepository reviews_;
+  SqliteAuditRepository audit_;
+  SqliteRequestIdRepository request_ids_;
 };
 
 }  // namespace gigwire
