@@ -119,6 +119,22 @@ absl::StatusOr<std::vector<User>> SqliteUserRepository::List(const UserQuery& qu
   return users;
 }
 
+absl::Status SqliteUserRepository::AddRating(const std::string& user_id, int rating) {
+  SQLite::Statement update(db_,
+      "UPDATE users SET rating_sum = rating_sum + ?, rating_count = rating_count + 1 "
+      "WHERE id = ?");
+  update.bind(1, rating);
+  update.bind(2, user_id);
+  return update.exec() == 1 ? absl::OkStatus() : NotFound("user");
+}
+
+absl::Status SqliteUserRepository::IncrementCompletedBookings(const std::string& user_id) {
+  SQLite::Statement update(db_,
+      "UPDATE users SET completed_bookings = completed_bookings + 1 WHERE id = ?");
+  update.bind(1, user_id);
+  return update.exec() == 1 ? absl::OkStatus() : NotFound("user");
+}
+
 // ---- refresh tokens ----
 
 absl::StatusOr<RefreshToken> SqliteRefreshTokenRepository::FindByHash(
