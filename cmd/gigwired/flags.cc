@@ -36,6 +36,7 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"rate-principal-per-second", Number(&Flags::rate_principal_per_second)},
       {"rate-principal-burst", Number(&Flags::rate_principal_burst)},
       {"shutdown-grace-seconds", Number(&Flags::shutdown_grace_seconds)},
+      {"scheduler-interval-seconds", Number(&Flags::scheduler_interval_seconds)},
   };
   return *kFlags;
 }
@@ -102,6 +103,9 @@ Serving:
   --demo-data               seed demo accounts into an empty database
   --sync-full               SQLite synchronous=FULL (default NORMAL: WAL-safe, faster)
   --shutdown-grace-seconds N  on SIGTERM/SIGINT, let in-flight calls finish this long (10)
+  --scheduler-interval-seconds N
+                            how often offers past their ttl and jobs past their due date
+                            expire (1)
 
 Rate limits (token buckets):
   --rate-auth-per-second N --rate-auth-burst N

@@ -27,6 +27,7 @@ struct Flags {
   double rate_principal_per_second = 50;
   double rate_principal_burst = 200;
   double shutdown_grace_seconds = 10;
+  double scheduler_interval_seconds = 1;
   bool help = false;
 };
 

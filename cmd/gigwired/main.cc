@@ -77,6 +77,7 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
                                            flags.rate_account_burst};
   options.rate_limits.per_principal = {flags.rate_principal_per_second,
                                        flags.rate_principal_burst};
+  options.scheduler.interval = absl::Seconds(flags.scheduler_interval_seconds);
   return options;
 }
 
@@ -117,12 +118,14 @@ absl::Status Serve(const Flags& flags, Backend& backend, const sigset_t& stop_si
                       GigwireServer::Start(options, backend));
   JsonLog("serving").Str("address", server->address()).Str("db", flags.db)
       .Str("tls", flags.tls_cert.empty() ? "off" : "on").Emit();
+  backend.scheduler.Start();
   if (!flags.ready_file.empty()) {
     GW_RETURN_IF_ERROR(WriteFileAtomically(flags.ready_file, server->address(), 0644));
   }
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   JsonLog("stop signal received").Int("signal", signal_number).Emit();
+  backend.scheduler.Stop();
   const absl::Time stop_start = absl::Now();
   server->Shutdown(absl::Seconds(flags.shutdown_grace_seconds));
   server->Wait();

@@ -17,8 +17,12 @@
 namespace gigwire {
 namespace {
 
-const char* const kServiceNames[] = {"gigwire.v1.AuthService", "gigwire.v1.UserService",
-                                     "gigwire.v1.ApiKeyService"};
+const char* const kServiceNames[] = {
+    "gigwire.v1.AuthService",       "gigwire.v1.UserService",    "gigwire.v1.ApiKeyService",
+    "gigwire.v1.JobService",        "gigwire.v1.AssignmentService", "gigwire.v1.OfferService",
+    "gigwire.v1.BookingService",    "gigwire.v1.ReviewService",
+    "gigwire.v1.CatalogService",    "gigwire.v1.SellerService",  "gigwire.v1.AuditService",
+};
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {
   if (options.tls_cert_pem.empty()) return grpc::InsecureServerCredentials();
@@ -52,7 +56,15 @@ Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> ope
       limits(options.rate_limits, clock),
       authenticator(*store, tokens),
       accounts(*store, hasher, tokens, clock),
-      api_keys(*store, clock) {}
+      api_keys(*store, clock),
+      catalog(*store, clock),
+      sellers(*store),
+      audit_log(*store),
+      jobs(*store, clock),
+      offers(*store, clock),
+      bookings(*store, clock),
+      reviews(*store, clock),
+      scheduler(*store, jobs, offers, clock, options.scheduler) {}
 
 absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& options) {
   if (options.token_keys.empty()) return absl::InvalidArgumentError("no token signing key");
@@ -64,7 +76,15 @@ GigwireServer::GigwireServer(Backend& backend)
     : rpc_(backend.authenticator, backend.limits),
       auth_service_(rpc_, backend.accounts),
       user_service_(rpc_, backend.accounts),
-      api_key_service_(rpc_, backend.api_keys) {}
+      api_key_service_(rpc_, backend.api_keys),
+      catalog_service_(rpc_, backend.catalog),
+      seller_service_(rpc_, backend.sellers),
+      audit_service_(rpc_, backend.audit_log),
+      job_service_(rpc_, backend.jobs),
+      assignment_service_(rpc_, backend.offers),
+      offer_service_(rpc_, backend.offers, backend.clock),
+      booking_service_(rpc_, backend.bookings),
+      review_service_(rpc_, backend.reviews) {}
 
 absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const ServerOptions& options,
                                                                    Backend& backend) {
@@ -79,6 +99,14 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
   builder.RegisterService(&server->auth_service_);
   builder.RegisterService(&server->user_service_);
   builder.RegisterService(&server->api_key_service_);
+  builder.RegisterService(&server->catalog_service_);
+  builder.RegisterService(&server->seller_service_);
+  builder.RegisterService(&server->audit_service_);
+  builder.RegisterService(&server->job_service_);
+  builder.RegisterService(&server->assignment_service_);
+  builder.RegisterService(&server->offer_service_);
+  builder.RegisterService(&server->booking_service_);
+  builder.RegisterService(&server->review_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return ServerBusy(absl::StrCat("cannot listen on ", options.listen_address));

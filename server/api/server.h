@@ -19,8 +19,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/api/catalog_services.h"
 #include "server/api/rpc_runner.h"
 #include "server/api/services.h"
+#include "server/api/work_services.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/password_hasher.h"
 #include "server/auth/rate_limiter.h"
@@ -28,6 +30,14 @@
 #include "server/common/clock.h"
 #include "server/domain/accounts.h"
 #include "server/domain/api_keys.h"
+#include "server/domain/audit.h"
+#include "server/domain/catalog.h"
+#include "server/domain/sellers.h"
+#include "server/domain/bookings.h"
+#include "server/domain/jobs.h"
+#include "server/domain/offers.h"
+#include "server/domain/reviews.h"
+#include "server/domain/scheduler.h"
 #include "server/store/sqlite_store.h"
 
 namespace gigwire {
@@ -39,6 +49,7 @@ struct BackendOptions {
   ScryptParams scrypt = ScryptParams::Owasp();
   int max_concurrent_hashes = 2;
   RateLimitConfig rate_limits;
+  SchedulerConfig scheduler;
   const Clock* clock = &SystemClock::Get();  // not owned
 };
 
@@ -55,6 +66,15 @@ struct Backend {
   Authenticator authenticator;
   Accounts accounts;
   ApiKeys api_keys;
+  Catalog catalog;
+  SellerSearch sellers;
+  AuditLog audit_log;
+  Jobs jobs;
+  Offers offers;
+  Bookings bookings;
+  Reviews reviews;
+  // Not started here: gigwired starts it; tests drive RunOnce with a FakeClock.
+  Scheduler scheduler;
 
   Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store);
 };
@@ -92,6 +112,14 @@ class GigwireServer {
   AuthServiceImpl auth_service_;
   UserServiceImpl user_service_;
   ApiKeyServiceImpl api_key_service_;
+  CatalogServiceImpl catalog_service_;
+  SellerServiceImpl seller_service_;
+  AuditServiceImpl audit_service_;
+  JobServiceImpl job_service_;
+  AssignmentServiceImpl assignment_service_;
+  OfferServiceImpl offer_service_;
+  BookingServiceImpl booking_service_;
+  ReviewServiceImpl review_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;

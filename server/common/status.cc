@@ -67,6 +67,10 @@ absl::Status NotFound(absl::string_view what) {
                     absl::StrCat(what, " not found"));
 }
 
+absl::Status NotOwner(absl::string_view message) {
+  return WithReason(absl::StatusCode::kPermissionDenied, v1::NOT_RESOURCE_OWNER, message);
+}
+
 absl::Status AlreadyExists(ErrorReason reason, absl::string_view message) {
   return WithReason(absl::StatusCode::kAlreadyExists, reason, message);
 }

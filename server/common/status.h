@@ -51,6 +51,8 @@ absl::Status Unauthenticated(ErrorReason reason, absl::string_view message);
 absl::Status RoleRequired(absl::string_view role);
 // NOT_FOUND, reason RESOURCE_NOT_FOUND. `what` is e.g. "user usr_123".
 absl::Status NotFound(absl::string_view what);
+// PERMISSION_DENIED, reason NOT_RESOURCE_OWNER: visible, but not yours to act on.
+absl::Status NotOwner(absl::string_view message);
 absl::Status AlreadyExists(ErrorReason reason, absl::string_view message);
 // ABORTED, reason ETAG_MISMATCH.
 absl::Status EtagMismatch(absl::string_view what);

@@ -47,6 +47,10 @@ struct User {
   int64_t version = 1;  // bumped on every change; the etag derives from it
   absl::Time create_time;
   absl::Time update_time;
+  // Read-only aggregates, maintained by their own repository calls.
+  int64_t rating_sum = 0;
+  int64_t rating_count = 0;
+  int64_t completed_bookings = 0;
 };
 
 // The etag clients see for a user: opaque, changes on every update.

@@ -18,9 +18,14 @@ using namespace ::gigwire::sqlite;  // NOLINT: small helpers of this layer
 
 // ---- users ----
 
+// The first 12 are written by Insert/Update; the aggregates after them are
+// read-only here (AddRating, IncrementCompletedBookings change them).
 constexpr char kUserColumns[] =
     "id, email, password_hash, display_name, bio, avatar_url, skills, availability, "
     "roles, version, create_time, update_time";
+constexpr char kUserReadColumns[] =
+    "id, email, password_hash, display_name, bio, avatar_url, skills, availability, "
+    "roles, version, create_time, update_time, rating_sum, rating_count, completed_bookings";
 
 User UserFromRow(SQLite::Statement& row) {
   User user;
@@ -36,6 +41,9 @@ User UserFromRow(SQLite::Statement& row) {
   user.version = row.getColumn(9).getInt64();
   user.create_time = TimeFromMicros(row.getColumn(10).getInt64());
   user.update_time = TimeFromMicros(row.getColumn(11).getInt64());
+  user.rating_sum = row.getColumn(12).getInt64();
+  user.rating_count = row.getColumn(13).getInt64();
+  user.completed_bookings = row.getColumn(14).getInt64();
   return user;
 }
 
@@ -60,7 +68,7 @@ void BindUser(SQLite::Statement& stmt, const User& user) {
 
 absl::StatusOr<User> SqliteUserRepository::FindOne(const char* where_clause,
                                                    const std::string& value) {
-  SQLite::Statement query(db_, absl::StrCat("SELECT ", kUserColumns, " FROM users WHERE ",
+  SQLite::Statement query(db_, absl::StrCat("SELECT ", kUserReadColumns, " FROM users WHERE ",
                                             where_clause));
   query.bind(1, value);
   if (!query.executeStep()) return NotFound("user");
@@ -105,7 +113,7 @@ absl::Status SqliteUserRepository::Update(const User& user, int64_t expected_ver
 }
 
 absl::StatusOr<std::vector<User>> SqliteUserRepository::List(const UserQuery& query) {
-  std::string sql = absl::StrCat("SELECT ", kUserColumns, " FROM users WHERE 1");
+  std::string sql = absl::StrCat("SELECT ", kUserReadColumns, " FROM users WHERE 1");
   if (query.role.has_value()) absl::StrAppend(&sql, " AND (roles & ?) != 0");
   AppendAfter(sql, query.after);
   absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");

@@ -1,110 +1,565 @@
-// SQL of the work flow: jobs, assignments, offers, bookings, reviews, audit, request ids.
+// SQL of the work flow: jobs, assignments, offers, bookings, reviews, the
+// audit log and idempotency records. Schema in migrations.cc (version 2).
+#include <sqlite3.h>
+
+#include "SQLiteCpp/Statement.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/status.h"
 #include "server/store/sqlite_repositories.h"
+#include "server/store/sqlite_util.h"
 
 namespace gigwire {
+namespace {
+
+using sqlite::AppendAfter;
+using sqlite::BindAfter;
+using sqlite::BindBlob;
+using sqlite::BindOptionalTime;
+using sqlite::BindTime;
+using sqlite::BlobColumn;
+using sqlite::IsUniqueViolation;
+using sqlite::JoinList;
+using sqlite::OptionalTime;
+using sqlite::SplitList;
+using sqlite::TimeColumn;
+
+// Runs an UPDATE guarded by "AND version = ?"; 0 rows means stale or gone.
+absl::Status CheckVersionedUpdate(int changed, absl::string_view what) {
+  return changed == 1 ? absl::OkStatus() : EtagMismatch(what);
+}
+
+// ---- jobs ----
+
+constexpr char kJobColumns[] =
+    "id, buyer_id, title, description, category_id, skills, currency_code, budget_min_minor, "
+    "budget_max_minor, preferred_start_time, due_time, state, rejection_reason, cancel_reason, "
+    "booking_id, version, create_time, update_time";
+
+Job JobFromRow(SQLite::Statement& row) {
+  Job job;
+  job.id = row.getColumn(0).getString();
+  job.buyer_id = row.getColumn(1).getString();
+  job.title = row.getColumn(2).getString();
+  job.description = row.getColumn(3).getString();
+  job.category_id = row.getColumn(4).getString();
+  job.skills = SplitList(row.getColumn(5).getString());
+  std::string currency = row.getColumn(6).getString();
+  job.budget_min = {currency, row.getColumn(7).getInt64()};
+  job.budget_max = {currency, row.getColumn(8).getInt64()};
+  job.preferred_start_time = OptionalTime(row.getColumn(9));
+  job.due_time = TimeColumn(row.getColumn(10));
+  job.state = static_cast<JobState>(row.getColumn(11).getInt());
+  job.rejection_reason = row.getColumn(12).getString();
+  job.cancel_reason = row.getColumn(13).getString();
+  job.booking_id = row.getColumn(14).getString();
+  job.version = row.getColumn(15).getInt64();
+  job.create_time = TimeColumn(row.getColumn(16));
+  job.update_time = TimeColumn(row.getColumn(17));
+  return job;
+}
+
+// Binds kJobColumns in order from index 1.
+void BindJob(SQLite::Statement& stmt, const Job& job) {
+  stmt.bind(1, job.id);
+  stmt.bind(2, job.buyer_id);
+  stmt.bind(3, job.title);
+  stmt.bind(4, job.description);
+  stmt.bind(5, job.category_id);
+  stmt.bind(6, JoinList(job.skills));
+  stmt.bind(7, job.budget_min.currency_code);
+  stmt.bind(8, static_cast<int64_t>(job.budget_min.amount_minor));
+  stmt.bind(9, static_cast<int64_t>(job.budget_max.amount_minor));
+  BindOptionalTime(stmt, 10, job.preferred_start_time);
+  BindTime(stmt, 11, job.due_time);
+  stmt.bind(12, static_cast<int>(job.state));
+  stmt.bind(13, job.rejection_reason);
+  stmt.bind(14, job.cancel_reason);
+  stmt.bind(15, job.booking_id);
+  stmt.bind(16, static_cast<int64_t>(job.version));
+  BindTime(stmt, 17, job.create_time);
+  BindTime(stmt, 18, job.update_time);
+}
+
+}  // namespace
 
 absl::StatusOr<Job> SqliteJobRepository::FindById(const std::string& id) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement query(db_, absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
+  query.bind(1, id);
+  if (!query.executeStep()) return NotFound(absl::StrCat("job ", id));
+  return JobFromRow(query);
 }
 
 absl::Status SqliteJobRepository::Insert(const Job& job) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement insert(db_, absl::StrCat("INSERT INTO jobs (", kJobColumns,
+                                             ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  BindJob(insert, job);
+  insert.exec();
+  return absl::OkStatus();
 }
 
 absl::Status SqliteJobRepository::Update(const Job& job, int64_t expected_version) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement update(db_,
+      "UPDATE jobs SET id = ?1, buyer_id = ?2, title = ?3, description = ?4, category_id = ?5, "
+      "skills = ?6, currency_code = ?7, budget_min_minor = ?8, budget_max_minor = ?9, "
+      "preferred_start_time = ?10, due_time = ?11, state = ?12, rejection_reason = ?13, "
+      "cancel_reason = ?14, booking_id = ?15, version = ?16, create_time = ?17, "
+      "update_time = ?18 WHERE id = ?1 AND version = ?19");
+  BindJob(update, job);
+  update.bind(19, static_cast<int64_t>(expected_version));
+  return CheckVersionedUpdate(update.exec(), "job");
 }
 
 absl::StatusOr<std::vector<Job>> SqliteJobRepository::List(const JobQuery& query) {
-  return absl::UnimplementedError("not implemented yet");
+  std::string sql = absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE 1");
+  if (query.state.has_value()) absl::StrAppend(&sql, " AND state = ?");
+  if (!query.buyer_id.empty()) absl::StrAppend(&sql, " AND buyer_id = ?");
+  AppendAfter(sql, query.after);
+  absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");
+  SQLite::Statement select(db_, sql);
+  int index = 1;
+  if (query.state.has_value()) select.bind(index++, static_cast<int>(*query.state));
+  if (!query.buyer_id.empty()) select.bind(index++, query.buyer_id);
+  index = BindAfter(select, index, query.after);
+  select.bind(index, query.limit);
+  std::vector<Job> jobs;
+  while (select.executeStep()) jobs.push_back(JobFromRow(select));
+  return jobs;
 }
 
-absl::StatusOr<std::vector<std::pair<JobState, int>>> SqliteJobRepository::CountByState( const std::string& buyer_id) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<std::vector<std::pair<JobState, int>>> SqliteJobRepository::CountByState(
+    const std::string& buyer_id) {
+  SQLite::Statement count(db_, buyer_id.empty()
+      ? "SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state"
+      : "SELECT state, COUNT(*) FROM jobs WHERE buyer_id = ? GROUP BY state ORDER BY state");
+  if (!buyer_id.empty()) count.bind(1, buyer_id);
+  std::vector<std::pair<JobState, int>> counts;
+  while (count.executeStep()) {
+    counts.emplace_back(static_cast<JobState>(count.getColumn(0).getInt()),
+                        count.getColumn(1).getInt());
+  }
+  return counts;
 }
 
 absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListDue(absl::Time now, int limit) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement select(db_, absl::StrCat(
+      "SELECT ", kJobColumns, " FROM jobs WHERE state IN (?, ?) AND due_time <= ? "
+      "ORDER BY due_time LIMIT ?"));
+  select.bind(1, static_cast<int>(JobState::kPendingReview));
+  select.bind(2, static_cast<int>(JobState::kOpen));
+  BindTime(select, 3, now);
+  select.bind(4, limit);
+  std::vector<Job> jobs;
+  while (select.executeStep()) jobs.push_back(JobFromRow(select));
+  return jobs;
 }
 
-absl::Status SqliteAssignmentRepository::Insert(const Assignment& assignment) {
-  return absl::UnimplementedError("not implemented yet");
+// ---- assignments ----
+
+absl::Status SqliteAssignmentRepository::Insert(const Assignment& a) {
+  SQLite::Statement insert(db_,
+      "INSERT INTO assignments (id, job_id, seller_id, assigner_id, note, offer_id, create_time) "
+      "VALUES (?,?,?,?,?,?,?)");
+  insert.bind(1, a.id);
+  insert.bind(2, a.job_id);
+  insert.bind(3, a.seller_id);
+  insert.bind(4, a.assigner_id);
+  insert.bind(5, a.note);
+  insert.bind(6, a.offer_id);
+  BindTime(insert, 7, a.create_time);
+  insert.exec();
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Assignment>> SqliteAssignmentRepository::ListByJob(const std::string& job_id, const std::optional<ListCursor>& after, int limit) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<std::vector<Assignment>> SqliteAssignmentRepository::ListByJob(
+    const std::string& job_id, const std::optional<ListCursor>& after, int limit) {
+  std::string sql =
+      "SELECT id, job_id, seller_id, assigner_id, note, offer_id, create_time FROM assignments "
+      "WHERE job_id = ?";
+  if (after.has_value()) sql += " AND (create_time > ? OR (create_time = ? AND id > ?))";
+  sql += " ORDER BY create_time, id LIMIT ?";
+  SQLite::Statement select(db_, sql);
+  select.bind(1, job_id);
+  int index = BindAfter(select, 2, after);
+  select.bind(index, limit);
+  std::vector<Assignment> out;
+  while (select.executeStep()) {
+    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                   select.getColumn(2).getString(), select.getColumn(3).getString(),
+                   select.getColumn(4).getString(), select.getColumn(5).getString(),
+                   TimeColumn(select.getColumn(6))});
+  }
+  return out;
 }
+
+// ---- offers ----
+
+namespace {
+
+// Offers are read joined with their job for title and budget.
+constexpr char kOfferSelect[] =
+    "SELECT o.id, o.job_id, o.seller_id, o.assignment_id, o.note, o.state, o.expire_time, "
+    "o.decline_reason, o.withdraw_reason, o.booking_id, o.version, o.create_time, "
+    "o.update_time, j.title, j.currency_code, j.budget_min_minor, j.budget_max_minor "
+    "FROM offers o JOIN jobs j ON j.id = o.job_id";
+
+Offer OfferFromRow(SQLite::Statement& row) {
+  Offer offer;
+  offer.id = row.getColumn(0).getString();
+  offer.job_id = row.getColumn(1).getString();
+  offer.seller_id = row.getColumn(2).getString();
+  offer.assignment_id = row.getColumn(3).getString();
+  offer.note = row.getColumn(4).getString();
+  offer.state = static_cast<OfferState>(row.getColumn(5).getInt());
+  offer.expire_time = TimeColumn(row.getColumn(6));
+  offer.decline_reason = row.getColumn(7).getString();
+  offer.withdraw_reason = row.getColumn(8).getString();
+  offer.booking_id = row.getColumn(9).getString();
+  offer.version = row.getColumn(10).getInt64();
+  offer.create_time = TimeColumn(row.getColumn(11));
+  offer.update_time = TimeColumn(row.getColumn(12));
+  offer.job_title = row.getColumn(13).getString();
+  std::string currency = row.getColumn(14).getString();
+  offer.budget_min = {currency, row.getColumn(15).getInt64()};
+  offer.budget_max = {currency, row.getColumn(16).getInt64()};
+  return offer;
+}
+
+std::vector<Offer> AllOffers(SQLite::Statement& select) {
+  std::vector<Offer> offers;
+  while (select.executeStep()) offers.push_back(OfferFromRow(select));
+  return offers;
+}
+
+}  // namespace
 
 absl::StatusOr<Offer> SqliteOfferRepository::FindById(const std::string& id) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement query(db_, absl::StrCat(kOfferSelect, " WHERE o.id = ?"));
+  query.bind(1, id);
+  if (!query.executeStep()) return NotFound(absl::StrCat("offer ", id));
+  return OfferFromRow(query);
 }
 
 absl::Status SqliteOfferRepository::Insert(const Offer& offer) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement insert(db_,
+      "INSERT INTO offers (id, job_id, seller_id, assignment_id, note, state, expire_time, "
+      "decline_reason, withdraw_reason, booking_id, version, create_time, update_time) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, offer.id);
+  insert.bind(2, offer.job_id);
+  insert.bind(3, offer.seller_id);
+  insert.bind(4, offer.assignment_id);
+  insert.bind(5, offer.note);
+  insert.bind(6, static_cast<int>(offer.state));
+  BindTime(insert, 7, offer.expire_time);
+  insert.bind(8, offer.decline_reason);
+  insert.bind(9, offer.withdraw_reason);
+  insert.bind(10, offer.booking_id);
+  insert.bind(11, static_cast<int64_t>(offer.version));
+  BindTime(insert, 12, offer.create_time);
+  BindTime(insert, 13, offer.update_time);
+  try {
+    insert.exec();
+  } catch (const SQLite::Exception& e) {
+    if (IsUniqueViolation(e)) return absl::AlreadyExistsError("seller already has an offer");
+    throw;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SqliteOfferRepository::Update(const Offer& offer, int64_t expected_version) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement update(db_,
+      "UPDATE offers SET note = ?, state = ?, expire_time = ?, decline_reason = ?, "
+      "withdraw_reason = ?, booking_id = ?, version = ?, update_time = ? "
+      "WHERE id = ? AND version = ?");
+  update.bind(1, offer.note);
+  update.bind(2, static_cast<int>(offer.state));
+  BindTime(update, 3, offer.expire_time);
+  update.bind(4, offer.decline_reason);
+  update.bind(5, offer.withdraw_reason);
+  update.bind(6, offer.booking_id);
+  update.bind(7, static_cast<int64_t>(offer.version));
+  BindTime(update, 8, offer.update_time);
+  update.bind(9, offer.id);
+  update.bind(10, static_cast<int64_t>(expected_version));
+  return CheckVersionedUpdate(update.exec(), "offer");
 }
 
 absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::List(const OfferQuery& query) {
-  return absl::UnimplementedError("not implemented yet");
+  std::string sql = absl::StrCat(kOfferSelect, " WHERE 1");
+  if (query.state.has_value()) absl::StrAppend(&sql, " AND o.state = ?");
+  if (!query.job_id.empty()) absl::StrAppend(&sql, " AND o.job_id = ?");
+  if (!query.seller_id.empty()) absl::StrAppend(&sql, " AND o.seller_id = ?");
+  AppendAfter(sql, query.after, "o.");
+  absl::StrAppend(&sql, " ORDER BY o.create_time DESC, o.id DESC LIMIT ?");
+  SQLite::Statement select(db_, sql);
+  int index = 1;
+  if (query.state.has_value()) select.bind(index++, static_cast<int>(*query.state));
+  if (!query.job_id.empty()) select.bind(index++, query.job_id);
+  if (!query.seller_id.empty()) select.bind(index++, query.seller_id);
+  index = BindAfter(select, index, query.after);
+  select.bind(index, query.limit);
+  return AllOffers(select);
 }
 
-absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListPendingForJob(const std::string& job_id) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListPendingForJob(
+    const std::string& job_id) {
+  SQLite::Statement select(db_, absl::StrCat(kOfferSelect, " WHERE o.job_id = ? AND o.state = ?"));
+  select.bind(1, job_id);
+  select.bind(2, static_cast<int>(OfferState::kPending));
+  return AllOffers(select);
 }
 
-absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListExpiredPending(absl::Time now, int limit) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListExpiredPending(absl::Time now,
+                                                                             int limit) {
+  SQLite::Statement select(db_, absl::StrCat(
+      kOfferSelect, " WHERE o.state = ? AND o.expire_time <= ? ORDER BY o.expire_time LIMIT ?"));
+  select.bind(1, static_cast<int>(OfferState::kPending));
+  BindTime(select, 2, now);
+  select.bind(3, limit);
+  return AllOffers(select);
 }
 
-absl::StatusOr<bool> SqliteOfferRepository::SellerHasOffer(const std::string& job_id, const std::string& seller_id) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<bool> SqliteOfferRepository::SellerHasOffer(const std::string& job_id,
+                                                           const std::string& seller_id) {
+  SQLite::Statement query(db_, "SELECT 1 FROM offers WHERE job_id = ? AND seller_id = ?");
+  query.bind(1, job_id);
+  query.bind(2, seller_id);
+  return query.executeStep();
 }
+
+// ---- bookings ----
+
+namespace {
+
+constexpr char kBookingSelect[] =
+    "SELECT b.id, b.job_id, b.offer_id, b.buyer_id, b.seller_id, b.state, b.delivery_note, "
+    "b.revision_note, b.revision_count, b.cancel_reason, b.buyer_reviewed, b.seller_reviewed, "
+    "b.version, b.create_time, b.update_time, b.complete_time, j.title, j.currency_code, "
+    "j.budget_min_minor, j.budget_max_minor FROM bookings b JOIN jobs j ON j.id = b.job_id";
+
+Booking BookingFromRow(SQLite::Statement& row) {
+  Booking b;
+  b.id = row.getColumn(0).getString();
+  b.job_id = row.getColumn(1).getString();
+  b.offer_id = row.getColumn(2).getString();
+  b.buyer_id = row.getColumn(3).getString();
+  b.seller_id = row.getColumn(4).getString();
+  b.state = static_cast<BookingState>(row.getColumn(5).getInt());
+  b.delivery_note = row.getColumn(6).getString();
+  b.revision_note = row.getColumn(7).getString();
+  b.revision_count = row.getColumn(8).getInt();
+  b.cancel_reason = row.getColumn(9).getString();
+  b.buyer_reviewed = row.getColumn(10).getInt() != 0;
+  b.seller_reviewed = row.getColumn(11).getInt() != 0;
+  b.version = row.getColumn(12).getInt64();
+  b.create_time = TimeColumn(row.getColumn(13));
+  b.update_time = TimeColumn(row.getColumn(14));
+  b.complete_time = OptionalTime(row.getColumn(15));
+  b.job_title = row.getColumn(16).getString();
+  std::string currency = row.getColumn(17).getString();
+  b.budget_min = {currency, row.getColumn(18).getInt64()};
+  b.budget_max = {currency, row.getColumn(19).getInt64()};
+  return b;
+}
+
+// Binds the mutable columns of a booking, in the order of kBookingMutable.
+constexpr char kBookingMutable[] =
+    "state = ?, delivery_note = ?, revision_note = ?, revision_count = ?, cancel_reason = ?, "
+    "buyer_reviewed = ?, seller_reviewed = ?, version = ?, update_time = ?, complete_time = ?";
+
+int BindBookingMutable(SQLite::Statement& stmt, int index, const Booking& b) {
+  stmt.bind(index++, static_cast<int>(b.state));
+  stmt.bind(index++, b.delivery_note);
+  stmt.bind(index++, b.revision_note);
+  stmt.bind(index++, b.revision_count);
+  stmt.bind(index++, b.cancel_reason);
+  stmt.bind(index++, b.buyer_reviewed ? 1 : 0);
+  stmt.bind(index++, b.seller_reviewed ? 1 : 0);
+  stmt.bind(index++, static_cast<int64_t>(b.version));
+  BindTime(stmt, index++, b.update_time);
+  BindOptionalTime(stmt, index++, b.complete_time);
+  return index;
+}
+
+}  // namespace
 
 absl::StatusOr<Booking> SqliteBookingRepository::FindById(const std::string& id) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement query(db_, absl::StrCat(kBookingSelect, " WHERE b.id = ?"));
+  query.bind(1, id);
+  if (!query.executeStep()) return NotFound(absl::StrCat("booking ", id));
+  return BookingFromRow(query);
 }
 
-absl::Status SqliteBookingRepository::Insert(const Booking& booking) {
-  return absl::UnimplementedError("not implemented yet");
+absl::Status SqliteBookingRepository::Insert(const Booking& b) {
+  SQLite::Statement full(db_, absl::StrCat(
+      "INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, create_time, state, "
+      "delivery_note, revision_note, revision_count, cancel_reason, buyer_reviewed, "
+      "seller_reviewed, version, update_time, complete_time) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  full.bind(1, b.id);
+  full.bind(2, b.job_id);
+  full.bind(3, b.offer_id);
+  full.bind(4, b.buyer_id);
+  full.bind(5, b.seller_id);
+  BindTime(full, 6, b.create_time);
+  BindBookingMutable(full, 7, b);
+  full.exec();
+  return absl::OkStatus();
 }
 
-absl::Status SqliteBookingRepository::Update(const Booking& booking, int64_t expected_version) {
-  return absl::UnimplementedError("not implemented yet");
+absl::Status SqliteBookingRepository::Update(const Booking& b, int64_t expected_version) {
+  SQLite::Statement update(db_, absl::StrCat("UPDATE bookings SET ", kBookingMutable,
+                                             " WHERE id = ? AND version = ?"));
+  int index = BindBookingMutable(update, 1, b);
+  update.bind(index++, b.id);
+  update.bind(index, static_cast<int64_t>(expected_version));
+  return CheckVersionedUpdate(update.exec(), "booking");
 }
 
-absl::StatusOr<std::vector<Booking>> SqliteBookingRepository::List(const BookingQuery& query) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<std::vector<Booking>> SqliteBookingRepository::List(const BookingQuery& q) {
+  std::string sql = absl::StrCat(kBookingSelect, " WHERE 1");
+  if (q.state.has_value()) absl::StrAppend(&sql, " AND b.state = ?");
+  if (!q.party_id.empty()) absl::StrAppend(&sql, " AND (b.buyer_id = ? OR b.seller_id = ?)");
+  if (!q.buyer_id.empty()) absl::StrAppend(&sql, " AND b.buyer_id = ?");
+  if (!q.seller_id.empty()) absl::StrAppend(&sql, " AND b.seller_id = ?");
+  if (q.created_after.has_value()) absl::StrAppend(&sql, " AND b.create_time >= ?");
+  if (q.created_before.has_value()) absl::StrAppend(&sql, " AND b.create_time < ?");
+  AppendAfter(sql, q.after, "b.");
+  absl::StrAppend(&sql, " ORDER BY b.create_time DESC, b.id DESC LIMIT ?");
+  SQLite::Statement select(db_, sql);
+  int i = 1;
+  if (q.state.has_value()) select.bind(i++, static_cast<int>(*q.state));
+  if (!q.party_id.empty()) {
+    select.bind(i++, q.party_id);
+    select.bind(i++, q.party_id);
+  }
+  if (!q.buyer_id.empty()) select.bind(i++, q.buyer_id);
+  if (!q.seller_id.empty()) select.bind(i++, q.seller_id);
+  if (q.created_after.has_value()) BindTime(select, i++, *q.created_after);
+  if (q.created_before.has_value()) BindTime(select, i++, *q.created_before);
+  i = BindAfter(select, i, q.after);
+  select.bind(i, q.limit);
+  std::vector<Booking> out;
+  while (select.executeStep()) out.push_back(BookingFromRow(select));
+  return out;
 }
 
-absl::Status SqliteReviewRepository::Insert(const Review& review) {
-  return absl::UnimplementedError("not implemented yet");
+// ---- reviews ----
+
+absl::Status SqliteReviewRepository::Insert(const Review& r) {
+  SQLite::Statement insert(db_,
+      "INSERT INTO reviews (id, booking_id, author_id, subject_id, rating, text, create_time) "
+      "VALUES (?,?,?,?,?,?,?)");
+  insert.bind(1, r.id);
+  insert.bind(2, r.booking_id);
+  insert.bind(3, r.author_id);
+  insert.bind(4, r.subject_id);
+  insert.bind(5, r.rating);
+  insert.bind(6, r.text);
+  BindTime(insert, 7, r.create_time);
+  try {
+    insert.exec();
+  } catch (const SQLite::Exception& e) {
+    if (IsUniqueViolation(e)) return absl::AlreadyExistsError("already reviewed");
+    throw;
+  }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Review>> SqliteReviewRepository::ListBySubject(const std::string& subject_id, const std::optional<ListCursor>& after, int limit) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<std::vector<Review>> SqliteReviewRepository::ListBySubject(
+    const std::string& subject_id, const std::optional<ListCursor>& after, int limit) {
+  std::string sql =
+      "SELECT id, booking_id, author_id, subject_id, rating, text, create_time FROM reviews "
+      "WHERE subject_id = ?";
+  AppendAfter(sql, after);
+  sql += " ORDER BY create_time DESC, id DESC LIMIT ?";
+  SQLite::Statement select(db_, sql);
+  select.bind(1, subject_id);
+  int index = BindAfter(select, 2, after);
+  select.bind(index, limit);
+  std::vector<Review> out;
+  while (select.executeStep()) {
+    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                   select.getColumn(2).getString(), select.getColumn(3).getString(),
+                   select.getColumn(4).getInt(), select.getColumn(5).getString(),
+                   TimeColumn(select.getColumn(6))});
+  }
+  return out;
 }
 
-absl::Status SqliteAuditRepository::Append(const AuditEntry& entry) {
-  return absl::UnimplementedError("not implemented yet");
+// ---- audit log ----
+
+absl::Status SqliteAuditRepository::Append(const AuditEntry& e) {
+  SQLite::Statement insert(db_,
+      "INSERT INTO audit_log (id, actor_id, action, target, note, create_time) "
+      "VALUES (?,?,?,?,?,?)");
+  insert.bind(1, e.id);
+  insert.bind(2, e.actor_id);
+  insert.bind(3, e.action);
+  insert.bind(4, e.target);
+  insert.bind(5, e.note);
+  BindTime(insert, 6, e.create_time);
+  insert.exec();
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<AuditEntry>> SqliteAuditRepository::List(const AuditQuery& query) {
-  return absl::UnimplementedError("not implemented yet");
+absl::StatusOr<std::vector<AuditEntry>> SqliteAuditRepository::List(const AuditQuery& q) {
+  std::string sql = "SELECT id, actor_id, action, target, note, create_time FROM audit_log WHERE 1";
+  if (!q.actor_id.empty()) sql += " AND actor_id = ?";
+  if (!q.action.empty()) sql += " AND action = ?";
+  if (!q.target.empty()) sql += " AND instr(target, ?) > 0";
+  AppendAfter(sql, q.after);
+  sql += " ORDER BY create_time DESC, id DESC LIMIT ?";
+  SQLite::Statement select(db_, sql);
+  int i = 1;
+  if (!q.actor_id.empty()) select.bind(i++, q.actor_id);
+  if (!q.action.empty()) select.bind(i++, q.action);
+  if (!q.target.empty()) select.bind(i++, q.target);
+  i = BindAfter(select, i, q.after);
+  select.bind(i, q.limit);
+  std::vector<AuditEntry> out;
+  while (select.executeStep()) {
+    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                   select.getColumn(2).getString(), select.getColumn(3).getString(),
+                   select.getColumn(4).getString(), TimeColumn(select.getColumn(5))});
+  }
+  return out;
 }
 
-absl::StatusOr<RequestRecord> SqliteRequestIdRepository::Find(const std::string& principal_id, const std::string& method, const std::string& request_id) {
-  return absl::UnimplementedError("not implemented yet");
+// ---- idempotency records ----
+
+absl::StatusOr<RequestRecord> SqliteRequestIdRepository::Find(const std::string& principal_id,
+                                                              const std::string& method,
+                                                              const std::string& request_id) {
+  SQLite::Statement query(db_,
+      "SELECT fingerprint, resource_id, create_time FROM request_ids "
+      "WHERE principal_id = ? AND method = ? AND request_id = ?");
+  query.bind(1, principal_id);
+  query.bind(2, method);
+  query.bind(3, request_id);
+  if (!query.executeStep()) return NotFound("request id");
+  return RequestRecord{principal_id, method, request_id, BlobColumn(query.getColumn(0)),
+                       query.getColumn(1).getString(), TimeColumn(query.getColumn(2))};
 }
 
-absl::Status SqliteRequestIdRepository::Insert(const RequestRecord& record) {
-  return absl::UnimplementedError("not implemented yet");
+absl::Status SqliteRequestIdRepository::Insert(const RequestRecord& r) {
+  SQLite::Statement insert(db_,
+      "INSERT INTO request_ids (principal_id, method, request_id, fingerprint, resource_id, "
+      "create_time) VALUES (?,?,?,?,?,?)");
+  insert.bind(1, r.principal_id);
+  insert.bind(2, r.method);
+  insert.bind(3, r.request_id);
+  BindBlob(insert, 4, r.fingerprint);
+  insert.bind(5, r.resource_id);
+  BindTime(insert, 6, r.create_time);
+  insert.exec();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> SqliteRequestIdRepository::DeleteBefore(absl::Time cutoff) {
-  return absl::UnimplementedError("not implemented yet");
+  SQLite::Statement remove(db_, "DELETE FROM request_ids WHERE create_time < ?");
+  BindTime(remove, 1, cutoff);
+  return remove.exec();
 }
 
 }  // namespace gigwire

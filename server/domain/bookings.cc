@@ -1,0 +1,177 @@
+// Booking rules; see bookings.h.
+#include "server/domain/bookings.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/common/ids.h"
+#include "server/common/status.h"
+#include "server/domain/accounts.h"
+#include "server/domain/audit.h"
+#include "server/domain/pagination.h"
+#include "server/domain/validation.h"
+#include "server/domain/work_common.h"
+
+namespace gigwire {
+namespace {
+
+absl::Status RequireBookingState(const Booking& b, std::initializer_list<BookingState> allowed,
+                                 absl::string_view verb) {
+  return RequireState(b.state, allowed, "booking", verb, BookingStateName);
+}
+
+absl::Status CheckNote(absl::string_view field, absl::string_view note, size_t min, size_t max) {
+  Violations v;
+  CheckText(field, note, min, max, true, v);
+  return v.ToStatus();
+}
+
+}  // namespace
+
+std::vector<std::string> BookingActions(const Principal& viewer, const Booking& b) {
+  std::vector<std::string> actions;
+  const bool buyer = viewer.user_id == b.buyer_id, seller = viewer.user_id == b.seller_id;
+  const bool admin = viewer.Has(Role::kAdmin);
+  const bool active = b.state == BookingState::kActive;
+  const bool delivered = b.state == BookingState::kDelivered;
+  if (seller && active) actions.push_back("deliver");
+  if (buyer && delivered) actions.push_back("request_revision");
+  if ((buyer && delivered) || (admin && (active || delivered))) actions.push_back("complete");
+  if ((buyer && active) || (admin && (active || delivered))) actions.push_back("cancel");
+  bool can_review = (buyer && !b.buyer_reviewed) || (seller && !b.seller_reviewed);
+  if (b.state == BookingState::kCompleted && can_review) actions.push_back("review");
+  return actions;
+}
+
+absl::StatusOr<Booking> LoadVisibleBooking(Tx& tx, const Principal& caller,
+                                           const std::string& id) {
+  if (!HasIdShape(id, "bkg")) {
+    return id.empty() ? InvalidField("id", "is required") : NotFound(absl::StrCat("booking ", id));
+  }
+  GW_ASSIGN_OR_RETURN(Booking b, tx.bookings().FindById(id));
+  if (b.buyer_id == caller.user_id || b.seller_id == caller.user_id || caller.Has(Role::kAdmin)) {
+    return b;
+  }
+  return NotFound(absl::StrCat("booking ", id));
+}
+
+absl::StatusOr<Booking> Bookings::Get(const Principal& caller, const std::string& id) {
+  Booking booking;
+  GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
+    GW_ASSIGN_OR_RETURN(booking, LoadVisibleBooking(tx, caller, id));
+    return absl::OkStatus();
+  }));
+  return booking;
+}
+
+absl::StatusOr<BookingPage> Bookings::List(const Principal& caller, const BookingFilter& filter,
+                                           int page_size, absl::string_view page_token) {
+  const bool admin = caller.Has(Role::kAdmin);
+  if (!admin && (!filter.buyer_id.empty() || !filter.seller_id.empty())) {
+    return RoleRequired("admin");
+  }
+  if (filter.created_after && filter.created_before &&
+      *filter.created_after >= *filter.created_before) {
+    return InvalidField("created_before", "must be after created_after");
+  }
+  GW_ASSIGN_OR_RETURN(const int limit, ResolvePageSize(page_size));
+  BookingQuery q;
+  q.state = filter.state;
+  q.party_id = admin ? "" : caller.user_id;
+  q.buyer_id = filter.buyer_id;
+  q.seller_id = filter.seller_id;
+  q.created_after = filter.created_after;
+  q.created_before = filter.created_before;
+  auto micros = [](const std::optional<absl::Time>& t) { return t ? absl::ToUnixMicros(*t) : 0; };
+  const std::string fingerprint = absl::StrCat(
+      "bookings:", q.party_id, "|", q.buyer_id, "|", q.seller_id, "|",
+      q.state ? static_cast<int>(*q.state) : 0, "|", micros(q.created_after), "|",
+      micros(q.created_before));
+  GW_ASSIGN_OR_RETURN(q.after, DecodePageToken(page_token, fingerprint));
+  q.limit = limit + 1;
+  BookingPage page;
+  GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
+    GW_ASSIGN_OR_RETURN(page.bookings, tx.bookings().List(q));
+    return absl::OkStatus();
+  }));
+  page.next_page_token = TrimToPage(page.bookings, limit, fingerprint);
+  return page;
+}
+
+absl::StatusOr<Booking> Bookings::Change(const Principal& caller, const std::string& id,
+                                         const RequestKey& key,
+                                         absl::FunctionRef<absl::Status(Tx&, Booking&)> change) {
+  return IdempotentWrite<Booking>(
+      store_, key, clock_,
+      [&](Tx& tx) -> absl::StatusOr<Booking> {
+        GW_ASSIGN_OR_RETURN(Booking b, LoadVisibleBooking(tx, caller, id));
+        GW_RETURN_IF_ERROR(change(tx, b));
+        GW_RETURN_IF_ERROR(SaveNextVersion(tx.bookings(), b, clock_.Now()));
+        return b;
+      },
+      [&](Tx& tx, const std::string& booking_id) { return tx.bookings().FindById(booking_id); },
+      [](const Booking& b) { return b.id; });
+}
+
+absl::StatusOr<Booking> Bookings::Deliver(const Principal& caller, const std::string& id,
+                                          const std::string& note, const RequestKey& key) {
+  GW_RETURN_IF_ERROR(CheckNote("note", note, 1, 2000));
+  return Change(caller, id, key, [&](Tx&, Booking& b) -> absl::Status {
+    if (b.seller_id != caller.user_id) return NotOwner("only the booking's seller may deliver");
+    GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kActive}, "deliver"));
+    b.state = BookingState::kDelivered;
+    b.delivery_note = note;
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Booking> Bookings::RequestRevision(const Principal& caller, const std::string& id,
+                                                  const std::string& note,
+                                                  const RequestKey& key) {
+  GW_RETURN_IF_ERROR(CheckNote("note", note, 1, 2000));
+  return Change(caller, id, key, [&](Tx&, Booking& b) -> absl::Status {
+    if (b.buyer_id != caller.user_id) return NotOwner("only the booking's buyer may ask for a revision");
+    GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kDelivered}, "request a revision of"));
+    b.state = BookingState::kActive;
+    b.revision_note = note;
+    ++b.revision_count;
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Booking> Bookings::Complete(const Principal& caller, const std::string& id,
+                                           const RequestKey& key) {
+  return Change(caller, id, key, [&](Tx& tx, Booking& b) -> absl::Status {
+    const bool admin = caller.Has(Role::kAdmin), buyer = b.buyer_id == caller.user_id;
+    if (!admin && !buyer) return NotOwner("only the buyer or an admin may complete a booking");
+    if (admin && !buyer) {
+      GW_RETURN_IF_ERROR(RequireBookingState(
+          b, {BookingState::kActive, BookingState::kDelivered}, "complete"));
+      GW_RETURN_IF_ERROR(RecordAdminAction(tx, caller, "CompleteBooking", b.id, "", clock_.Now()));
+    } else {
+      GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kDelivered}, "complete"));
+    }
+    b.state = BookingState::kCompleted;
+    b.complete_time = clock_.Now();
+    return tx.users().IncrementCompletedBookings(b.seller_id);
+  });
+}
+
+absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::string& id,
+                                         const std::string& reason, const RequestKey& key) {
+  GW_RETURN_IF_ERROR(CheckNote("reason", reason, 1, 500));
+  return Change(caller, id, key, [&](Tx& tx, Booking& b) -> absl::Status {
+    const bool admin = caller.Has(Role::kAdmin), buyer = b.buyer_id == caller.user_id;
+    if (!admin && !buyer) return NotOwner("only the buyer or an admin may cancel a booking");
+    if (admin && !buyer) {
+      GW_RETURN_IF_ERROR(RequireBookingState(
+          b, {BookingState::kActive, BookingState::kDelivered}, "cancel"));
+      GW_RETURN_IF_ERROR(RecordAdminAction(tx, caller, "CancelBooking", b.id, reason, clock_.Now()));
+    } else {
+      GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kActive}, "cancel"));
+    }
+    b.state = BookingState::kCancelled;
+    b.cancel_reason = reason;
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace gigwire

@@ -1,0 +1,72 @@
+// Booking rules: the seller delivers, the buyer asks for revisions or
+// completes, admins complete or cancel; the buyer may cancel before
+// delivery. Completing counts a completed booking for the seller in the same
+// transaction.
+//
+// Visibility: a booking is visible to its buyer, its seller and admins
+// (NOT_FOUND to everyone else); a party acting out of turn gets
+// PERMISSION_DENIED (NOT_RESOURCE_OWNER).
+// Thread safety: thread-safe; dependencies must outlive the object.
+#ifndef GIGWIRE_SERVER_DOMAIN_BOOKINGS_H_
+#define GIGWIRE_SERVER_DOMAIN_BOOKINGS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/auth/authenticator.h"
+#include "server/common/clock.h"
+#include "server/domain/idempotency.h"
+#include "server/domain/marketplace.h"
+#include "server/store/store.h"
+
+namespace gigwire {
+
+struct BookingFilter {
+  std::optional<BookingState> state;
+  std::string buyer_id;   // admins only
+  std::string seller_id;  // admins only
+  std::optional<absl::Time> created_after;
+  std::optional<absl::Time> created_before;
+};
+
+struct BookingPage {
+  std::vector<Booking> bookings;
+  std::string next_page_token;
+};
+
+class Bookings {
+ public:
+  Bookings(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  absl::StatusOr<Booking> Get(const Principal& caller, const std::string& id);
+  absl::StatusOr<BookingPage> List(const Principal& caller, const BookingFilter& filter,
+                                   int page_size, absl::string_view page_token);
+  absl::StatusOr<Booking> Deliver(const Principal& caller, const std::string& id,
+                                  const std::string& note, const RequestKey& key);
+  absl::StatusOr<Booking> RequestRevision(const Principal& caller, const std::string& id,
+                                          const std::string& note, const RequestKey& key);
+  absl::StatusOr<Booking> Complete(const Principal& caller, const std::string& id,
+                                   const RequestKey& key);
+  absl::StatusOr<Booking> Cancel(const Principal& caller, const std::string& id,
+                                 const std::string& reason, const RequestKey& key);
+
+ private:
+  absl::StatusOr<Booking> Change(const Principal& caller, const std::string& id,
+                                 const RequestKey& key,
+                                 absl::FunctionRef<absl::Status(Tx&, Booking&)> change);
+  Store& store_;
+  const Clock& clock_;
+};
+
+// NOT_FOUND unless `caller` is the booking's buyer, seller or an admin.
+absl::StatusOr<Booking> LoadVisibleBooking(Tx& tx, const Principal& caller,
+                                           const std::string& id);
+
+// Actions the viewer may take now: "deliver", "request_revision",
+// "complete", "cancel", "review".
+std::vector<std::string> BookingActions(const Principal& viewer, const Booking& booking);
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_DOMAIN_BOOKINGS_H_

@@ -1,0 +1,78 @@
+// Job rules: buyers post and cancel jobs, admins approve or reject them, the
+// scheduler expires jobs whose due time passed unbooked.
+//
+// Visibility: a job is visible to its buyer, to admins and to sellers holding
+// an offer for it; to anyone else it does not exist (NOT_FOUND). Errors carry
+// reasons as in status.h: INVALID_FIELDS, ROLE_REQUIRED, RESOURCE_NOT_FOUND,
+// INVALID_STATE (metadata current_state), ETAG_MISMATCH.
+// Thread safety: thread-safe; dependencies must outlive the object.
+#ifndef GIGWIRE_SERVER_DOMAIN_JOBS_H_
+#define GIGWIRE_SERVER_DOMAIN_JOBS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/auth/authenticator.h"
+#include "server/common/clock.h"
+#include "server/domain/idempotency.h"
+#include "server/domain/marketplace.h"
+#include "server/store/store.h"
+
+namespace gigwire {
+
+struct JobFilter {
+  std::optional<JobState> state;
+  std::string buyer_id;  // admins only
+};
+
+struct JobPage {
+  std::vector<Job> jobs;
+  std::string next_page_token;
+  std::vector<std::pair<JobState, int>> state_counts;
+};
+
+class Jobs {
+ public:
+  Jobs(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Buyers only. `draft` carries the client-settable fields.
+  absl::StatusOr<Job> Create(const Principal& caller, const Job& draft, const RequestKey& key);
+  absl::StatusOr<Job> Get(const Principal& caller, const std::string& id);
+  absl::StatusOr<JobPage> List(const Principal& caller, const JobFilter& filter, int page_size,
+                               absl::string_view page_token);
+  // The buyer; PENDING_REVIEW or OPEN; withdraws the job's pending offers.
+  absl::StatusOr<Job> Cancel(const Principal& caller, const std::string& id,
+                             const std::string& reason, const RequestKey& key);
+  // Admins; PENDING_REVIEW -> OPEN.
+  absl::StatusOr<Job> Approve(const Principal& caller, const std::string& id,
+                              const std::string& note, const RequestKey& key);
+  // Admins; PENDING_REVIEW -> REJECTED with a reason.
+  absl::StatusOr<Job> Reject(const Principal& caller, const std::string& id,
+                             const std::string& reason, const RequestKey& key);
+  // Scheduler: expires up to `limit` due jobs and their pending offers.
+  absl::StatusOr<int> ExpireDue(absl::Time now, int limit = 100);
+
+ private:
+  // Loads a job the caller may see (NOT_FOUND otherwise) inside `tx`.
+  absl::StatusOr<Job> LoadVisible(Tx& tx, const Principal& caller, const std::string& id);
+  absl::StatusOr<Job> Transition(const Principal& caller, const std::string& id,
+                                 const RequestKey& key, absl::FunctionRef<absl::Status(Tx&, Job&)> change);
+
+  Store& store_;
+  const Clock& clock_;
+};
+
+// Actions the viewer may take now: "cancel", "approve", "reject", "assign".
+std::vector<std::string> JobActions(const Principal& viewer, const Job& job);
+
+// Sets every PENDING offer of `job_id` to `state` (WITHDRAWN, EXPIRED or
+// SUPERSEDED) with `reason`; skips `except_offer_id`.
+absl::Status ClosePendingOffers(Tx& tx, const std::string& job_id, OfferState state,
+                                const std::string& reason, absl::Time now,
+                                const std::string& except_offer_id = "");
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_DOMAIN_JOBS_H_
