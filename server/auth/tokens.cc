@@ -122,6 +122,28 @@ const TokenKey* TokenService::FindKey(absl::string_view kid) const {
 }
 
 absl::StatusOr<AccessClaims> TokenService::Verify(absl::string_view token) const {
+  std::optional<AccessClaims> cached;
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = verified_.find(token);
+    if (it != verified_.end()) cached = it->second;
+  }
+  if (cached.has_value()) {
+    if (clock_.Now() >= cached->expires_at) {
+      return Unauthenticated(v1::TOKEN_EXPIRED, "access token expired; refresh it");
+    }
+    return *cached;
+  }
+  absl::StatusOr<AccessClaims> claims = VerifyUncached(token);
+  if (claims.ok()) {
+    absl::MutexLock lock(&cache_mu_);
+    if (verified_.size() >= kMaxCachedTokens) verified_.clear();
+    verified_.emplace(std::string(token), *claims);
+  }
+  return claims;
+}
+
+absl::StatusOr<AccessClaims> TokenService::VerifyUncached(absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3) return Invalid("not a compact JWS");
   GW_ASSIGN_OR_RETURN(Struct header, DecodeJsonSegment(parts[0]));

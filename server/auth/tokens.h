@@ -6,14 +6,20 @@
 // with its first key and verifies with any of them. Claims: `iss`, `aud`,
 // `sub` (user id), `iat`, `exp`, `jti`.
 //
-// Thread safety: immutable after construction; thread-safe.
+// Verified tokens are remembered (bounded) so each is parsed once; the
+// expiry is still checked on every call.
+//
+// Thread safety: thread-safe.
 #ifndef GIGWIRE_SERVER_AUTH_TOKENS_H_
 #define GIGWIRE_SERVER_AUTH_TOKENS_H_
 
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/common/clock.h"
@@ -61,7 +67,11 @@ class TokenService {
   absl::StatusOr<AccessClaims> Verify(absl::string_view token) const;
 
  private:
+  absl::StatusOr<AccessClaims> VerifyUncached(absl::string_view token) const;
   const TokenKey* FindKey(absl::string_view kid) const;
+  static constexpr size_t kMaxCachedTokens = 20'000;
+  mutable absl::Mutex cache_mu_;
+  mutable absl::flat_hash_map<std::string, AccessClaims> verified_ ABSL_GUARDED_BY(cache_mu_);
   std::vector<TokenKey> keys_;
   TokenConfig config_;
   const Clock& clock_;

@@ -112,6 +112,7 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_by_create_time ON jobs (create_time DESC, id DESC);
 CREATE INDEX jobs_by_state ON jobs (state, create_time DESC, id DESC);
 CREATE INDEX jobs_by_buyer ON jobs (buyer_id, create_time DESC, id DESC);
+CREATE INDEX jobs_by_buyer_state ON jobs (buyer_id, state);  -- covers per-state counts
 CREATE INDEX jobs_by_due_time ON jobs (state, due_time);
 
 CREATE TABLE offers (

@@ -25,7 +25,7 @@ namespace gigwire {
 
 struct SqliteStoreOptions {
   std::string path = "gigwire.db";
-  int reader_connections = 4;
+  int reader_connections = 8;
   absl::Duration busy_timeout = absl::Seconds(5);
   bool synchronous_full = false;  // synchronous=FULL instead of NORMAL
 };

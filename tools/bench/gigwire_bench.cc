@@ -1,0 +1,273 @@
+// gigwire_bench: throughput and latency of CreateJob, GetJob, ListJobs and
+// AcceptOffer under concurrency, each reported as a ratio to baselines
+// measured in the same run: a no-op gRPC call (grpc.health.v1.Health/Check)
+// and a raw one-row SQLite insert loop (WAL, synchronous=NORMAL, one
+// transaction per row). The server runs in-process on a loopback port with
+// the same code gigwired uses; clients use real gRPC channels.
+//
+//   gigwire_bench [--threads 8] [--seconds 3] [--markdown]
+#include <grpcpp/create_channel.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Statement.h"
+#include "absl/strings/str_format.h"
+#include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/job.grpc.pb.h"
+#include "gigwire/v1/offer.grpc.pb.h"
+#include "grpc/health/v1/health.pb.h"
+#include "server/api/server.h"
+
+namespace gigwire::bench {
+namespace {
+
+struct Options {
+  int threads = 8;
+  double seconds = 3;
+  bool markdown = false;
+};
+
+struct Result {
+  std::string name;
+  int threads = 1;
+  double ops_per_second = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+  long errors = 0;
+};
+
+// Runs `op(thread, i)` on `threads` threads until `seconds` pass or
+// `max_ops_per_thread` ops each; op returns false on error.
+Result Measure(const std::string& name, int threads, double seconds, long max_ops_per_thread,
+               const std::function<bool(int, long)>& op) {
+  std::vector<std::vector<double>> latencies(threads);
+  std::atomic<long> errors{0};
+  const absl::Time deadline = absl::Now() + absl::Seconds(seconds);
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (long i = 0; i < max_ops_per_thread && absl::Now() < deadline; ++i) {
+        absl::Time before = absl::Now();
+        if (!op(t, i)) ++errors;
+        latencies[t].push_back(absl::ToDoubleMicroseconds(absl::Now() - before));
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  Result r{name, threads};
+  if (all.empty()) return r;
+  r.ops_per_second = all.size() / elapsed;
+  r.p50_us = all[all.size() / 2];
+  r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  r.errors = errors;
+  return r;
+}
+
+Result RawSqliteInsert(const std::filesystem::path& dir, double seconds) {
+  SQLite::Database db((dir / "raw.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("CREATE TABLE t (id TEXT PRIMARY KEY, payload TEXT NOT NULL, created INTEGER)");
+  SQLite::Statement insert(db, "INSERT INTO t VALUES (?, ?, ?)");
+  return Measure("raw SQLite insert (1 row/txn)", 1, seconds, 1 << 30, [&](int, long i) {
+    insert.reset();
+    insert.bind(1, "row" + std::to_string(i));
+    insert.bind(2, std::string(200, 'x'));
+    insert.bind(3, static_cast<int64_t>(i));
+    return insert.exec() == 1;
+  });
+}
+
+}  // namespace
+}  // namespace gigwire::bench
+
+namespace gigwire::bench {
+namespace {
+
+namespace pb = ::gigwire::v1;
+
+struct Fixture {
+  std::unique_ptr<Backend> backend;
+  std::unique_ptr<GigwireServer> server;
+  std::shared_ptr<grpc::Channel> channel;
+  Principal admin, buyer, seller;
+  std::string buyer_token, seller_token, category_id, sample_job_id;
+  std::vector<std::string> offer_ids;  // PENDING, one per OPEN job
+};
+
+Principal MakePrincipal(const absl::StatusOr<User>& user) {
+  return Principal{user->id, user->roles, ""};
+}
+
+Job JobDraft(const std::string& category_id) {
+  Job job;
+  job.title = "Benchmark job title";
+  job.description = "A job created by the benchmark.";
+  job.category_id = category_id;
+  job.budget_min = {"USD", 10000};
+  job.budget_max = {"USD", 20000};
+  job.due_time = absl::Now() + absl::Hours(24 * 30);
+  return job;
+}
+
+void SetUp(Fixture& f, const std::filesystem::path& dir, int offers) {
+  BackendOptions options;
+  options.store.path = (dir / "gigwire.db").string();
+  options.token_keys = *ParseTokenKeyFile(NewTokenKeyFileText());
+  options.scrypt = ScryptParams::InsecureFastForTests();
+  options.rate_limits.per_principal = {1e9, 1e9};
+  f.backend = *Backend::Open(options);
+  ServerOptions server_options;
+  server_options.listen_address = "127.0.0.1:0";
+  f.server = *GigwireServer::Start(server_options, *f.backend);
+  f.channel = grpc::CreateChannel(f.server->address(), grpc::InsecureChannelCredentials());
+  Accounts& accounts = f.backend->accounts;
+  f.admin = MakePrincipal(accounts.CreateOrPromoteAdmin("admin@bench.dev", "bench-password-1"));
+  f.buyer = MakePrincipal(accounts.Register({"buyer@bench.dev", "bench-password-1", "Buyer",
+                                             {Role::kBuyer}}));
+  f.seller = MakePrincipal(accounts.Register({"seller@bench.dev", "bench-password-1", "Seller",
+                                              {Role::kSeller}}));
+  f.buyer_token = f.backend->tokens.Issue(f.buyer.user_id);
+  f.seller_token = f.backend->tokens.Issue(f.seller.user_id);
+  auto stub = pb::CatalogService::NewStub(f.channel);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + f.backend->tokens.Issue(f.admin.user_id));
+  pb::CreateCategoryRequest request;
+  request.mutable_category()->set_slug("bench");
+  request.mutable_category()->set_display_name("Bench");
+  pb::Category category;
+  if (!stub->CreateCategory(&ctx, request, &category).ok()) std::abort();
+  f.category_id = category.id();
+  f.sample_job_id = f.backend->jobs.Create(f.buyer, JobDraft(f.category_id), {})->id;
+  for (int i = 0; i < offers; ++i) {
+    std::string job_id = f.backend->jobs.Create(f.buyer, JobDraft(f.category_id), {})->id;
+    (void)f.backend->jobs.Approve(f.admin, job_id, "", {});
+    AssignInput in{job_id, {f.seller.user_id}, "", absl::Hours(24)};
+    f.offer_ids.push_back(f.backend->offers.Assign(f.admin, in, {})->front().offer_id);
+  }
+}
+
+template <typename Stub, typename Request, typename Response>
+bool Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+          const std::string& token, const Request& request) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  Response response;
+  return (stub.*method)(&ctx, request, &response).ok();
+}
+
+bool NoOp(grpc::Channel& channel) {
+  static const grpc::internal::RpcMethod kCheck("/grpc.health.v1.Health/Check",
+                                                grpc::internal::RpcMethod::NORMAL_RPC);
+  grpc::ClientContext ctx;
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  return grpc::internal::BlockingUnaryCall<grpc::protobuf::MessageLite, grpc::protobuf::MessageLite>(
+             &channel, kCheck, &ctx, request, &response)
+      .ok();
+}
+
+std::vector<Result> Run(const Options& o, Fixture& f, const std::filesystem::path& dir) {
+  const int n = o.threads;
+  std::vector<std::unique_ptr<pb::JobService::Stub>> jobs;
+  std::vector<std::unique_ptr<pb::OfferService::Stub>> offers;
+  for (int t = 0; t < n; ++t) {
+    jobs.push_back(pb::JobService::NewStub(f.channel));
+    offers.push_back(pb::OfferService::NewStub(f.channel));
+  }
+  pb::CreateJobRequest create;
+  create.mutable_job()->set_title("Benchmark job title");
+  create.mutable_job()->set_description("Created over gRPC.");
+  create.mutable_job()->set_category_id(f.category_id);
+  for (auto* m : {create.mutable_job()->mutable_budget()->mutable_min(),
+                  create.mutable_job()->mutable_budget()->mutable_max()}) {
+    m->set_currency_code("USD");
+    m->set_amount_minor(5000);
+  }
+  create.mutable_job()->mutable_due_time()->set_seconds(
+      absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 30)));
+  pb::GetJobRequest get;
+  get.set_id(f.sample_job_id);
+  pb::ListJobsRequest list;
+  list.set_page_size(20);
+  std::vector<Result> results;
+  results.push_back(Measure("no-op RPC (Health/Check)", n, o.seconds, 1 << 30,
+                            [&](int, long) { return NoOp(*f.channel); }));
+  results.push_back(RawSqliteInsert(dir, o.seconds));
+  results.push_back(Measure("CreateJob", n, o.seconds, 1 << 30, [&](int t, long) {
+    return Call(*jobs[t], &pb::JobService::Stub::CreateJob, f.buyer_token, create);
+  }));
+  results.push_back(Measure("GetJob", n, o.seconds, 1 << 30, [&](int t, long) {
+    return Call(*jobs[t], &pb::JobService::Stub::GetJob, f.buyer_token, get);
+  }));
+  results.push_back(Measure("ListJobs (page of 20)", n, o.seconds, 1 << 30, [&](int t, long) {
+    return Call(*jobs[t], &pb::JobService::Stub::ListJobs, f.buyer_token, list);
+  }));
+  const long per_thread = static_cast<long>(f.offer_ids.size()) / n;
+  results.push_back(Measure("AcceptOffer", n, o.seconds, per_thread, [&](int t, long i) {
+    pb::AcceptOfferRequest accept;
+    accept.set_id(f.offer_ids[t * per_thread + i]);
+    return Call(*offers[t], &pb::OfferService::Stub::AcceptOffer, f.seller_token, accept);
+  }));
+  return results;
+}
+
+void Print(const std::vector<Result>& results, bool markdown) {
+  const double noop = results[0].ops_per_second, raw = results[1].ops_per_second;
+  if (markdown) {
+    std::cout << "| operation | threads | ops/s | p50 µs | p99 µs | vs no-op | vs raw insert | errors |\n"
+              << "|---|---|---|---|---|---|---|---|\n";
+  }
+  for (const Result& r : results) {
+    std::string line = absl::StrFormat(
+        markdown ? "| %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %ld |"
+                 : "%-30s threads=%-2d %9.0f ops/s  p50=%6.0fus  p99=%7.0fus  "
+                   "x no-op=%.2f  x raw-insert=%.2f  errors=%ld",
+        r.name, r.threads, r.ops_per_second, r.p50_us, r.p99_us, r.ops_per_second / noop,
+        r.ops_per_second / raw, r.errors);
+    std::cout << line << "\n";
+  }
+}
+
+}  // namespace
+}  // namespace gigwire::bench
+
+int main(int argc, char** argv) {
+  gigwire::bench::Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--threads" && i + 1 < argc) options.threads = std::stoi(argv[++i]);
+    else if (arg == "--seconds" && i + 1 < argc) options.seconds = std::stod(argv[++i]);
+    else if (arg == "--markdown") options.markdown = true;
+    else {
+      std::cerr << "usage: gigwire_bench [--threads N] [--seconds S] [--markdown]\n";
+      return 2;
+    }
+  }
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("gigwire-bench-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    gigwire::bench::Fixture fixture;
+    gigwire::bench::SetUp(fixture, dir, /*offers=*/4000);
+    gigwire::bench::Print(gigwire::bench::Run(options, fixture, dir), options.markdown);
+    fixture.server->Shutdown(absl::Seconds(1));
+  }
+  std::filesystem::remove_all(dir);
+  return 0;
+}
