@@ -158,7 +158,9 @@ int Run(int argc, char** argv) {
     status = CreateAdmin(**backend, flags->create_admin);
   } else if (status.ok()) {
     if (flags->demo_data) {
-      absl::StatusOr<bool> seeded = SeedDemoDataIfEmpty(*(*backend)->store, (*backend)->accounts);
+      Backend& b = **backend;
+      absl::StatusOr<bool> seeded = SeedDemoDataIfEmpty(
+          {*b.store, b.accounts, b.catalog, b.jobs, b.offers, b.bookings, b.reviews, b.clock});
       status = seeded.status();
       if (seeded.ok() && *seeded) JsonLog("seeded demo data").Emit();
     }

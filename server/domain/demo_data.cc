@@ -1,29 +1,182 @@
-// Demo accounts; see demo_data.h.
+// The demo marketplace; see demo_data.h.
 #include "server/domain/demo_data.h"
+
+#include <map>
 
 #include "server/common/status.h"
 
 namespace gigwire {
+namespace {
 
-absl::StatusOr<bool> SeedDemoDataIfEmpty(Store& store, Accounts& accounts) {
-  bool empty = false;
+struct Person {
+  const char* email;
+  const char* name;
+  std::vector<Role> roles;
+  const char* bio;
+  std::vector<std::string> skills;
+  Availability availability;
+};
+
+Principal AsPrincipal(const User& user) { return Principal{user.id, user.roles, ""}; }
+
+absl::StatusOr<bool> DatabaseIsEmpty(Store& store) {
   UserQuery first_user;
   first_user.limit = 1;
+  bool empty = false;
   GW_RETURN_IF_ERROR(store.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(std::vector<User> users, tx.users().List(first_user));
     empty = users.empty();
     return absl::OkStatus();
   }));
-  if (!empty) return false;
-  GW_RETURN_IF_ERROR(accounts.CreateOrPromoteAdmin("admin@demo.gigwire.dev", kDemoPassword).status());
-  const RegisterInput people[] = {
-      {"ada@demo.gigwire.dev", kDemoPassword, "Ada Buyer", {Role::kBuyer}},
-      {"sam@demo.gigwire.dev", kDemoPassword, "Sam Seller", {Role::kSeller}},
-      {"lee@demo.gigwire.dev", kDemoPassword, "Lee Both", {Role::kBuyer, Role::kSeller}},
-  };
-  for (const RegisterInput& person : people) {
-    GW_RETURN_IF_ERROR(accounts.Register(person).status());
+  return empty;
+}
+
+class Seeder {
+ public:
+  explicit Seeder(const DemoServices& s) : s_(s) {}
+
+  absl::Status Run() {
+    GW_RETURN_IF_ERROR(People());
+    GW_RETURN_IF_ERROR(Categories());
+    GW_RETURN_IF_ERROR(Gigs());
+    GW_RETURN_IF_ERROR(FinishedWork());
+    return OpenWork();
   }
+
+ private:
+  absl::Status People() {
+    GW_ASSIGN_OR_RETURN(User admin,
+                        s_.accounts.CreateOrPromoteAdmin("admin@demo.gigwire.dev", kDemoPassword));
+    people_["admin"] = AsPrincipal(admin);
+    const Person cast[] = {
+        {"ada", "Ada Lovelace", {Role::kBuyer}, "Runs a small bakery chain.", {}, Availability::kAvailable},
+        {"bo", "Bo Jensen", {Role::kBuyer}, "Product manager at a startup.", {}, Availability::kAvailable},
+        {"sam", "Sam Rivera", {Role::kSeller}, "Brand designer, 10 years of logos.",
+         {"logo design", "branding", "illustrator"}, Availability::kAvailable},
+        {"mia", "Mia Chen", {Role::kSeller}, "Full-stack developer.",
+         {"react", "typescript", "node"}, Availability::kBusy},
+        {"raj", "Raj Patel", {Role::kSeller}, "Copywriter for tech and food brands.",
+         {"copywriting", "seo"}, Availability::kAvailable},
+        {"lee", "Lee Kim", {Role::kBuyer, Role::kSeller}, "Illustrator who also hires.",
+         {"illustration", "procreate"}, Availability::kAway},
+    };
+    for (const Person& p : cast) GW_RETURN_IF_ERROR(AddPerson(p));
+    return absl::OkStatus();
+  }
+
+  absl::Status AddPerson(const Person& p) {
+    std::string email = std::string(p.email) + "@demo.gigwire.dev";
+    GW_ASSIGN_OR_RETURN(User user, s_.accounts.Register({email, kDemoPassword, p.name, p.roles}));
+    ProfilePatch patch;
+    patch.bio = p.bio;
+    patch.skills = p.skills;
+    patch.availability = p.availability;
+    Principal principal = AsPrincipal(user);
+    GW_RETURN_IF_ERROR(s_.accounts.UpdateProfile(principal, patch, "").status());
+    people_[p.email] = principal;
+    return absl::OkStatus();
+  }
+
+  absl::Status Categories() {
+    const std::pair<const char*, const char*> roots[] = {
+        {"design", "Design"}, {"development", "Development"}, {"writing", "Writing"}};
+    for (const auto& [slug, name] : roots) GW_RETURN_IF_ERROR(AddCategory(slug, name, ""));
+    GW_RETURN_IF_ERROR(AddCategory("logo-design", "Logo design", categories_["design"]));
+    GW_RETURN_IF_ERROR(AddCategory("illustration", "Illustration", categories_["design"]));
+    GW_RETURN_IF_ERROR(AddCategory("web-development", "Web development",
+                                   categories_["development"]));
+    return AddCategory("copywriting", "Copywriting", categories_["writing"]);
+  }
+
+  absl::Status AddCategory(const char* slug, const char* name, const std::string& parent) {
+    GW_ASSIGN_OR_RETURN(Category c, s_.catalog.CreateCategory(people_["admin"],
+                                                              {slug, name, parent}, {}));
+    categories_[slug] = c.id;
+    return absl::OkStatus();
+  }
+
+  absl::Status Gigs() {
+    GW_RETURN_IF_ERROR(AddGig("sam", "Minimal logo with three concepts", "logo-design", 25000, 5, true));
+    GW_RETURN_IF_ERROR(AddGig("sam", "Full brand identity kit", "logo-design", 90000, 14, true));
+    GW_RETURN_IF_ERROR(AddGig("mia", "React landing page, responsive", "web-development", 60000, 7, true));
+    GW_RETURN_IF_ERROR(AddGig("raj", "Website copy for five pages", "copywriting", 30000, 4, true));
+    GW_RETURN_IF_ERROR(AddGig("lee", "Hand-drawn mascot illustration", "illustration", 40000, 6, true));
+    // Waiting for an admin's review.
+    return AddGig("raj", "Menu descriptions that sell", "copywriting", 15000, 3, false);
+  }
+
+  absl::Status AddGig(const char* who, const char* title, const char* category, int64_t cents,
+                      int days, bool approve) {
+    GigDraft draft{title, std::string(title) + ". Clear brief, fast replies, revisions included.",
+                   categories_[category], Money{"USD", cents}, days, {category}};
+    GW_ASSIGN_OR_RETURN(Gig gig, s_.catalog.CreateGig(people_[who], draft, {}));
+    GW_RETURN_IF_ERROR(s_.catalog.SubmitGig(people_[who], gig.id, "", {}).status());
+    if (!approve) return absl::OkStatus();
+    return s_.catalog.ApproveGig(people_["admin"], gig.id, "", {}).status();
+  }
+
+  absl::StatusOr<Job> PostJob(const char* buyer, const char* title, const char* category,
+                              bool approve) {
+    Job draft;
+    draft.title = title;
+    draft.description = std::string(title) + ". Details in the attached brief.";
+    draft.category_id = categories_[category];
+    draft.budget_min = {"USD", 20000};
+    draft.budget_max = {"USD", 80000};
+    draft.due_time = s_.clock.Now() + absl::Hours(24 * 21);
+    GW_ASSIGN_OR_RETURN(Job job, s_.jobs.Create(people_[buyer], draft, {}));
+    if (approve) {
+      GW_ASSIGN_OR_RETURN(job, s_.jobs.Approve(people_["admin"], job.id, "Looks good", {}));
+    }
+    return job;
+  }
+
+  // Ada's logo job: Sam and Mia assigned, Sam accepted, delivered, completed,
+  // reviewed both ways; also one for Raj, rated 4.
+  absl::Status FinishedWork() {
+    GW_RETURN_IF_ERROR(Complete("ada", "Logo for a bakery chain", "logo-design", "sam", 5, "mia"));
+    return Complete("bo", "Launch announcement copy", "copywriting", "raj", 4, "");
+  }
+
+  absl::Status Complete(const char* buyer, const char* title, const char* category,
+                        const char* seller, int rating, const char* also_assigned) {
+    GW_ASSIGN_OR_RETURN(Job job, PostJob(buyer, title, category, true));
+    AssignInput in{job.id, {people_[seller].user_id}, "Your portfolio fits this brief."};
+    if (*also_assigned) in.seller_ids.push_back(people_[also_assigned].user_id);
+    GW_ASSIGN_OR_RETURN(std::vector<Assignment> made, s_.offers.Assign(people_["admin"], in, {}));
+    GW_ASSIGN_OR_RETURN(Offer offer, s_.offers.Accept(people_[seller], made[0].offer_id, {}));
+    const std::string& booking = offer.booking_id;
+    GW_RETURN_IF_ERROR(s_.bookings.Deliver(people_[seller], booking, "Final files attached.", {}).status());
+    GW_RETURN_IF_ERROR(s_.bookings.Complete(people_[buyer], booking, {}).status());
+    Review by_buyer{"", booking, "", "", rating, "Great communication and on time."};
+    GW_RETURN_IF_ERROR(s_.reviews.Create(people_[buyer], by_buyer, {}).status());
+    Review by_seller{"", booking, "", "", 5, "Clear brief, quick feedback."};
+    return s_.reviews.Create(people_[seller], by_seller, {}).status();
+  }
+
+  // An OPEN job with pending offers, and two jobs in the review queue.
+  absl::Status OpenWork() {
+    GW_ASSIGN_OR_RETURN(Job open, PostJob("bo", "Landing page for a beta launch",
+                                          "web-development", true));
+    AssignInput in{open.id, {people_["mia"].user_id, people_["lee"].user_id},
+                   "Two strong fits; first to accept gets it."};
+    GW_RETURN_IF_ERROR(s_.offers.Assign(people_["admin"], in, {}).status());
+    GW_RETURN_IF_ERROR(PostJob("ada", "Illustrated menu for the spring season", "illustration",
+                               false).status());
+    return PostJob("bo", "Blog posts about remote teams", "copywriting", false).status();
+  }
+
+  const DemoServices& s_;
+  std::map<std::string, Principal> people_;
+  std::map<std::string, std::string> categories_;
+};
+
+}  // namespace
+
+absl::StatusOr<bool> SeedDemoDataIfEmpty(const DemoServices& services) {
+  GW_ASSIGN_OR_RETURN(bool empty, DatabaseIsEmpty(services.store));
+  if (!empty) return false;
+  GW_RETURN_IF_ERROR(Seeder(services).Run());
   return true;
 }
 

@@ -1,10 +1,19 @@
-// Demo data for `make run`: a few accounts so a newcomer can log in and try
-// every call at once. Never used unless gigwired gets --demo-data.
+// Demo data for `make run`: a believable small marketplace so a newcomer can
+// try every call at once: an admin, buyers and sellers with profiles, a
+// category tree, approved and pending gigs, a completed booking with reviews
+// both ways, an open job with pending offers, and jobs waiting for review.
+// Never used unless gigwired gets --demo-data.
 #ifndef GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 #define GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 
 #include "absl/status/statusor.h"
+#include "server/common/clock.h"
 #include "server/domain/accounts.h"
+#include "server/domain/bookings.h"
+#include "server/domain/catalog.h"
+#include "server/domain/jobs.h"
+#include "server/domain/offers.h"
+#include "server/domain/reviews.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -12,9 +21,20 @@ namespace gigwire {
 // The password of every demo account.
 inline constexpr char kDemoPassword[] = "gigwire-demo-password";
 
-// Seeds the demo accounts when the database has no user yet. Returns true if
-// it seeded, false if the database already had users.
-absl::StatusOr<bool> SeedDemoDataIfEmpty(Store& store, Accounts& accounts);
+struct DemoServices {
+  Store& store;
+  Accounts& accounts;
+  Catalog& catalog;
+  Jobs& jobs;
+  Offers& offers;
+  Bookings& bookings;
+  Reviews& reviews;
+  const Clock& clock;
+};
+
+// Seeds the demo marketplace when the database has no user yet. Returns true
+// if it seeded, false if the database already had users.
+absl::StatusOr<bool> SeedDemoDataIfEmpty(const DemoServices& services);
 
 }  // namespace gigwire
 

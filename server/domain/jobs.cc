@@ -51,6 +51,11 @@ std::vector<std::string> JobActions(const Principal& viewer, const Job& job) {
   return actions;
 }
 
+absl::Status RequireBeforeDue(const Job& job, absl::Time now) {
+  if (now < job.due_time) return absl::OkStatus();
+  return InvalidState("the job's due time has passed", JobStateName(JobState::kExpired));
+}
+
 absl::Status ClosePendingOffers(Tx& tx, const std::string& job_id, OfferState state,
                                 const std::string& reason, absl::Time now,
                                 const std::string& except_offer_id) {
@@ -81,13 +86,16 @@ absl::StatusOr<Job> Jobs::Create(const Principal& caller, const Job& draft,
   const absl::Time now = clock_.Now();
   Violations violations;
   CheckDraft(draft, now, violations);
+  if (!draft.category_id.empty()) {
+    absl::Status category = store_.Read(
+        [&](Tx& tx) { return tx.categories().FindById(draft.category_id).status(); });
+    if (absl::IsNotFound(category)) violations.Add("job.category_id", "unknown category");
+    if (!category.ok() && !absl::IsNotFound(category)) return category;
+  }
   GW_RETURN_IF_ERROR(violations.ToStatus());
   return IdempotentWrite<Job>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Job> {
-        absl::Status category = tx.categories().FindById(draft.category_id).status();
-        if (absl::IsNotFound(category)) return InvalidField("job.category_id", "unknown category");
-        GW_RETURN_IF_ERROR(category);
         Job job = draft;
         job.id = NewId("job");
         job.buyer_id = caller.user_id;
@@ -172,6 +180,7 @@ absl::StatusOr<Job> Jobs::Approve(const Principal& caller, const std::string& id
   GW_RETURN_IF_ERROR(CheckReason("note", note, 0));
   return Transition(caller, id, key, [&](Tx& tx, Job& job) -> absl::Status {
     GW_RETURN_IF_ERROR(RequireJobState(job, {JobState::kPendingReview}, "approve"));
+    GW_RETURN_IF_ERROR(RequireBeforeDue(job, clock_.Now()));
     job.state = JobState::kOpen;
     return RecordAdminAction(tx, caller, "ApproveJob", job.id, note, clock_.Now());
   });

@@ -67,6 +67,10 @@ class Jobs {
 // Actions the viewer may take now: "cancel", "approve", "reject", "assign".
 std::vector<std::string> JobActions(const Principal& viewer, const Job& job);
 
+// FAILED_PRECONDITION (INVALID_STATE, current_state EXPIRED) when the job's
+// due time has passed, even if the scheduler has not expired it yet.
+absl::Status RequireBeforeDue(const Job& job, absl::Time now);
+
 // Sets every PENDING offer of `job_id` to `state` (WITHDRAWN, EXPIRED or
 // SUPERSEDED) with `reason`; skips `except_offer_id`.
 absl::Status ClosePendingOffers(Tx& tx, const std::string& job_id, OfferState state,

@@ -91,8 +91,13 @@ absl::Status Offers::CheckAssignable(Tx& tx, const AssignInput& in) {
   GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(in.job_id));
   GW_RETURN_IF_ERROR(RequireState(job.state, {JobState::kOpen}, "job", "assign sellers to",
                                   JobStateName));
+  GW_RETURN_IF_ERROR(RequireBeforeDue(job, clock_.Now()));
   Violations violations;
   for (const std::string& seller_id : in.seller_ids) {
+    if (seller_id == job.buyer_id) {
+      violations.Add("seller_ids", absl::StrCat(seller_id, " is the job's own buyer"));
+      continue;
+    }
     absl::StatusOr<User> seller = tx.users().FindById(seller_id);
     if (!seller.ok() && !absl::IsNotFound(seller.status())) return seller.status();
     if (!seller.ok() || !seller->roles.Has(Role::kSeller)) {
@@ -126,9 +131,12 @@ absl::StatusOr<std::vector<Assignment>> Offers::Assign(const Principal& caller,
     const absl::Time now = clock_.Now();
     GW_ASSIGN_OR_RETURN(Job open_job, tx.jobs().FindById(in.job_id));
     std::vector<std::string> ids;
-    for (const std::string& seller_id : in.seller_ids) {
-      Assignment a{NewId("asg"), in.job_id, seller_id, caller.user_id, in.note, "", now};
-      Offer offer = NewOffer(open_job, seller_id, a.id, in, now);
+    for (size_t i = 0; i < in.seller_ids.size(); ++i) {
+      const std::string& seller_id = in.seller_ids[i];
+      // One microsecond apart, so "oldest first" keeps the request's order.
+      const absl::Time at = now + absl::Microseconds(static_cast<int64_t>(i));
+      Assignment a{NewId("asg"), in.job_id, seller_id, caller.user_id, in.note, "", at};
+      Offer offer = NewOffer(open_job, seller_id, a.id, in, at);
       a.offer_id = offer.id;
       GW_RETURN_IF_ERROR(tx.offers().Insert(offer));
       GW_RETURN_IF_ERROR(tx.assignments().Insert(a));
@@ -153,9 +161,13 @@ absl::StatusOr<AssignmentPage> Offers::ListAssignments(const Principal& caller,
   AssignmentPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     absl::StatusOr<Job> job = tx.jobs().FindById(job_id);
-    bool visible = job.ok() && (caller.Has(Role::kAdmin) || job->buyer_id == caller.user_id);
-    if (!visible) return job.ok() || absl::IsNotFound(job.status())
-                             ? NotFound(absl::StrCat("job ", job_id)) : job.status();
+    if (absl::IsNotFound(job.status())) return NotFound(absl::StrCat("job ", job_id));
+    GW_RETURN_IF_ERROR(job.status());
+    if (!caller.Has(Role::kAdmin) && job->buyer_id != caller.user_id) {
+      GW_ASSIGN_OR_RETURN(bool sees_job, tx.offers().SellerHasOffer(job_id, caller.user_id));
+      if (!sees_job) return NotFound(absl::StrCat("job ", job_id));
+      return NotOwner("only the job's buyer and admins may list its assignments");
+    }
     GW_ASSIGN_OR_RETURN(page.assignments, tx.assignments().ListByJob(job_id, after, limit + 1));
     return absl::OkStatus();
   }));
@@ -214,10 +226,10 @@ absl::StatusOr<Offer> Offers::Get(const Principal& caller, const std::string& id
 absl::StatusOr<Offer> Offers::Answer(const Principal& caller, const std::string& id,
                                      const RequestKey& key, absl::string_view verb,
                                      absl::FunctionRef<absl::Status(Tx&, Offer&)> change) {
-  const absl::Time now = clock_.Now();
   return IdempotentWrite<Offer>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Offer> {
+        const absl::Time now = clock_.Now();  // read under the writer lock
         GW_ASSIGN_OR_RETURN(Offer offer, LoadVisible(tx, caller, id));
         GW_RETURN_IF_ERROR(RequireState(offer.state, {OfferState::kPending}, "offer", verb,
                                         OfferStateName));
@@ -239,6 +251,7 @@ absl::StatusOr<Offer> Offers::Accept(const Principal& caller, const std::string&
     GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(offer.job_id));
     GW_RETURN_IF_ERROR(RequireState(job.state, {JobState::kOpen}, "job", "book", JobStateName));
     const absl::Time now = clock_.Now();
+    GW_RETURN_IF_ERROR(RequireBeforeDue(job, now));
     Booking booking = NewBooking(offer, job, now);
     GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
     job.state = JobState::kBooked;

@@ -29,6 +29,27 @@ std::string EncodePageToken(absl::string_view query_fingerprint, const ListCurso
 absl::StatusOr<std::optional<ListCursor>> DecodePageToken(absl::string_view token,
                                                           absl::string_view query_fingerprint);
 
+// Offset page tokens, for lists ordered by computed values (price, rating)
+// where a keyset position is awkward. The token holds the offset of the next
+// page and a hash of the query fingerprint (which may hold any text). Rows
+// inserted or removed between pages may shift a row into or out of view.
+std::string EncodeOffsetToken(absl::string_view query_fingerprint, int offset);
+
+// 0 for an empty token. Errors: INVALID_ARGUMENT (page_token) for a malformed
+// token, a negative offset, or one made for other filters.
+absl::StatusOr<int> DecodeOffsetToken(absl::string_view token,
+                                      absl::string_view query_fingerprint);
+
+// Like TrimToPage for offset pagination: `rows` were read from `offset`;
+// returns the token of the page after them (empty on the last page).
+template <typename Row>
+std::string TrimToOffsetPage(std::vector<Row>& rows, int page_size, int offset,
+                             absl::string_view query_fingerprint) {
+  if (rows.size() <= static_cast<size_t>(page_size)) return "";
+  rows.resize(page_size);
+  return EncodeOffsetToken(query_fingerprint, offset + page_size);
+}
+
 // Lists ask the store for page_size + 1 rows; the extra row only tells that
 // another page follows. Trims it and returns the token of the next page
 // (empty on the last page). `Row` has `create_time` and `id`.

@@ -81,5 +81,56 @@ TEST(PageTokenTest, GarbageIsInvalid) {
   ExpectBadToken(DecodePageToken(Base64UrlEncode("v1|users:role=2|1|usr_a|x"), kFingerprint));
 }
 
+TEST(PageTokenTest, FingerprintMayContainTheSeparator) {
+  const std::string fingerprint = "audit:usr_a|Approve|job_1|x";
+  std::string token = EncodePageToken(fingerprint, kCursor);
+  absl::StatusOr<std::optional<ListCursor>> decoded = DecodePageToken(token, fingerprint);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_TRUE(decoded->has_value());
+  EXPECT_EQ((*decoded)->id, kCursor.id);
+  ExpectBadToken(DecodePageToken(token, "audit:usr_a|Approve|job_1"));
+}
+
+void ExpectBadOffsetToken(const absl::StatusOr<int>& result) {
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << result.status();
+  EXPECT_EQ(ReasonOf(result.status()), v1::INVALID_FIELDS);
+  v1::ErrorDetails details = ErrorDetailsOf(result.status());
+  ASSERT_EQ(details.field_violations_size(), 1);
+  EXPECT_EQ(details.field_violations(0).field(), "page_token");
+}
+
+TEST(OffsetTokenTest, EmptyTokenMeansOffsetZero) {
+  EXPECT_EQ(DecodeOffsetToken("", kFingerprint).value_or(-1), 0);
+}
+
+TEST(OffsetTokenTest, RoundTripsTheOffsetForTheSameFilters) {
+  const std::string fingerprint = "gigs|3|text with | and unicode \xc3\xa9";
+  std::string token = EncodeOffsetToken(fingerprint, 150);
+  EXPECT_EQ(DecodeOffsetToken(token, fingerprint).value_or(-1), 150);
+  EXPECT_EQ(token.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  ExpectBadOffsetToken(DecodeOffsetToken(token, "gigs|3|text with |"));
+}
+
+TEST(OffsetTokenTest, GarbageAndKeysetTokensAreInvalid) {
+  ExpectBadOffsetToken(DecodeOffsetToken("not a token!", kFingerprint));
+  ExpectBadOffsetToken(DecodeOffsetToken(EncodePageToken(kFingerprint, kCursor), kFingerprint));
+  std::string negative = EncodeOffsetToken(kFingerprint, -5);
+  ExpectBadOffsetToken(DecodeOffsetToken(negative, kFingerprint));
+  ExpectBadOffsetToken(DecodeOffsetToken(Base64UrlEncode("o1|abc|x"), kFingerprint));
+}
+
+TEST(OffsetTokenTest, TrimToOffsetPageTokensTheNextOffset) {
+  std::vector<int> rows = {1, 2, 3};
+  std::string token = TrimToOffsetPage(rows, 2, 40, kFingerprint);
+  EXPECT_EQ(rows, (std::vector<int>{1, 2}));
+  EXPECT_EQ(DecodeOffsetToken(token, kFingerprint).value_or(-1), 42);
+  std::vector<int> last = {1, 2};
+  EXPECT_EQ(TrimToOffsetPage(last, 2, 40, kFingerprint), "");
+  EXPECT_EQ(last.size(), 2u);
+}
+
 }  // namespace
 }  // namespace gigwire

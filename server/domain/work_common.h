@@ -30,7 +30,9 @@ absl::Status RequireState(State current, std::initializer_list<State> allowed,
   for (State s : allowed) {
     if (s == current) return absl::OkStatus();
   }
-  return InvalidState(absl::StrCat("cannot ", verb, " a ", what, " in state ",
+  const char* article = absl::string_view("aeiou").find(what[0]) == absl::string_view::npos
+                            ? " a " : " an ";
+  return InvalidState(absl::StrCat("cannot ", verb, article, what, " in state ",
                                    state_name(current)),
                       state_name(current));
 }

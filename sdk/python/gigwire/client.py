@@ -2,9 +2,9 @@
 #
 # Thin layer over the generated stubs in gigwire.v1: each RPC is exposed under
 # its proto name on a per-service attribute (client.auth.Login,
-# client.users.GetMe, client.api_keys.CreateApiKey), takes the generated request
-# message and returns the generated response message. Failures raise
-# gigwire.GigwireError. No retries yet: every call is attempted once.
+# client.users.GetMe, client.jobs.CreateJob, client.offers.AcceptOffer), takes
+# the generated request message and returns the generated response message.
+# Failures raise gigwire.GigwireError. No retries yet: every call is attempted once.
 from __future__ import annotations
 
 import threading
@@ -15,7 +15,11 @@ import grpc
 
 from gigwire._version import __version__
 from gigwire.errors import GigwireError
-from gigwire.v1 import api_key_pb2, api_key_pb2_grpc, auth_pb2, auth_pb2_grpc
+from gigwire.v1 import api_key_pb2, api_key_pb2_grpc, assignment_pb2, assignment_pb2_grpc
+from gigwire.v1 import audit_pb2, audit_pb2_grpc, auth_pb2, auth_pb2_grpc
+from gigwire.v1 import booking_pb2, booking_pb2_grpc, catalog_pb2, catalog_pb2_grpc
+from gigwire.v1 import category_pb2, gig_pb2, job_pb2, job_pb2_grpc, offer_pb2, offer_pb2_grpc
+from gigwire.v1 import review_pb2, review_pb2_grpc, seller_pb2, seller_pb2_grpc
 from gigwire.v1 import user_pb2, user_pb2_grpc
 
 Metadata = Sequence[Tuple[str, str]]
@@ -142,6 +146,92 @@ class ApiKeyService(_Service):
     RevokeApiKey: Unary[api_key_pb2.RevokeApiKeyRequest, api_key_pb2.ApiKey]
 
 
+class CatalogService(_Service):
+    """gigwire.v1.CatalogService: the category tree and sellers' gigs.
+    ListCategories, GetGig and ListGigs also work without credentials."""
+
+    _stub_class = catalog_pb2_grpc.CatalogServiceStub
+    ListCategories: Unary[catalog_pb2.ListCategoriesRequest, catalog_pb2.ListCategoriesResponse]
+    CreateCategory: Unary[catalog_pb2.CreateCategoryRequest, category_pb2.Category]
+    UpdateCategory: Unary[catalog_pb2.UpdateCategoryRequest, category_pb2.Category]
+    CreateGig: Unary[catalog_pb2.CreateGigRequest, gig_pb2.Gig]
+    UpdateGig: Unary[catalog_pb2.UpdateGigRequest, gig_pb2.Gig]
+    SubmitGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
+    PauseGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
+    ResumeGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
+    ArchiveGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
+    ApproveGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
+    RejectGig: Unary[catalog_pb2.RejectGigRequest, gig_pb2.Gig]
+    GetGig: Unary[catalog_pb2.GetGigRequest, gig_pb2.Gig]
+    ListGigs: Unary[catalog_pb2.ListGigsRequest, catalog_pb2.ListGigsResponse]
+
+
+class SellerService(_Service):
+    """gigwire.v1.SellerService: finding sellers."""
+
+    _stub_class = seller_pb2_grpc.SellerServiceStub
+    SearchSellers: Unary[seller_pb2.SearchSellersRequest, seller_pb2.SearchSellersResponse]
+
+
+class JobService(_Service):
+    """gigwire.v1.JobService: buyers post and cancel jobs; admins review them."""
+
+    _stub_class = job_pb2_grpc.JobServiceStub
+    CreateJob: Unary[job_pb2.CreateJobRequest, job_pb2.Job]
+    GetJob: Unary[job_pb2.GetJobRequest, job_pb2.Job]
+    ListJobs: Unary[job_pb2.ListJobsRequest, job_pb2.ListJobsResponse]
+    CancelJob: Unary[job_pb2.CancelJobRequest, job_pb2.Job]
+    ApproveJob: Unary[job_pb2.ApproveJobRequest, job_pb2.Job]
+    RejectJob: Unary[job_pb2.RejectJobRequest, job_pb2.Job]
+
+
+class AssignmentService(_Service):
+    """gigwire.v1.AssignmentService: admins assign sellers to open jobs."""
+
+    _stub_class = assignment_pb2_grpc.AssignmentServiceStub
+    AssignSellers: Unary[assignment_pb2.AssignSellersRequest, assignment_pb2.AssignSellersResponse]
+    ListAssignments: Unary[assignment_pb2.ListAssignmentsRequest,
+                           assignment_pb2.ListAssignmentsResponse]
+
+
+class OfferService(_Service):
+    """gigwire.v1.OfferService: sellers answer offers; admins oversee them."""
+
+    _stub_class = offer_pb2_grpc.OfferServiceStub
+    ListOffers: Unary[offer_pb2.ListOffersRequest, offer_pb2.ListOffersResponse]
+    GetOffer: Unary[offer_pb2.GetOfferRequest, offer_pb2.Offer]
+    AcceptOffer: Unary[offer_pb2.AcceptOfferRequest, offer_pb2.Offer]
+    DeclineOffer: Unary[offer_pb2.DeclineOfferRequest, offer_pb2.Offer]
+    WithdrawOffer: Unary[offer_pb2.WithdrawOfferRequest, offer_pb2.Offer]
+
+
+class BookingService(_Service):
+    """gigwire.v1.BookingService: both sides move bookings forward."""
+
+    _stub_class = booking_pb2_grpc.BookingServiceStub
+    GetBooking: Unary[booking_pb2.GetBookingRequest, booking_pb2.Booking]
+    ListBookings: Unary[booking_pb2.ListBookingsRequest, booking_pb2.ListBookingsResponse]
+    DeliverBooking: Unary[booking_pb2.DeliverBookingRequest, booking_pb2.Booking]
+    RequestRevision: Unary[booking_pb2.RequestRevisionRequest, booking_pb2.Booking]
+    CompleteBooking: Unary[booking_pb2.CompleteBookingRequest, booking_pb2.Booking]
+    CancelBooking: Unary[booking_pb2.CancelBookingRequest, booking_pb2.Booking]
+
+
+class ReviewService(_Service):
+    """gigwire.v1.ReviewService: reviews of completed bookings."""
+
+    _stub_class = review_pb2_grpc.ReviewServiceStub
+    CreateReview: Unary[review_pb2.CreateReviewRequest, review_pb2.Review]
+    ListReviews: Unary[review_pb2.ListReviewsRequest, review_pb2.ListReviewsResponse]
+
+
+class AuditService(_Service):
+    """gigwire.v1.AuditService: the audit log of admin actions (admins only)."""
+
+    _stub_class = audit_pb2_grpc.AuditServiceStub
+    ListAuditEntries: Unary[audit_pb2.ListAuditEntriesRequest, audit_pb2.ListAuditEntriesResponse]
+
+
 def _open_channel(target: str, secure: bool, root_certificates: Optional[bytes]) -> grpc.Channel:
     if not secure:
         return grpc.insecure_channel(target)
@@ -173,6 +263,14 @@ class Client:
         self.auth = AuthService(self._channel, self._session)
         self.users = UserService(self._channel, self._session)
         self.api_keys = ApiKeyService(self._channel, self._session)
+        self.catalog = CatalogService(self._channel, self._session)
+        self.sellers = SellerService(self._channel, self._session)
+        self.jobs = JobService(self._channel, self._session)
+        self.assignments = AssignmentService(self._channel, self._session)
+        self.offers = OfferService(self._channel, self._session)
+        self.bookings = BookingService(self._channel, self._session)
+        self.reviews = ReviewService(self._channel, self._session)
+        self.audit = AuditService(self._channel, self._session)
 
     @property
     def channel(self) -> grpc.Channel:

@@ -1,14 +1,20 @@
 # Unit tests of gigwire.Client against an in-process fake server (Python gRPC):
 # metadata, credentials, deadlines, token storage and error mapping.
 import collections
+import importlib
+import pkgutil
 from concurrent import futures
 
 import grpc
 import pytest
 
+import gigwire.v1
 from gigwire import Client, GigwireError, Unary, __version__
+from gigwire.client import _Service
 from gigwire.errors import STATUS_DETAILS_KEY
-from gigwire.v1 import api_key_pb2, auth_pb2, auth_pb2_grpc, errors_pb2, user_pb2, user_pb2_grpc
+from gigwire.v1 import api_key_pb2, assignment_pb2, audit_pb2, auth_pb2, auth_pb2_grpc
+from gigwire.v1 import booking_pb2, catalog_pb2, errors_pb2, job_pb2, offer_pb2, review_pb2
+from gigwire.v1 import seller_pb2, user_pb2, user_pb2_grpc
 
 PASSWORD = "right-password-123"
 UNAUTHENTICATED = grpc.StatusCode.UNAUTHENTICATED
@@ -204,9 +210,29 @@ def test_closed_client_refuses_calls(server):
     ("auth", auth_pb2.DESCRIPTOR.services_by_name["AuthService"]),
     ("users", user_pb2.DESCRIPTOR.services_by_name["UserService"]),
     ("api_keys", api_key_pb2.DESCRIPTOR.services_by_name["ApiKeyService"]),
+    ("catalog", catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"]),
+    ("sellers", seller_pb2.DESCRIPTOR.services_by_name["SellerService"]),
+    ("jobs", job_pb2.DESCRIPTOR.services_by_name["JobService"]),
+    ("assignments", assignment_pb2.DESCRIPTOR.services_by_name["AssignmentService"]),
+    ("offers", offer_pb2.DESCRIPTOR.services_by_name["OfferService"]),
+    ("bookings", booking_pb2.DESCRIPTOR.services_by_name["BookingService"]),
+    ("reviews", review_pb2.DESCRIPTOR.services_by_name["ReviewService"]),
+    ("audit", audit_pb2.DESCRIPTOR.services_by_name["AuditService"]),
 ])
 def test_every_rpc_of_each_service_is_exposed(attribute, descriptor):
     with Client("127.0.0.1:1") as client:
         service = getattr(client, attribute)
         for method in descriptor.methods:
             assert isinstance(getattr(service, method.name, None), Unary), method.full_name
+
+
+def test_every_service_of_gigwire_v1_is_bound():
+    modules = [importlib.import_module(f"gigwire.v1.{info.name}")
+               for info in pkgutil.iter_modules(gigwire.v1.__path__)
+               if info.name.endswith("_pb2")]
+    declared = {name for module in modules for name in module.DESCRIPTOR.services_by_name}
+    assert "JobService" in declared
+    with Client("127.0.0.1:1") as client:
+        bound = {type(service)._stub_class.__name__.removesuffix("Stub")
+                 for service in vars(client).values() if isinstance(service, _Service)}
+    assert bound == declared

@@ -17,7 +17,15 @@ import {
 import { type Credentials, credentialsInterceptor } from "./credentials.js";
 import { toGigwireError } from "./errors.js";
 import { ApiKeyService } from "./gen/gigwire/v1/api_key_pb.js";
+import { AssignmentService } from "./gen/gigwire/v1/assignment_pb.js";
+import { AuditService } from "./gen/gigwire/v1/audit_pb.js";
 import { AuthService } from "./gen/gigwire/v1/auth_pb.js";
+import { BookingService } from "./gen/gigwire/v1/booking_pb.js";
+import { CatalogService } from "./gen/gigwire/v1/catalog_pb.js";
+import { JobService } from "./gen/gigwire/v1/job_pb.js";
+import { OfferService } from "./gen/gigwire/v1/offer_pb.js";
+import { ReviewService } from "./gen/gigwire/v1/review_pb.js";
+import { SellerService } from "./gen/gigwire/v1/seller_pb.js";
 import { UserService } from "./gen/gigwire/v1/user_pb.js";
 
 /** The services of a GigwireClient, by property name. */
@@ -25,6 +33,14 @@ export const SERVICES = {
   auth: AuthService,
   users: UserService,
   apiKeys: ApiKeyService,
+  catalog: CatalogService,
+  sellers: SellerService,
+  jobs: JobService,
+  assignments: AssignmentService,
+  offers: OfferService,
+  bookings: BookingService,
+  reviews: ReviewService,
+  audit: AuditService,
 } as const;
 
 /** Deadline of a call that sets no `timeoutMs` of its own. */

@@ -29,6 +29,17 @@ export { SDK_HEADER_VALUE, SDK_VERSION } from "./version.js";
 // Generated code. The hand-written FieldViolation above (a plain object)
 // shadows the generated message type of the same name.
 export * from "./gen/gigwire/v1/api_key_pb.js";
+export * from "./gen/gigwire/v1/assignment_pb.js";
+export * from "./gen/gigwire/v1/audit_pb.js";
 export * from "./gen/gigwire/v1/auth_pb.js";
+export * from "./gen/gigwire/v1/booking_pb.js";
+export * from "./gen/gigwire/v1/catalog_pb.js";
+export * from "./gen/gigwire/v1/category_pb.js";
+export * from "./gen/gigwire/v1/common_pb.js";
 export * from "./gen/gigwire/v1/errors_pb.js";
+export * from "./gen/gigwire/v1/gig_pb.js";
+export * from "./gen/gigwire/v1/job_pb.js";
+export * from "./gen/gigwire/v1/offer_pb.js";
+export * from "./gen/gigwire/v1/review_pb.js";
+export * from "./gen/gigwire/v1/seller_pb.js";
 export * from "./gen/gigwire/v1/user_pb.js";

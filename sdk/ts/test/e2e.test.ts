@@ -10,13 +10,12 @@ import { after, before, describe, it } from "node:test";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   type GigwireClient,
-  type GigwireCode,
-  GigwireError,
   Role,
   type TokenPair,
   type User,
   createClient,
 } from "../src/index.js";
+import { expectError } from "./assertions.js";
 import { type Gigwired, GIGWIRED, createAdmin, gigwiredAvailable, makeServerDir, startGigwired } from "./gigwired.js";
 
 const ADMIN_EMAIL = "admin@example.com";
@@ -26,21 +25,6 @@ const BUYER_PASSWORD = "buyer-password-123";
 
 const required = process.env["GIGWIRE_E2E"] === "require";
 const skip = !gigwiredAvailable() && !required ? `gigwired not found at ${GIGWIRED} (set GIGWIRED)` : false;
-
-/** Awaits a call that must fail; asserts its code and reason; returns the error. */
-async function expectError(call: Promise<unknown>, code: GigwireCode, reason: string): Promise<GigwireError> {
-  const err = await call.then(
-    (value) => assert.fail(`expected ${code}/${reason}, got success: ${JSON.stringify(value, bigints)}`),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof GigwireError, `expected GigwireError, got ${String(err)}`);
-  assert.equal(`${err.code}/${err.reason}`, `${code}/${reason}`, `message: ${err.rawMessage}`);
-  return err;
-}
-
-function bigints(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? value.toString() : value;
-}
 
 describe("gigwired end to end", { skip }, () => {
   let server: Gigwired;

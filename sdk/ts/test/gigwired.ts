@@ -13,6 +13,9 @@ const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
 
+/** Flags raising the per-address auth rate limit, for suites that register many users. */
+export const RELAXED_AUTH_LIMITS = ["--rate-auth-per-second", "1000", "--rate-auth-burst", "1000"] as const;
+
 /** Path of the gigwired binary under test. */
 export const GIGWIRED = process.env["GIGWIRED"] ?? join(REPO_ROOT, "build/cmake/bin/gigwired");
 
@@ -52,11 +55,14 @@ export function makeServerDir(): string {
   return mkdtempSync(join(tmpdir(), "gigwire-e2e-"));
 }
 
-/** Starts gigwired on 127.0.0.1:0 and waits until its ready file names the port. */
-export async function startGigwired(dir: string): Promise<Gigwired> {
+/**
+ * Starts gigwired on 127.0.0.1:0 and waits until its ready file names the port.
+ * `extraArgs` are appended to the command line (e.g. RELAXED_AUTH_LIMITS).
+ */
+export async function startGigwired(dir: string, extraArgs: readonly string[] = []): Promise<Gigwired> {
   const ready = join(dir, "ready");
   const args = ["--listen", "127.0.0.1:0", "--db", join(dir, "gigwire.db"),
-    "--ready-file", ready, "--insecure-fast-password-hashing"];
+    "--ready-file", ready, "--insecure-fast-password-hashing", ...extraArgs];
   const child = spawn(GIGWIRED, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -29,6 +29,8 @@ READY_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 15.0
 ADDRESS_RE = re.compile(r"^[0-9.]+:[0-9]+$")
 RELAXED_AUTH_LIMITS = ("--rate-auth-per-second", "1000", "--rate-auth-burst", "1000")
+# Offers past their ttl expire within 0.2 s, so the expiry test waits ~1 s, not ~2 s.
+FAST_SCHEDULER = ("--scheduler-interval-seconds", "0.2")
 
 
 @dataclass
@@ -116,8 +118,10 @@ def shutdown(server: Server) -> None:
 def server(tmp_path_factory):
     """One gigwired for the whole session. The per-address auth rate limit is raised
     (the suite registers and logs in far more than 30 times); test_rate_limits.py
-    checks the limits on servers of its own."""
-    running = launch(gigwired_path(), tmp_path_factory.mktemp("gigwired"), RELAXED_AUTH_LIMITS)
+    checks the limits on servers of its own. The scheduler runs every 0.2 s so that
+    offer expiry is quick to observe."""
+    running = launch(gigwired_path(), tmp_path_factory.mktemp("gigwired"),
+                     RELAXED_AUTH_LIMITS + FAST_SCHEDULER)
     yield running
     shutdown(running)
 

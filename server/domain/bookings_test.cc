@@ -1,0 +1,356 @@
+#include "server/domain/bookings.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/common/ids.h"
+#include "server/common/status.h"
+#include "server/testing/marketplace_fixture.h"
+
+namespace gigwire {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+using testutil::HasError;
+using testutil::IsInvalidState;
+using testutil::KeyOf;
+using testutil::NoKey;
+using testutil::ViolatedFields;
+
+class BookingsTest : public testutil::MarketplaceTest {
+ protected:
+  void SetUp() override {
+    MarketplaceTest::SetUp();
+    booking_ = ActiveBooking(buyer_, seller_);
+    ASSERT_TRUE(HasIdShape(booking_.id, "bkg")) << booking_.id;
+  }
+
+  Booking Deliver(const std::string& id) {
+    return testutil::ValueOrFail(bookings_->Deliver(seller_, id, "Here it is", NoKey()),
+                                 "delivering");
+  }
+
+  std::vector<std::string> ListedIds(const Principal& caller, const BookingFilter& filter) {
+    BookingPage page =
+        testutil::ValueOrFail(bookings_->List(caller, filter, 0, ""), "listing bookings");
+    std::vector<std::string> ids;
+    for (const Booking& b : page.bookings) ids.push_back(b.id);
+    return ids;
+  }
+
+  Booking booking_;  // ACTIVE, buyer_ and seller_
+};
+
+// ---- Get ----
+
+TEST_F(BookingsTest, GetShowsTheBookingToItsPartiesAndAdminsOnly) {
+  for (const Principal& viewer : {buyer_, seller_, admin_}) {
+    absl::StatusOr<Booking> seen = bookings_->Get(viewer, booking_.id);
+    ASSERT_TRUE(seen.ok()) << seen.status();
+    EXPECT_EQ(seen->state, BookingState::kActive);
+  }
+  Principal other_buyer = NewPrincipal("other-buyer", {Role::kBuyer});
+  Principal other_seller = NewPrincipal("other-seller", {Role::kSeller});
+  for (const Principal& outsider : {other_buyer, other_seller}) {
+    EXPECT_TRUE(HasError(bookings_->Get(outsider, booking_.id).status(),
+                         absl::StatusCode::kNotFound, v1::RESOURCE_NOT_FOUND));
+  }
+}
+
+// ---- Deliver ----
+
+TEST_F(BookingsTest, DeliverBySellerMarksItDelivered) {
+  clock_.Advance(absl::Hours(5));
+  absl::StatusOr<Booking> delivered =
+      bookings_->Deliver(seller_, booking_.id, "Files attached", NoKey());
+  ASSERT_TRUE(delivered.ok()) << delivered.status();
+  EXPECT_EQ(delivered->state, BookingState::kDelivered);
+  Booking stored = StoredBooking(booking_.id);
+  EXPECT_EQ(stored.state, BookingState::kDelivered);
+  EXPECT_EQ(stored.delivery_note, "Files attached");
+  EXPECT_EQ(stored.update_time, clock_.Now());
+  EXPECT_EQ(stored.version, booking_.version + 1);
+}
+
+TEST_F(BookingsTest, DeliverBySomeoneElseThanTheSellerIsRefused) {
+  for (const Principal& not_seller : {buyer_, admin_}) {
+    EXPECT_TRUE(HasError(bookings_->Deliver(not_seller, booking_.id, "x", NoKey()).status(),
+                         absl::StatusCode::kPermissionDenied, v1::NOT_RESOURCE_OWNER));
+  }
+  Principal other_seller = NewPrincipal("other-seller", {Role::kSeller});
+  EXPECT_TRUE(HasError(bookings_->Deliver(other_seller, booking_.id, "x", NoKey()).status(),
+                       absl::StatusCode::kNotFound, v1::RESOURCE_NOT_FOUND));
+  EXPECT_EQ(StoredBooking(booking_.id).state, BookingState::kActive);
+}
+
+TEST_F(BookingsTest, DeliverNeedsANoteAndAnActiveBooking) {
+  absl::Status status = bookings_->Deliver(seller_, booking_.id, "", NoKey()).status();
+  EXPECT_TRUE(HasError(status, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("note"));
+  Deliver(booking_.id);
+  EXPECT_TRUE(IsInvalidState(bookings_->Deliver(seller_, booking_.id, "again", NoKey()).status(),
+                             "DELIVERED"));
+}
+
+TEST_F(BookingsTest, DeliverWithTheSameRequestIdDoesNothingTwice) {
+  const RequestKey key = KeyOf(seller_, "DeliverBooking", "deliver-1", "fp");
+  ASSERT_TRUE(bookings_->Deliver(seller_, booking_.id, "v1", key).ok());
+  ASSERT_TRUE(bookings_->RequestRevision(buyer_, booking_.id, "bigger logo", NoKey()).ok());
+  const Booking before = StoredBooking(booking_.id);
+  absl::StatusOr<Booking> retry = bookings_->Deliver(seller_, booking_.id, "v1", key);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->id, booking_.id);
+  const Booking after = StoredBooking(booking_.id);
+  EXPECT_EQ(after.state, BookingState::kActive) << "the retry delivered again";
+  EXPECT_EQ(after.version, before.version);
+  EXPECT_EQ(after.revision_count, 1);
+}
+
+// ---- RequestRevision ----
+
+TEST_F(BookingsTest, RequestRevisionReturnsToActiveAndCountsRevisions) {
+  Deliver(booking_.id);
+  absl::StatusOr<Booking> revised =
+      bookings_->RequestRevision(buyer_, booking_.id, "More contrast please", NoKey());
+  ASSERT_TRUE(revised.ok()) << revised.status();
+  EXPECT_EQ(revised->state, BookingState::kActive);
+  EXPECT_EQ(revised->revision_count, 1);
+  EXPECT_EQ(StoredBooking(booking_.id).revision_note, "More contrast please");
+
+  Deliver(booking_.id);
+  ASSERT_TRUE(bookings_->RequestRevision(buyer_, booking_.id, "Bigger font", NoKey()).ok());
+  Booking stored = StoredBooking(booking_.id);
+  EXPECT_EQ(stored.revision_count, 2);
+  EXPECT_EQ(stored.revision_note, "Bigger font");
+  EXPECT_EQ(stored.state, BookingState::kActive);
+}
+
+TEST_F(BookingsTest, RequestRevisionOnlyByTheBuyerOfADeliveredBooking) {
+  EXPECT_TRUE(IsInvalidState(
+      bookings_->RequestRevision(buyer_, booking_.id, "not yet", NoKey()).status(), "ACTIVE"));
+  Deliver(booking_.id);
+  for (const Principal& not_buyer : {seller_, admin_}) {
+    EXPECT_TRUE(
+        HasError(bookings_->RequestRevision(not_buyer, booking_.id, "x", NoKey()).status(),
+                 absl::StatusCode::kPermissionDenied, v1::NOT_RESOURCE_OWNER));
+  }
+  EXPECT_THAT(ViolatedFields(bookings_->RequestRevision(buyer_, booking_.id, "", NoKey()).status()),
+              ElementsAre("note"));
+  Booking stored = StoredBooking(booking_.id);
+  EXPECT_EQ(stored.state, BookingState::kDelivered);
+  EXPECT_EQ(stored.revision_count, 0);
+}
+
+// ---- Complete ----
+
+TEST_F(BookingsTest, CompleteByTheBuyerNeedsADelivery) {
+  EXPECT_TRUE(
+      IsInvalidState(bookings_->Complete(buyer_, booking_.id, NoKey()).status(), "ACTIVE"));
+  Deliver(booking_.id);
+  EXPECT_TRUE(HasError(bookings_->Complete(seller_, booking_.id, NoKey()).status(),
+                       absl::StatusCode::kPermissionDenied, v1::NOT_RESOURCE_OWNER));
+  EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 0);
+
+  clock_.Advance(absl::Hours(1));
+  absl::StatusOr<Booking> completed = bookings_->Complete(buyer_, booking_.id, NoKey());
+  ASSERT_TRUE(completed.ok()) << completed.status();
+  EXPECT_EQ(completed->state, BookingState::kCompleted);
+  Booking stored = StoredBooking(booking_.id);
+  EXPECT_EQ(stored.state, BookingState::kCompleted);
+  ASSERT_TRUE(stored.complete_time.has_value());
+  EXPECT_EQ(*stored.complete_time, clock_.Now());
+  EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 1);
+  EXPECT_EQ(StoredUser(buyer_.user_id).completed_bookings, 0);
+  EXPECT_THAT(AuditEntries("CompleteBooking"), IsEmpty()) << "buyers are not audited";
+
+  EXPECT_TRUE(
+      IsInvalidState(bookings_->Complete(buyer_, booking_.id, NoKey()).status(), "COMPLETED"));
+  EXPECT_TRUE(
+      IsInvalidState(bookings_->Complete(admin_, booking_.id, NoKey()).status(), "COMPLETED"));
+  EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 1) << "counted once";
+}
+
+TEST_F(BookingsTest, CompleteByAnAdminWorksFromActiveAndIsAudited) {
+  absl::StatusOr<Booking> completed = bookings_->Complete(admin_, booking_.id, NoKey());
+  ASSERT_TRUE(completed.ok()) << completed.status();
+  EXPECT_EQ(completed->state, BookingState::kCompleted);
+  EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 1);
+  std::vector<AuditEntry> audit = AuditEntries("CompleteBooking");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].actor_id, admin_.user_id);
+  EXPECT_EQ(audit[0].target, booking_.id);
+
+  Booking second = ActiveBooking(buyer_, seller_);
+  Deliver(second.id);
+  ASSERT_TRUE(bookings_->Complete(admin_, second.id, NoKey()).ok()) << "and from DELIVERED";
+  EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 2);
+  EXPECT_EQ(AuditEntries("CompleteBooking").size(), 2u);
+}
+
+TEST_F(BookingsTest, CompleteOfACancelledBookingIsInvalidState) {
+  ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "No longer needed", NoKey()).ok());
+  EXPECT_TRUE(
+      IsInvalidState(bookings_->Complete(admin_, booking_.id, NoKey()).status(), "CANCELLED"));
+  EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 0);
+}
+
+// ---- Cancel ----
+
+TEST_F(BookingsTest, CancelByTheBuyerOnlyBeforeDelivery) {
+  EXPECT_TRUE(HasError(bookings_->Cancel(seller_, booking_.id, "can't", NoKey()).status(),
+                       absl::StatusCode::kPermissionDenied, v1::NOT_RESOURCE_OWNER));
+  absl::Status no_reason = bookings_->Cancel(buyer_, booking_.id, "", NoKey()).status();
+  EXPECT_TRUE(HasError(no_reason, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
+  EXPECT_THAT(ViolatedFields(no_reason), ElementsAre("reason"));
+
+  absl::StatusOr<Booking> cancelled =
+      bookings_->Cancel(buyer_, booking_.id, "Plans changed", NoKey());
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state, BookingState::kCancelled);
+  EXPECT_EQ(StoredBooking(booking_.id).cancel_reason, "Plans changed");
+  EXPECT_THAT(AuditEntries("CancelBooking"), IsEmpty());
+
+  Booking delivered = ActiveBooking(buyer_, seller_);
+  Deliver(delivered.id);
+  EXPECT_TRUE(IsInvalidState(
+      bookings_->Cancel(buyer_, delivered.id, "too late", NoKey()).status(), "DELIVERED"));
+  EXPECT_EQ(StoredBooking(delivered.id).state, BookingState::kDelivered);
+}
+
+TEST_F(BookingsTest, CancelByAnAdminFromAnyNonFinalStateIsAudited) {
+  Deliver(booking_.id);
+  absl::StatusOr<Booking> cancelled =
+      bookings_->Cancel(admin_, booking_.id, "Dispute settled", NoKey());
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state, BookingState::kCancelled);
+  std::vector<AuditEntry> audit = AuditEntries("CancelBooking");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].actor_id, admin_.user_id);
+  EXPECT_EQ(audit[0].target, booking_.id);
+  EXPECT_EQ(audit[0].note, "Dispute settled");
+
+  Booking active = ActiveBooking(buyer_, seller_);
+  EXPECT_TRUE(bookings_->Cancel(admin_, active.id, "Fraud", NoKey()).ok());
+
+  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, booking_.id, "again", NoKey()).status(),
+                             "CANCELLED"));
+  Booking completed = CompletedBooking(buyer_, seller_);
+  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, completed.id, "late", NoKey()).status(),
+                             "COMPLETED"));
+  EXPECT_EQ(AuditEntries("CancelBooking").size(), 2u);
+}
+
+// ---- List ----
+
+TEST_F(BookingsTest, ListScopesPartiesToTheirOwnAndLetsAdminsFilter) {
+  Principal buyer2 = NewPrincipal("buyer2", {Role::kBuyer});
+  Principal seller2 = NewPrincipal("seller2", {Role::kSeller});
+  const absl::Time t0 = clock_.Now();  // booking_ (buyer_, seller_) was made at t0
+  clock_.Advance(absl::Hours(1));
+  Booking b2 = ActiveBooking(buyer2, seller2);  // t0 + 1h
+  clock_.Advance(absl::Hours(1));
+  Booking b3 = ActiveBooking(buyer_, seller2);  // t0 + 2h
+  Deliver(booking_.id);
+
+  EXPECT_THAT(ListedIds(buyer_, {}), ElementsAre(b3.id, booking_.id)) << "newest first";
+  EXPECT_THAT(ListedIds(seller2, {}), ElementsAre(b3.id, b2.id));
+  EXPECT_THAT(ListedIds(seller_, {}), ElementsAre(booking_.id));
+  EXPECT_THAT(ListedIds(admin_, {}), ElementsAre(b3.id, b2.id, booking_.id));
+
+  BookingFilter delivered;
+  delivered.state = BookingState::kDelivered;
+  EXPECT_THAT(ListedIds(admin_, delivered), ElementsAre(booking_.id));
+  EXPECT_THAT(ListedIds(seller2, delivered), IsEmpty());
+
+  BookingFilter of_buyer;
+  of_buyer.buyer_id = buyer_.user_id;
+  EXPECT_THAT(ListedIds(admin_, of_buyer), ElementsAre(b3.id, booking_.id));
+  BookingFilter of_seller;
+  of_seller.seller_id = seller2.user_id;
+  EXPECT_THAT(ListedIds(admin_, of_seller), ElementsAre(b3.id, b2.id));
+
+  BookingFilter range;
+  range.created_after = t0 + absl::Hours(1);   // inclusive
+  range.created_before = t0 + absl::Hours(2);  // exclusive
+  EXPECT_THAT(ListedIds(admin_, range), ElementsAre(b2.id));
+  range.created_before.reset();
+  EXPECT_THAT(ListedIds(admin_, range), ElementsAre(b3.id, b2.id));
+  EXPECT_THAT(ListedIds(buyer_, range), ElementsAre(b3.id)) << "ranges work for parties too";
+}
+
+TEST_F(BookingsTest, ListFilteringByAnotherPartyIsAdminOnly) {
+  BookingFilter of_buyer;
+  of_buyer.buyer_id = NewPrincipal("buyer2", {Role::kBuyer}).user_id;
+  EXPECT_TRUE(HasError(bookings_->List(buyer_, of_buyer, 0, "").status(),
+                       absl::StatusCode::kPermissionDenied, v1::ROLE_REQUIRED));
+  BookingFilter of_seller;
+  of_seller.seller_id = seller_.user_id;
+  EXPECT_TRUE(HasError(bookings_->List(buyer_, of_seller, 0, "").status(),
+                       absl::StatusCode::kPermissionDenied, v1::ROLE_REQUIRED));
+}
+
+TEST_F(BookingsTest, ListRefusesAnEmptyCreatedRange) {
+  BookingFilter range;
+  range.created_after = clock_.Now();
+  range.created_before = clock_.Now();
+  absl::Status status = bookings_->List(admin_, range, 0, "").status();
+  EXPECT_TRUE(HasError(status, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("created_before"));
+}
+
+TEST_F(BookingsTest, ListPagesCoverEveryBookingOnceAndTokensAreBoundToFilters) {
+  std::set<std::string> made = {booking_.id};
+  for (int i = 0; i < 4; ++i) {
+    if (i % 2 == 0) clock_.Advance(absl::Seconds(1));
+    made.insert(ActiveBooking(buyer_, seller_).id);
+  }
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0, rows = 0;
+  do {
+    absl::StatusOr<BookingPage> page = bookings_->List(buyer_, {}, 2, token);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Booking& b : page->bookings) seen.insert(b.id);
+    rows += static_cast<int>(page->bookings.size());
+    token = page->next_page_token;
+    ASSERT_LT(++pages, 10);
+    if (pages == 1) {
+      BookingFilter other;
+      other.state = BookingState::kActive;
+      absl::Status reused = bookings_->List(buyer_, other, 2, token).status();
+      EXPECT_TRUE(HasError(reused, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
+      EXPECT_THAT(ViolatedFields(reused), ElementsAre("page_token"));
+      EXPECT_THAT(ViolatedFields(bookings_->List(seller_, {}, 2, token).status()),
+                  ElementsAre("page_token"))
+          << "another caller's token";
+    }
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(rows, 5);
+  EXPECT_EQ(seen, made);
+}
+
+// ---- allowed actions ----
+
+TEST_F(BookingsTest, BookingActionsFollowTheCallerAndTheState) {
+  Booking b = booking_;
+  EXPECT_THAT(BookingActions(seller_, b), ElementsAre("deliver"));
+  EXPECT_THAT(BookingActions(buyer_, b), ElementsAre("cancel"));
+  EXPECT_THAT(BookingActions(admin_, b), UnorderedElementsAre("complete", "cancel"));
+  b.state = BookingState::kDelivered;
+  EXPECT_THAT(BookingActions(buyer_, b), UnorderedElementsAre("request_revision", "complete"));
+  EXPECT_THAT(BookingActions(seller_, b), IsEmpty());
+  b.state = BookingState::kCompleted;
+  EXPECT_THAT(BookingActions(buyer_, b), ElementsAre("review"));
+  b.buyer_reviewed = true;
+  EXPECT_THAT(BookingActions(buyer_, b), IsEmpty());
+  EXPECT_THAT(BookingActions(seller_, b), ElementsAre("review"));
+}
+
+}  // namespace
+}  // namespace gigwire
