@@ -112,7 +112,26 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_by_create_time ON jobs (create_time DESC, id DESC);
 CREATE INDEX jobs_by_state ON jobs (state, create_time DESC, id DESC);
 CREATE INDEX jobs_by_buyer ON jobs (buyer_id, create_time DESC, id DESC);
-CREATE INDEX jobs_by_buyer_state ON jobs (buyer_id, state);  -- covers per-state counts
+
+-- Per-buyer job counts by state for dashboards, kept by triggers in the same
+-- transaction as every job insert and state change.
+CREATE TABLE job_state_counts (
+  buyer_id TEXT NOT NULL,
+  state    INTEGER NOT NULL,
+  count    INTEGER NOT NULL,
+  PRIMARY KEY (buyer_id, state)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER jobs_count_insert AFTER INSERT ON jobs BEGIN
+  INSERT INTO job_state_counts (buyer_id, state, count) VALUES (NEW.buyer_id, NEW.state, 1)
+    ON CONFLICT (buyer_id, state) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER jobs_count_update AFTER UPDATE OF state ON jobs
+WHEN OLD.state != NEW.state BEGIN
+  UPDATE job_state_counts SET count = count - 1
+    WHERE buyer_id = OLD.buyer_id AND state = OLD.state;
+  INSERT INTO job_state_counts (buyer_id, state, count) VALUES (NEW.buyer_id, NEW.state, 1)
+    ON CONFLICT (buyer_id, state) DO UPDATE SET count = count + 1;
+END;
 CREATE INDEX jobs_by_due_time ON jobs (state, due_time);
 
 CREATE TABLE offers (

@@ -276,7 +276,7 @@ SellerSummary SellerFromRow(SQLite::Statement& row) {
 }  // namespace
 
 absl::StatusOr<std::vector<Category>> SqliteCategoryRepository::List() {
-  SQLite::Statement select(db_, absl::StrCat("SELECT ", kCategoryColumns,
+  SQLite::Statement& select = sql_.Get(absl::StrCat("SELECT ", kCategoryColumns,
                                              " FROM categories ORDER BY slug"));
   std::vector<Category> by_slug;
   while (select.executeStep()) by_slug.push_back(CategoryFromRow(select));
@@ -284,7 +284,7 @@ absl::StatusOr<std::vector<Category>> SqliteCategoryRepository::List() {
 }
 
 absl::StatusOr<Category> SqliteCategoryRepository::FindById(const std::string& id) {
-  SQLite::Statement select(db_, absl::StrCat("SELECT ", kCategoryColumns,
+  SQLite::Statement& select = sql_.Get(absl::StrCat("SELECT ", kCategoryColumns,
                                              " FROM categories WHERE id = ?"));
   select.bind(1, id);
   if (!select.executeStep()) return NotFound("category");
@@ -292,7 +292,7 @@ absl::StatusOr<Category> SqliteCategoryRepository::FindById(const std::string& i
 }
 
 absl::Status SqliteCategoryRepository::Insert(const Category& category) {
-  SQLite::Statement insert(db_, absl::StrCat("INSERT INTO categories (", kCategoryColumns,
+  SQLite::Statement& insert = sql_.Get(absl::StrCat("INSERT INTO categories (", kCategoryColumns,
                                              ") VALUES (?,?,?,?,?,?)"));
   insert.bind(1, category.id);
   insert.bind(2, category.slug);
@@ -315,8 +315,7 @@ absl::Status SqliteCategoryRepository::Insert(const Category& category) {
 
 absl::Status SqliteCategoryRepository::Update(const Category& category,
                                               int64_t expected_version) {
-  SQLite::Statement update(db_,
-      "UPDATE categories SET slug = ?, display_name = ?, version = ? "
+  SQLite::Statement& update = sql_.Get("UPDATE categories SET slug = ?, display_name = ?, version = ? "
       "WHERE id = ? AND version = ?");
   update.bind(1, category.slug);
   update.bind(2, category.display_name);
@@ -338,14 +337,14 @@ absl::Status SqliteCategoryRepository::Update(const Category& category,
 }
 
 absl::StatusOr<Gig> SqliteGigRepository::FindById(const std::string& id) {
-  SQLite::Statement select(db_, GigSelectSql() + " WHERE g.id = ?");
+  SQLite::Statement& select = sql_.Get(GigSelectSql() + " WHERE g.id = ?");
   select.bind(1, id);
   if (!select.executeStep()) return NotFound("gig");
   return GigFromRow(select);
 }
 
 absl::Status SqliteGigRepository::Insert(const Gig& gig) {
-  SQLite::Statement insert(db_, absl::StrCat("INSERT INTO gigs (", kGigInsertColumns,
+  SQLite::Statement& insert = sql_.Get(absl::StrCat("INSERT INTO gigs (", kGigInsertColumns,
                                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   BindGig(insert, gig);
   insert.exec();
@@ -353,8 +352,7 @@ absl::Status SqliteGigRepository::Insert(const Gig& gig) {
 }
 
 absl::Status SqliteGigRepository::Update(const Gig& gig, int64_t expected_version) {
-  SQLite::Statement update(db_,
-      "UPDATE gigs SET seller_id = ?2, title = ?3, description = ?4, category_id = ?5, "
+  SQLite::Statement& update = sql_.Get("UPDATE gigs SET seller_id = ?2, title = ?3, description = ?4, category_id = ?5, "
       "currency_code = ?6, price_minor = ?7, delivery_days = ?8, tags = ?9, state = ?10, "
       "rejection_reason = ?11, version = ?12, create_time = ?13, update_time = ?14 "
       "WHERE id = ?1 AND version = ?15");
@@ -369,7 +367,7 @@ absl::Status SqliteGigRepository::Update(const Gig& gig, int64_t expected_versio
 
 absl::StatusOr<std::vector<Gig>> SqliteGigRepository::List(const GigQuery& query) {
   const BoundSql bound = GigListSql(query);
-  SQLite::Statement select(db_, bound.sql);
+  SQLite::Statement& select = sql_.Get(bound.sql);
   BindAll(select, bound);
   std::vector<Gig> gigs;
   while (select.executeStep()) gigs.push_back(GigFromRow(select));
@@ -379,7 +377,7 @@ absl::StatusOr<std::vector<Gig>> SqliteGigRepository::List(const GigQuery& query
 absl::StatusOr<std::vector<SellerSummary>> SqliteUserRepository::SearchSellers(
     const SellerQuery& query) {
   const BoundSql bound = SellerSearchSql(query);
-  SQLite::Statement select(db_, bound.sql);
+  SQLite::Statement& select = sql_.Get(bound.sql);
   BindAll(select, bound);
   std::vector<SellerSummary> sellers;
   while (select.executeStep()) sellers.push_back(SellerFromRow(select));

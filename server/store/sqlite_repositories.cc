@@ -68,7 +68,7 @@ void BindUser(SQLite::Statement& stmt, const User& user) {
 
 absl::StatusOr<User> SqliteUserRepository::FindOne(const char* where_clause,
                                                    const std::string& value) {
-  SQLite::Statement query(db_, absl::StrCat("SELECT ", kUserReadColumns, " FROM users WHERE ",
+  SQLite::Statement& query = sql_.Get(absl::StrCat("SELECT ", kUserReadColumns, " FROM users WHERE ",
                                             where_clause));
   query.bind(1, value);
   if (!query.executeStep()) return NotFound("user");
@@ -84,7 +84,7 @@ absl::StatusOr<User> SqliteUserRepository::FindByEmail(const std::string& email)
 }
 
 absl::Status SqliteUserRepository::Insert(const User& user) {
-  SQLite::Statement insert(db_, absl::StrCat("INSERT INTO users (", kUserColumns,
+  SQLite::Statement& insert = sql_.Get(absl::StrCat("INSERT INTO users (", kUserColumns,
                                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
   BindUser(insert, user);
   try {
@@ -99,8 +99,7 @@ absl::Status SqliteUserRepository::Insert(const User& user) {
 }
 
 absl::Status SqliteUserRepository::Update(const User& user, int64_t expected_version) {
-  SQLite::Statement update(db_,
-      "UPDATE users SET id = ?1, email = ?2, password_hash = ?3, display_name = ?4, bio = ?5, "
+  SQLite::Statement& update = sql_.Get("UPDATE users SET id = ?1, email = ?2, password_hash = ?3, display_name = ?4, bio = ?5, "
       "avatar_url = ?6, skills = ?7, availability = ?8, roles = ?9, version = ?10, "
       "create_time = ?11, update_time = ?12 WHERE id = ?1 AND version = ?13");
   BindUser(update, user);
@@ -117,7 +116,7 @@ absl::StatusOr<std::vector<User>> SqliteUserRepository::List(const UserQuery& qu
   if (query.role.has_value()) absl::StrAppend(&sql, " AND (roles & ?) != 0");
   AppendAfter(sql, query.after);
   absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   int index = 1;
   if (query.role.has_value()) select.bind(index++, static_cast<int>(*query.role));
   index = BindAfter(select, index, query.after);
@@ -128,8 +127,7 @@ absl::StatusOr<std::vector<User>> SqliteUserRepository::List(const UserQuery& qu
 }
 
 absl::Status SqliteUserRepository::AddRating(const std::string& user_id, int rating) {
-  SQLite::Statement update(db_,
-      "UPDATE users SET rating_sum = rating_sum + ?, rating_count = rating_count + 1 "
+  SQLite::Statement& update = sql_.Get("UPDATE users SET rating_sum = rating_sum + ?, rating_count = rating_count + 1 "
       "WHERE id = ?");
   update.bind(1, rating);
   update.bind(2, user_id);
@@ -137,8 +135,7 @@ absl::Status SqliteUserRepository::AddRating(const std::string& user_id, int rat
 }
 
 absl::Status SqliteUserRepository::IncrementCompletedBookings(const std::string& user_id) {
-  SQLite::Statement update(db_,
-      "UPDATE users SET completed_bookings = completed_bookings + 1 WHERE id = ?");
+  SQLite::Statement& update = sql_.Get("UPDATE users SET completed_bookings = completed_bookings + 1 WHERE id = ?");
   update.bind(1, user_id);
   return update.exec() == 1 ? absl::OkStatus() : NotFound("user");
 }
@@ -147,8 +144,7 @@ absl::Status SqliteUserRepository::IncrementCompletedBookings(const std::string&
 
 absl::StatusOr<RefreshToken> SqliteRefreshTokenRepository::FindByHash(
     const std::string& token_hash) {
-  SQLite::Statement query(db_,
-      "SELECT id, family_id, user_id, token_hash, create_time, expire_time, used_time, "
+  SQLite::Statement& query = sql_.Get("SELECT id, family_id, user_id, token_hash, create_time, expire_time, used_time, "
       "revoke_time FROM refresh_tokens WHERE token_hash = ?");
   BindBlob(query, 1, token_hash);
   if (!query.executeStep()) return NotFound("refresh token");
@@ -165,8 +161,7 @@ absl::StatusOr<RefreshToken> SqliteRefreshTokenRepository::FindByHash(
 }
 
 absl::Status SqliteRefreshTokenRepository::Insert(const RefreshToken& token) {
-  SQLite::Statement insert(db_,
-      "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, create_time, "
+  SQLite::Statement& insert = sql_.Get("INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, create_time, "
       "expire_time, used_time, revoke_time) VALUES (?,?,?,?,?,?,?,?)");
   insert.bind(1, token.id);
   insert.bind(2, token.family_id);
@@ -181,7 +176,7 @@ absl::Status SqliteRefreshTokenRepository::Insert(const RefreshToken& token) {
 }
 
 absl::Status SqliteRefreshTokenRepository::MarkUsed(const std::string& id, absl::Time when) {
-  SQLite::Statement update(db_, "UPDATE refresh_tokens SET used_time = ? WHERE id = ?");
+  SQLite::Statement& update = sql_.Get("UPDATE refresh_tokens SET used_time = ? WHERE id = ?");
   update.bind(1, static_cast<int64_t>(Micros(when)));
   update.bind(2, id);
   return update.exec() == 1 ? absl::OkStatus() : NotFound("refresh token");
@@ -189,8 +184,7 @@ absl::Status SqliteRefreshTokenRepository::MarkUsed(const std::string& id, absl:
 
 absl::Status SqliteRefreshTokenRepository::RevokeFamily(const std::string& family_id,
                                                         absl::Time when) {
-  SQLite::Statement update(db_,
-      "UPDATE refresh_tokens SET revoke_time = ? WHERE family_id = ? AND revoke_time IS NULL");
+  SQLite::Statement& update = sql_.Get("UPDATE refresh_tokens SET revoke_time = ? WHERE family_id = ? AND revoke_time IS NULL");
   update.bind(1, static_cast<int64_t>(Micros(when)));
   update.bind(2, family_id);
   update.exec();
@@ -219,7 +213,7 @@ ApiKey ApiKeyFromRow(SQLite::Statement& row) {
 absl::StatusOr<ApiKey> SqliteApiKeyRepository::FindOne(const char* where_clause,
                                                        const std::string& value,
                                                        bool value_is_blob) {
-  SQLite::Statement query(db_, absl::StrCat("SELECT ", kApiKeyColumns, " FROM api_keys WHERE ",
+  SQLite::Statement& query = sql_.Get(absl::StrCat("SELECT ", kApiKeyColumns, " FROM api_keys WHERE ",
                                             where_clause));
   if (value_is_blob) {
     BindBlob(query, 1, value);
@@ -239,7 +233,7 @@ absl::StatusOr<ApiKey> SqliteApiKeyRepository::FindBySecretHash(const std::strin
 }
 
 absl::Status SqliteApiKeyRepository::Insert(const ApiKey& key) {
-  SQLite::Statement insert(db_, absl::StrCat("INSERT INTO api_keys (", kApiKeyColumns,
+  SQLite::Statement& insert = sql_.Get(absl::StrCat("INSERT INTO api_keys (", kApiKeyColumns,
                                              ") VALUES (?,?,?,?,?,?,?)"));
   insert.bind(1, key.id);
   insert.bind(2, key.display_name);
@@ -253,8 +247,7 @@ absl::Status SqliteApiKeyRepository::Insert(const ApiKey& key) {
 }
 
 absl::Status SqliteApiKeyRepository::Revoke(const std::string& id, absl::Time when) {
-  SQLite::Statement update(db_,
-      "UPDATE api_keys SET revoke_time = COALESCE(revoke_time, ?) WHERE id = ?");
+  SQLite::Statement& update = sql_.Get("UPDATE api_keys SET revoke_time = COALESCE(revoke_time, ?) WHERE id = ?");
   update.bind(1, static_cast<int64_t>(Micros(when)));
   update.bind(2, id);
   return update.exec() == 1 ? absl::OkStatus() : NotFound("API key");
@@ -264,7 +257,7 @@ absl::StatusOr<std::vector<ApiKey>> SqliteApiKeyRepository::List(const ApiKeyQue
   std::string sql = absl::StrCat("SELECT ", kApiKeyColumns, " FROM api_keys WHERE 1");
   AppendAfter(sql, query.after);
   absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   int index = BindAfter(select, 1, query.after);
   select.bind(index, query.limit);
   std::vector<ApiKey> keys;

@@ -5,13 +5,14 @@
 #define GIGWIRE_SERVER_STORE_SQLITE_REPOSITORIES_H_
 
 #include "SQLiteCpp/Database.h"
+#include "server/store/statement_cache.h"
 #include "server/store/store.h"
 
 namespace gigwire {
 
 class SqliteUserRepository final : public UserRepository {
  public:
-  explicit SqliteUserRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteUserRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<User> FindById(const std::string& id) override;
   absl::StatusOr<User> FindByEmail(const std::string& email) override;
   absl::Status Insert(const User& user) override;
@@ -23,24 +24,24 @@ class SqliteUserRepository final : public UserRepository {
 
  private:
   absl::StatusOr<User> FindOne(const char* where_clause, const std::string& value);
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteRefreshTokenRepository final : public RefreshTokenRepository {
  public:
-  explicit SqliteRefreshTokenRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteRefreshTokenRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<RefreshToken> FindByHash(const std::string& token_hash) override;
   absl::Status Insert(const RefreshToken& token) override;
   absl::Status MarkUsed(const std::string& id, absl::Time when) override;
   absl::Status RevokeFamily(const std::string& family_id, absl::Time when) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteApiKeyRepository final : public ApiKeyRepository {
  public:
-  explicit SqliteApiKeyRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteApiKeyRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<ApiKey> FindById(const std::string& id) override;
   absl::StatusOr<ApiKey> FindBySecretHash(const std::string& secret_hash) override;
   absl::Status Insert(const ApiKey& key) override;
@@ -50,7 +51,7 @@ class SqliteApiKeyRepository final : public ApiKeyRepository {
  private:
   absl::StatusOr<ApiKey> FindOne(const char* where_clause, const std::string& value,
                                  bool value_is_blob);
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 // ---- marketplace (SQL in sqlite_catalog_repositories.cc and
@@ -58,31 +59,31 @@ class SqliteApiKeyRepository final : public ApiKeyRepository {
 
 class SqliteCategoryRepository final : public CategoryRepository {
  public:
-  explicit SqliteCategoryRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteCategoryRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<std::vector<Category>> List() override;
   absl::StatusOr<Category> FindById(const std::string& id) override;
   absl::Status Insert(const Category& category) override;
   absl::Status Update(const Category& category, int64_t expected_version) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteGigRepository final : public GigRepository {
  public:
-  explicit SqliteGigRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteGigRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<Gig> FindById(const std::string& id) override;
   absl::Status Insert(const Gig& gig) override;
   absl::Status Update(const Gig& gig, int64_t expected_version) override;
   absl::StatusOr<std::vector<Gig>> List(const GigQuery& query) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteJobRepository final : public JobRepository {
  public:
-  explicit SqliteJobRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteJobRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<Job> FindById(const std::string& id) override;
   absl::Status Insert(const Job& job) override;
   absl::Status Update(const Job& job, int64_t expected_version) override;
@@ -92,24 +93,24 @@ class SqliteJobRepository final : public JobRepository {
   absl::StatusOr<std::vector<Job>> ListDue(absl::Time now, int limit) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteAssignmentRepository final : public AssignmentRepository {
  public:
-  explicit SqliteAssignmentRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteAssignmentRepository(StatementCache& sql) : sql_(sql) {}
   absl::Status Insert(const Assignment& assignment) override;
   absl::StatusOr<std::vector<Assignment>> ListByJob(const std::string& job_id,
                                                     const std::optional<ListCursor>& after,
                                                     int limit) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteOfferRepository final : public OfferRepository {
  public:
-  explicit SqliteOfferRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteOfferRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<Offer> FindById(const std::string& id) override;
   absl::Status Insert(const Offer& offer) override;
   absl::Status Update(const Offer& offer, int64_t expected_version) override;
@@ -120,61 +121,61 @@ class SqliteOfferRepository final : public OfferRepository {
                                       const std::string& seller_id) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteBookingRepository final : public BookingRepository {
  public:
-  explicit SqliteBookingRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteBookingRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<Booking> FindById(const std::string& id) override;
   absl::Status Insert(const Booking& booking) override;
   absl::Status Update(const Booking& booking, int64_t expected_version) override;
   absl::StatusOr<std::vector<Booking>> List(const BookingQuery& query) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteReviewRepository final : public ReviewRepository {
  public:
-  explicit SqliteReviewRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteReviewRepository(StatementCache& sql) : sql_(sql) {}
   absl::Status Insert(const Review& review) override;
   absl::StatusOr<std::vector<Review>> ListBySubject(const std::string& subject_id,
                                                     const std::optional<ListCursor>& after,
                                                     int limit) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteAuditRepository final : public AuditRepository {
  public:
-  explicit SqliteAuditRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteAuditRepository(StatementCache& sql) : sql_(sql) {}
   absl::Status Append(const AuditEntry& entry) override;
   absl::StatusOr<std::vector<AuditEntry>> List(const AuditQuery& query) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteRequestIdRepository final : public RequestIdRepository {
  public:
-  explicit SqliteRequestIdRepository(SQLite::Database& db) : db_(db) {}
+  explicit SqliteRequestIdRepository(StatementCache& sql) : sql_(sql) {}
   absl::StatusOr<RequestRecord> Find(const std::string& principal_id, const std::string& method,
                                      const std::string& request_id) override;
   absl::Status Insert(const RequestRecord& record) override;
   absl::StatusOr<int> DeleteBefore(absl::Time cutoff) override;
 
  private:
-  SQLite::Database& db_;
+  StatementCache& sql_;
 };
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(SQLite::Database& db)
-      : users_(db), refresh_tokens_(db), api_keys_(db), categories_(db), gigs_(db), jobs_(db),
-        assignments_(db), offers_(db), bookings_(db), reviews_(db), audit_(db),
-        request_ids_(db) {}
+  explicit SqliteTx(StatementCache& sql)
+      : users_(sql), refresh_tokens_(sql), api_keys_(sql), categories_(sql), gigs_(sql),
+        jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
+        request_ids_(sql) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }

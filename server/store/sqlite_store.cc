@@ -28,17 +28,18 @@ std::unique_ptr<SQLite::Database> OpenConnection(const SqliteStoreOptions& optio
 }
 
 // Runs `fn` between BEGIN and COMMIT on `db`, rolling back on any failure.
-absl::Status RunTransaction(SQLite::Database& db, const char* begin,
-                            absl::FunctionRef<absl::Status(Tx&)> fn) {
+absl::Status RunTransaction(SQLite::Database& db, StatementCache& statements,
+                            const char* begin, absl::FunctionRef<absl::Status(Tx&)> fn) {
   try {
     db.exec(begin);
     absl::Status status;
     try {
-      SqliteTx tx(db);
+      SqliteTx tx(statements);
       status = fn(tx);
     } catch (const SQLite::Exception& e) {
       status = StatusFromSqlite(e);
     }
+    statements.ResetAll();
     db.exec(status.ok() ? "COMMIT" : "ROLLBACK");
     return status;
   } catch (const SQLite::Exception& e) {
@@ -68,11 +69,11 @@ absl::Status StatusFromSqlite(const SQLite::Exception& e) {
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const SqliteStoreOptions& options) {
   try {
-    auto writer = OpenConnection(options, /*read_only=*/false);
-    GW_RETURN_IF_ERROR(ApplyMigrations(*writer, BuiltInMigrations()));
-    std::vector<std::unique_ptr<SQLite::Database>> readers;
+    auto writer = std::make_unique<Connection>(OpenConnection(options, /*read_only=*/false));
+    GW_RETURN_IF_ERROR(ApplyMigrations(*writer->db, BuiltInMigrations()));
+    std::vector<std::unique_ptr<Connection>> readers;
     for (int i = 0; i < options.reader_connections; ++i) {
-      readers.push_back(OpenConnection(options, /*read_only=*/true));
+      readers.push_back(std::make_unique<Connection>(OpenConnection(options, /*read_only=*/true)));
     }
     return absl::WrapUnique(new SqliteStore(std::move(writer), std::move(readers)));
   } catch (const SQLite::Exception& e) {
@@ -80,8 +81,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> writer,
-                         std::vector<std::unique_ptr<SQLite::Database>> readers)
+SqliteStore::SqliteStore(std::unique_ptr<Connection> writer,
+                         std::vector<std::unique_ptr<Connection>> readers)
     : writer_(std::move(writer)), all_readers_(std::move(readers)) {
   for (auto& reader : all_readers_) idle_readers_.push_back(reader.get());
 }
@@ -89,7 +90,7 @@ SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> writer,
 SqliteStore::~SqliteStore() {
   absl::MutexLock lock(&write_mu_);
   try {
-    writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    writer_->db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
   } catch (const SQLite::Exception&) {
     // Best effort: the WAL is replayed on the next open anyway.
   }
@@ -97,26 +98,26 @@ SqliteStore::~SqliteStore() {
 
 absl::Status SqliteStore::Write(absl::FunctionRef<absl::Status(Tx&)> fn) {
   absl::MutexLock lock(&write_mu_);
-  return RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  return RunTransaction(*writer_->db, writer_->statements, "BEGIN IMMEDIATE", fn);
 }
 
 absl::Status SqliteStore::Read(absl::FunctionRef<absl::Status(Tx&)> fn) {
-  SQLite::Database* reader = BorrowReader();
-  absl::Status status = RunTransaction(*reader, "BEGIN", fn);
+  Connection* reader = BorrowReader();
+  absl::Status status = RunTransaction(*reader->db, reader->statements, "BEGIN", fn);
   ReturnReader(reader);
   return status;
 }
 
-SQLite::Database* SqliteStore::BorrowReader() {
+SqliteStore::Connection* SqliteStore::BorrowReader() {
   absl::MutexLock lock(&readers_mu_);
   readers_mu_.Await(absl::Condition(
-      +[](std::vector<SQLite::Database*>* idle) { return !idle->empty(); }, &idle_readers_));
-  SQLite::Database* reader = idle_readers_.back();
+      +[](std::vector<Connection*>* idle) { return !idle->empty(); }, &idle_readers_));
+  Connection* reader = idle_readers_.back();
   idle_readers_.pop_back();
   return reader;
 }
 
-void SqliteStore::ReturnReader(SQLite::Database* reader) {
+void SqliteStore::ReturnReader(Connection* reader) {
   absl::MutexLock lock(&readers_mu_);
   idle_readers_.push_back(reader);
 }
@@ -126,12 +127,12 @@ absl::Status SqliteStore::CheckIntegrity() {
   try {
     std::string result;
     {
-      SQLite::Statement check(*writer_, "PRAGMA integrity_check");
+      SQLite::Statement check(*writer_->db, "PRAGMA integrity_check");
       check.executeStep();
       result = check.getColumn(0).getString();
     }  // the statement must be finished before the checkpoint
     if (result != "ok") return Internal(absl::StrCat("integrity check failed: ", result));
-    writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    writer_->db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return absl::OkStatus();
   } catch (const SQLite::Exception& e) {
     return StatusFromSqlite(e);

@@ -19,6 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "server/store/statement_cache.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -44,18 +45,26 @@ class SqliteStore final : public Store {
   // Runs `PRAGMA integrity_check` and a WAL checkpoint; OK when both pass.
   absl::Status CheckIntegrity();
 
+ // One SQLite connection and its prepared statements (destroyed first).
+  struct Connection {
+    explicit Connection(std::unique_ptr<SQLite::Database> opened)
+        : db(std::move(opened)), statements(*db) {}
+    std::unique_ptr<SQLite::Database> db;
+    StatementCache statements;
+  };
+
  private:
-  SqliteStore(std::unique_ptr<SQLite::Database> writer,
-              std::vector<std::unique_ptr<SQLite::Database>> readers);
-  SQLite::Database* BorrowReader();
-  void ReturnReader(SQLite::Database* reader);
+  SqliteStore(std::unique_ptr<Connection> writer,
+              std::vector<std::unique_ptr<Connection>> readers);
+  Connection* BorrowReader();
+  void ReturnReader(Connection* reader);
 
   absl::Mutex write_mu_;
-  std::unique_ptr<SQLite::Database> writer_ ABSL_GUARDED_BY(write_mu_);
+  std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);
 
   absl::Mutex readers_mu_;
-  std::vector<std::unique_ptr<SQLite::Database>> all_readers_;
-  std::vector<SQLite::Database*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::vector<std::unique_ptr<Connection>> all_readers_;
+  std::vector<Connection*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 };
 
 // Maps a SQLite exception to the Store error contract (store.h).

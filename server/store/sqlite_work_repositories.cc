@@ -83,14 +83,14 @@ void BindJob(SQLite::Statement& stmt, const Job& job) {
 }  // namespace
 
 absl::StatusOr<Job> SqliteJobRepository::FindById(const std::string& id) {
-  SQLite::Statement query(db_, absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
+  SQLite::Statement& query = sql_.Get(absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
   query.bind(1, id);
   if (!query.executeStep()) return NotFound(absl::StrCat("job ", id));
   return JobFromRow(query);
 }
 
 absl::Status SqliteJobRepository::Insert(const Job& job) {
-  SQLite::Statement insert(db_, absl::StrCat("INSERT INTO jobs (", kJobColumns,
+  SQLite::Statement& insert = sql_.Get(absl::StrCat("INSERT INTO jobs (", kJobColumns,
                                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   BindJob(insert, job);
   insert.exec();
@@ -98,8 +98,7 @@ absl::Status SqliteJobRepository::Insert(const Job& job) {
 }
 
 absl::Status SqliteJobRepository::Update(const Job& job, int64_t expected_version) {
-  SQLite::Statement update(db_,
-      "UPDATE jobs SET id = ?1, buyer_id = ?2, title = ?3, description = ?4, category_id = ?5, "
+  SQLite::Statement& update = sql_.Get("UPDATE jobs SET id = ?1, buyer_id = ?2, title = ?3, description = ?4, category_id = ?5, "
       "skills = ?6, currency_code = ?7, budget_min_minor = ?8, budget_max_minor = ?9, "
       "preferred_start_time = ?10, due_time = ?11, state = ?12, rejection_reason = ?13, "
       "cancel_reason = ?14, booking_id = ?15, version = ?16, create_time = ?17, "
@@ -115,7 +114,7 @@ absl::StatusOr<std::vector<Job>> SqliteJobRepository::List(const JobQuery& query
   if (!query.buyer_id.empty()) absl::StrAppend(&sql, " AND buyer_id = ?");
   AppendAfter(sql, query.after);
   absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   int index = 1;
   if (query.state.has_value()) select.bind(index++, static_cast<int>(*query.state));
   if (!query.buyer_id.empty()) select.bind(index++, query.buyer_id);
@@ -128,9 +127,11 @@ absl::StatusOr<std::vector<Job>> SqliteJobRepository::List(const JobQuery& query
 
 absl::StatusOr<std::vector<std::pair<JobState, int>>> SqliteJobRepository::CountByState(
     const std::string& buyer_id) {
-  SQLite::Statement count(db_, buyer_id.empty()
-      ? "SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state"
-      : "SELECT state, COUNT(*) FROM jobs WHERE buyer_id = ? GROUP BY state ORDER BY state");
+  SQLite::Statement& count = sql_.Get(buyer_id.empty()
+      ? "SELECT state, SUM(count) FROM job_state_counts GROUP BY state HAVING SUM(count) > 0 "
+        "ORDER BY state"
+      : "SELECT state, count FROM job_state_counts WHERE buyer_id = ? AND count > 0 "
+        "ORDER BY state");
   if (!buyer_id.empty()) count.bind(1, buyer_id);
   std::vector<std::pair<JobState, int>> counts;
   while (count.executeStep()) {
@@ -141,7 +142,7 @@ absl::StatusOr<std::vector<std::pair<JobState, int>>> SqliteJobRepository::Count
 }
 
 absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListDue(absl::Time now, int limit) {
-  SQLite::Statement select(db_, absl::StrCat(
+  SQLite::Statement& select = sql_.Get(absl::StrCat(
       "SELECT ", kJobColumns, " FROM jobs WHERE state IN (?, ?) AND due_time <= ? "
       "ORDER BY due_time LIMIT ?"));
   select.bind(1, static_cast<int>(JobState::kPendingReview));
@@ -156,8 +157,7 @@ absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListDue(absl::Time now, in
 // ---- assignments ----
 
 absl::Status SqliteAssignmentRepository::Insert(const Assignment& a) {
-  SQLite::Statement insert(db_,
-      "INSERT INTO assignments (id, job_id, seller_id, assigner_id, note, offer_id, create_time) "
+  SQLite::Statement& insert = sql_.Get("INSERT INTO assignments (id, job_id, seller_id, assigner_id, note, offer_id, create_time) "
       "VALUES (?,?,?,?,?,?,?)");
   insert.bind(1, a.id);
   insert.bind(2, a.job_id);
@@ -177,7 +177,7 @@ absl::StatusOr<std::vector<Assignment>> SqliteAssignmentRepository::ListByJob(
       "WHERE job_id = ?";
   if (after.has_value()) sql += " AND (create_time > ? OR (create_time = ? AND id > ?))";
   sql += " ORDER BY create_time, id LIMIT ?";
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   select.bind(1, job_id);
   int index = BindAfter(select, 2, after);
   select.bind(index, limit);
@@ -233,15 +233,14 @@ std::vector<Offer> AllOffers(SQLite::Statement& select) {
 }  // namespace
 
 absl::StatusOr<Offer> SqliteOfferRepository::FindById(const std::string& id) {
-  SQLite::Statement query(db_, absl::StrCat(kOfferSelect, " WHERE o.id = ?"));
+  SQLite::Statement& query = sql_.Get(absl::StrCat(kOfferSelect, " WHERE o.id = ?"));
   query.bind(1, id);
   if (!query.executeStep()) return NotFound(absl::StrCat("offer ", id));
   return OfferFromRow(query);
 }
 
 absl::Status SqliteOfferRepository::Insert(const Offer& offer) {
-  SQLite::Statement insert(db_,
-      "INSERT INTO offers (id, job_id, seller_id, assignment_id, note, state, expire_time, "
+  SQLite::Statement& insert = sql_.Get("INSERT INTO offers (id, job_id, seller_id, assignment_id, note, state, expire_time, "
       "decline_reason, withdraw_reason, booking_id, version, create_time, update_time) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
   insert.bind(1, offer.id);
@@ -267,8 +266,7 @@ absl::Status SqliteOfferRepository::Insert(const Offer& offer) {
 }
 
 absl::Status SqliteOfferRepository::Update(const Offer& offer, int64_t expected_version) {
-  SQLite::Statement update(db_,
-      "UPDATE offers SET note = ?, state = ?, expire_time = ?, decline_reason = ?, "
+  SQLite::Statement& update = sql_.Get("UPDATE offers SET note = ?, state = ?, expire_time = ?, decline_reason = ?, "
       "withdraw_reason = ?, booking_id = ?, version = ?, update_time = ? "
       "WHERE id = ? AND version = ?");
   update.bind(1, offer.note);
@@ -291,7 +289,7 @@ absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::List(const OfferQuery&
   if (!query.seller_id.empty()) absl::StrAppend(&sql, " AND o.seller_id = ?");
   AppendAfter(sql, query.after, "o.");
   absl::StrAppend(&sql, " ORDER BY o.create_time DESC, o.id DESC LIMIT ?");
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   int index = 1;
   if (query.state.has_value()) select.bind(index++, static_cast<int>(*query.state));
   if (!query.job_id.empty()) select.bind(index++, query.job_id);
@@ -303,7 +301,7 @@ absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::List(const OfferQuery&
 
 absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListPendingForJob(
     const std::string& job_id) {
-  SQLite::Statement select(db_, absl::StrCat(kOfferSelect, " WHERE o.job_id = ? AND o.state = ?"));
+  SQLite::Statement& select = sql_.Get(absl::StrCat(kOfferSelect, " WHERE o.job_id = ? AND o.state = ?"));
   select.bind(1, job_id);
   select.bind(2, static_cast<int>(OfferState::kPending));
   return AllOffers(select);
@@ -311,7 +309,7 @@ absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListPendingForJob(
 
 absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListExpiredPending(absl::Time now,
                                                                              int limit) {
-  SQLite::Statement select(db_, absl::StrCat(
+  SQLite::Statement& select = sql_.Get(absl::StrCat(
       kOfferSelect, " WHERE o.state = ? AND o.expire_time <= ? ORDER BY o.expire_time LIMIT ?"));
   select.bind(1, static_cast<int>(OfferState::kPending));
   BindTime(select, 2, now);
@@ -321,7 +319,7 @@ absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::ListExpiredPending(abs
 
 absl::StatusOr<bool> SqliteOfferRepository::SellerHasOffer(const std::string& job_id,
                                                            const std::string& seller_id) {
-  SQLite::Statement query(db_, "SELECT 1 FROM offers WHERE job_id = ? AND seller_id = ?");
+  SQLite::Statement& query = sql_.Get("SELECT 1 FROM offers WHERE job_id = ? AND seller_id = ?");
   query.bind(1, job_id);
   query.bind(2, seller_id);
   return query.executeStep();
@@ -384,14 +382,14 @@ int BindBookingMutable(SQLite::Statement& stmt, int index, const Booking& b) {
 }  // namespace
 
 absl::StatusOr<Booking> SqliteBookingRepository::FindById(const std::string& id) {
-  SQLite::Statement query(db_, absl::StrCat(kBookingSelect, " WHERE b.id = ?"));
+  SQLite::Statement& query = sql_.Get(absl::StrCat(kBookingSelect, " WHERE b.id = ?"));
   query.bind(1, id);
   if (!query.executeStep()) return NotFound(absl::StrCat("booking ", id));
   return BookingFromRow(query);
 }
 
 absl::Status SqliteBookingRepository::Insert(const Booking& b) {
-  SQLite::Statement full(db_, absl::StrCat(
+  SQLite::Statement& full = sql_.Get(absl::StrCat(
       "INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, create_time, state, "
       "delivery_note, revision_note, revision_count, cancel_reason, buyer_reviewed, "
       "seller_reviewed, version, update_time, complete_time) "
@@ -408,7 +406,7 @@ absl::Status SqliteBookingRepository::Insert(const Booking& b) {
 }
 
 absl::Status SqliteBookingRepository::Update(const Booking& b, int64_t expected_version) {
-  SQLite::Statement update(db_, absl::StrCat("UPDATE bookings SET ", kBookingMutable,
+  SQLite::Statement& update = sql_.Get(absl::StrCat("UPDATE bookings SET ", kBookingMutable,
                                              " WHERE id = ? AND version = ?"));
   int index = BindBookingMutable(update, 1, b);
   update.bind(index++, b.id);
@@ -426,7 +424,7 @@ absl::StatusOr<std::vector<Booking>> SqliteBookingRepository::List(const Booking
   if (q.created_before.has_value()) absl::StrAppend(&sql, " AND b.create_time < ?");
   AppendAfter(sql, q.after, "b.");
   absl::StrAppend(&sql, " ORDER BY b.create_time DESC, b.id DESC LIMIT ?");
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   int i = 1;
   if (q.state.has_value()) select.bind(i++, static_cast<int>(*q.state));
   if (!q.party_id.empty()) {
@@ -447,8 +445,7 @@ absl::StatusOr<std::vector<Booking>> SqliteBookingRepository::List(const Booking
 // ---- reviews ----
 
 absl::Status SqliteReviewRepository::Insert(const Review& r) {
-  SQLite::Statement insert(db_,
-      "INSERT INTO reviews (id, booking_id, author_id, subject_id, rating, text, create_time) "
+  SQLite::Statement& insert = sql_.Get("INSERT INTO reviews (id, booking_id, author_id, subject_id, rating, text, create_time) "
       "VALUES (?,?,?,?,?,?,?)");
   insert.bind(1, r.id);
   insert.bind(2, r.booking_id);
@@ -473,7 +470,7 @@ absl::StatusOr<std::vector<Review>> SqliteReviewRepository::ListBySubject(
       "WHERE subject_id = ?";
   AppendAfter(sql, after);
   sql += " ORDER BY create_time DESC, id DESC LIMIT ?";
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   select.bind(1, subject_id);
   int index = BindAfter(select, 2, after);
   select.bind(index, limit);
@@ -490,8 +487,7 @@ absl::StatusOr<std::vector<Review>> SqliteReviewRepository::ListBySubject(
 // ---- audit log ----
 
 absl::Status SqliteAuditRepository::Append(const AuditEntry& e) {
-  SQLite::Statement insert(db_,
-      "INSERT INTO audit_log (id, actor_id, action, target, note, create_time) "
+  SQLite::Statement& insert = sql_.Get("INSERT INTO audit_log (id, actor_id, action, target, note, create_time) "
       "VALUES (?,?,?,?,?,?)");
   insert.bind(1, e.id);
   insert.bind(2, e.actor_id);
@@ -510,7 +506,7 @@ absl::StatusOr<std::vector<AuditEntry>> SqliteAuditRepository::List(const AuditQ
   if (!q.target.empty()) sql += " AND instr(target, ?) > 0";
   AppendAfter(sql, q.after);
   sql += " ORDER BY create_time DESC, id DESC LIMIT ?";
-  SQLite::Statement select(db_, sql);
+  SQLite::Statement& select = sql_.Get(sql);
   int i = 1;
   if (!q.actor_id.empty()) select.bind(i++, q.actor_id);
   if (!q.action.empty()) select.bind(i++, q.action);
@@ -531,8 +527,7 @@ absl::StatusOr<std::vector<AuditEntry>> SqliteAuditRepository::List(const AuditQ
 absl::StatusOr<RequestRecord> SqliteRequestIdRepository::Find(const std::string& principal_id,
                                                               const std::string& method,
                                                               const std::string& request_id) {
-  SQLite::Statement query(db_,
-      "SELECT fingerprint, resource_id, create_time FROM request_ids "
+  SQLite::Statement& query = sql_.Get("SELECT fingerprint, resource_id, create_time FROM request_ids "
       "WHERE principal_id = ? AND method = ? AND request_id = ?");
   query.bind(1, principal_id);
   query.bind(2, method);
@@ -543,8 +538,7 @@ absl::StatusOr<RequestRecord> SqliteRequestIdRepository::Find(const std::string&
 }
 
 absl::Status SqliteRequestIdRepository::Insert(const RequestRecord& r) {
-  SQLite::Statement insert(db_,
-      "INSERT INTO request_ids (principal_id, method, request_id, fingerprint, resource_id, "
+  SQLite::Statement& insert = sql_.Get("INSERT INTO request_ids (principal_id, method, request_id, fingerprint, resource_id, "
       "create_time) VALUES (?,?,?,?,?,?)");
   insert.bind(1, r.principal_id);
   insert.bind(2, r.method);
@@ -557,7 +551,7 @@ absl::Status SqliteRequestIdRepository::Insert(const RequestRecord& r) {
 }
 
 absl::StatusOr<int> SqliteRequestIdRepository::DeleteBefore(absl::Time cutoff) {
-  SQLite::Statement remove(db_, "DELETE FROM request_ids WHERE create_time < ?");
+  SQLite::Statement& remove = sql_.Get("DELETE FROM request_ids WHERE create_time < ?");
   BindTime(remove, 1, cutoff);
   return remove.exec();
 }
