@@ -35,6 +35,8 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"rate-account-burst", Number(&Flags::rate_account_burst)},
       {"rate-principal-per-second", Number(&Flags::rate_principal_per_second)},
       {"rate-principal-burst", Number(&Flags::rate_principal_burst)},
+      {"rate-browse-per-second", Number(&Flags::rate_browse_per_second)},
+      {"rate-browse-burst", Number(&Flags::rate_browse_burst)},
       {"shutdown-grace-seconds", Number(&Flags::shutdown_grace_seconds)},
       {"scheduler-interval-seconds", Number(&Flags::scheduler_interval_seconds)},
   };
@@ -114,6 +116,8 @@ Rate limits (token buckets):
                             Login and Register per email (0.2/s, 10)
   --rate-principal-per-second N --rate-principal-burst N
                             every authenticated call per user (50/s, 200)
+  --rate-browse-per-second N --rate-browse-burst N
+                            anonymous catalog browsing per client address (20/s, 100)
 
 Administration:
   --create-admin EMAIL      create an admin account (or make an existing one admin),

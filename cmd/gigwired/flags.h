@@ -26,6 +26,8 @@ struct Flags {
   double rate_account_burst = 10;
   double rate_principal_per_second = 50;
   double rate_principal_burst = 200;
+  double rate_browse_per_second = 20;
+  double rate_browse_burst = 100;
   double shutdown_grace_seconds = 10;
   double scheduler_interval_seconds = 1;
   bool help = false;

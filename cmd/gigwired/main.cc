@@ -77,6 +77,8 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
                                            flags.rate_account_burst};
   options.rate_limits.per_principal = {flags.rate_principal_per_second,
                                        flags.rate_principal_burst};
+  options.rate_limits.per_address_browse = {flags.rate_browse_per_second,
+                                            flags.rate_browse_burst};
   options.scheduler.interval = absl::Seconds(flags.scheduler_interval_seconds);
   return options;
 }

@@ -12,17 +12,10 @@ constexpr char kService[] = "/gigwire.v1.CatalogService/";
 std::string Method(absl::string_view name) { return absl::StrCat(kService, name); }
 }  // namespace
 
-Access OptionalCredentials(const grpc::ServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  const bool has_credentials = metadata.find("authorization") != metadata.end() ||
-                               metadata.find("x-api-key") != metadata.end();
-  return has_credentials ? Access::kAuthenticated : Access::kPublic;
-}
-
 grpc::Status CatalogServiceImpl::ListCategories(grpc::ServerContext* context,
                                                 const v1::ListCategoriesRequest*,
                                                 v1::ListCategoriesResponse* response) {
-  return rpc_.Run(context, Method("ListCategories"), OptionalCredentials(*context),
+  return rpc_.Run(context, Method("ListCategories"), Access::kOptional,
                   [&](const CallInfo&) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(std::vector<Category> categories,
                                         catalog_.ListCategories());
@@ -151,7 +144,7 @@ grpc::Status CatalogServiceImpl::RejectGig(grpc::ServerContext* context,
 
 grpc::Status CatalogServiceImpl::GetGig(grpc::ServerContext* context,
                                         const v1::GetGigRequest* request, v1::Gig* response) {
-  return rpc_.Run(context, Method("GetGig"), OptionalCredentials(*context),
+  return rpc_.Run(context, Method("GetGig"), Access::kOptional,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(Gig gig, catalog_.GetGig(call.principal, request->id()));
                     ToProto(gig, call.principal, response);
@@ -162,7 +155,7 @@ grpc::Status CatalogServiceImpl::GetGig(grpc::ServerContext* context,
 grpc::Status CatalogServiceImpl::ListGigs(grpc::ServerContext* context,
                                           const v1::ListGigsRequest* request,
                                           v1::ListGigsResponse* response) {
-  return rpc_.Run(context, Method("ListGigs"), OptionalCredentials(*context),
+  return rpc_.Run(context, Method("ListGigs"), Access::kOptional,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(GigFilter filter, GigFilterFromProto(*request));
                     GW_ASSIGN_OR_RETURN(GigPage page,

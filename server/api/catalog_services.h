@@ -93,11 +93,6 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   AuditLog& audit_log_;
 };
 
-// Access::kAuthenticated when the call carries credentials (a bearer token
-// or an API key), else Access::kPublic: for calls that anyone may make but
-// whose answer depends on who asks.
-Access OptionalCredentials(const grpc::ServerContext& context);
-
 }  // namespace gigwire
 
 #endif  // GIGWIRE_SERVER_API_CATALOG_SERVICES_H_

@@ -57,6 +57,11 @@ absl::Status RpcRunner::Admit(grpc::ServerContext* context, Access access, CallI
   if (access == Access::kPublic) {
     return limits_.per_address_auth().Acquire(call.peer_address);
   }
+  const bool has_credentials = Metadata(context, "authorization").has_value() ||
+                               Metadata(context, "x-api-key").has_value();
+  if (access == Access::kOptional && !has_credentials) {
+    return limits_.per_address_browse().Acquire(call.peer_address);
+  }
   GW_ASSIGN_OR_RETURN(principal, authenticator_.Authenticate(Metadata(context, "authorization"),
                                                              Metadata(context, "x-api-key")));
   call.principal = &principal;

@@ -20,13 +20,15 @@
 namespace gigwire {
 
 enum class Access {
-  kPublic,         // no credentials; rate limited per client address
+  kPublic,         // auth endpoints: no credentials; per-address auth limit
   kAuthenticated,  // credentials required; rate limited per principal
+  kOptional,       // public browsing: authenticated when credentials are sent
+                   // (per principal), else anonymous (per-address browse limit)
 };
 
 // What a handler body learns about its call.
 struct CallInfo {
-  const Principal* principal = nullptr;  // set for Access::kAuthenticated
+  const Principal* principal = nullptr;  // set when the caller authenticated
   std::string peer_address;              // client IP without port
 };
 

@@ -61,6 +61,7 @@ struct RateLimitConfig {
   RateLimit per_address_auth{1.0, 30};   // Register/Login/Refresh per client address
   RateLimit per_account_auth{0.2, 10};  // Login and Register per email
   RateLimit per_principal{50, 200};      // every authenticated call per user
+  RateLimit per_address_browse{20, 100}; // anonymous catalog browsing per address
 };
 
 class RateLimits {
@@ -68,15 +69,18 @@ class RateLimits {
   RateLimits(const RateLimitConfig& config, const Clock& clock)
       : per_address_auth_(config.per_address_auth, clock),
         per_account_auth_(config.per_account_auth, clock),
-        per_principal_(config.per_principal, clock) {}
+        per_principal_(config.per_principal, clock),
+        per_address_browse_(config.per_address_browse, clock) {}
   RateLimiter& per_address_auth() { return per_address_auth_; }
   RateLimiter& per_account_auth() { return per_account_auth_; }
   RateLimiter& per_principal() { return per_principal_; }
+  RateLimiter& per_address_browse() { return per_address_browse_; }
 
  private:
   RateLimiter per_address_auth_;
   RateLimiter per_account_auth_;
   RateLimiter per_principal_;
+  RateLimiter per_address_browse_;
 };
 
 }  // namespace gigwire
