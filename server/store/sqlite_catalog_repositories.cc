@@ -179,7 +179,7 @@ Category CategoryFromRow(SQLite::Statement& row) {
 }
 
 absl::Status SlugTaken() {
-  return AlreadyExists(v1::ERROR_REASON_UNSPECIFIED, "a category with this slug already exists");
+  return AlreadyExists(v1::SLUG_TAKEN, "a category with this slug already exists");
 }
 
 // Orders `by_slug` (sorted by slug) depth first: each category followed by

@@ -58,7 +58,7 @@ absl::Status StatusFromSqlite(const SQLite::Exception& e) {
   int extended = e.getExtendedErrorCode();
   int primary = extended & 0xff;
   if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
-    return absl::AlreadyExistsError("a row with this key already exists");
+    return AlreadyExists(v1::DUPLICATE, "a row with this key already exists");
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return ServerBusy("the database is busy; retry");

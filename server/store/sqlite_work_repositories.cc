@@ -259,7 +259,7 @@ absl::Status SqliteOfferRepository::Insert(const Offer& offer) {
   try {
     insert.exec();
   } catch (const SQLite::Exception& e) {
-    if (IsUniqueViolation(e)) return absl::AlreadyExistsError("seller already has an offer");
+    if (IsUniqueViolation(e)) return AlreadyExists(v1::DUPLICATE, "seller already has an offer");
     throw;
   }
   return absl::OkStatus();
@@ -457,7 +457,7 @@ absl::Status SqliteReviewRepository::Insert(const Review& r) {
   try {
     insert.exec();
   } catch (const SQLite::Exception& e) {
-    if (IsUniqueViolation(e)) return absl::AlreadyExistsError("already reviewed");
+    if (IsUniqueViolation(e)) return AlreadyExists(v1::ALREADY_REVIEWED, "already reviewed");
     throw;
   }
   return absl::OkStatus();
