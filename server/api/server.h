@@ -63,6 +63,7 @@ struct Backend {
   PasswordHasher hasher;
   TokenService tokens;
   RateLimits limits;
+  PrincipalCache principals;
   Authenticator authenticator;
   Accounts accounts;
   ApiKeys api_keys;

@@ -10,6 +10,24 @@ namespace gigwire {
 
 std::string HashApiKeySecret(absl::string_view secret) { return Sha256(secret); }
 
+std::optional<RoleSet> PrincipalCache::Find(const std::string& user_id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = roles_.find(user_id);
+  if (it == roles_.end()) return std::nullopt;
+  return it->second;
+}
+
+void PrincipalCache::Put(const std::string& user_id, RoleSet roles) {
+  absl::MutexLock lock(&mu_);
+  if (roles_.size() >= max_users_) roles_.clear();
+  roles_[user_id] = roles;
+}
+
+void PrincipalCache::Forget(const std::string& user_id) {
+  absl::MutexLock lock(&mu_);
+  roles_.erase(user_id);
+}
+
 absl::StatusOr<Principal> Authenticator::Authenticate(
     std::optional<absl::string_view> authorization,
     std::optional<absl::string_view> api_key) const {
@@ -26,6 +44,11 @@ absl::StatusOr<Principal> Authenticator::FromBearer(absl::string_view authorizat
     return Unauthenticated(v1::TOKEN_INVALID, "authorization must be 'Bearer <token>'");
   }
   GW_ASSIGN_OR_RETURN(AccessClaims claims, tokens_.Verify(absl::StripAsciiWhitespace(token)));
+  if (cache_ != nullptr) {
+    if (std::optional<RoleSet> roles = cache_->Find(claims.subject)) {
+      return Principal{claims.subject, *roles, ""};
+    }
+  }
   Principal principal;
   absl::Status status = store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(User user, tx.users().FindById(claims.subject));
@@ -36,6 +59,7 @@ absl::StatusOr<Principal> Authenticator::FromBearer(absl::string_view authorizat
     return Unauthenticated(v1::TOKEN_INVALID, "the token's account no longer exists");
   }
   GW_RETURN_IF_ERROR(status);
+  if (cache_ != nullptr) cache_->Put(principal.user_id, principal.roles);
   return principal;
 }
 

@@ -11,7 +11,10 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/string_view.h"
 #include "server/auth/tokens.h"
 #include "server/domain/user.h"
@@ -27,11 +30,31 @@ struct Principal {
   bool Has(Role role) const { return roles.Has(role); }
 };
 
+// Roles of recently seen users, so an authenticated call need not read the
+// account. Whoever changes a user's roles must call Forget(user_id) after
+// the change commits (Accounts does), so revocation still takes effect at
+// once. Bounded: cleared when it reaches `max_users`.
+// Thread safety: thread-safe.
+class PrincipalCache {
+ public:
+  explicit PrincipalCache(size_t max_users = 100'000) : max_users_(max_users) {}
+  std::optional<RoleSet> Find(const std::string& user_id) const;
+  void Put(const std::string& user_id, RoleSet roles);
+  void Forget(const std::string& user_id);
+
+ private:
+  const size_t max_users_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, RoleSet> roles_ ABSL_GUARDED_BY(mu_);
+};
+
 // Errors of every function here: UNAUTHENTICATED with reason
 // CREDENTIALS_MISSING, TOKEN_INVALID, TOKEN_EXPIRED or API_KEY_INVALID.
 class Authenticator {
  public:
-  Authenticator(Store& store, const TokenService& tokens) : store_(store), tokens_(tokens) {}
+  // `cache` may be null (every call reads the account).
+  Authenticator(Store& store, const TokenService& tokens, PrincipalCache* cache = nullptr)
+      : store_(store), tokens_(tokens), cache_(cache) {}
 
   // `authorization` and `api_key` are the raw metadata values, if present.
   absl::StatusOr<Principal> Authenticate(std::optional<absl::string_view> authorization,
@@ -43,6 +66,7 @@ class Authenticator {
 
   Store& store_;
   const TokenService& tokens_;
+  PrincipalCache* const cache_;
 };
 
 // Stored form of an API key secret (SHA-256): also used when issuing keys.

@@ -72,8 +72,9 @@ bool CanSeePrivateProfile(const Principal& viewer, const User& user) {
 }
 
 Accounts::Accounts(Store& store, PasswordHasher& hasher, const TokenService& tokens,
-                   const Clock& clock, AccountsConfig config)
-    : store_(store), hasher_(hasher), tokens_(tokens), clock_(clock), config_(config) {}
+                   const Clock& clock, AccountsConfig config, PrincipalCache* principals)
+    : store_(store), hasher_(hasher), tokens_(tokens), clock_(clock), config_(config),
+      principals_(principals) {}
 
 absl::StatusOr<User> Accounts::Register(const RegisterInput& raw) {
   RegisterInput input = raw;
@@ -251,6 +252,7 @@ absl::StatusOr<User> Accounts::ChangeRoles(const Principal& caller, const std::s
     grant ? user.roles.Add(role) : user.roles.Remove(role);
     return SaveNextVersion(tx, user, clock_.Now());
   }));
+  if (principals_ != nullptr) principals_->Forget(user_id);
   return user;
 }
 
@@ -279,6 +281,7 @@ absl::StatusOr<User> Accounts::CreateOrPromoteAdmin(absl::string_view raw_email,
     user.create_time = user.update_time = clock_.Now();
     return tx.users().Insert(user);
   }));
+  if (principals_ != nullptr) principals_->Forget(user.id);
   return user;
 }
 

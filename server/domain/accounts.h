@@ -64,8 +64,9 @@ struct AccountsConfig {
 
 class Accounts {
  public:
+  // `principals` (may be null) is told about every role change.
   Accounts(Store& store, PasswordHasher& hasher, const TokenService& tokens,
-           const Clock& clock, AccountsConfig config = {});
+           const Clock& clock, AccountsConfig config = {}, PrincipalCache* principals = nullptr);
 
   absl::StatusOr<User> Register(const RegisterInput& input);
   absl::StatusOr<Session> Login(absl::string_view email, absl::string_view password);
@@ -100,6 +101,7 @@ class Accounts {
   const TokenService& tokens_;
   const Clock& clock_;
   const AccountsConfig config_;
+  PrincipalCache* const principals_;
 };
 
 // PERMISSION_DENIED (ROLE_REQUIRED) unless `caller` holds `role`.

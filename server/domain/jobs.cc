@@ -84,18 +84,19 @@ absl::StatusOr<Job> Jobs::Create(const Principal& caller, const Job& draft,
                                  const RequestKey& key) {
   GW_RETURN_IF_ERROR(RequireRole(caller, Role::kBuyer));
   const absl::Time now = clock_.Now();
-  Violations violations;
-  CheckDraft(draft, now, violations);
-  if (!draft.category_id.empty()) {
-    absl::Status category = store_.Read(
-        [&](Tx& tx) { return tx.categories().FindById(draft.category_id).status(); });
-    if (absl::IsNotFound(category)) violations.Add("job.category_id", "unknown category");
-    if (!category.ok() && !absl::IsNotFound(category)) return category;
-  }
-  GW_RETURN_IF_ERROR(violations.ToStatus());
   return IdempotentWrite<Job>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Job> {
+        // Every violation at once, the unknown category among them; an error
+        // rolls the (still empty) transaction back.
+        Violations violations;
+        CheckDraft(draft, now, violations);
+        if (!draft.category_id.empty()) {
+          absl::Status category = tx.categories().FindById(draft.category_id).status();
+          if (absl::IsNotFound(category)) violations.Add("job.category_id", "unknown category");
+          if (!category.ok() && !absl::IsNotFound(category)) return category;
+        }
+        GW_RETURN_IF_ERROR(violations.ToStatus());
         Job job = draft;
         job.id = NewId("job");
         job.buyer_id = caller.user_id;
