@@ -44,6 +44,11 @@ void ApplyTransportPolicy(const ServerOptions& options, grpc::ServerBuilder& bui
   grpc::ResourceQuota quota("gigwired");
   quota.SetMaxThreads(256);
   builder.SetResourceQuota(quota);
+  // Keep enough idle polling threads that a burst of calls does not create
+  // and destroy a thread per call (the default keeps at most 2 idle).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options.idle_handler_threads);
 }
 
 }  // namespace

@@ -86,6 +86,7 @@ struct ServerOptions {
   std::string tls_key_pem;
   int max_message_bytes = 4 << 20;
   int max_concurrent_streams = 1000;
+  int idle_handler_threads = 16;  // idle sync-server threads kept ready for bursts
 };
 
 class GigwireServer {

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -27,11 +28,15 @@ std::unique_ptr<SQLite::Database> OpenConnection(const SqliteStoreOptions& optio
   return db;
 }
 
+// Runs a transaction-control statement (BEGIN, COMMIT, SAVEPOINT...) from the
+// connection's statement cache instead of compiling it on every call.
+void RunCached(StatementCache& statements, const char* sql) { statements.Get(sql).exec(); }
+
 // Runs `fn` between BEGIN and COMMIT on `db`, rolling back on any failure.
 absl::Status RunTransaction(SQLite::Database& db, StatementCache& statements,
                             const char* begin, absl::FunctionRef<absl::Status(Tx&)> fn) {
   try {
-    db.exec(begin);
+    RunCached(statements, begin);
     absl::Status status;
     try {
       SqliteTx tx(statements);
@@ -40,7 +45,7 @@ absl::Status RunTransaction(SQLite::Database& db, StatementCache& statements,
       status = StatusFromSqlite(e);
     }
     statements.ResetAll();
-    db.exec(status.ok() ? "COMMIT" : "ROLLBACK");
+    RunCached(statements, status.ok() ? "COMMIT" : "ROLLBACK");
     return status;
   } catch (const SQLite::Exception& e) {
     try {
@@ -52,7 +57,43 @@ absl::Status RunTransaction(SQLite::Database& db, StatementCache& statements,
   }
 }
 
+// Runs one queued write inside SAVEPOINT so that its failure undoes only its
+// own changes. Returns the write's status; throws if SQLite fails the savepoint.
+absl::Status RunInSavepoint(SQLite::Database& db, StatementCache& statements,
+                            absl::FunctionRef<absl::Status(Tx&)> fn) {
+  RunCached(statements, "SAVEPOINT queued_write");
+  absl::Status status;
+  try {
+    SqliteTx tx(statements);
+    status = fn(tx);
+  } catch (const SQLite::Exception& e) {
+    status = StatusFromSqlite(e);
+  }
+  statements.ResetAll();
+  if (sqlite3_get_autocommit(db.getHandle()) != 0) {
+    // SQLite rolled the whole transaction back (e.g. disk full): report it.
+    return status.ok() ? Internal("the transaction was rolled back by the database") : status;
+  }
+  if (!status.ok()) RunCached(statements, "ROLLBACK TO queued_write");
+  RunCached(statements, "RELEASE queued_write");
+  return status;
+}
+
 }  // namespace
+
+// One caller's write waiting in the group-commit queue.
+struct SqliteStore::QueuedWrite {
+  QueuedWrite(absl::FunctionRef<absl::Status(Tx&)> write, const bool* store_committing)
+      : fn(write), committing(store_committing) {}
+
+  absl::FunctionRef<absl::Status(Tx&)> fn;
+  const bool* committing;  // the store's flag, read under queue_mu_
+  bool done = false;
+  absl::Status status;
+
+  // Wake-up condition: our batch finished, or nobody is running one.
+  static bool DoneOrWriterFree(QueuedWrite* self) { return self->done || !*self->committing; }
+};
 
 absl::Status StatusFromSqlite(const SQLite::Exception& e) {
   int extended = e.getExtendedErrorCode();
@@ -75,19 +116,61 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     for (int i = 0; i < options.reader_connections; ++i) {
       readers.push_back(std::make_unique<Connection>(OpenConnection(options, /*read_only=*/true)));
     }
-    return absl::WrapUnique(new SqliteStore(std::move(writer), std::move(readers)));
+    return absl::WrapUnique(new SqliteStore(options, std::move(writer), std::move(readers),
+                                            OpenConnection(options, /*read_only=*/false)));
   } catch (const SQLite::Exception& e) {
     return Internal(absl::StrCat("cannot open database ", options.path, ": ", e.getErrorStr()));
   }
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<Connection> writer,
-                         std::vector<std::unique_ptr<Connection>> readers)
-    : writer_(std::move(writer)), all_readers_(std::move(readers)) {
+SqliteStore::SqliteStore(const SqliteStoreOptions& options, std::unique_ptr<Connection> writer,
+                         std::vector<std::unique_ptr<Connection>> readers,
+                         std::unique_ptr<SQLite::Database> checkpointer)
+    : max_writes_per_commit_(std::max(1, options.max_writes_per_commit)),
+      checkpoint_pages_(std::max(1, options.checkpoint_pages)),
+      writer_(std::move(writer)),
+      checkpointer_(std::move(checkpointer)),
+      all_readers_(std::move(readers)) {
   for (auto& reader : all_readers_) idle_readers_.push_back(reader.get());
+  // Replaces SQLite's automatic checkpoint, which would run inside a commit.
+  sqlite3_wal_hook(writer_->db->getHandle(), &SqliteStore::OnWalCommit, this);
+  checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+}
+
+int SqliteStore::OnWalCommit(void* store, sqlite3*, const char*, int wal_pages) {
+  auto* self = static_cast<SqliteStore*>(store);
+  if (wal_pages < self->checkpoint_pages_) return SQLITE_OK;
+  absl::MutexLock lock(&self->checkpoint_mu_);
+  self->checkpoint_wanted_ = true;
+  return SQLITE_OK;
+}
+
+void SqliteStore::CheckpointLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_mu_.Await(absl::Condition(
+          +[](SqliteStore* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return self->checkpoint_wanted_ || self->stopping_;
+          },
+          this));
+      if (stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE copies what no reader still needs and never waits on a lock; a
+    // failure (e.g. SQLITE_BUSY) is retried at the next trigger.
+    sqlite3_wal_checkpoint_v2(checkpointer_->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                              nullptr, nullptr);
+  }
 }
 
 SqliteStore::~SqliteStore() {
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_thread_.join();
+  checkpointer_.reset();
   absl::MutexLock lock(&write_mu_);
   try {
     writer_->db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -96,9 +179,70 @@ SqliteStore::~SqliteStore() {
   }
 }
 
+// Group commit: queue the write; whoever finds the writer free takes the
+// queue's head (up to max_writes_per_commit_) and commits it as one batch.
 absl::Status SqliteStore::Write(absl::FunctionRef<absl::Status(Tx&)> fn) {
+  absl::MutexLock lock(&queue_mu_);
+  QueuedWrite self{fn, &committing_};
+  queue_.push_back(&self);
+  while (true) {
+    queue_mu_.Await(absl::Condition(&QueuedWrite::DoneOrWriterFree, &self));
+    if (self.done) return self.status;
+    size_t take = std::min(queue_.size(), static_cast<size_t>(max_writes_per_commit_));
+    std::vector<QueuedWrite*> batch(queue_.begin(), queue_.begin() + take);
+    queue_.erase(queue_.begin(), queue_.begin() + take);
+    committing_ = true;
+    queue_mu_.Unlock();
+    CommitBatch(batch);
+    queue_mu_.Lock();
+    committing_ = false;
+    for (QueuedWrite* write : batch) write->done = true;
+    stats_.writes += static_cast<int64_t>(batch.size());
+    ++stats_.commits;
+  }
+}
+
+SqliteStore::WriteStats SqliteStore::write_stats() {
+  absl::MutexLock lock(&queue_mu_);
+  WriteStats stats = stats_;
+  stats.queued = static_cast<int64_t>(queue_.size());
+  return stats;
+}
+
+void SqliteStore::CommitBatch(const std::vector<QueuedWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
-  return RunTransaction(*writer_->db, writer_->statements, "BEGIN IMMEDIATE", fn);
+  SQLite::Database& db = *writer_->db;
+  if (batch.size() == 1) {  // nothing to share: a plain transaction
+    batch[0]->status = RunTransaction(db, writer_->statements, "BEGIN IMMEDIATE", batch[0]->fn);
+    return;
+  }
+  absl::Status commit_status;
+  try {
+    RunCached(writer_->statements, "BEGIN IMMEDIATE");
+    for (QueuedWrite* write : batch) {
+      if (sqlite3_get_autocommit(db.getHandle()) != 0) {  // an earlier write lost the transaction
+        write->status = ServerBusy("the database rolled back this write's batch; retry");
+        continue;
+      }
+      write->status = RunInSavepoint(db, writer_->statements, write->fn);
+    }
+    if (sqlite3_get_autocommit(db.getHandle()) == 0) {
+      RunCached(writer_->statements, "COMMIT");
+    } else {
+      commit_status = ServerBusy("the database rolled back this write's batch; retry");
+    }
+  } catch (const SQLite::Exception& e) {
+    commit_status = StatusFromSqlite(e);
+    try {
+      if (sqlite3_get_autocommit(db.getHandle()) == 0) db.exec("ROLLBACK");
+    } catch (const SQLite::Exception&) {
+      // The connection is unusable; the original error is the one to report.
+    }
+  }
+  if (commit_status.ok()) return;
+  for (QueuedWrite* write : batch) {
+    if (write->status.ok()) write->status = commit_status;
+  }
 }
 
 absl::Status SqliteStore::Read(absl::FunctionRef<absl::Status(Tx&)> fn) {

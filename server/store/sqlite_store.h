@@ -1,10 +1,19 @@
 // The SQLite implementation of Store (see store.h).
 //
 // One file, WAL journal, foreign keys on, busy timeout set. Writes go through
-// a single writer connection under a mutex (SQLite allows one writer at a
-// time anyway; serializing here avoids busy-retry storms). Reads borrow one of
-// a fixed pool of read-only connections and run in their own snapshot, so
-// they never wait for the writer.
+// a single writer connection (SQLite allows one writer at a time anyway;
+// serializing here avoids busy-retry storms) with group commit: writes that
+// arrive while a transaction is running queue up, and the next caller to take
+// the writer runs the whole queue in one transaction, each write inside its
+// own SAVEPOINT. A write whose function fails is rolled back to its savepoint
+// alone; the others commit together, and each Write returns only after the
+// COMMIT that made it durable (or with the COMMIT's error). Writes run in
+// arrival order and each sees the ones before it, exactly as if serial. Reads
+// borrow one of a fixed pool of read-only connections and run in their own
+// snapshot, so they never wait for the writer. WAL checkpoints run on a
+// background thread with its own connection (PASSIVE, so they block neither
+// the writer nor readers) once the WAL passes `checkpoint_pages`, instead of
+// stalling whichever commit crossed the line.
 //
 // Thread safety: thread-safe. Ownership: owns all connections; destroying it
 // closes them (callers must have finished every Read/Write).
@@ -13,7 +22,10 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <sqlite3.h>
 
 #include "SQLiteCpp/Database.h"
 #include "absl/base/thread_annotations.h"
@@ -27,6 +39,8 @@ namespace gigwire {
 struct SqliteStoreOptions {
   std::string path = "gigwire.db";
   int reader_connections = 8;
+  int max_writes_per_commit = 64;  // 1 turns group commit off
+  int checkpoint_pages = 1000;     // WAL size that wakes the background checkpointer
   absl::Duration busy_timeout = absl::Seconds(5);
   bool synchronous_full = false;  // synchronous=FULL instead of NORMAL
 };
@@ -42,6 +56,14 @@ class SqliteStore final : public Store {
   absl::Status Write(absl::FunctionRef<absl::Status(Tx&)> fn) override;
   absl::Status Read(absl::FunctionRef<absl::Status(Tx&)> fn) override;
 
+  // Counters of the group commit, for tests and benchmarks.
+  struct WriteStats {
+    int64_t writes = 0;   // Write calls that have finished
+    int64_t commits = 0;  // transactions run for them (writes/commits = batch size)
+    int64_t queued = 0;   // writes waiting right now, not yet taken into a batch
+  };
+  WriteStats write_stats();
+
   // Runs `PRAGMA integrity_check` and a WAL checkpoint; OK when both pass.
   absl::Status CheckIntegrity();
 
@@ -54,13 +76,34 @@ class SqliteStore final : public Store {
   };
 
  private:
-  SqliteStore(std::unique_ptr<Connection> writer,
-              std::vector<std::unique_ptr<Connection>> readers);
+  struct QueuedWrite;
+
+  SqliteStore(const SqliteStoreOptions& options, std::unique_ptr<Connection> writer,
+              std::vector<std::unique_ptr<Connection>> readers,
+              std::unique_ptr<SQLite::Database> checkpointer);
+  // sqlite3_wal_hook callback on the writer: wakes the checkpointer.
+  static int OnWalCommit(void* store, sqlite3* db, const char* name, int wal_pages);
+  void CheckpointLoop();
   Connection* BorrowReader();
   void ReturnReader(Connection* reader);
+  // Runs `batch` in one transaction on the writer and sets each one's status.
+  void CommitBatch(const std::vector<QueuedWrite*>& batch) ABSL_LOCKS_EXCLUDED(write_mu_);
 
-  absl::Mutex write_mu_;
+  const int max_writes_per_commit_;
+  const int checkpoint_pages_;
+  absl::Mutex queue_mu_;
+  std::vector<QueuedWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);  // arrival order
+  bool committing_ ABSL_GUARDED_BY(queue_mu_) = false;          // a batch is running
+  WriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
+
+  absl::Mutex write_mu_;  // held by the batch runner; also by CheckIntegrity
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);
+
+  absl::Mutex checkpoint_mu_;
+  bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  std::unique_ptr<SQLite::Database> checkpointer_;  // used only by checkpoint_thread_
+  std::thread checkpoint_thread_;
 
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> all_readers_;

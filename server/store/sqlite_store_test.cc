@@ -8,6 +8,7 @@
 
 #include "SQLiteCpp/Database.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/status.h"
@@ -244,6 +245,79 @@ TEST_F(SqliteStoreTest, ConcurrentReadersSucceedWhileAWriterRuns) {
 }
 
 // ---- users ----
+
+// sqlite_store.h: writes that queue while a transaction runs commit together,
+// each in its own savepoint; a failing one is rolled back alone and reports
+// its own error, the others are committed.
+TEST_F(SqliteStoreTest, QueuedWritesCommitAsOneBatchAndAFailingOneIsRolledBackAlone) {
+  absl::Notification first_started, release_first;
+  std::thread first([&] {
+    EXPECT_TRUE(store_->Write([&](Tx& tx) {
+                  first_started.Notify();
+                  release_first.WaitForNotification();
+                  return tx.users().Insert(MakeUser("usr_first"));
+                }).ok());
+  });
+  first_started.WaitForNotification();
+  const SqliteStore::WriteStats before = store_->write_stats();
+  std::vector<absl::Status> results(5);
+  std::vector<std::thread> queued;
+  for (int i = 0; i < 5; ++i) {
+    queued.emplace_back([&, i] {
+      results[i] = store_->Write([&](Tx& tx) -> absl::Status {
+        GW_RETURN_IF_ERROR(tx.users().Insert(MakeUser(absl::StrCat("usr_q", i))));
+        if (i == 2) return InvalidState("write 2 fails after inserting", "TEST");
+        return absl::OkStatus();
+      });
+    });
+  }
+  while (store_->write_stats().queued < 5) absl::SleepFor(absl::Milliseconds(1));
+  release_first.Notify();
+  first.join();
+  for (std::thread& t : queued) t.join();
+
+  const SqliteStore::WriteStats after = store_->write_stats();
+  EXPECT_EQ(after.writes - before.writes, 6);
+  EXPECT_EQ(after.commits - before.commits, 2);  // the first alone, then the five together
+  for (int i = 0; i < 5; ++i) {
+    if (i == 2) {
+      EXPECT_EQ(results[i].code(), absl::StatusCode::kFailedPrecondition) << results[i];
+    } else {
+      EXPECT_TRUE(results[i].ok()) << i << ": " << results[i];
+    }
+  }
+  EXPECT_EQ(FindUser("usr_q2").status().code(), absl::StatusCode::kNotFound);
+  for (const char* id : {"usr_first", "usr_q0", "usr_q1", "usr_q3", "usr_q4"}) {
+    EXPECT_TRUE(FindUser(id).ok()) << id;
+  }
+}
+
+// A later write in a batch sees what the earlier ones wrote, as if serial:
+// the second insert of the same email fails with EMAIL_TAKEN (ALREADY_EXISTS).
+TEST_F(SqliteStoreTest, WritesInOneBatchSeeEachOtherInArrivalOrder) {
+  absl::Notification first_started, release_first;
+  std::thread first([&] {
+    EXPECT_TRUE(store_->Write([&](Tx& tx) {
+                  first_started.Notify();
+                  release_first.WaitForNotification();
+                  return absl::OkStatus();
+                }).ok());
+  });
+  first_started.WaitForNotification();
+  User a = MakeUser("usr_a"), b = MakeUser("usr_b");
+  b.email = a.email;
+  absl::Status status_a, status_b;
+  std::thread writer_a([&] { status_a = Insert(a); });
+  while (store_->write_stats().queued < 1) absl::SleepFor(absl::Milliseconds(1));
+  std::thread writer_b([&] { status_b = Insert(b); });
+  while (store_->write_stats().queued < 2) absl::SleepFor(absl::Milliseconds(1));
+  release_first.Notify();
+  for (std::thread* t : {&first, &writer_a, &writer_b}) t->join();
+  EXPECT_TRUE(status_a.ok()) << status_a;
+  EXPECT_EQ(status_b.code(), absl::StatusCode::kAlreadyExists) << status_b;
+  EXPECT_TRUE(FindUser("usr_a").ok());
+  EXPECT_EQ(FindUser("usr_b").status().code(), absl::StatusCode::kNotFound);
+}
 
 TEST_F(SqliteStoreTest, UserFieldsRoundTrip) {
   User user = MakeUser("usr_a", kT0, {Role::kBuyer, Role::kSeller});

@@ -5,7 +5,7 @@
 // transaction per row). The server runs in-process on a loopback port with
 // the same code gigwired uses; clients use real gRPC channels.
 //
-//   gigwire_bench [--threads 8] [--seconds 3] [--markdown]
+//   gigwire_bench [--threads 8] [--seconds 3] [--markdown] [--only CreateJob]
 #include <grpcpp/create_channel.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 
@@ -21,7 +21,9 @@
 
 #include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Statement.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
@@ -35,6 +37,7 @@ struct Options {
   int threads = 8;
   double seconds = 3;
   bool markdown = false;
+  std::string only;  // when set, the baselines and the one operation whose name starts with it
 };
 
 struct Result {
@@ -44,6 +47,7 @@ struct Result {
   double p50_us = 0;
   double p99_us = 0;
   long errors = 0;
+  double writes_per_commit = 0;  // group commit's batch size; 0 for reads
 };
 
 // Runs `op(thread, i)` on `threads` threads until `seconds` pass or
@@ -182,18 +186,22 @@ bool NoOp(grpc::Channel& channel) {
       .ok();
 }
 
-std::vector<Result> Run(const Options& o, Fixture& f, const std::filesystem::path& dir) {
-  const int n = o.threads;
-  std::vector<std::unique_ptr<pb::JobService::Stub>> jobs;
-  std::vector<std::unique_ptr<pb::OfferService::Stub>> offers;
-  for (int t = 0; t < n; ++t) {
-    jobs.push_back(pb::JobService::NewStub(f.channel));
-    offers.push_back(pb::OfferService::NewStub(f.channel));
+// Every operation starts from the same state: the WAL left by the previous
+// one checkpointed into the database (and the database checked), so no phase
+// pays for another's writes.
+void Settle(Fixture& f) {
+  absl::Status status = f.backend->store->CheckIntegrity();
+  if (!status.ok()) {
+    std::cerr << "integrity check failed: " << status << "\n";
+    std::abort();
   }
+}
+
+pb::CreateJobRequest CreateJobRequest(const std::string& category_id) {
   pb::CreateJobRequest create;
   create.mutable_job()->set_title("Benchmark job title");
   create.mutable_job()->set_description("Created over gRPC.");
-  create.mutable_job()->set_category_id(f.category_id);
+  create.mutable_job()->set_category_id(category_id);
   for (auto* m : {create.mutable_job()->mutable_budget()->mutable_min(),
                   create.mutable_job()->mutable_budget()->mutable_max()}) {
     m->set_currency_code("USD");
@@ -201,45 +209,93 @@ std::vector<Result> Run(const Options& o, Fixture& f, const std::filesystem::pat
   }
   create.mutable_job()->mutable_due_time()->set_seconds(
       absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 30)));
+  return create;
+}
+
+// One measured operation: `op(thread, i)` returns false on error.
+struct Phase {
+  std::string name;
+  int threads;
+  long max_ops_per_thread;
+  std::function<bool(int, long)> op;
+};
+
+std::vector<Phase> Phases(const Options& o, Fixture& f) {
+  const int n = o.threads;
+  auto jobs = std::make_shared<std::vector<std::unique_ptr<pb::JobService::Stub>>>();
+  auto offers = std::make_shared<std::vector<std::unique_ptr<pb::OfferService::Stub>>>();
+  for (int t = 0; t < n; ++t) {
+    jobs->push_back(pb::JobService::NewStub(f.channel));
+    offers->push_back(pb::OfferService::NewStub(f.channel));
+  }
+  pb::CreateJobRequest create = CreateJobRequest(f.category_id);
   pb::GetJobRequest get;
   get.set_id(f.sample_job_id);
   pb::ListJobsRequest list;
   list.set_page_size(20);
+  const long per_thread = std::max<long>(1, static_cast<long>(f.offer_ids.size()) / n);
+  const long unlimited = 1 << 30;
+  return {
+      {"CreateJob in-process (no gRPC)", 1, unlimited,
+       [&f](int, long) {
+         return f.backend->jobs.Create(f.buyer, JobDraft(f.category_id), {}).ok();
+       }},
+      {"CreateJob", n, unlimited,
+       [&f, jobs, create](int t, long) {
+         return Call(*(*jobs)[t], &pb::JobService::Stub::CreateJob, f.buyer_token, create);
+       }},
+      {"GetJob", n, unlimited,
+       [&f, jobs, get](int t, long) {
+         return Call(*(*jobs)[t], &pb::JobService::Stub::GetJob, f.buyer_token, get);
+       }},
+      {"ListJobs (page of 20)", n, unlimited,
+       [&f, jobs, list](int t, long) {
+         return Call(*(*jobs)[t], &pb::JobService::Stub::ListJobs, f.buyer_token, list);
+       }},
+      {"AcceptOffer", n, per_thread,
+       [&f, offers, per_thread](int t, long i) {
+         pb::AcceptOfferRequest accept;
+         accept.set_id(f.offer_ids[t * per_thread + i]);
+         return Call(*(*offers)[t], &pb::OfferService::Stub::AcceptOffer, f.seller_token, accept);
+       }},
+  };
+}
+
+std::vector<Result> Run(const Options& o, Fixture& f, const std::filesystem::path& dir) {
   std::vector<Result> results;
-  results.push_back(Measure("no-op RPC (Health/Check)", n, o.seconds, 1 << 30,
+  Settle(f);
+  results.push_back(Measure("no-op RPC (Health/Check)", o.threads, o.seconds, 1 << 30,
                             [&](int, long) { return NoOp(*f.channel); }));
   results.push_back(RawSqliteInsert(dir, o.seconds));
-  results.push_back(Measure("CreateJob", n, o.seconds, 1 << 30, [&](int t, long) {
-    return Call(*jobs[t], &pb::JobService::Stub::CreateJob, f.buyer_token, create);
-  }));
-  results.push_back(Measure("GetJob", n, o.seconds, 1 << 30, [&](int t, long) {
-    return Call(*jobs[t], &pb::JobService::Stub::GetJob, f.buyer_token, get);
-  }));
-  results.push_back(Measure("ListJobs (page of 20)", n, o.seconds, 1 << 30, [&](int t, long) {
-    return Call(*jobs[t], &pb::JobService::Stub::ListJobs, f.buyer_token, list);
-  }));
-  const long per_thread = static_cast<long>(f.offer_ids.size()) / n;
-  results.push_back(Measure("AcceptOffer", n, o.seconds, per_thread, [&](int t, long i) {
-    pb::AcceptOfferRequest accept;
-    accept.set_id(f.offer_ids[t * per_thread + i]);
-    return Call(*offers[t], &pb::OfferService::Stub::AcceptOffer, f.seller_token, accept);
-  }));
+  for (Phase& phase : Phases(o, f)) {
+    if (!absl::StartsWith(phase.name, o.only)) continue;
+    Settle(f);
+    const SqliteStore::WriteStats before = f.backend->store->write_stats();
+    results.push_back(
+        Measure(phase.name, phase.threads, o.seconds, phase.max_ops_per_thread, phase.op));
+    const SqliteStore::WriteStats after = f.backend->store->write_stats();
+    if (after.commits > before.commits) {
+      results.back().writes_per_commit =
+          double(after.writes - before.writes) / double(after.commits - before.commits);
+    }
+  }
   return results;
 }
 
 void Print(const std::vector<Result>& results, bool markdown) {
   const double noop = results[0].ops_per_second, raw = results[1].ops_per_second;
   if (markdown) {
-    std::cout << "| operation | threads | ops/s | p50 µs | p99 µs | vs no-op | vs raw insert | errors |\n"
-              << "|---|---|---|---|---|---|---|---|\n";
+    std::cout << "| operation | threads | ops/s | p50 µs | p99 µs | vs no-op | vs raw insert "
+                 "| writes/commit | errors |\n"
+              << "|---|---|---|---|---|---|---|---|---|\n";
   }
   for (const Result& r : results) {
     std::string line = absl::StrFormat(
-        markdown ? "| %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %ld |"
+        markdown ? "| %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f | %ld |"
                  : "%-30s threads=%-2d %9.0f ops/s  p50=%6.0fus  p99=%7.0fus  "
-                   "x no-op=%.2f  x raw-insert=%.2f  errors=%ld",
+                   "x no-op=%.2f  x raw-insert=%.2f  writes/commit=%.1f  errors=%ld",
         r.name, r.threads, r.ops_per_second, r.p50_us, r.p99_us, r.ops_per_second / noop,
-        r.ops_per_second / raw, r.errors);
+        r.ops_per_second / raw, r.writes_per_commit, r.errors);
     std::cout << line << "\n";
   }
 }
@@ -248,14 +304,17 @@ void Print(const std::vector<Result>& results, bool markdown) {
 }  // namespace gigwire::bench
 
 int main(int argc, char** argv) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as gigwired does
   gigwire::bench::Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--threads" && i + 1 < argc) options.threads = std::stoi(argv[++i]);
     else if (arg == "--seconds" && i + 1 < argc) options.seconds = std::stod(argv[++i]);
     else if (arg == "--markdown") options.markdown = true;
+    else if (arg == "--only" && i + 1 < argc) options.only = argv[++i];
     else {
-      std::cerr << "usage: gigwire_bench [--threads N] [--seconds S] [--markdown]\n";
+      std::cerr << "usage: gigwire_bench [--threads N] [--seconds S] [--markdown] "
+                   "[--only OPERATION]\n";
       return 2;
     }
   }
@@ -264,7 +323,8 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   {
     gigwire::bench::Fixture fixture;
-    gigwire::bench::SetUp(fixture, dir, /*offers=*/4000);
+    const bool accepts = absl::StartsWith("AcceptOffer", options.only);
+    gigwire::bench::SetUp(fixture, dir, /*offers=*/accepts ? 4000 : 0);
     gigwire::bench::Print(gigwire::bench::Run(options, fixture, dir), options.markdown);
     fixture.server->Shutdown(absl::Seconds(1));
   }
