@@ -39,6 +39,9 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"rate-browse-burst", Number(&Flags::rate_browse_burst)},
       {"shutdown-grace-seconds", Number(&Flags::shutdown_grace_seconds)},
       {"scheduler-interval-seconds", Number(&Flags::scheduler_interval_seconds)},
+      {"event-retention-seconds", Number(&Flags::event_retention_seconds)},
+      {"stream-queue-events", Number(&Flags::stream_queue_events)},
+      {"heartbeat-seconds", Number(&Flags::heartbeat_seconds)},
   };
   return *kFlags;
 }
@@ -85,6 +88,15 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   if (flags.tls_cert.empty() != flags.tls_key.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
   }
+  if (!(flags.event_retention_seconds > 0)) {
+    return absl::InvalidArgumentError("--event-retention-seconds must be positive");
+  }
+  if (!(flags.stream_queue_events >= 1 && flags.stream_queue_events <= 1'000'000)) {
+    return absl::InvalidArgumentError("--stream-queue-events must be between 1 and 1000000");
+  }
+  if (!(flags.heartbeat_seconds > 0)) {
+    return absl::InvalidArgumentError("--heartbeat-seconds must be positive");
+  }
   return flags;
 }
 
@@ -108,6 +120,13 @@ Serving:
   --scheduler-interval-seconds N
                             how often offers past their ttl and jobs past their due date
                             expire (1)
+  --event-retention-seconds N
+                            how long events stay replayable by WatchEvents/WatchOffers
+                            resume cursors; older ones are deleted (604800: 7 days)
+  --stream-queue-events N   events queued for one stream before it is ended with
+                            RESOURCE_EXHAUSTED/SLOW_CONSUMER (1024)
+  --heartbeat-seconds N     how often an idle stream gets a heartbeat with the
+                            current cursor (15)
 
 Rate limits (token buckets):
   --rate-auth-per-second N --rate-auth-burst N

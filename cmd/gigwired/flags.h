@@ -30,6 +30,9 @@ struct Flags {
   double rate_browse_burst = 100;
   double shutdown_grace_seconds = 10;
   double scheduler_interval_seconds = 1;
+  double event_retention_seconds = 604800;  // 7 days; must be positive
+  double stream_queue_events = 1024;
+  double heartbeat_seconds = 15;
   bool help = false;
 };
 

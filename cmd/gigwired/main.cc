@@ -81,6 +81,9 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
   options.rate_limits.per_address_browse = {flags.rate_browse_per_second,
                                             flags.rate_browse_burst};
   options.scheduler.interval = absl::Seconds(flags.scheduler_interval_seconds);
+  options.scheduler.event_retention = absl::Seconds(flags.event_retention_seconds);
+  options.events.max_queued_events = static_cast<int>(flags.stream_queue_events);
+  options.events.heartbeat_interval = absl::Seconds(flags.heartbeat_seconds);
   return options;
 }
 

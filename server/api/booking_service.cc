@@ -31,6 +31,7 @@ Status BookingServiceImpl::ListBookings(ServerContext* ctx, const v1::ListBookin
                                                          req->page_size(), req->page_token()));
     for (const Booking& b : page.bookings) ToProto(b, *call.principal, resp->add_bookings());
     resp->set_next_page_token(page.next_page_token);
+    resp->set_event_cursor(page.event_cursor);
     return absl::OkStatus();
   });
 }

@@ -38,6 +38,7 @@ Status JobServiceImpl::ListJobs(ServerContext* ctx, const v1::ListJobsRequest* r
                                                  req->page_token()));
     for (const Job& job : page.jobs) ToProto(job, *call.principal, resp->add_jobs());
     resp->set_next_page_token(page.next_page_token);
+    resp->set_event_cursor(page.event_cursor);
     for (const auto& [state, count] : page.state_counts) {
       v1::JobStateCount* out = resp->add_state_counts();
       out->set_state(static_cast<v1::JobState>(state));

@@ -20,6 +20,7 @@ Status OfferServiceImpl::ListOffers(ServerContext* ctx, const v1::ListOffersRequ
     const absl::Time now = clock_.Now();
     for (const Offer& o : page.offers) ToProto(o, *call.principal, now, resp->add_offers());
     resp->set_next_page_token(page.next_page_token);
+    resp->set_event_cursor(page.event_cursor);
     return absl::OkStatus();
   });
 }

@@ -14,7 +14,7 @@
 namespace gigwire {
 namespace {
 
-std::optional<absl::string_view> Metadata(grpc::ServerContext* context, const char* key) {
+std::optional<absl::string_view> Metadata(grpc::ServerContextBase* context, const char* key) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(key);
   if (it == metadata.end()) return std::nullopt;
@@ -22,12 +22,13 @@ std::optional<absl::string_view> Metadata(grpc::ServerContext* context, const ch
 }
 
 void LogCall(absl::string_view method, const absl::Status& status, absl::Duration latency,
-             const CallInfo& call) {
+             const CallInfo& call, std::optional<int64_t> stream_messages = std::nullopt) {
   JsonLog line("rpc", status.ok() || absl::IsNotFound(status) ? "info" : "warn");
   line.Str("method", method)
       .Str("code", absl::StatusCodeToString(status.code()))
       .Num("latency_ms", absl::ToDoubleMilliseconds(latency))
       .Str("peer", call.peer_address);
+  if (stream_messages) line.Num("messages_sent", static_cast<double>(*stream_messages));
   if (call.principal != nullptr) line.Str("principal", call.principal->user_id);
   if (call.principal != nullptr && !call.principal->api_key_id.empty()) {
     line.Str("api_key", call.principal->api_key_id);
@@ -52,7 +53,7 @@ std::string PeerAddress(absl::string_view peer) {
   return std::string(peer);
 }
 
-absl::Status RpcRunner::Admit(grpc::ServerContext* context, Access access, CallInfo& call,
+absl::Status RpcRunner::Admit(grpc::ServerContextBase* context, Access access, CallInfo& call,
                               Principal& principal) {
   if (access == Access::kPublic) {
     return limits_.per_address_auth().Acquire(call.peer_address);
@@ -66,6 +67,17 @@ absl::Status RpcRunner::Admit(grpc::ServerContext* context, Access access, CallI
                                                              Metadata(context, "x-api-key")));
   call.principal = &principal;
   return limits_.per_principal().Acquire(principal.user_id);
+}
+
+absl::Status RpcRunner::AdmitStream(grpc::ServerContextBase* context, CallInfo& call,
+                                    Principal& principal) {
+  call.peer_address = PeerAddress(context->peer());
+  return Admit(context, Access::kAuthenticated, call, principal);
+}
+
+void RpcRunner::LogStreamEnd(absl::string_view method, const absl::Status& status,
+                             absl::Duration duration, const CallInfo& call, int64_t messages) {
+  LogCall(method, status, duration, call, messages);
 }
 
 grpc::Status RpcRunner::Run(grpc::ServerContext* context, absl::string_view method,

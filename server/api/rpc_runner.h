@@ -43,8 +43,17 @@ class RpcRunner {
 
   RateLimits& limits() { return limits_; }
 
+  // The start of a server-streaming call (always kAuthenticated): fills
+  // `call` and `principal`, or returns why the stream must end at once. The
+  // caller logs the end with LogStreamEnd.
+  absl::Status AdmitStream(grpc::ServerContextBase* context, CallInfo& call,
+                           Principal& principal);
+  // One JSON line for a finished stream: method, code, duration, messages sent.
+  static void LogStreamEnd(absl::string_view method, const absl::Status& status,
+                           absl::Duration duration, const CallInfo& call, int64_t messages);
+
  private:
-  absl::Status Admit(grpc::ServerContext* context, Access access, CallInfo& call,
+  absl::Status Admit(grpc::ServerContextBase* context, Access access, CallInfo& call,
                      Principal& principal);
 
   const Authenticator& authenticator_;

@@ -22,6 +22,7 @@ const char* const kServiceNames[] = {
     "gigwire.v1.JobService",        "gigwire.v1.AssignmentService", "gigwire.v1.OfferService",
     "gigwire.v1.BookingService",    "gigwire.v1.ReviewService",
     "gigwire.v1.CatalogService",    "gigwire.v1.SellerService",  "gigwire.v1.AuditService",
+    "gigwire.v1.EventService",      "gigwire.v1.NotificationService",
 };
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {
@@ -56,25 +57,35 @@ void ApplyTransportPolicy(const ServerOptions& options, grpc::ServerBuilder& bui
 Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store)
     : clock(*options.clock),
       store(std::move(opened_store)),
+      outbox(event_encoder),
       hasher(options.scrypt, options.max_concurrent_hashes),
       tokens(options.token_keys, options.tokens, clock),
       limits(options.rate_limits, clock),
       authenticator(*store, tokens, &principals),
       accounts(*store, hasher, tokens, clock, AccountsConfig(), &principals),
       api_keys(*store, clock),
-      catalog(*store, clock),
+      catalog(*store, clock, outbox),
       sellers(*store),
       audit_log(*store),
-      jobs(*store, clock),
-      offers(*store, clock),
-      bookings(*store, clock),
-      reviews(*store, clock),
+      jobs(*store, clock, outbox),
+      offers(*store, clock, outbox),
+      bookings(*store, clock, outbox),
+      reviews(*store, clock, outbox),
+      notifications(*store),
       scheduler(*store, jobs, offers, clock, options.scheduler) {}
 
 absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& options) {
   if (options.token_keys.empty()) return absl::InvalidArgumentError("no token signing key");
   GW_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(options.store));
-  return std::make_unique<Backend>(options, std::move(store));
+  auto backend = std::make_unique<Backend>(options, std::move(store));
+  GW_ASSIGN_OR_RETURN(backend->hub, EventHub::Start(*backend->store, options.events));
+  return backend;
+}
+
+
+Backend::~Backend() {
+  scheduler.Stop();  // no write may run while the hub's store observer goes away
+  hub.reset();
 }
 
 GigwireServer::GigwireServer(Backend& backend)
@@ -87,9 +98,12 @@ GigwireServer::GigwireServer(Backend& backend)
       audit_service_(rpc_, backend.audit_log),
       job_service_(rpc_, backend.jobs),
       assignment_service_(rpc_, backend.offers),
-      offer_service_(rpc_, backend.offers, backend.clock),
+      offer_service_(rpc_, backend.offers, backend.clock, *backend.hub),
       booking_service_(rpc_, backend.bookings),
-      review_service_(rpc_, backend.reviews) {}
+      review_service_(rpc_, backend.reviews),
+      event_service_(rpc_, *backend.hub),
+      notification_service_(rpc_, backend.notifications),
+      hub_(*backend.hub) {}
 
 absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const ServerOptions& options,
                                                                    Backend& backend) {
@@ -112,6 +126,8 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
   builder.RegisterService(&server->offer_service_);
   builder.RegisterService(&server->booking_service_);
   builder.RegisterService(&server->review_service_);
+  builder.RegisterService(&server->event_service_);
+  builder.RegisterService(&server->notification_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return ServerBusy(absl::StrCat("cannot listen on ", options.listen_address));
@@ -128,6 +144,9 @@ void GigwireServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
   JsonLog("shutting down").Num("grace_s", absl::ToDoubleSeconds(grace)).Emit();
+  // Streams never finish by themselves: end them first so that the grace
+  // period is spent on unary calls, and clients see UNAVAILABLE at once.
+  hub_.Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }
 

@@ -20,6 +20,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/catalog_services.h"
+#include "server/api/event_convert.h"
+#include "server/api/event_services.h"
 #include "server/api/rpc_runner.h"
 #include "server/api/services.h"
 #include "server/api/work_services.h"
@@ -35,9 +37,12 @@
 #include "server/domain/sellers.h"
 #include "server/domain/bookings.h"
 #include "server/domain/jobs.h"
+#include "server/domain/notifications.h"
 #include "server/domain/offers.h"
+#include "server/domain/outbox.h"
 #include "server/domain/reviews.h"
 #include "server/domain/scheduler.h"
+#include "server/events/event_hub.h"
 #include "server/store/sqlite_store.h"
 
 namespace gigwire {
@@ -50,16 +55,22 @@ struct BackendOptions {
   int max_concurrent_hashes = 2;
   RateLimitConfig rate_limits;
   SchedulerConfig scheduler;
+  EventHubOptions events;
   const Clock* clock = &SystemClock::Get();  // not owned
 };
 
 // Everything below the gRPC layer, wired together.
 struct Backend {
-  // Errors: those of SqliteStore::Open; INVALID_ARGUMENT without token keys.
+  // Opens the store and starts the event hub. Errors: those of
+  // SqliteStore::Open and EventHub::Start; INVALID_ARGUMENT without token keys.
   static absl::StatusOr<std::unique_ptr<Backend>> Open(const BackendOptions& options);
 
   const Clock& clock;
   std::unique_ptr<SqliteStore> store;
+  // The outbox every domain service records its changes through; declared
+  // before the services, which keep references to it.
+  ProtoEventEncoder event_encoder;
+  Outbox outbox;
   PasswordHasher hasher;
   TokenService tokens;
   RateLimits limits;
@@ -74,10 +85,15 @@ struct Backend {
   Offers offers;
   Bookings bookings;
   Reviews reviews;
+  Notifications notifications;
   // Not started here: gigwired starts it; tests drive RunOnce with a FakeClock.
   Scheduler scheduler;
+  // Fans committed events out to the streams; declared last so it stops
+  // (ending every stream) before anything it reads is destroyed.
+  std::unique_ptr<EventHub> hub;
 
   Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store);
+  ~Backend();  // stops the scheduler, then the hub, then closes the store
 };
 
 struct ServerOptions {
@@ -101,8 +117,9 @@ class GigwireServer {
   const std::string& address() const { return address_; }
   int port() const { return port_; }
 
-  // Marks health NOT_SERVING, stops accepting, waits for in-flight calls up
-  // to `grace`, then cancels what is left. Idempotent.
+  // Marks health NOT_SERVING, ends every open stream with UNAVAILABLE (so
+  // clients reconnect elsewhere at once), stops accepting, waits for
+  // in-flight calls up to `grace`, then cancels what is left. Idempotent.
   void Shutdown(absl::Duration grace);
   // Blocks until Shutdown has completed.
   void Wait();
@@ -122,6 +139,9 @@ class GigwireServer {
   OfferServiceImpl offer_service_;
   BookingServiceImpl booking_service_;
   ReviewServiceImpl review_service_;
+  EventServiceImpl event_service_;
+  NotificationServiceImpl notification_service_;
+  EventHub& hub_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;

@@ -1,5 +1,5 @@
 // gRPC service classes of the work flow: JobService, AssignmentService,
-// OfferService, BookingService, ReviewService. Handlers decode, call the
+// OfferService (WatchOffers in offer_watch.cc), BookingService, ReviewService. Handlers decode, call the
 // domain (server/domain/{jobs,offers,bookings,reviews}.h) and encode; auth,
 // rate limits, status conversion and logging are RpcRunner's.
 //
@@ -18,6 +18,7 @@
 #include "server/domain/jobs.h"
 #include "server/domain/offers.h"
 #include "server/domain/reviews.h"
+#include "server/events/event_hub.h"
 
 namespace gigwire {
 
@@ -52,20 +53,25 @@ class AssignmentServiceImpl final : public v1::AssignmentService::Service {
   Offers& offers_;
 };
 
-class OfferServiceImpl final : public v1::OfferService::Service {
+// WatchOffers is a callback stream (see watch_reactor.h); the rest are sync.
+class OfferServiceImpl final
+    : public v1::OfferService::WithCallbackMethod_WatchOffers<v1::OfferService::Service> {
  public:
-  OfferServiceImpl(RpcRunner& rpc, Offers& offers, const Clock& clock)
-      : rpc_(rpc), offers_(offers), clock_(clock) {}
+  OfferServiceImpl(RpcRunner& rpc, Offers& offers, const Clock& clock, EventHub& hub)
+      : rpc_(rpc), offers_(offers), clock_(clock), hub_(hub) {}
   Status ListOffers(ServerContext*, const v1::ListOffersRequest*, v1::ListOffersResponse*) override;
   Status GetOffer(ServerContext*, const v1::GetOfferRequest*, v1::Offer*) override;
   Status AcceptOffer(ServerContext*, const v1::AcceptOfferRequest*, v1::Offer*) override;
   Status DeclineOffer(ServerContext*, const v1::DeclineOfferRequest*, v1::Offer*) override;
   Status WithdrawOffer(ServerContext*, const v1::WithdrawOfferRequest*, v1::Offer*) override;
+  grpc::ServerWriteReactor<v1::WatchOffersResponse>* WatchOffers(
+      grpc::CallbackServerContext* context, const v1::WatchOffersRequest* request) override;
 
  private:
   RpcRunner& rpc_;
   Offers& offers_;
   const Clock& clock_;
+  EventHub& hub_;
 };
 
 class BookingServiceImpl final : public v1::BookingService::Service {

@@ -101,6 +101,18 @@ absl::Status ServerBusy(absl::string_view message) {
   return WithReason(absl::StatusCode::kUnavailable, v1::SERVER_BUSY, message);
 }
 
+absl::Status CursorExpired(absl::string_view message) {
+  return WithReason(absl::StatusCode::kOutOfRange, v1::CURSOR_EXPIRED, message);
+}
+
+absl::Status SlowConsumer(absl::string_view message) {
+  return WithReason(absl::StatusCode::kResourceExhausted, v1::SLOW_CONSUMER, message);
+}
+
+absl::Status ShuttingDown(absl::string_view message) {
+  return WithReason(absl::StatusCode::kUnavailable, v1::SHUTTING_DOWN, message);
+}
+
 absl::Status Internal(absl::string_view message) {
   return WithReason(absl::StatusCode::kInternal, v1::INTERNAL_ERROR, message);
 }

@@ -62,6 +62,12 @@ absl::Status InvalidState(absl::string_view message, absl::string_view current_s
 absl::Status RateLimited(absl::Duration retry_after);
 // UNAVAILABLE, reason SERVER_BUSY.
 absl::Status ServerBusy(absl::string_view message);
+// OUT_OF_RANGE, reason CURSOR_EXPIRED: a stream's resume cursor is gone.
+absl::Status CursorExpired(absl::string_view message);
+// RESOURCE_EXHAUSTED, reason SLOW_CONSUMER: a stream's client read too slowly.
+absl::Status SlowConsumer(absl::string_view message);
+// UNAVAILABLE, reason SHUTTING_DOWN: reconnect (to this server once it is back).
+absl::Status ShuttingDown(absl::string_view message);
 // INTERNAL, reason INTERNAL_ERROR. The message must not contain secrets or SQL.
 absl::Status Internal(absl::string_view message);
 

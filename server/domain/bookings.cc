@@ -90,6 +90,8 @@ absl::StatusOr<BookingPage> Bookings::List(const Principal& caller, const Bookin
   BookingPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(page.bookings, tx.bookings().List(q));
+    GW_ASSIGN_OR_RETURN(const int64_t latest, tx.events().LatestSequence());
+    page.event_cursor = CursorOf(latest);
     return absl::OkStatus();
   }));
   page.next_page_token = TrimToPage(page.bookings, limit, fingerprint);
@@ -97,14 +99,16 @@ absl::StatusOr<BookingPage> Bookings::List(const Principal& caller, const Bookin
 }
 
 absl::StatusOr<Booking> Bookings::Change(const Principal& caller, const std::string& id,
-                                         const RequestKey& key,
+                                         const RequestKey& key, EventType type,
                                          absl::FunctionRef<absl::Status(Tx&, Booking&)> change) {
   return IdempotentWrite<Booking>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Booking> {
         GW_ASSIGN_OR_RETURN(Booking b, LoadVisibleBooking(tx, caller, id));
         GW_RETURN_IF_ERROR(change(tx, b));
-        GW_RETURN_IF_ERROR(SaveNextVersion(tx.bookings(), b, clock_.Now()));
+        const absl::Time now = clock_.Now();
+        GW_RETURN_IF_ERROR(SaveNextVersion(tx.bookings(), b, now));
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, b));
         return b;
       },
       [&](Tx& tx, const std::string& booking_id) { return tx.bookings().FindById(booking_id); },
@@ -114,32 +118,34 @@ absl::StatusOr<Booking> Bookings::Change(const Principal& caller, const std::str
 absl::StatusOr<Booking> Bookings::Deliver(const Principal& caller, const std::string& id,
                                           const std::string& note, const RequestKey& key) {
   GW_RETURN_IF_ERROR(CheckNote("note", note, 1, 2000));
-  return Change(caller, id, key, [&](Tx&, Booking& b) -> absl::Status {
+  auto deliver = [&](Tx&, Booking& b) -> absl::Status {
     if (b.seller_id != caller.user_id) return NotOwner("only the booking's seller may deliver");
     GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kActive}, "deliver"));
     b.state = BookingState::kDelivered;
     b.delivery_note = note;
     return absl::OkStatus();
-  });
+  };
+  return Change(caller, id, key, EventType::kBookingDelivered, deliver);
 }
 
 absl::StatusOr<Booking> Bookings::RequestRevision(const Principal& caller, const std::string& id,
                                                   const std::string& note,
                                                   const RequestKey& key) {
   GW_RETURN_IF_ERROR(CheckNote("note", note, 1, 2000));
-  return Change(caller, id, key, [&](Tx&, Booking& b) -> absl::Status {
+  auto request_revision = [&](Tx&, Booking& b) -> absl::Status {
     if (b.buyer_id != caller.user_id) return NotOwner("only the booking's buyer may ask for a revision");
     GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kDelivered}, "request a revision of"));
     b.state = BookingState::kActive;
     b.revision_note = note;
     ++b.revision_count;
     return absl::OkStatus();
-  });
+  };
+  return Change(caller, id, key, EventType::kBookingRevisionRequested, request_revision);
 }
 
 absl::StatusOr<Booking> Bookings::Complete(const Principal& caller, const std::string& id,
                                            const RequestKey& key) {
-  return Change(caller, id, key, [&](Tx& tx, Booking& b) -> absl::Status {
+  auto complete = [&](Tx& tx, Booking& b) -> absl::Status {
     const bool admin = caller.Has(Role::kAdmin), buyer = b.buyer_id == caller.user_id;
     if (!admin && !buyer) return NotOwner("only the buyer or an admin may complete a booking");
     if (admin && !buyer) {
@@ -152,13 +158,14 @@ absl::StatusOr<Booking> Bookings::Complete(const Principal& caller, const std::s
     b.state = BookingState::kCompleted;
     b.complete_time = clock_.Now();
     return tx.users().IncrementCompletedBookings(b.seller_id);
-  });
+  };
+  return Change(caller, id, key, EventType::kBookingCompleted, complete);
 }
 
 absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::string& id,
                                          const std::string& reason, const RequestKey& key) {
   GW_RETURN_IF_ERROR(CheckNote("reason", reason, 1, 500));
-  return Change(caller, id, key, [&](Tx& tx, Booking& b) -> absl::Status {
+  auto cancel = [&](Tx& tx, Booking& b) -> absl::Status {
     const bool admin = caller.Has(Role::kAdmin), buyer = b.buyer_id == caller.user_id;
     if (!admin && !buyer) return NotOwner("only the buyer or an admin may cancel a booking");
     if (admin && !buyer) {
@@ -171,7 +178,8 @@ absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::str
     b.state = BookingState::kCancelled;
     b.cancel_reason = reason;
     return absl::OkStatus();
-  });
+  };
+  return Change(caller, id, key, EventType::kBookingCancelled, cancel);
 }
 
 }  // namespace gigwire

@@ -6,6 +6,8 @@
 // Visibility: a booking is visible to its buyer, its seller and admins
 // (NOT_FOUND to everyone else); a party acting out of turn gets
 // PERMISSION_DENIED (NOT_RESOURCE_OWNER).
+// Events: each transition records BOOKING_DELIVERED, _REVISION_REQUESTED,
+// _COMPLETED or _CANCELLED in the same transaction (none on a replay).
 // Thread safety: thread-safe; dependencies must outlive the object.
 #ifndef GIGWIRE_SERVER_DOMAIN_BOOKINGS_H_
 #define GIGWIRE_SERVER_DOMAIN_BOOKINGS_H_
@@ -18,6 +20,7 @@
 #include "server/common/clock.h"
 #include "server/domain/idempotency.h"
 #include "server/domain/marketplace.h"
+#include "server/domain/outbox.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -33,11 +36,13 @@ struct BookingFilter {
 struct BookingPage {
   std::vector<Booking> bookings;
   std::string next_page_token;
+  std::string event_cursor;  // the outbox position this page is consistent with
 };
 
 class Bookings {
  public:
-  Bookings(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Bookings(Store& store, const Clock& clock, const Outbox& outbox)
+      : store_(store), clock_(clock), outbox_(outbox) {}
 
   absl::StatusOr<Booking> Get(const Principal& caller, const std::string& id);
   absl::StatusOr<BookingPage> List(const Principal& caller, const BookingFilter& filter,
@@ -52,11 +57,13 @@ class Bookings {
                                  const std::string& reason, const RequestKey& key);
 
  private:
+  // Loads a visible booking, applies `change`, saves it and records `type`.
   absl::StatusOr<Booking> Change(const Principal& caller, const std::string& id,
-                                 const RequestKey& key,
+                                 const RequestKey& key, EventType type,
                                  absl::FunctionRef<absl::Status(Tx&, Booking&)> change);
   Store& store_;
   const Clock& clock_;
+  const Outbox& outbox_;
 };
 
 // NOT_FOUND unless `caller` is the booking's buyer, seller or an admin.

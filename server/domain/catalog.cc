@@ -163,6 +163,20 @@ const char* AuditedAction(const Principal& caller, GigAction action, const Gig& 
   }
 }
 
+// The event of taking `action` (which changed the gig).
+EventType EventOf(GigAction action) {
+  switch (action) {
+    case GigAction::kUpdate: return EventType::kGigUpdated;
+    case GigAction::kSubmit: return EventType::kGigSubmitted;
+    case GigAction::kPause: return EventType::kGigPaused;
+    case GigAction::kResume: return EventType::kGigResumed;
+    case GigAction::kArchive: return EventType::kGigArchived;
+    case GigAction::kApprove: return EventType::kGigApproved;
+    case GigAction::kReject: return EventType::kGigRejected;
+  }
+  return EventType::kGigUpdated;
+}
+
 GigState StateAfter(GigAction action, GigState state) {
   switch (action) {
     case GigAction::kUpdate:
@@ -414,9 +428,12 @@ absl::StatusOr<Gig> Catalog::CreateGig(const Principal& caller, const GigDraft& 
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Gig> {
         GW_RETURN_IF_ERROR(RequireCategory(tx, "gig.category_id", draft.category_id));
-        const Gig gig = NewGig(caller, draft, clock_.Now());
-        GW_RETURN_IF_ERROR(tx.gigs().Insert(gig));
-        return tx.gigs().FindById(gig.id);  // with the seller's rating
+        const absl::Time now = clock_.Now();
+        const Gig created = NewGig(caller, draft, now);
+        GW_RETURN_IF_ERROR(tx.gigs().Insert(created));
+        GW_ASSIGN_OR_RETURN(Gig gig, tx.gigs().FindById(created.id));  // with the seller's rating
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kGigCreated, caller.user_id, now, gig));
+        return gig;
       },
       LoadGig, IdOf);
 }
@@ -439,7 +456,9 @@ absl::StatusOr<Gig> Catalog::UpdateGig(const Principal& caller, const std::strin
         }
         if (!ApplyPatch(patch, gig)) return gig;
         gig.state = StateAfter(GigAction::kUpdate, gig.state);
-        GW_RETURN_IF_ERROR(SaveNextVersion(tx, gig, clock_.Now()));
+        const absl::Time now = clock_.Now();
+        GW_RETURN_IF_ERROR(SaveNextVersion(tx, gig, now));
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kGigUpdated, caller.user_id, now, gig));
         return gig;
       },
       LoadGig, IdOf);
@@ -497,6 +516,7 @@ absl::StatusOr<Gig> Catalog::Transition(const Principal& caller, GigAction actio
         if (audited != nullptr) {
           GW_RETURN_IF_ERROR(RecordAdminAction(tx, caller, audited, gig.id, note, now));
         }
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, EventOf(action), caller.user_id, now, gig));
         return gig;
       },
       LoadGig, IdOf);

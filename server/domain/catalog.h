@@ -25,8 +25,11 @@
 // - Taken category slug: ALREADY_EXISTS.
 // - Every mutation is idempotent per RequestKey (see idempotency.h) and every
 //   admin action is written to the audit log in the same transaction.
+// - Every gig change records GIG_CREATED, _UPDATED, _SUBMITTED, _APPROVED,
+//   _REJECTED, _PAUSED, _RESUMED or _ARCHIVED through the outbox in the same
+//   transaction; a replay or an update that changes nothing records none.
 //
-// Thread safety: thread-safe; the store and clock must outlive the object.
+// Thread safety: thread-safe; the store, clock and outbox must outlive the object.
 #ifndef GIGWIRE_SERVER_DOMAIN_CATALOG_H_
 #define GIGWIRE_SERVER_DOMAIN_CATALOG_H_
 
@@ -40,6 +43,7 @@
 #include "server/common/clock.h"
 #include "server/domain/idempotency.h"
 #include "server/domain/marketplace.h"
+#include "server/domain/outbox.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -114,7 +118,8 @@ std::string GigEtag(const Gig& gig);
 
 class Catalog {
  public:
-  Catalog(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Catalog(Store& store, const Clock& clock, const Outbox& outbox)
+      : store_(store), clock_(clock), outbox_(outbox) {}
 
   // Parents before their children (depth first), siblings by slug.
   absl::StatusOr<std::vector<Category>> ListCategories();
@@ -166,6 +171,7 @@ class Catalog {
 
   Store& store_;
   const Clock& clock_;
+  const Outbox& outbox_;
 };
 
 }  // namespace gigwire

@@ -11,6 +11,7 @@
 #include "server/common/status.h"
 #include "server/domain/audit.h"
 #include "server/store/sqlite_store.h"
+#include "server/testing/marketplace_fixture.h"
 #include "server/testing/temp_dir.h"
 
 namespace gigwire {
@@ -69,7 +70,7 @@ class CatalogTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    catalog_ = std::make_unique<Catalog>(*store_, clock_);
+    catalog_ = std::make_unique<Catalog>(*store_, clock_, outbox_);
     admin_ = AddUser("usr_admin", {Role::kAdmin});
     seller_ = AddUser("usr_seller", {Role::kSeller});
     rival_ = AddUser("usr_rival", {Role::kSeller});
@@ -141,6 +142,8 @@ class CatalogTest : public ::testing::Test {
 
   testutil::TempDir dir_;
   FakeClock clock_;
+  testutil::TestEventEncoder encoder_;
+  Outbox outbox_{encoder_};
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Catalog> catalog_;
   Principal admin_, seller_, rival_, buyer_;

@@ -37,6 +37,15 @@ absl::Status CheckReason(absl::string_view field, absl::string_view reason, size
   return v.ToStatus();
 }
 
+// The event of an offer entering `state` (one ClosePendingOffers sets).
+EventType ClosedOfferEvent(OfferState state) {
+  switch (state) {
+    case OfferState::kExpired: return EventType::kOfferExpired;
+    case OfferState::kSuperseded: return EventType::kOfferSuperseded;
+    default: return EventType::kOfferWithdrawn;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> JobActions(const Principal& viewer, const Job& job) {
@@ -56,7 +65,8 @@ absl::Status RequireBeforeDue(const Job& job, absl::Time now) {
   return InvalidState("the job's due time has passed", JobStateName(JobState::kExpired));
 }
 
-absl::Status ClosePendingOffers(Tx& tx, const std::string& job_id, OfferState state,
+absl::Status ClosePendingOffers(Tx& tx, const Outbox& outbox, const std::string& actor_id,
+                                const std::string& job_id, OfferState state,
                                 const std::string& reason, absl::Time now,
                                 const std::string& except_offer_id) {
   GW_ASSIGN_OR_RETURN(std::vector<Offer> pending, tx.offers().ListPendingForJob(job_id));
@@ -65,6 +75,7 @@ absl::Status ClosePendingOffers(Tx& tx, const std::string& job_id, OfferState st
     offer.state = state;
     if (state == OfferState::kWithdrawn) offer.withdraw_reason = reason;
     GW_RETURN_IF_ERROR(SaveNextVersion(tx.offers(), offer, now));
+    GW_RETURN_IF_ERROR(outbox.Record(tx, ClosedOfferEvent(state), actor_id, now, offer));
   }
   return absl::OkStatus();
 }
@@ -105,6 +116,7 @@ absl::StatusOr<Job> Jobs::Create(const Principal& caller, const Job& draft,
         job.version = 1;
         job.create_time = job.update_time = now;
         GW_RETURN_IF_ERROR(tx.jobs().Insert(job));
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kJobCreated, caller.user_id, now, job));
         return job;
       },
       [&](Tx& tx, const std::string& id) { return tx.jobs().FindById(id); },
@@ -138,6 +150,8 @@ absl::StatusOr<JobPage> Jobs::List(const Principal& caller, const JobFilter& fil
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(page.jobs, tx.jobs().List(query));
     GW_ASSIGN_OR_RETURN(page.state_counts, tx.jobs().CountByState(query.buyer_id));
+    GW_ASSIGN_OR_RETURN(const int64_t latest, tx.events().LatestSequence());
+    page.event_cursor = CursorOf(latest);
     return absl::OkStatus();
   }));
   page.next_page_token = TrimToPage(page.jobs, limit, fingerprint);
@@ -145,14 +159,16 @@ absl::StatusOr<JobPage> Jobs::List(const Principal& caller, const JobFilter& fil
 }
 
 absl::StatusOr<Job> Jobs::Transition(const Principal& caller, const std::string& id,
-                                     const RequestKey& key,
+                                     const RequestKey& key, EventType type,
                                      absl::FunctionRef<absl::Status(Tx&, Job&)> change) {
   return IdempotentWrite<Job>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Job> {
         GW_ASSIGN_OR_RETURN(Job job, LoadVisible(tx, caller, id));
         GW_RETURN_IF_ERROR(change(tx, job));
-        GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, clock_.Now()));
+        const absl::Time now = clock_.Now();
+        GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, job));
         return job;
       },
       [&](Tx& tx, const std::string& job_id) { return tx.jobs().FindById(job_id); },
@@ -162,7 +178,7 @@ absl::StatusOr<Job> Jobs::Transition(const Principal& caller, const std::string&
 absl::StatusOr<Job> Jobs::Cancel(const Principal& caller, const std::string& id,
                                  const std::string& reason, const RequestKey& key) {
   GW_RETURN_IF_ERROR(CheckReason("reason", reason, 0));
-  return Transition(caller, id, key, [&](Tx& tx, Job& job) -> absl::Status {
+  auto cancel = [&](Tx& tx, Job& job) -> absl::Status {
     if (job.buyer_id != caller.user_id) {
       return NotOwner("only the job's buyer may cancel it");
     }
@@ -170,43 +186,49 @@ absl::StatusOr<Job> Jobs::Cancel(const Principal& caller, const std::string& id,
         RequireJobState(job, {JobState::kPendingReview, JobState::kOpen}, "cancel"));
     job.state = JobState::kCancelled;
     job.cancel_reason = reason;
-    return ClosePendingOffers(tx, job.id, OfferState::kWithdrawn, "the job was cancelled",
-                              clock_.Now());
-  });
+    return ClosePendingOffers(tx, outbox_, caller.user_id, job.id, OfferState::kWithdrawn,
+                              "the job was cancelled", clock_.Now());
+  };
+  return Transition(caller, id, key, EventType::kJobCancelled, cancel);
 }
 
 absl::StatusOr<Job> Jobs::Approve(const Principal& caller, const std::string& id,
                                   const std::string& note, const RequestKey& key) {
   GW_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin));
   GW_RETURN_IF_ERROR(CheckReason("note", note, 0));
-  return Transition(caller, id, key, [&](Tx& tx, Job& job) -> absl::Status {
+  auto approve = [&](Tx& tx, Job& job) -> absl::Status {
     GW_RETURN_IF_ERROR(RequireJobState(job, {JobState::kPendingReview}, "approve"));
     GW_RETURN_IF_ERROR(RequireBeforeDue(job, clock_.Now()));
     job.state = JobState::kOpen;
     return RecordAdminAction(tx, caller, "ApproveJob", job.id, note, clock_.Now());
-  });
+  };
+  return Transition(caller, id, key, EventType::kJobApproved, approve);
 }
 
 absl::StatusOr<Job> Jobs::Reject(const Principal& caller, const std::string& id,
                                  const std::string& reason, const RequestKey& key) {
   GW_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin));
   GW_RETURN_IF_ERROR(CheckReason("reason", reason, 1));
-  return Transition(caller, id, key, [&](Tx& tx, Job& job) -> absl::Status {
+  auto reject = [&](Tx& tx, Job& job) -> absl::Status {
     GW_RETURN_IF_ERROR(RequireJobState(job, {JobState::kPendingReview}, "reject"));
     job.state = JobState::kRejected;
     job.rejection_reason = reason;
     return RecordAdminAction(tx, caller, "RejectJob", job.id, reason, clock_.Now());
-  });
+  };
+  return Transition(caller, id, key, EventType::kJobRejected, reject);
 }
 
 absl::StatusOr<int> Jobs::ExpireDue(absl::Time now, int limit) {
   int expired = 0;
   GW_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(std::vector<Job> due, tx.jobs().ListDue(now, limit));
+    const std::string system(kSystemActor);
     for (Job& job : due) {
       job.state = JobState::kExpired;
       GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
-      GW_RETURN_IF_ERROR(ClosePendingOffers(tx, job.id, OfferState::kExpired, "", now));
+      GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kJobExpired, system, now, job));
+      GW_RETURN_IF_ERROR(
+          ClosePendingOffers(tx, outbox_, system, job.id, OfferState::kExpired, "", now));
     }
     expired = static_cast<int>(due.size());
     return absl::OkStatus();

@@ -5,6 +5,9 @@
 // an offer for it; to anyone else it does not exist (NOT_FOUND). Errors carry
 // reasons as in status.h: INVALID_FIELDS, ROLE_REQUIRED, RESOURCE_NOT_FOUND,
 // INVALID_STATE (metadata current_state), ETAG_MISMATCH.
+// Events: every change records JOB_* (and OFFER_WITHDRAWN / OFFER_EXPIRED for
+// the offers it closes) through the outbox in the same transaction; replays
+// of a request_id record nothing.
 // Thread safety: thread-safe; dependencies must outlive the object.
 #ifndef GIGWIRE_SERVER_DOMAIN_JOBS_H_
 #define GIGWIRE_SERVER_DOMAIN_JOBS_H_
@@ -18,6 +21,7 @@
 #include "server/common/clock.h"
 #include "server/domain/idempotency.h"
 #include "server/domain/marketplace.h"
+#include "server/domain/outbox.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -31,11 +35,13 @@ struct JobPage {
   std::vector<Job> jobs;
   std::string next_page_token;
   std::vector<std::pair<JobState, int>> state_counts;
+  std::string event_cursor;  // the outbox position this page is consistent with
 };
 
 class Jobs {
  public:
-  Jobs(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Jobs(Store& store, const Clock& clock, const Outbox& outbox)
+      : store_(store), clock_(clock), outbox_(outbox) {}
 
   // Buyers only. `draft` carries the client-settable fields.
   absl::StatusOr<Job> Create(const Principal& caller, const Job& draft, const RequestKey& key);
@@ -57,11 +63,14 @@ class Jobs {
  private:
   // Loads a job the caller may see (NOT_FOUND otherwise) inside `tx`.
   absl::StatusOr<Job> LoadVisible(Tx& tx, const Principal& caller, const std::string& id);
+  // Loads a visible job, applies `change`, saves it and records `type`.
   absl::StatusOr<Job> Transition(const Principal& caller, const std::string& id,
-                                 const RequestKey& key, absl::FunctionRef<absl::Status(Tx&, Job&)> change);
+                                 const RequestKey& key, EventType type,
+                                 absl::FunctionRef<absl::Status(Tx&, Job&)> change);
 
   Store& store_;
   const Clock& clock_;
+  const Outbox& outbox_;
 };
 
 // Actions the viewer may take now: "cancel", "approve", "reject", "assign".
@@ -72,8 +81,10 @@ std::vector<std::string> JobActions(const Principal& viewer, const Job& job);
 absl::Status RequireBeforeDue(const Job& job, absl::Time now);
 
 // Sets every PENDING offer of `job_id` to `state` (WITHDRAWN, EXPIRED or
-// SUPERSEDED) with `reason`; skips `except_offer_id`.
-absl::Status ClosePendingOffers(Tx& tx, const std::string& job_id, OfferState state,
+// SUPERSEDED) with `reason`, recording OFFER_<state> for each by `actor_id`;
+// skips `except_offer_id`.
+absl::Status ClosePendingOffers(Tx& tx, const Outbox& outbox, const std::string& actor_id,
+                                const std::string& job_id, OfferState state,
                                 const std::string& reason, absl::Time now,
                                 const std::string& except_offer_id = "");
 

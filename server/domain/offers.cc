@@ -61,6 +61,8 @@ absl::StatusOr<std::vector<Assignment>> LoadAssignments(Tx& tx, const std::strin
   return out;
 }
 
+absl::Status NothingAfter(Tx&, const Offer&) { return absl::OkStatus(); }
+
 Booking NewBooking(const Offer& offer, const Job& job, absl::Time now) {
   Booking booking;
   booking.id = NewId("bkg");
@@ -140,6 +142,7 @@ absl::StatusOr<std::vector<Assignment>> Offers::Assign(const Principal& caller,
       a.offer_id = offer.id;
       GW_RETURN_IF_ERROR(tx.offers().Insert(offer));
       GW_RETURN_IF_ERROR(tx.assignments().Insert(a));
+      GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kOfferCreated, caller.user_id, at, offer));
       ids.push_back(a.id);
       created.push_back(std::move(a));
     }
@@ -198,6 +201,8 @@ absl::StatusOr<OfferPage> Offers::List(const Principal& caller, const OfferFilte
   OfferPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(page.offers, tx.offers().List(query));
+    GW_ASSIGN_OR_RETURN(const int64_t latest, tx.events().LatestSequence());
+    page.event_cursor = CursorOf(latest);
     return absl::OkStatus();
   }));
   page.next_page_token = TrimToPage(page.offers, limit, fingerprint);
@@ -225,7 +230,9 @@ absl::StatusOr<Offer> Offers::Get(const Principal& caller, const std::string& id
 
 absl::StatusOr<Offer> Offers::Answer(const Principal& caller, const std::string& id,
                                      const RequestKey& key, absl::string_view verb,
-                                     absl::FunctionRef<absl::Status(Tx&, Offer&)> change) {
+                                     EventType type,
+                                     absl::FunctionRef<absl::Status(Tx&, Offer&)> change,
+                                     absl::FunctionRef<absl::Status(Tx&, const Offer&)> after) {
   return IdempotentWrite<Offer>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Offer> {
@@ -238,6 +245,8 @@ absl::StatusOr<Offer> Offers::Answer(const Principal& caller, const std::string&
         }
         GW_RETURN_IF_ERROR(change(tx, offer));
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.offers(), offer, now));
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, offer));
+        GW_RETURN_IF_ERROR(after(tx, offer));
         return offer;
       },
       [&](Tx& tx, const std::string& offer_id) { return tx.offers().FindById(offer_id); },
@@ -246,21 +255,34 @@ absl::StatusOr<Offer> Offers::Answer(const Principal& caller, const std::string&
 
 absl::StatusOr<Offer> Offers::Accept(const Principal& caller, const std::string& id,
                                      const RequestKey& key) {
-  return Answer(caller, id, key, "accept", [&](Tx& tx, Offer& offer) -> absl::Status {
+  Job job;
+  Booking booking;
+  auto accept = [&](Tx& tx, Offer& offer) -> absl::Status {
     if (offer.seller_id != caller.user_id) return NotOwner("only the offer's seller may accept it");
-    GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(offer.job_id));
+    GW_ASSIGN_OR_RETURN(job, tx.jobs().FindById(offer.job_id));
     GW_RETURN_IF_ERROR(RequireState(job.state, {JobState::kOpen}, "job", "book", JobStateName));
     const absl::Time now = clock_.Now();
     GW_RETURN_IF_ERROR(RequireBeforeDue(job, now));
-    Booking booking = NewBooking(offer, job, now);
-    GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
-    job.state = JobState::kBooked;
-    job.booking_id = booking.id;
-    GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
+    booking = NewBooking(offer, job, now);
     offer.state = OfferState::kAccepted;
     offer.booking_id = booking.id;
-    return ClosePendingOffers(tx, job.id, OfferState::kSuperseded, "", now, offer.id);
-  });
+    return absl::OkStatus();
+  };
+  auto book = [&](Tx& tx, const Offer& offer) { return Book(tx, caller, offer, job, booking); };
+  return Answer(caller, id, key, "accept", EventType::kOfferAccepted, accept, book);
+}
+
+absl::Status Offers::Book(Tx& tx, const Principal& caller, const Offer& offer, Job& job,
+                          const Booking& booking) {
+  const absl::Time now = booking.create_time;
+  GW_RETURN_IF_ERROR(ClosePendingOffers(tx, outbox_, caller.user_id, job.id,
+                                        OfferState::kSuperseded, "", now, offer.id));
+  GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
+  GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kBookingCreated, caller.user_id, now, booking));
+  job.state = JobState::kBooked;
+  job.booking_id = booking.id;
+  GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
+  return outbox_.Record(tx, EventType::kJobBooked, caller.user_id, now, job);
 }
 
 absl::StatusOr<Offer> Offers::Decline(const Principal& caller, const std::string& id,
@@ -268,12 +290,13 @@ absl::StatusOr<Offer> Offers::Decline(const Principal& caller, const std::string
   Violations v;
   CheckText("reason", reason, 0, 500, true, v);
   GW_RETURN_IF_ERROR(v.ToStatus());
-  return Answer(caller, id, key, "decline", [&](Tx&, Offer& offer) -> absl::Status {
+  auto decline = [&](Tx&, Offer& offer) -> absl::Status {
     if (offer.seller_id != caller.user_id) return NotOwner("only the offer's seller may decline it");
     offer.state = OfferState::kDeclined;
     offer.decline_reason = reason;
     return absl::OkStatus();
-  });
+  };
+  return Answer(caller, id, key, "decline", EventType::kOfferDeclined, decline, NothingAfter);
 }
 
 absl::StatusOr<Offer> Offers::Withdraw(const Principal& caller, const std::string& id,
@@ -282,20 +305,23 @@ absl::StatusOr<Offer> Offers::Withdraw(const Principal& caller, const std::strin
   Violations v;
   CheckText("reason", reason, 1, 500, true, v);
   GW_RETURN_IF_ERROR(v.ToStatus());
-  return Answer(caller, id, key, "withdraw", [&](Tx& tx, Offer& offer) -> absl::Status {
+  auto withdraw = [&](Tx& tx, Offer& offer) -> absl::Status {
     offer.state = OfferState::kWithdrawn;
     offer.withdraw_reason = reason;
     return RecordAdminAction(tx, caller, "WithdrawOffer", offer.id, reason, clock_.Now());
-  });
+  };
+  return Answer(caller, id, key, "withdraw", EventType::kOfferWithdrawn, withdraw, NothingAfter);
 }
 
 absl::StatusOr<int> Offers::ExpireDue(absl::Time now, int limit) {
   int expired = 0;
   GW_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(std::vector<Offer> due, tx.offers().ListExpiredPending(now, limit));
+    const std::string system(kSystemActor);
     for (Offer& offer : due) {
       offer.state = OfferState::kExpired;
       GW_RETURN_IF_ERROR(SaveNextVersion(tx.offers(), offer, now));
+      GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kOfferExpired, system, now, offer));
     }
     expired = static_cast<int>(due.size());
     return absl::OkStatus();

@@ -7,6 +7,10 @@
 //
 // Visibility: an offer is visible to its seller and to admins (NOT_FOUND to
 // everyone else). Errors as in jobs.h, plus INVALID_STATE for an expired offer.
+// Events (through the outbox, in the same transaction; none on a replay):
+// OFFER_CREATED per assigned seller; OFFER_DECLINED, OFFER_WITHDRAWN,
+// OFFER_EXPIRED (actor "system"); an accept records OFFER_ACCEPTED, then
+// OFFER_SUPERSEDED for each other pending offer, BOOKING_CREATED, JOB_BOOKED.
 // Thread safety: thread-safe; dependencies must outlive the object.
 #ifndef GIGWIRE_SERVER_DOMAIN_OFFERS_H_
 #define GIGWIRE_SERVER_DOMAIN_OFFERS_H_
@@ -19,6 +23,7 @@
 #include "server/common/clock.h"
 #include "server/domain/idempotency.h"
 #include "server/domain/marketplace.h"
+#include "server/domain/outbox.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -44,11 +49,13 @@ struct OfferFilter {
 struct OfferPage {
   std::vector<Offer> offers;
   std::string next_page_token;
+  std::string event_cursor;  // the outbox position this page is consistent with
 };
 
 class Offers {
  public:
-  Offers(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Offers(Store& store, const Clock& clock, const Outbox& outbox)
+      : store_(store), clock_(clock), outbox_(outbox) {}
 
   absl::StatusOr<std::vector<Assignment>> Assign(const Principal& caller, const AssignInput& in,
                                                  const RequestKey& key);
@@ -71,13 +78,20 @@ class Offers {
  private:
   absl::StatusOr<Offer> LoadVisible(Tx& tx, const Principal& caller, const std::string& id);
   absl::Status CheckAssignable(Tx& tx, const AssignInput& in);
-  // Runs `change` on a visible offer that must be PENDING and unexpired.
+  // Runs `change` on a visible offer that must be PENDING and unexpired,
+  // saves it, records `type`, then runs `after` with the saved offer.
   absl::StatusOr<Offer> Answer(const Principal& caller, const std::string& id,
-                               const RequestKey& key, absl::string_view verb,
-                               absl::FunctionRef<absl::Status(Tx&, Offer&)> change);
+                               const RequestKey& key, absl::string_view verb, EventType type,
+                               absl::FunctionRef<absl::Status(Tx&, Offer&)> change,
+                               absl::FunctionRef<absl::Status(Tx&, const Offer&)> after);
+  // The rest of an accept: supersedes the job's other pending offers,
+  // creates `booking` and books `job`, recording each change.
+  absl::Status Book(Tx& tx, const Principal& caller, const Offer& offer, Job& job,
+                    const Booking& booking);
 
   Store& store_;
   const Clock& clock_;
+  const Outbox& outbox_;
 };
 
 // Actions the viewer may take now: "accept", "decline", "withdraw".

@@ -38,6 +38,8 @@ absl::StatusOr<Review> Reviews::Create(const Principal& caller, const Review& dr
         GW_RETURN_IF_ERROR(tx.users().AddRating(review.subject_id, review.rating));
         (buyer ? b.buyer_reviewed : b.seller_reviewed) = true;
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.bookings(), b, now));
+        GW_RETURN_IF_ERROR(
+            outbox_.Record(tx, EventType::kReviewCreated, caller.user_id, now, review));
         return review;
       },
       [&](Tx& tx, const std::string& id) -> absl::StatusOr<Review> {

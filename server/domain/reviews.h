@@ -4,6 +4,7 @@
 // Errors: NOT_FOUND for bookings the caller is not part of; INVALID_STATE
 // unless COMPLETED; ALREADY_EXISTS (ALREADY_REVIEWED) for a second review by
 // the same side; INVALID_FIELDS for a rating outside 1..5 or a long text.
+// Events: a review records REVIEW_CREATED in its transaction (not on a replay).
 // Thread safety: thread-safe; dependencies must outlive the object.
 #ifndef GIGWIRE_SERVER_DOMAIN_REVIEWS_H_
 #define GIGWIRE_SERVER_DOMAIN_REVIEWS_H_
@@ -16,6 +17,7 @@
 #include "server/common/clock.h"
 #include "server/domain/idempotency.h"
 #include "server/domain/marketplace.h"
+#include "server/domain/outbox.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -29,7 +31,8 @@ struct ReviewPage {
 
 class Reviews {
  public:
-  Reviews(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Reviews(Store& store, const Clock& clock, const Outbox& outbox)
+      : store_(store), clock_(clock), outbox_(outbox) {}
 
   absl::StatusOr<Review> Create(const Principal& caller, const Review& draft,
                                 const RequestKey& key);
@@ -39,6 +42,7 @@ class Reviews {
  private:
   Store& store_;
   const Clock& clock_;
+  const Outbox& outbox_;
 };
 
 }  // namespace gigwire

@@ -1,7 +1,10 @@
 // Time-driven transitions; see scheduler.h.
 #include "server/domain/scheduler.h"
 
+#include <algorithm>
+
 #include "server/common/json_log.h"
+#include "server/common/status.h"
 
 namespace gigwire {
 
@@ -11,12 +14,44 @@ absl::Status Scheduler::RunOnce(absl::Time now) {
   absl::Status cleanup = store_.Write([&](Tx& tx) {
     return tx.request_ids().DeleteBefore(now - config_.request_id_retention).status();
   });
+  absl::Status pruned = PruneOutbox(now);
   if (offers.ok() && jobs.ok() && (*offers > 0 || *jobs > 0)) {
     JsonLog("expired").Int("offers", *offers).Int("jobs", *jobs).Emit();
   }
   if (!offers.ok()) return offers.status();
   if (!jobs.ok()) return jobs.status();
-  return cleanup;
+  if (!cleanup.ok()) return cleanup;
+  return pruned;
+}
+
+absl::Status Scheduler::PruneOutbox(absl::Time now) {
+  const int batch = std::max(1, config_.retention_batch);
+  const absl::Time event_cutoff = now - config_.event_retention;
+  const absl::Time notification_cutoff = now - config_.notification_retention;
+  absl::StatusOr<int> events = DeleteInBatches(
+      [&](Tx& tx) { return tx.events().DeleteBefore(event_cutoff, batch); });
+  absl::StatusOr<int> notifications = DeleteInBatches(
+      [&](Tx& tx) { return tx.notifications().DeleteBefore(notification_cutoff, batch); });
+  if (events.ok() && notifications.ok() && (*events > 0 || *notifications > 0)) {
+    JsonLog("pruned").Int("events", *events).Int("notifications", *notifications).Emit();
+  }
+  if (!events.ok()) return events.status();
+  return notifications.status();
+}
+
+absl::StatusOr<int> Scheduler::DeleteInBatches(
+    absl::FunctionRef<absl::StatusOr<int>(Tx&)> delete_batch) {
+  const int batch = std::max(1, config_.retention_batch);
+  int total = 0;
+  while (true) {
+    int deleted = 0;
+    GW_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> absl::Status {
+      GW_ASSIGN_OR_RETURN(deleted, delete_batch(tx));
+      return absl::OkStatus();
+    }));
+    total += deleted;
+    if (deleted < batch) return total;
+  }
 }
 
 void Scheduler::Start() {

@@ -1,5 +1,8 @@
 // The one scheduler of time-driven transitions: offers past their ttl expire,
-// jobs past their due date expire, old idempotency records are forgotten.
+// jobs past their due date expire, old idempotency records are forgotten, and
+// outbox events and notifications older than their retention are deleted
+// (in transactions of at most `retention_batch` rows each, so the writer is
+// never held for long). Expiries are recorded as events with actor "system".
 // RunOnce(now) does one pass and is what tests call with a FakeClock; Start()
 // runs passes every `interval` on a background thread until Stop().
 //
@@ -10,6 +13,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -23,6 +27,10 @@ namespace gigwire {
 struct SchedulerConfig {
   absl::Duration interval = absl::Seconds(1);
   absl::Duration request_id_retention = absl::Hours(24);
+  // How long events stay replayable (older resume cursors are CURSOR_EXPIRED).
+  absl::Duration event_retention = absl::Hours(24 * 7);
+  absl::Duration notification_retention = absl::Hours(24 * 90);
+  int retention_batch = 1000;  // rows deleted per transaction
 };
 
 class Scheduler {
@@ -40,6 +48,11 @@ class Scheduler {
 
  private:
   void Loop();
+  // Deletes outbox events and notifications past their retention at `now`.
+  absl::Status PruneOutbox(absl::Time now);
+  // Runs `delete_batch` in one Write after another until it deletes fewer
+  // than retention_batch rows; returns the total.
+  absl::StatusOr<int> DeleteInBatches(absl::FunctionRef<absl::StatusOr<int>(Tx&)> delete_batch);
 
   Store& store_;
   Jobs& jobs_;

@@ -224,6 +224,55 @@ CREATE TABLE request_ids (
 CREATE INDEX request_ids_by_create_time ON request_ids (create_time);
 )sql";
 
+// The outbox (see server/domain/event.h). AUTOINCREMENT: a sequence is never
+// reused, even after retention deleted every event, and sqlite_sequence keeps
+// the highest one ever appended. Retention deletes the oldest events by
+// sequence (the primary key), so no index on create_time is needed here.
+constexpr char kV3Events[] = R"sql(
+CREATE TABLE events (
+  sequence    INTEGER PRIMARY KEY AUTOINCREMENT,
+  type        INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  actor_id    TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  job_id      TEXT NOT NULL DEFAULT '',
+  buyer_id    TEXT NOT NULL DEFAULT '',
+  seller_id   TEXT NOT NULL DEFAULT '',
+  payload     BLOB NOT NULL
+) STRICT;
+
+-- One row: the highest sequence retention has deleted (0: none), so a
+-- resume cursor older than what is kept can be told apart from a new one.
+CREATE TABLE event_retention (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  pruned_through INTEGER NOT NULL
+) STRICT;
+INSERT INTO event_retention (id, pruned_through) VALUES (1, 0);
+
+-- Each user's inbox, newest first by sequence; `read` is 0 or 1.
+CREATE TABLE notifications (
+  user_id     TEXT NOT NULL,
+  sequence    INTEGER NOT NULL,
+  type        INTEGER NOT NULL,
+  summary     TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  job_id      TEXT NOT NULL DEFAULT '',
+  read        INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (user_id, sequence)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX notifications_unread ON notifications (user_id, sequence) WHERE read = 0;
+CREATE INDEX notifications_by_create_time ON notifications (create_time);
+)sql";
+
+// An admin's ListOffers without a seller or job filter (every offer, or
+// every offer in a state) walks these newest first instead of sorting the
+// table for each page (see sqlite_work_sql_test.cc).
+constexpr char kV4OfferListIndexes[] = R"sql(
+CREATE INDEX offers_by_create_time ON offers (create_time DESC, id DESC);
+CREATE INDEX offers_by_state ON offers (state, create_time DESC, id DESC);
+)sql";
+
 absl::Status ApplyOne(SQLite::Database& db, const Migration& m) {
   try {
     db.exec("BEGIN IMMEDIATE");
@@ -253,6 +302,8 @@ const std::vector<Migration>& BuiltInMigrations() {
   static const auto* const kMigrations = new std::vector<Migration>{
       {1, "accounts: users, refresh tokens, API keys", kV1Accounts},
       {2, "marketplace: categories, gigs, jobs, offers, bookings, reviews, audit", kV2Marketplace},
+      {3, "events: outbox and notifications", kV3Events},
+      {4, "offers: indexes for admin lists", kV4OfferListIndexes},
   };
   return *kMigrations;
 }

@@ -170,12 +170,48 @@ class SqliteRequestIdRepository final : public RequestIdRepository {
   StatementCache& sql_;
 };
 
+// ---- outbox and inbox (SQL in sqlite_event_repositories.cc) ----
+
+// Counts what it appends, so the store can tell whether a committed
+// transaction wrote events (see Store::SetEventsCommittedObserver).
+class SqliteEventRepository final : public EventRepository {
+ public:
+  explicit SqliteEventRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<int64_t> Append(const EventRecord& event) override;
+  absl::StatusOr<std::vector<EventRecord>> ListAfter(int64_t after, int limit) override;
+  absl::StatusOr<int64_t> LatestSequence() override;
+  absl::StatusOr<int64_t> PrunedThrough() override;
+  absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) override;
+
+  // Events appended through this repository (committed or not).
+  int appended() const { return appended_; }
+
+ private:
+  StatementCache& sql_;
+  int appended_ = 0;
+};
+
+class SqliteNotificationRepository final : public NotificationRepository {
+ public:
+  explicit SqliteNotificationRepository(StatementCache& sql) : sql_(sql) {}
+  absl::Status Insert(const Notification& notification) override;
+  absl::StatusOr<std::vector<Notification>> List(const NotificationQuery& query) override;
+  absl::StatusOr<int> CountUnread(const std::string& user_id) override;
+  absl::StatusOr<int> MarkRead(const std::string& user_id,
+                               const std::vector<int64_t>& sequences) override;
+  absl::StatusOr<int> MarkReadUpTo(const std::string& user_id, int64_t up_to) override;
+  absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) override;
+
+ private:
+  StatementCache& sql_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(StatementCache& sql)
       : users_(sql), refresh_tokens_(sql), api_keys_(sql), categories_(sql), gigs_(sql),
         jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
-        request_ids_(sql) {}
+        request_ids_(sql), events_(sql), notifications_(sql) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
@@ -188,6 +224,11 @@ class SqliteTx final : public Tx {
   ReviewRepository& reviews() override { return reviews_; }
   AuditRepository& audit() override { return audit_; }
   RequestIdRepository& request_ids() override { return request_ids_; }
+  EventRepository& events() override { return events_; }
+  NotificationRepository& notifications() override { return notifications_; }
+
+  // Whether this transaction appended events (they count once committed).
+  bool appended_events() const { return events_.appended() > 0; }
 
  private:
   SqliteUserRepository users_;
@@ -202,6 +243,8 @@ class SqliteTx final : public Tx {
   SqliteReviewRepository reviews_;
   SqliteAuditRepository audit_;
   SqliteRequestIdRepository request_ids_;
+  SqliteEventRepository events_;
+  SqliteNotificationRepository notifications_;
 };
 
 }  // namespace gigwire

@@ -33,19 +33,25 @@ std::unique_ptr<SQLite::Database> OpenConnection(const SqliteStoreOptions& optio
 void RunCached(StatementCache& statements, const char* sql) { statements.Get(sql).exec(); }
 
 // Runs `fn` between BEGIN and COMMIT on `db`, rolling back on any failure.
+// Sets `*appended_events` (when given) to whether the committed `fn`
+// appended events; it stays false when anything failed.
 absl::Status RunTransaction(SQLite::Database& db, StatementCache& statements,
-                            const char* begin, absl::FunctionRef<absl::Status(Tx&)> fn) {
+                            const char* begin, absl::FunctionRef<absl::Status(Tx&)> fn,
+                            bool* appended_events = nullptr) {
   try {
     RunCached(statements, begin);
     absl::Status status;
+    bool appended = false;
     try {
       SqliteTx tx(statements);
       status = fn(tx);
+      appended = tx.appended_events();
     } catch (const SQLite::Exception& e) {
       status = StatusFromSqlite(e);
     }
     statements.ResetAll();
     RunCached(statements, status.ok() ? "COMMIT" : "ROLLBACK");
+    if (appended_events != nullptr) *appended_events = status.ok() && appended;
     return status;
   } catch (const SQLite::Exception& e) {
     try {
@@ -59,19 +65,23 @@ absl::Status RunTransaction(SQLite::Database& db, StatementCache& statements,
 
 // Runs one queued write inside SAVEPOINT so that its failure undoes only its
 // own changes. Returns the write's status; throws if SQLite fails the savepoint.
+// Sets `*appended_events` to whether the write, kept, appended events.
 absl::Status RunInSavepoint(SQLite::Database& db, StatementCache& statements,
-                            absl::FunctionRef<absl::Status(Tx&)> fn) {
+                            absl::FunctionRef<absl::Status(Tx&)> fn, bool* appended_events) {
   RunCached(statements, "SAVEPOINT queued_write");
   absl::Status status;
+  *appended_events = false;
   try {
     SqliteTx tx(statements);
     status = fn(tx);
+    *appended_events = status.ok() && tx.appended_events();
   } catch (const SQLite::Exception& e) {
     status = StatusFromSqlite(e);
   }
   statements.ResetAll();
   if (sqlite3_get_autocommit(db.getHandle()) != 0) {
     // SQLite rolled the whole transaction back (e.g. disk full): report it.
+    *appended_events = false;
     return status.ok() ? Internal("the transaction was rolled back by the database") : status;
   }
   if (!status.ok()) RunCached(statements, "ROLLBACK TO queued_write");
@@ -193,7 +203,9 @@ absl::Status SqliteStore::Write(absl::FunctionRef<absl::Status(Tx&)> fn) {
     queue_.erase(queue_.begin(), queue_.begin() + take);
     committing_ = true;
     queue_mu_.Unlock();
-    CommitBatch(batch);
+    // The observer runs before any write of the batch returns, so a caller
+    // of Write knows the observer has seen its events.
+    if (CommitBatch(batch)) NotifyEventsCommitted();
     queue_mu_.Lock();
     committing_ = false;
     for (QueuedWrite* write : batch) write->done = true;
@@ -209,12 +221,30 @@ SqliteStore::WriteStats SqliteStore::write_stats() {
   return stats;
 }
 
-void SqliteStore::CommitBatch(const std::vector<QueuedWrite*>& batch) {
+void SqliteStore::SetEventsCommittedObserver(std::function<void()> observer) {
+  std::shared_ptr<const std::function<void()>> shared;
+  if (observer) shared = std::make_shared<const std::function<void()>>(std::move(observer));
+  absl::MutexLock lock(&observer_mu_);
+  events_observer_ = std::move(shared);
+}
+
+void SqliteStore::NotifyEventsCommitted() {
+  std::shared_ptr<const std::function<void()>> observer;
+  {
+    absl::MutexLock lock(&observer_mu_);
+    observer = events_observer_;
+  }
+  if (observer != nullptr) (*observer)();
+}
+
+bool SqliteStore::CommitBatch(const std::vector<QueuedWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
   SQLite::Database& db = *writer_->db;
+  bool appended_events = false;
   if (batch.size() == 1) {  // nothing to share: a plain transaction
-    batch[0]->status = RunTransaction(db, writer_->statements, "BEGIN IMMEDIATE", batch[0]->fn);
-    return;
+    batch[0]->status = RunTransaction(db, writer_->statements, "BEGIN IMMEDIATE", batch[0]->fn,
+                                      &appended_events);
+    return appended_events;
   }
   absl::Status commit_status;
   try {
@@ -224,7 +254,9 @@ void SqliteStore::CommitBatch(const std::vector<QueuedWrite*>& batch) {
         write->status = ServerBusy("the database rolled back this write's batch; retry");
         continue;
       }
-      write->status = RunInSavepoint(db, writer_->statements, write->fn);
+      bool appended = false;
+      write->status = RunInSavepoint(db, writer_->statements, write->fn, &appended);
+      appended_events = appended_events || appended;
     }
     if (sqlite3_get_autocommit(db.getHandle()) == 0) {
       RunCached(writer_->statements, "COMMIT");
@@ -239,10 +271,11 @@ void SqliteStore::CommitBatch(const std::vector<QueuedWrite*>& batch) {
       // The connection is unusable; the original error is the one to report.
     }
   }
-  if (commit_status.ok()) return;
+  if (commit_status.ok()) return appended_events;
   for (QueuedWrite* write : batch) {
     if (write->status.ok()) write->status = commit_status;
   }
+  return false;
 }
 
 absl::Status SqliteStore::Read(absl::FunctionRef<absl::Status(Tx&)> fn) {

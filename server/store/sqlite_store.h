@@ -15,11 +15,18 @@
 // the writer nor readers) once the WAL passes `checkpoint_pages`, instead of
 // stalling whichever commit crossed the line.
 //
+// Events: the thread that ran a COMMIT calls the events-committed observer
+// once for that COMMIT when any write committed by it appended events (a
+// write rolled back, alone or with its batch, does not count), after the
+// COMMIT and before any Write of the batch returns, holding none of the
+// store's locks.
+//
 // Thread safety: thread-safe. Ownership: owns all connections; destroying it
 // closes them (callers must have finished every Read/Write).
 #ifndef GIGWIRE_SERVER_STORE_SQLITE_STORE_H_
 #define GIGWIRE_SERVER_STORE_SQLITE_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -55,6 +62,9 @@ class SqliteStore final : public Store {
 
   absl::Status Write(absl::FunctionRef<absl::Status(Tx&)> fn) override;
   absl::Status Read(absl::FunctionRef<absl::Status(Tx&)> fn) override;
+  // Thread-safe. A COMMIT already past its check may still call the previous
+  // observer once after this returns, so clear it only when no write runs.
+  void SetEventsCommittedObserver(std::function<void()> observer) override;
 
   // Counters of the group commit, for tests and benchmarks.
   struct WriteStats {
@@ -87,7 +97,10 @@ class SqliteStore final : public Store {
   Connection* BorrowReader();
   void ReturnReader(Connection* reader);
   // Runs `batch` in one transaction on the writer and sets each one's status.
-  void CommitBatch(const std::vector<QueuedWrite*>& batch) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Returns whether the COMMIT made events of some write durable.
+  bool CommitBatch(const std::vector<QueuedWrite*>& batch) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Calls the observer, if any. Called with no store mutex held.
+  void NotifyEventsCommitted() ABSL_LOCKS_EXCLUDED(observer_mu_, queue_mu_, write_mu_);
 
   const int max_writes_per_commit_;
   const int checkpoint_pages_;
@@ -104,6 +117,9 @@ class SqliteStore final : public Store {
   bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
   std::unique_ptr<SQLite::Database> checkpointer_;  // used only by checkpoint_thread_
   std::thread checkpoint_thread_;
+
+  absl::Mutex observer_mu_;  // held only to copy the pointer, never during the call
+  std::shared_ptr<const std::function<void()>> events_observer_ ABSL_GUARDED_BY(observer_mu_);
 
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> all_readers_;

@@ -1,14 +1,52 @@
 // SQL of the work flow: jobs, assignments, offers, bookings, reviews, the
 // audit log and idempotency records. Schema in migrations.cc (version 2).
+//
+// The job, offer and booking lists are built by the *ListSql functions
+// (sqlite_work_sql.h) so that sqlite_work_sql_test.cc can check their plans.
 #include <sqlite3.h>
+
+#include <utility>
 
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/status.h"
 #include "server/store/sqlite_repositories.h"
 #include "server/store/sqlite_util.h"
+#include "server/store/sqlite_work_sql.h"
 
 namespace gigwire {
+namespace sqlite {
+namespace {
+
+// Appends " AND <condition>" and its arguments, in placeholder order.
+void Where(BoundSql& bound, absl::string_view condition,
+           std::vector<std::variant<int64_t, std::string>> args = {}) {
+  absl::StrAppend(&bound.sql, " AND ", condition);
+  for (auto& arg : args) bound.args.push_back(std::move(arg));
+}
+
+// AppendAfter's keyset condition on the columns of `prefix` ("b." or ""),
+// with BindAfter's arguments: strictly after `after` in newest-first order.
+void WhereAfter(BoundSql& bound, const std::optional<ListCursor>& after,
+                const std::string& prefix) {
+  if (!after.has_value()) return;
+  AppendAfter(bound.sql, after, prefix);
+  const int64_t micros = Micros(after->create_time);
+  bound.args.push_back(micros);
+  bound.args.push_back(micros);
+  bound.args.push_back(after->id);
+}
+
+// Newest first on the columns of `prefix`, then at most `limit` rows.
+void NewestFirst(BoundSql& bound, const std::string& prefix, int limit) {
+  absl::StrAppend(&bound.sql, " ORDER BY ", prefix, "create_time DESC, ", prefix,
+                  "id DESC LIMIT ?");
+  bound.args.push_back(static_cast<int64_t>(limit));
+}
+
+}  // namespace
+}  // namespace sqlite
+
 namespace {
 
 using sqlite::AppendAfter;
@@ -82,6 +120,25 @@ void BindJob(SQLite::Statement& stmt, const Job& job) {
 
 }  // namespace
 
+namespace sqlite {
+
+BoundSql JobListSql(const JobQuery& query) {
+  BoundSql bound;
+  bound.sql = absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE 1");
+  // A unary + keeps the planner (which has no statistics) off jobs_by_state
+  // when the buyer's own index is far narrower (a handful of states, many buyers).
+  if (query.state.has_value()) {
+    Where(bound, query.buyer_id.empty() ? "state = ?" : "+state = ?",
+          {static_cast<int64_t>(*query.state)});
+  }
+  if (!query.buyer_id.empty()) Where(bound, "buyer_id = ?", {query.buyer_id});
+  WhereAfter(bound, query.after, "");
+  NewestFirst(bound, "", query.limit);
+  return bound;
+}
+
+}  // namespace sqlite
+
 absl::StatusOr<Job> SqliteJobRepository::FindById(const std::string& id) {
   SQLite::Statement& query = sql_.Get(absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
   query.bind(1, id);
@@ -109,17 +166,9 @@ absl::Status SqliteJobRepository::Update(const Job& job, int64_t expected_versio
 }
 
 absl::StatusOr<std::vector<Job>> SqliteJobRepository::List(const JobQuery& query) {
-  std::string sql = absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE 1");
-  if (query.state.has_value()) absl::StrAppend(&sql, " AND state = ?");
-  if (!query.buyer_id.empty()) absl::StrAppend(&sql, " AND buyer_id = ?");
-  AppendAfter(sql, query.after);
-  absl::StrAppend(&sql, " ORDER BY create_time DESC, id DESC LIMIT ?");
-  SQLite::Statement& select = sql_.Get(sql);
-  int index = 1;
-  if (query.state.has_value()) select.bind(index++, static_cast<int>(*query.state));
-  if (!query.buyer_id.empty()) select.bind(index++, query.buyer_id);
-  index = BindAfter(select, index, query.after);
-  select.bind(index, query.limit);
+  const sqlite::BoundSql bound = sqlite::JobListSql(query);
+  SQLite::Statement& select = sql_.Get(bound.sql);
+  sqlite::BindAll(select, bound);
   std::vector<Job> jobs;
   while (select.executeStep()) jobs.push_back(JobFromRow(select));
   return jobs;
@@ -232,6 +281,26 @@ std::vector<Offer> AllOffers(SQLite::Statement& select) {
 
 }  // namespace
 
+namespace sqlite {
+
+BoundSql OfferListSql(const OfferQuery& query) {
+  BoundSql bound;
+  bound.sql = absl::StrCat(kOfferSelect, " WHERE 1");
+  // As in JobListSql: a seller's or job's own index beats offers_by_state.
+  const bool owner_filter = !query.job_id.empty() || !query.seller_id.empty();
+  if (query.state.has_value()) {
+    Where(bound, owner_filter ? "+o.state = ?" : "o.state = ?",
+          {static_cast<int64_t>(*query.state)});
+  }
+  if (!query.job_id.empty()) Where(bound, "o.job_id = ?", {query.job_id});
+  if (!query.seller_id.empty()) Where(bound, "o.seller_id = ?", {query.seller_id});
+  WhereAfter(bound, query.after, "o.");
+  NewestFirst(bound, "o.", query.limit);
+  return bound;
+}
+
+}  // namespace sqlite
+
 absl::StatusOr<Offer> SqliteOfferRepository::FindById(const std::string& id) {
   SQLite::Statement& query = sql_.Get(absl::StrCat(kOfferSelect, " WHERE o.id = ?"));
   query.bind(1, id);
@@ -283,19 +352,9 @@ absl::Status SqliteOfferRepository::Update(const Offer& offer, int64_t expected_
 }
 
 absl::StatusOr<std::vector<Offer>> SqliteOfferRepository::List(const OfferQuery& query) {
-  std::string sql = absl::StrCat(kOfferSelect, " WHERE 1");
-  if (query.state.has_value()) absl::StrAppend(&sql, " AND o.state = ?");
-  if (!query.job_id.empty()) absl::StrAppend(&sql, " AND o.job_id = ?");
-  if (!query.seller_id.empty()) absl::StrAppend(&sql, " AND o.seller_id = ?");
-  AppendAfter(sql, query.after, "o.");
-  absl::StrAppend(&sql, " ORDER BY o.create_time DESC, o.id DESC LIMIT ?");
-  SQLite::Statement& select = sql_.Get(sql);
-  int index = 1;
-  if (query.state.has_value()) select.bind(index++, static_cast<int>(*query.state));
-  if (!query.job_id.empty()) select.bind(index++, query.job_id);
-  if (!query.seller_id.empty()) select.bind(index++, query.seller_id);
-  index = BindAfter(select, index, query.after);
-  select.bind(index, query.limit);
+  const sqlite::BoundSql bound = sqlite::OfferListSql(query);
+  SQLite::Statement& select = sql_.Get(bound.sql);
+  sqlite::BindAll(select, bound);
   return AllOffers(select);
 }
 
@@ -381,6 +440,26 @@ int BindBookingMutable(SQLite::Statement& stmt, int index, const Booking& b) {
 
 }  // namespace
 
+namespace sqlite {
+
+BoundSql BookingListSql(const BookingQuery& q) {
+  BoundSql bound;
+  bound.sql = absl::StrCat(kBookingSelect, " WHERE 1");
+  if (q.state.has_value()) Where(bound, "b.state = ?", {static_cast<int64_t>(*q.state)});
+  if (!q.party_id.empty()) {
+    Where(bound, "(b.buyer_id = ? OR b.seller_id = ?)", {q.party_id, q.party_id});
+  }
+  if (!q.buyer_id.empty()) Where(bound, "b.buyer_id = ?", {q.buyer_id});
+  if (!q.seller_id.empty()) Where(bound, "b.seller_id = ?", {q.seller_id});
+  if (q.created_after) Where(bound, "b.create_time >= ?", {Micros(*q.created_after)});
+  if (q.created_before) Where(bound, "b.create_time < ?", {Micros(*q.created_before)});
+  WhereAfter(bound, q.after, "b.");
+  NewestFirst(bound, "b.", q.limit);
+  return bound;
+}
+
+}  // namespace sqlite
+
 absl::StatusOr<Booking> SqliteBookingRepository::FindById(const std::string& id) {
   SQLite::Statement& query = sql_.Get(absl::StrCat(kBookingSelect, " WHERE b.id = ?"));
   query.bind(1, id);
@@ -415,28 +494,9 @@ absl::Status SqliteBookingRepository::Update(const Booking& b, int64_t expected_
 }
 
 absl::StatusOr<std::vector<Booking>> SqliteBookingRepository::List(const BookingQuery& q) {
-  std::string sql = absl::StrCat(kBookingSelect, " WHERE 1");
-  if (q.state.has_value()) absl::StrAppend(&sql, " AND b.state = ?");
-  if (!q.party_id.empty()) absl::StrAppend(&sql, " AND (b.buyer_id = ? OR b.seller_id = ?)");
-  if (!q.buyer_id.empty()) absl::StrAppend(&sql, " AND b.buyer_id = ?");
-  if (!q.seller_id.empty()) absl::StrAppend(&sql, " AND b.seller_id = ?");
-  if (q.created_after.has_value()) absl::StrAppend(&sql, " AND b.create_time >= ?");
-  if (q.created_before.has_value()) absl::StrAppend(&sql, " AND b.create_time < ?");
-  AppendAfter(sql, q.after, "b.");
-  absl::StrAppend(&sql, " ORDER BY b.create_time DESC, b.id DESC LIMIT ?");
-  SQLite::Statement& select = sql_.Get(sql);
-  int i = 1;
-  if (q.state.has_value()) select.bind(i++, static_cast<int>(*q.state));
-  if (!q.party_id.empty()) {
-    select.bind(i++, q.party_id);
-    select.bind(i++, q.party_id);
-  }
-  if (!q.buyer_id.empty()) select.bind(i++, q.buyer_id);
-  if (!q.seller_id.empty()) select.bind(i++, q.seller_id);
-  if (q.created_after.has_value()) BindTime(select, i++, *q.created_after);
-  if (q.created_before.has_value()) BindTime(select, i++, *q.created_before);
-  i = BindAfter(select, i, q.after);
-  select.bind(i, q.limit);
+  const sqlite::BoundSql bound = sqlite::BookingListSql(q);
+  SQLite::Statement& select = sql_.Get(bound.sql);
+  sqlite::BindAll(select, bound);
   std::vector<Booking> out;
   while (select.executeStep()) out.push_back(BookingFromRow(select));
   return out;

@@ -17,6 +17,7 @@
 #ifndef GIGWIRE_SERVER_STORE_STORE_H_
 #define GIGWIRE_SERVER_STORE_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/event.h"
 #include "server/domain/marketplace.h"
 #include "server/domain/user.h"
 
@@ -256,6 +258,48 @@ class RequestIdRepository {
   virtual absl::StatusOr<int> DeleteBefore(absl::Time cutoff) = 0;
 };
 
+// The outbox: events in commit order (see server/domain/event.h).
+class EventRepository {
+ public:
+  virtual ~EventRepository() = default;
+  // Appends `event` and returns its sequence: greater than every committed
+  // one, so sequences follow commit order.
+  virtual absl::StatusOr<int64_t> Append(const EventRecord& event) = 0;
+  // Events with sequence > `after`, ascending, at most `limit`.
+  virtual absl::StatusOr<std::vector<EventRecord>> ListAfter(int64_t after, int limit) = 0;
+  // The highest sequence ever appended (kept when retention deletes it); 0
+  // before the first event.
+  virtual absl::StatusOr<int64_t> LatestSequence() = 0;
+  // The highest sequence deleted by retention; 0 when none was.
+  virtual absl::StatusOr<int64_t> PrunedThrough() = 0;
+  // Deletes up to `limit` of the oldest events created before `cutoff` and
+  // raises PrunedThrough; returns how many.
+  virtual absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) = 0;
+};
+
+struct NotificationQuery {
+  std::string user_id;
+  bool unread_only = false;
+  std::optional<int64_t> before_sequence;  // keyset: start below this
+  int limit = 50;
+};
+
+class NotificationRepository {
+ public:
+  virtual ~NotificationRepository() = default;
+  virtual absl::Status Insert(const Notification& notification) = 0;
+  // Newest (highest sequence) first.
+  virtual absl::StatusOr<std::vector<Notification>> List(const NotificationQuery& query) = 0;
+  virtual absl::StatusOr<int> CountUnread(const std::string& user_id) = 0;
+  // Marks `user_id`'s listed notifications read; returns how many changed.
+  virtual absl::StatusOr<int> MarkRead(const std::string& user_id,
+                                       const std::vector<int64_t>& sequences) = 0;
+  // Marks every one with sequence <= `up_to` read; returns how many changed.
+  virtual absl::StatusOr<int> MarkReadUpTo(const std::string& user_id, int64_t up_to) = 0;
+  // Deletes up to `limit` notifications created before `cutoff`; returns how many.
+  virtual absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) = 0;
+};
+
 // One transaction's view of every repository.
 class Tx {
  public:
@@ -272,6 +316,8 @@ class Tx {
   virtual ReviewRepository& reviews() = 0;
   virtual AuditRepository& audit() = 0;
   virtual RequestIdRepository& request_ids() = 0;
+  virtual EventRepository& events() = 0;
+  virtual NotificationRepository& notifications() = 0;
 };
 
 class Store {
@@ -282,6 +328,11 @@ class Store {
   virtual absl::Status Write(absl::FunctionRef<absl::Status(Tx&)> fn) = 0;
   // Runs `fn` in a read-only snapshot.
   virtual absl::Status Read(absl::FunctionRef<absl::Status(Tx&)> fn) = 0;
+  // Calls `observer` after every COMMIT of a transaction that appended
+  // events, on the committing thread, outside the store's locks; it must be
+  // quick and must not call back into the store. Set once, before serving
+  // (not thread-safe against concurrent writes); nullptr clears it.
+  virtual void SetEventsCommittedObserver(std::function<void()> observer) = 0;
 };
 
 }  // namespace gigwire

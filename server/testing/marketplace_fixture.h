@@ -1,8 +1,9 @@
 // Shared set-up of the marketplace domain tests (jobs, offers, bookings,
 // reviews, scheduler): a real SqliteStore in a fresh temporary directory, a
-// FakeClock, the domain services wired to both, and helpers that create
-// users with roles, a category, jobs in a given state, assignments and
-// bookings, and read rows back behind the services' backs.
+// FakeClock, an Outbox with a proto-free TestEventEncoder, the domain
+// services wired to them, and helpers that create users with roles, a
+// category, jobs in a given state, assignments and bookings, and read rows
+// (and outbox events and notifications) back behind the services' backs.
 //
 //   class JobsTest : public testutil::MarketplaceTest {};
 //   TEST_F(JobsTest, ...) {
@@ -19,6 +20,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <variant>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -39,6 +41,7 @@
 #include "server/domain/jobs.h"
 #include "server/domain/marketplace.h"
 #include "server/domain/offers.h"
+#include "server/domain/outbox.h"
 #include "server/domain/reviews.h"
 #include "server/domain/user.h"
 #include "server/store/sqlite_store.h"
@@ -69,6 +72,17 @@ inline void PrintTo(const AuditEntry& entry, std::ostream* os) {
 namespace gigwire::testutil {
 
 inline Principal PrincipalOf(const User& user) { return Principal{user.id, user.roles, ""}; }
+
+// Encodes an event as "<type number> <actor> <resource id>": enough for
+// tests to tell events apart without the gigwire.v1 protos.
+class TestEventEncoder final : public EventEncoder {
+ public:
+  std::string Encode(const DomainEvent& event) const override {
+    const std::string id = std::visit([](const auto& resource) { return resource.id; },
+                                      event.resource);
+    return absl::StrCat(static_cast<int>(event.type), " ", event.actor_id, " ", id);
+  }
+};
 
 // A key without request_id: the call is not idempotent.
 inline RequestKey NoKey() { return RequestKey{}; }
@@ -141,10 +155,10 @@ class MarketplaceTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    jobs_ = std::make_unique<Jobs>(*store_, clock_);
-    offers_ = std::make_unique<Offers>(*store_, clock_);
-    bookings_ = std::make_unique<Bookings>(*store_, clock_);
-    reviews_ = std::make_unique<Reviews>(*store_, clock_);
+    jobs_ = std::make_unique<Jobs>(*store_, clock_, outbox_);
+    offers_ = std::make_unique<Offers>(*store_, clock_, outbox_);
+    bookings_ = std::make_unique<Bookings>(*store_, clock_, outbox_);
+    reviews_ = std::make_unique<Reviews>(*store_, clock_, outbox_);
     admin_ = NewPrincipal("admin", {Role::kAdmin});
     buyer_ = NewPrincipal("buyer", {Role::kBuyer});
     seller_ = NewPrincipal("seller", {Role::kSeller});
@@ -294,6 +308,33 @@ class MarketplaceTest : public ::testing::Test {
                                                "listing audit entries");
   }
 
+  // ---- the outbox and inboxes ----
+
+  // The highest event sequence so far (0 before the first event).
+  int64_t LatestSequence() {
+    return ReadOrFail<int64_t>([](Tx& tx) { return tx.events().LatestSequence(); },
+                               "reading the latest sequence");
+  }
+  // Every event after `after`, in sequence order.
+  std::vector<EventRecord> EventsAfter(int64_t after) {
+    return ReadOrFail<std::vector<EventRecord>>(
+        [&](Tx& tx) { return tx.events().ListAfter(after, 100'000); }, "listing events");
+  }
+  // The types of EventsAfter(after), in sequence order.
+  std::vector<EventType> EventTypesAfter(int64_t after) {
+    std::vector<EventType> types;
+    for (const EventRecord& event : EventsAfter(after)) types.push_back(event.type);
+    return types;
+  }
+  // Every notification of `user_id`, newest first.
+  std::vector<Notification> NotificationsOf(const std::string& user_id) {
+    NotificationQuery query;
+    query.user_id = user_id;
+    query.limit = 100'000;
+    return ReadOrFail<std::vector<Notification>>(
+        [&](Tx& tx) { return tx.notifications().List(query); }, "listing notifications");
+  }
+
   template <typename T, typename Fn>
   T ReadOrFail(Fn fn, absl::string_view step) {
     absl::StatusOr<T> result = absl::UnknownError("not read");
@@ -307,6 +348,8 @@ class MarketplaceTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_;
+  TestEventEncoder encoder_;
+  Outbox outbox_{encoder_};
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Jobs> jobs_;
   std::unique_ptr<Offers> offers_;

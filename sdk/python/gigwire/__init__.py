@@ -1,10 +1,15 @@
-# Gigwire Python SDK: Client, typed errors and the generated gigwire.v1 messages.
+# Gigwire Python SDK: Client, typed errors, resumable watches and the generated
+# gigwire.v1 messages.
 from gigwire._version import __version__
 from gigwire.client import (ApiKeyService, AssignmentService, AuditService, AuthService,
-                            BookingService, CatalogService, Client, JobService, OfferService,
-                            ReviewService, SellerService, Unary, UserService)
+                            BookingService, CatalogService, Client, EventService, JobService,
+                            NotificationService, OfferService, ResponseStream, ReviewService,
+                            SellerService, ServerStream, Unary, UserService)
 from gigwire.errors import GigwireError
+from gigwire.watch import CursorExpiredError, Watch
 
 __all__ = ["ApiKeyService", "AssignmentService", "AuditService", "AuthService", "BookingService",
-           "CatalogService", "Client", "GigwireError", "JobService", "OfferService",
-           "ReviewService", "SellerService", "Unary", "UserService", "__version__"]
+           "CatalogService", "Client", "CursorExpiredError", "EventService", "GigwireError",
+           "JobService", "NotificationService", "OfferService", "ResponseStream",
+           "ReviewService", "SellerService", "ServerStream", "Unary", "UserService", "Watch",
+           "__version__"]

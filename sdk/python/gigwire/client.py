@@ -4,25 +4,32 @@
 # its proto name on a per-service attribute (client.auth.Login,
 # client.users.GetMe, client.jobs.CreateJob, client.offers.AcceptOffer), takes
 # the generated request message and returns the generated response message.
-# Failures raise gigwire.GigwireError. No retries yet: every call is attempted once.
+# Server-streaming RPCs (client.events.WatchEvents, client.offers.WatchOffers) return a
+# ResponseStream; client.watch_events / client.watch_offers wrap them in a resumable
+# gigwire.Watch. Failures raise gigwire.GigwireError. Unary calls are attempted once.
 from __future__ import annotations
 
 import threading
 from types import TracebackType
-from typing import Any, Callable, ClassVar, Generic, List, Optional, Sequence, Tuple, Type, TypeVar
+from typing import (Any, Callable, ClassVar, Generic, Iterable, List, Optional, Sequence,
+                    Tuple, Type, TypeVar)
 
 import grpc
 
 from gigwire._version import __version__
 from gigwire.errors import GigwireError
+from gigwire.watch import HeartbeatCallback, Watch
 from gigwire.v1 import api_key_pb2, api_key_pb2_grpc, assignment_pb2, assignment_pb2_grpc
 from gigwire.v1 import audit_pb2, audit_pb2_grpc, auth_pb2, auth_pb2_grpc
 from gigwire.v1 import booking_pb2, booking_pb2_grpc, catalog_pb2, catalog_pb2_grpc
-from gigwire.v1 import category_pb2, gig_pb2, job_pb2, job_pb2_grpc, offer_pb2, offer_pb2_grpc
+from gigwire.v1 import category_pb2, event_pb2, event_pb2_grpc, event_type_pb2, gig_pb2
+from gigwire.v1 import job_pb2, job_pb2_grpc, notification_pb2, notification_pb2_grpc
+from gigwire.v1 import offer_pb2, offer_pb2_grpc
 from gigwire.v1 import review_pb2, review_pb2_grpc, seller_pb2, seller_pb2_grpc
 from gigwire.v1 import user_pb2, user_pb2_grpc
 
 Metadata = Sequence[Tuple[str, str]]
+ChannelOptions = Sequence[Tuple[str, Any]]
 RequestT = TypeVar("RequestT")
 ResponseT = TypeVar("ResponseT")
 
@@ -99,9 +106,69 @@ class Unary(Generic[RequestT, ResponseT]):
             raise GigwireError.from_rpc_error(error) from error
 
 
+class ResponseStream(Generic[ResponseT]):
+    """The responses of one running server-streaming call, as an iterator.
+
+    Iterating yields each response in order and stops when the server ends the
+    stream with OK; any other end (including cancel()) raises GigwireError.
+    cancel() (also close(), or leaving a `with` block) ends the call from any
+    thread; a thread blocked in next() then gets GigwireError(CANCELLED).
+    """
+
+    def __init__(self, call: Any):
+        self._call = call
+
+    def __iter__(self) -> "ResponseStream[ResponseT]":
+        return self
+
+    def __next__(self) -> ResponseT:
+        try:
+            return next(self._call)
+        except grpc.RpcError as error:
+            raise GigwireError.from_rpc_error(error) from error
+
+    def cancel(self) -> None:
+        """Cancels the call (no-op once it ended)."""
+        self._call.cancel()
+
+    close = cancel
+
+    def __enter__(self) -> "ResponseStream[ResponseT]":
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc: Optional[BaseException], traceback: Optional[TracebackType]) -> None:
+        self.cancel()
+
+
+class ServerStream(Generic[RequestT, ResponseT]):
+    """One server-streaming RPC: `call(request)` starts it and returns a ResponseStream.
+
+    Unlike unary calls, streams get no default deadline: they are meant to stay open.
+    Failures surface while iterating, as GigwireError.
+    """
+
+    def __init__(self, method: grpc.UnaryStreamMultiCallable, session: _Session, *,
+                 authenticated: bool = True):
+        self._method = method
+        self._session = session
+        self._authenticated = authenticated
+
+    def __call__(self, request: RequestT, *, timeout: Optional[float] = None,
+                 metadata: Metadata = ()) -> ResponseStream[ResponseT]:
+        """Starts the call. `timeout` (seconds) bounds the whole stream; None: no deadline."""
+        try:
+            call = self._method(request, timeout=timeout,
+                                metadata=self._session.metadata(metadata, self._authenticated))
+        except grpc.RpcError as error:
+            raise GigwireError.from_rpc_error(error) from error
+        return ResponseStream(call)
+
+
 class _Service:
     """Base of the service wrappers: binds each RPC annotated on the subclass to the
-    generated stub's method of the same name."""
+    generated stub's method of the same name (a Unary, or a ServerStream for
+    server-streaming RPCs)."""
 
     _stub_class: ClassVar[Callable[[grpc.Channel], Any]]
     _authenticated: ClassVar[bool] = True
@@ -111,7 +178,8 @@ class _Service:
         for name in type(self).__annotations__:
             if not name.startswith("_"):
                 method = getattr(stub, name)
-                setattr(self, name, Unary(method, session, authenticated=self._authenticated))
+                wrapper = ServerStream if isinstance(method, grpc.UnaryStreamMultiCallable) else Unary
+                setattr(self, name, wrapper(method, session, authenticated=self._authenticated))
 
 
 class AuthService(_Service):
@@ -203,6 +271,7 @@ class OfferService(_Service):
     AcceptOffer: Unary[offer_pb2.AcceptOfferRequest, offer_pb2.Offer]
     DeclineOffer: Unary[offer_pb2.DeclineOfferRequest, offer_pb2.Offer]
     WithdrawOffer: Unary[offer_pb2.WithdrawOfferRequest, offer_pb2.Offer]
+    WatchOffers: ServerStream[offer_pb2.WatchOffersRequest, offer_pb2.WatchOffersResponse]
 
 
 class BookingService(_Service):
@@ -232,11 +301,30 @@ class AuditService(_Service):
     ListAuditEntries: Unary[audit_pb2.ListAuditEntriesRequest, audit_pb2.ListAuditEntriesResponse]
 
 
-def _open_channel(target: str, secure: bool, root_certificates: Optional[bytes]) -> grpc.Channel:
+class EventService(_Service):
+    """gigwire.v1.EventService: the stream of every change the caller may see.
+    Prefer Client.watch_events, which resumes across reconnects."""
+
+    _stub_class = event_pb2_grpc.EventServiceStub
+    WatchEvents: ServerStream[event_pb2.WatchEventsRequest, event_pb2.WatchEventsResponse]
+
+
+class NotificationService(_Service):
+    """gigwire.v1.NotificationService: the caller's inbox."""
+
+    _stub_class = notification_pb2_grpc.NotificationServiceStub
+    ListNotifications: Unary[notification_pb2.ListNotificationsRequest,
+                             notification_pb2.ListNotificationsResponse]
+    MarkNotificationsRead: Unary[notification_pb2.MarkNotificationsReadRequest,
+                                 notification_pb2.MarkNotificationsReadResponse]
+
+
+def _open_channel(target: str, secure: bool, root_certificates: Optional[bytes],
+                  options: ChannelOptions) -> grpc.Channel:
     if not secure:
-        return grpc.insecure_channel(target)
+        return grpc.insecure_channel(target, options=list(options))
     credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
-    return grpc.secure_channel(target, credentials)
+    return grpc.secure_channel(target, credentials, options=list(options))
 
 
 class Client:
@@ -247,7 +335,10 @@ class Client:
       token: access token sent as `authorization: Bearer <token>`.
       api_key: partner key sent as `x-api-key` (give token or api_key, not both).
       secure: use TLS; `root_certificates` (PEM bytes) overrides the system roots.
-      timeout: default deadline of every call in seconds; None for no deadline.
+      timeout: default deadline of every unary call in seconds; None for no deadline.
+        Streams have no default deadline.
+      channel_options: extra gRPC channel arguments, e.g.
+        [("grpc.max_reconnect_backoff_ms", 2000)].
 
     Use it as a context manager, or call close(). Thread-safe.
     """
@@ -255,11 +346,12 @@ class Client:
     def __init__(self, target: str, *, token: Optional[str] = None,
                  api_key: Optional[str] = None, secure: bool = False,
                  root_certificates: Optional[bytes] = None,
-                 timeout: Optional[float] = 10.0) -> None:
+                 timeout: Optional[float] = 10.0,
+                 channel_options: ChannelOptions = ()) -> None:
         if token and api_key:
             raise ValueError("pass token or api_key, not both")
         self._session = _Session(token, api_key, timeout)
-        self._channel = _open_channel(target, secure, root_certificates)
+        self._channel = _open_channel(target, secure, root_certificates, channel_options)
         self.auth = AuthService(self._channel, self._session)
         self.users = UserService(self._channel, self._session)
         self.api_keys = ApiKeyService(self._channel, self._session)
@@ -271,6 +363,8 @@ class Client:
         self.bookings = BookingService(self._channel, self._session)
         self.reviews = ReviewService(self._channel, self._session)
         self.audit = AuditService(self._channel, self._session)
+        self.events = EventService(self._channel, self._session)
+        self.notifications = NotificationService(self._channel, self._session)
 
     @property
     def channel(self) -> grpc.Channel:
@@ -319,6 +413,56 @@ class Client:
             if current is not None and current.refresh_token:
                 self.auth.Logout(auth_pb2.LogoutRequest(refresh_token=current.refresh_token))
             self._session.store(None)
+
+    def watch_events(self, resume_cursor: str = "",
+                     types: Iterable["event_type_pb2.EventType.ValueType"] = (), *,
+                     on_heartbeat: Optional[HeartbeatCallback] = None,
+                     max_backoff: float = 10.0) -> "Watch[event_pb2.Event]":
+        """Watches every event the caller may see (EventService.WatchEvents), resuming
+        across disconnects; see gigwire.Watch for the rules.
+
+        Args:
+          resume_cursor: start after this cursor (an event's, a heartbeat's or a list's
+            `event_cursor`); empty: from now.
+          types: only these EventTypes; empty: all.
+          on_heartbeat: called with each Heartbeat, on the iterating thread.
+          max_backoff: cap of the reconnect delay in seconds.
+        Returns: a Watch, an iterator of gigwire.v1.Event; close() it when done.
+        """
+        kinds = list(types)
+
+        def open_stream(cursor: str) -> ResponseStream[Any]:
+            request = event_pb2.WatchEventsRequest(resume_cursor=cursor, types=kinds)
+            return self.events.WatchEvents(request)
+
+        return Watch(open_stream, resume_cursor=resume_cursor, on_heartbeat=on_heartbeat,
+                     max_backoff=max_backoff, refresh=self._refresh_for_watch)
+
+    def watch_offers(self, resume_cursor: str = "", job_id: str = "",
+                     types: Iterable["event_type_pb2.EventType.ValueType"] = (), *,
+                     on_heartbeat: Optional[HeartbeatCallback] = None,
+                     max_backoff: float = 10.0) -> "Watch[offer_pb2.OfferEvent]":
+        """Watches offer changes (OfferService.WatchOffers: a seller's own offers, or for
+        an admin any offer, or one job's with `job_id`), resuming across disconnects.
+        Arguments as in watch_events; returns a Watch of gigwire.v1.OfferEvent.
+        """
+        kinds = list(types)
+
+        def open_stream(cursor: str) -> ResponseStream[Any]:
+            request = offer_pb2.WatchOffersRequest(resume_cursor=cursor, job_id=job_id,
+                                                   types=kinds)
+            return self.offers.WatchOffers(request)
+
+        return Watch(open_stream, resume_cursor=resume_cursor, on_heartbeat=on_heartbeat,
+                     max_backoff=max_backoff, refresh=self._refresh_for_watch)
+
+    def _refresh_for_watch(self) -> bool:
+        """For a watch told TOKEN_EXPIRED: rotates the stored pair if there is one."""
+        tokens = self._session.tokens
+        if tokens is None or not tokens.refresh_token:
+            return False
+        self.refresh()
+        return True
 
     def close(self) -> None:
         """Closes the channel; calls made afterwards fail."""

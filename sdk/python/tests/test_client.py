@@ -9,11 +9,12 @@ import grpc
 import pytest
 
 import gigwire.v1
-from gigwire import Client, GigwireError, Unary, __version__
+from gigwire import Client, GigwireError, ServerStream, Unary, __version__
 from gigwire.client import _Service
 from gigwire.errors import STATUS_DETAILS_KEY
 from gigwire.v1 import api_key_pb2, assignment_pb2, audit_pb2, auth_pb2, auth_pb2_grpc
-from gigwire.v1 import booking_pb2, catalog_pb2, errors_pb2, job_pb2, offer_pb2, review_pb2
+from gigwire.v1 import booking_pb2, catalog_pb2, errors_pb2, event_pb2, job_pb2
+from gigwire.v1 import notification_pb2, offer_pb2, review_pb2
 from gigwire.v1 import seller_pb2, user_pb2, user_pb2_grpc
 
 PASSWORD = "right-password-123"
@@ -218,12 +219,15 @@ def test_closed_client_refuses_calls(server):
     ("bookings", booking_pb2.DESCRIPTOR.services_by_name["BookingService"]),
     ("reviews", review_pb2.DESCRIPTOR.services_by_name["ReviewService"]),
     ("audit", audit_pb2.DESCRIPTOR.services_by_name["AuditService"]),
+    ("events", event_pb2.DESCRIPTOR.services_by_name["EventService"]),
+    ("notifications", notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]),
 ])
 def test_every_rpc_of_each_service_is_exposed(attribute, descriptor):
     with Client("127.0.0.1:1") as client:
         service = getattr(client, attribute)
         for method in descriptor.methods:
-            assert isinstance(getattr(service, method.name, None), Unary), method.full_name
+            wrapper = ServerStream if method.server_streaming else Unary
+            assert isinstance(getattr(service, method.name, None), wrapper), method.full_name
 
 
 def test_every_service_of_gigwire_v1_is_bound():

@@ -1,10 +1,12 @@
 // The Gigwire client: one HTTP/2 connection to `gigwired` (gRPC protocol via
 // Connect), typed clients for every service, credentials, a default deadline,
-// and calls that throw GigwireError instead of ConnectError.
+// and calls that throw GigwireError instead of ConnectError; plus resumable
+// watches (watchEvents, watchOffers; see watch.ts).
 //
 // To expose a new service, add one line to SERVICES.
 import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import {
+  type CallOptions,
   type Client,
   type Interceptor,
   type Transport,
@@ -16,6 +18,10 @@ import {
 } from "@connectrpc/connect-node";
 import { type Credentials, credentialsInterceptor } from "./credentials.js";
 import { toGigwireError } from "./errors.js";
+import { type Event, EventService } from "./gen/gigwire/v1/event_pb.js";
+import { NotificationService } from "./gen/gigwire/v1/notification_pb.js";
+import type { OfferEvent } from "./gen/gigwire/v1/offer_pb.js";
+import { Watch, type WatchOffersOptions, type WatchOptions } from "./watch.js";
 import { ApiKeyService } from "./gen/gigwire/v1/api_key_pb.js";
 import { AssignmentService } from "./gen/gigwire/v1/assignment_pb.js";
 import { AuditService } from "./gen/gigwire/v1/audit_pb.js";
@@ -41,6 +47,8 @@ export const SERVICES = {
   bookings: BookingService,
   reviews: ReviewService,
   audit: AuditService,
+  events: EventService,
+  notifications: NotificationService,
 } as const;
 
 /** Deadline of a call that sets no `timeoutMs` of its own. */
@@ -65,6 +73,16 @@ export type GigwireServices = {
 export interface GigwireClient extends GigwireServices {
   /** The underlying Connect transport, for services not in SERVICES. */
   readonly transport: Transport;
+  /**
+   * Every event the caller may see (EventService.WatchEvents), resuming across
+   * disconnects; iterate with `for await`. See Watch for the rules.
+   */
+  watchEvents(options?: WatchOptions): Watch<Event>;
+  /**
+   * Offer changes (OfferService.WatchOffers: a seller's own offers; for an
+   * admin any offer, or one job's with `jobId`), resuming across disconnects.
+   */
+  watchOffers(options?: WatchOffersOptions): Watch<OfferEvent>;
   /** A client with other credentials sharing this client's connection. */
   withCredentials(credentials: Credentials): GigwireClient;
   /** Closes the connection; later calls open a new one. */
@@ -106,9 +124,28 @@ function buildClient(
     defaultTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     interceptors: [credentialsInterceptor(options), ...(options.interceptors ?? [])],
   });
+  const services = createServiceClients(transport);
+  const settings = { tokenRefreshable: typeof options.token === "function" };
   return {
-    ...createServiceClients(transport),
+    ...services,
     transport,
+    watchEvents: (watch = {}) =>
+      new Watch<Event>(
+        (resumeCursor, signal) =>
+          services.events.watchEvents({ resumeCursor, types: [...(watch.types ?? [])] }, { signal }),
+        watch,
+        settings,
+      ),
+    watchOffers: (watch = {}) =>
+      new Watch<OfferEvent>(
+        (resumeCursor, signal) =>
+          services.offers.watchOffers(
+            { resumeCursor, jobId: watch.jobId ?? "", types: [...(watch.types ?? [])] },
+            { signal },
+          ),
+        watch,
+        settings,
+      ),
     withCredentials: ({ token, apiKey }) =>
       buildClient({ ...options, token, apiKey }, sessionManager),
     close: () => sessionManager.abort(),
@@ -137,7 +174,12 @@ function rethrowAsGigwire(method: DescMethod, call: AnyFn): AnyFn {
       };
     case "server_streaming":
     case "bidi_streaming":
-      return (...args) => rethrowingStream(call(...args) as AsyncIterable<unknown>);
+      // Streams stay open: no default deadline unless the call sets timeoutMs.
+      return (input, options) => {
+        const callOptions = { ...(options as CallOptions | undefined) };
+        callOptions.timeoutMs ??= 0;
+        return rethrowingStream(call(input, callOptions) as AsyncIterable<unknown>);
+      };
   }
 }
 

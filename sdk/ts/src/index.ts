@@ -25,6 +25,20 @@ export {
   toGigwireError,
 } from "./errors.js";
 export { SDK_HEADER_VALUE, SDK_VERSION } from "./version.js";
+export {
+  CursorExpiredError,
+  DEFAULT_INITIAL_BACKOFF_MS,
+  DEFAULT_MAX_BACKOFF_MS,
+  type OpenStream,
+  Watch,
+  type WatchOffersOptions,
+  type WatchOptions,
+  type WatchResponse,
+  type WatchSettings,
+  isAfter,
+  isCursorExpired,
+  isRetryable,
+} from "./watch.js";
 
 // Generated code. The hand-written FieldViolation above (a plain object)
 // shadows the generated message type of the same name.
@@ -37,8 +51,11 @@ export * from "./gen/gigwire/v1/catalog_pb.js";
 export * from "./gen/gigwire/v1/category_pb.js";
 export * from "./gen/gigwire/v1/common_pb.js";
 export * from "./gen/gigwire/v1/errors_pb.js";
+export * from "./gen/gigwire/v1/event_pb.js";
+export * from "./gen/gigwire/v1/event_type_pb.js";
 export * from "./gen/gigwire/v1/gig_pb.js";
 export * from "./gen/gigwire/v1/job_pb.js";
+export * from "./gen/gigwire/v1/notification_pb.js";
 export * from "./gen/gigwire/v1/offer_pb.js";
 export * from "./gen/gigwire/v1/review_pb.js";
 export * from "./gen/gigwire/v1/seller_pb.js";

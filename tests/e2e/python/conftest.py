@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional, Tuple
 
 import pytest
 
@@ -35,10 +36,13 @@ FAST_SCHEDULER = ("--scheduler-interval-seconds", "0.2")
 
 @dataclass
 class Server:
-    """A running gigwired: where it listens and where its log goes."""
+    """A running gigwired: where it listens and where its log goes. `data_dir` holds its
+    database, and `args` its extra flags, so that it can be restarted (start_server.restart)."""
     address: str
     process: subprocess.Popen
     log_path: Path
+    data_dir: Optional[Path] = None
+    args: Tuple[str, ...] = ()
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -93,16 +97,21 @@ def stop(server: Server) -> int:
         pytest.fail(f"gigwired ignored SIGTERM for {STOP_TIMEOUT_S}s:\n{server.log_tail()}")
 
 
-def launch(binary: Path, tmp: Path, extra_args=()) -> Server:
-    """Creates the admin, starts gigwired on a fresh database in `tmp`, waits until ready."""
+def launch(binary: Path, tmp: Path, extra_args=(), listen: str = "127.0.0.1:0",
+           fresh: bool = True) -> Server:
+    """Creates the admin, starts gigwired on a fresh database in `tmp`, waits until ready.
+    With fresh=False, serves the database already in `tmp` (no new admin) on `listen`, and
+    appends to its log."""
     db, ready, log_path = tmp / "gigwire.db", tmp / "ready", tmp / "gigwired.log"
-    create_admin(binary, db)
-    with open(log_path, "w") as log:
+    if fresh:
+        create_admin(binary, db)
+    ready.unlink(missing_ok=True)  # a restart must not read the previous process's address
+    with open(log_path, "w" if fresh else "a") as log:
         process = subprocess.Popen(
-            [str(binary), "--listen", "127.0.0.1:0", "--db", str(db), "--ready-file", str(ready),
+            [str(binary), "--listen", listen, "--db", str(db), "--ready-file", str(ready),
              "--insecure-fast-password-hashing", *extra_args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    return Server(wait_ready(process, ready, log_path), process, log_path)
+    return Server(wait_ready(process, ready, log_path), process, log_path, tmp, tuple(extra_args))
 
 
 def shutdown(server: Server) -> None:
@@ -128,7 +137,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def start_server(tmp_path_factory):
-    """Factory: start_server(*flags) runs an extra gigwired, shut down after the test."""
+    """Factory: start_server(*flags) runs an extra gigwired, shut down after the test.
+    start_server.restart(server) stops it (SIGTERM, must exit 0) and starts a new process
+    with the same flags on the same database and port; use the returned Server from then on."""
     started = []
 
     def start(*extra_args) -> Server:
@@ -136,6 +147,14 @@ def start_server(tmp_path_factory):
         started.append(running)
         return running
 
+    def restart(old: Server) -> Server:
+        started.remove(old)
+        shutdown(old)
+        running = launch(gigwired_path(), old.data_dir, old.args, listen=old.address, fresh=False)
+        started.append(running)
+        return running
+
+    start.restart = restart
     yield start
     for running in started:
         shutdown(running)

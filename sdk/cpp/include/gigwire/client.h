@@ -4,7 +4,9 @@
 // adds credentials (bearer access token with refresh, or partner API key),
 // a default deadline, SDK identification metadata, and errors as
 // absl::Status carrying the server's machine-readable details (see
-// ApiErrorOf). Every call returns absl::StatusOr<Response>.
+// ApiErrorOf). Every call returns absl::StatusOr<Response>. WatchEvents and
+// WatchOffers follow the server's event streams, reconnecting and resuming
+// from the last cursor until told to stop (see "Real time" below).
 //
 //   auto client = gigwire::Client::Connect({.target = "127.0.0.1:50051"});
 //   auto session = client->Login("ada@example.com", "correct horse battery");
@@ -19,6 +21,7 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,7 +34,11 @@
 #include "gigwire/v1/api_key.grpc.pb.h"
 #include "gigwire/v1/auth.grpc.pb.h"
 #include "gigwire/v1/errors.pb.h"
+#include "gigwire/v1/event.grpc.pb.h"
+#include "gigwire/v1/notification.grpc.pb.h"
+#include "gigwire/v1/offer.grpc.pb.h"
 #include "gigwire/v1/user.grpc.pb.h"
+#include "gigwire/watch.h"
 
 namespace gigwire {
 
@@ -89,6 +96,43 @@ class Client {
   absl::StatusOr<v1::ListApiKeysResponse> ListApiKeys(const v1::ListApiKeysRequest& request);
   absl::StatusOr<v1::ApiKey> RevokeApiKey(const std::string& id);
 
+  // ---- NotificationService ----
+  absl::StatusOr<v1::ListNotificationsResponse> ListNotifications(
+      const v1::ListNotificationsRequest& request);
+  absl::StatusOr<v1::MarkNotificationsReadResponse> MarkNotificationsRead(
+      const v1::MarkNotificationsReadRequest& request);
+
+  // ---- Real time: resumable watches ----
+  //
+  // WatchEvents (EventService.WatchEvents: every event the caller may see) and
+  // WatchOffers (OfferService.WatchOffers: a seller's own offers; for an admin
+  // any, or one job's) block the calling thread and call `on_event` for each
+  // event, in commit order, exactly once: they open the stream from
+  // `request.resume_cursor` (empty: from now), and when it breaks reconnect
+  // from the last cursor seen (event or heartbeat), dropping any event whose
+  // cursor is not after it. Streams have no deadline.
+  //
+  // Reconnects (after the jittered delay of WatchOptions) on UNAVAILABLE
+  // (SHUTTING_DOWN, transport failures), RESOURCE_EXHAUSTED with SLOW_CONSUMER
+  // or RATE_LIMITED (waiting at least retry_after_ms), and a stream that ends
+  // OK. On UNAUTHENTICATED / TOKEN_EXPIRED with a refresh token at hand it
+  // refreshes once (as unary calls do) and reconnects; a second TOKEN_EXPIRED
+  // before any message is returned.
+  //
+  // Returns OK when `on_event` returns false or `options.stop` is stopped;
+  // OUT_OF_RANGE (ApiErrorOf(status).reason == v1::CURSOR_EXPIRED) when the
+  // server no longer keeps the events after the cursor: list again, then watch
+  // from the list's event_cursor; any other error (INVALID_ARGUMENT,
+  // PERMISSION_DENIED, UNAUTHENTICATED...) as is. `on_event` and
+  // `options.on_heartbeat` run on the calling thread; they must not call
+  // Stop() expecting it to block. Many watches may run at once on one Client.
+  absl::Status WatchEvents(const v1::WatchEventsRequest& request,
+                           std::function<bool(const v1::Event&)> on_event,
+                           const WatchOptions& options = WatchOptions());
+  absl::Status WatchOffers(const v1::WatchOffersRequest& request,
+                           std::function<bool(const v1::OfferEvent&)> on_event,
+                           const WatchOptions& options = WatchOptions());
+
   // Credentials in use (e.g. to persist a session).
   void SetTokens(const std::string& access_token, const std::string& refresh_token);
   std::string access_token() const;
@@ -96,8 +140,13 @@ class Client {
 
  private:
   explicit Client(const ClientOptions& options);
+  // Metadata (SDK version, credentials) and the default deadline.
   void PrepareContext(grpc::ClientContext& context) const;
+  // Metadata only: for streams, which have no deadline.
+  void AddCallMetadata(grpc::ClientContext& context) const;
   void KeepSession(const v1::TokenPair& pair);
+  // For a watch told TOKEN_EXPIRED: refreshes if a refresh token is at hand.
+  bool RefreshForWatch();
 
   // Runs one unary call with credentials and deadline; on TOKEN_EXPIRED with
   // a refresh token at hand, refreshes once and retries.
@@ -112,6 +161,9 @@ class Client {
   std::unique_ptr<v1::AuthService::Stub> auth_;
   std::unique_ptr<v1::UserService::Stub> users_;
   std::unique_ptr<v1::ApiKeyService::Stub> api_keys_;
+  std::unique_ptr<v1::NotificationService::Stub> notifications_;
+  std::unique_ptr<v1::EventService::Stub> events_;
+  std::unique_ptr<v1::OfferService::Stub> offers_;
   mutable absl::Mutex mu_;
   std::string access_token_ ABSL_GUARDED_BY(mu_);
   std::string refresh_token_ ABSL_GUARDED_BY(mu_);

@@ -1,0 +1,123 @@
+// Event encoding and decoding; see event_convert.h.
+#include "server/api/event_convert.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/api/catalog_convert.h"
+#include "server/api/convert.h"
+#include "server/api/work_convert.h"
+#include "server/common/status.h"
+
+namespace gigwire {
+namespace {
+
+// The resource as everyone may see it: no caller-specific allowed_actions.
+struct ResourceToEvent {
+  v1::Event* out;
+  absl::Time now;
+  const Principal nobody{};
+
+  void operator()(const Job& job) const {
+    ToProto(job, nobody, out->mutable_job());
+    out->mutable_job()->clear_allowed_actions();
+  }
+  void operator()(const Offer& offer) const {
+    ToProto(offer, nobody, now, out->mutable_offer());
+    out->mutable_offer()->clear_allowed_actions();
+  }
+  void operator()(const Booking& booking) const {
+    ToProto(booking, nobody, out->mutable_booking());
+    out->mutable_booking()->clear_allowed_actions();
+  }
+  void operator()(const Review& review) const { ToProto(review, out->mutable_review()); }
+  void operator()(const Gig& gig) const {
+    ToProto(gig, nullptr, out->mutable_gig());
+    out->mutable_gig()->clear_allowed_actions();
+  }
+};
+
+}  // namespace
+
+std::string ProtoEventEncoder::Encode(const DomainEvent& event) const {
+  v1::Event proto;
+  proto.set_type(static_cast<v1::EventType>(event.type));
+  ToProto(event.time, proto.mutable_create_time());
+  proto.set_actor_id(event.actor_id);
+  std::visit(ResourceToEvent{&proto, event.time}, event.resource);
+  return proto.SerializeAsString();
+}
+
+absl::Status DecodeEvent(const EventRecord& record, v1::Event* out) {
+  if (!out->ParseFromString(record.payload)) {
+    return Internal("a stored event does not parse");
+  }
+  out->set_cursor(CursorOf(record.sequence));
+  return absl::OkStatus();
+}
+
+absl::Status DecodeOfferEvent(const EventRecord& record, v1::OfferEvent* out) {
+  v1::Event event;
+  GW_RETURN_IF_ERROR(DecodeEvent(record, &event));
+  if (!event.has_offer()) return Internal("not an offer event");
+  out->set_cursor(event.cursor());
+  out->set_type(event.type());
+  *out->mutable_create_time() = event.create_time();
+  out->set_actor_id(event.actor_id());
+  out->mutable_offer()->Swap(event.mutable_offer());
+  return absl::OkStatus();
+}
+
+void ToProto(const Notification& n, v1::Notification* out) {
+  out->set_id(CursorOf(n.sequence));
+  out->set_type(static_cast<v1::EventType>(n.type));
+  out->set_summary(n.summary);
+  out->set_resource_id(n.resource_id);
+  out->set_job_id(n.job_id);
+  out->set_read(n.read);
+  ToProto(n.create_time, out->mutable_create_time());
+}
+
+absl::StatusOr<std::optional<int64_t>> ResumePointFromProto(const std::string& cursor,
+                                                            absl::string_view field) {
+  if (cursor.empty()) return std::nullopt;
+  std::optional<int64_t> sequence = SequenceOfCursor(cursor);
+  if (!sequence.has_value()) {
+    return InvalidField(field, "is not a cursor (use one received from this server)");
+  }
+  return sequence;
+}
+
+absl::StatusOr<std::vector<EventType>> EventTypesFromProto(
+    const google::protobuf::RepeatedField<int>& types, absl::string_view field) {
+  std::vector<EventType> out;
+  for (int type : types) {
+    if (!IsKnownEventType(type)) {
+      return InvalidField(field, absl::StrCat("unknown event type ", type));
+    }
+    out.push_back(static_cast<EventType>(type));
+  }
+  return out;
+}
+
+absl::Status WatchEventsCodec::FillEvent(const EventRecord& record,
+                                         v1::WatchEventsResponse* out) {
+  return DecodeEvent(record, out->mutable_event());
+}
+
+void WatchEventsCodec::FillHeartbeat(int64_t cursor, absl::Time now,
+                                     v1::WatchEventsResponse* out) {
+  out->mutable_heartbeat()->set_cursor(CursorOf(cursor));
+  ToProto(now, out->mutable_heartbeat()->mutable_time());
+}
+
+absl::Status WatchOffersCodec::FillEvent(const EventRecord& record,
+                                         v1::WatchOffersResponse* out) {
+  return DecodeOfferEvent(record, out->mutable_event());
+}
+
+void WatchOffersCodec::FillHeartbeat(int64_t cursor, absl::Time now,
+                                     v1::WatchOffersResponse* out) {
+  out->mutable_heartbeat()->set_cursor(CursorOf(cursor));
+  ToProto(now, out->mutable_heartbeat()->mutable_time());
+}
+
+}  // namespace gigwire

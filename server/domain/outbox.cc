@@ -1,0 +1,164 @@
+// The outbox; see outbox.h.
+#include "server/domain/outbox.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "server/common/status.h"
+
+namespace gigwire {
+namespace {
+
+// Fills the ids and audience of `record` from the resource.
+struct AudienceOf {
+  Tx& tx;
+  EventRecord& record;
+
+  absl::Status operator()(const Job& job) const {
+    record.resource_id = record.job_id = job.id;
+    record.buyer_id = job.buyer_id;
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const Offer& offer) const {
+    record.resource_id = offer.id;
+    record.job_id = offer.job_id;
+    record.seller_id = offer.seller_id;
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const Booking& booking) const {
+    record.resource_id = booking.id;
+    record.job_id = booking.job_id;
+    record.buyer_id = booking.buyer_id;
+    record.seller_id = booking.seller_id;
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const Review& review) const {
+    GW_ASSIGN_OR_RETURN(Booking booking, tx.bookings().FindById(review.booking_id));
+    record.resource_id = review.id;
+    record.job_id = booking.job_id;
+    record.buyer_id = booking.buyer_id;
+    record.seller_id = booking.seller_id;
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const Gig& gig) const {
+    record.resource_id = gig.id;
+    record.seller_id = gig.seller_id;
+    return absl::OkStatus();
+  }
+};
+
+// The audience members to notify: buyer and seller, once each, not the actor.
+std::vector<std::string> Recipients(const EventRecord& record) {
+  std::vector<std::string> recipients;
+  for (const std::string* user : {&record.buyer_id, &record.seller_id}) {
+    if (user->empty() || *user == record.actor_id) continue;
+    if (!recipients.empty() && recipients.front() == *user) continue;
+    recipients.push_back(*user);
+  }
+  return recipients;
+}
+
+// The title for the summary: the job's or gig's own, else the job's (read in
+// `tx`); empty when the job is gone.
+absl::StatusOr<std::string> TitleOf(Tx& tx, const DomainEvent& event, const std::string& job_id) {
+  if (const Job* job = std::get_if<Job>(&event.resource)) return job->title;
+  if (const Gig* gig = std::get_if<Gig>(&event.resource)) return gig->title;
+  if (job_id.empty()) return std::string();
+  absl::StatusOr<Job> job = tx.jobs().FindById(job_id);
+  if (absl::IsNotFound(job.status())) return std::string();
+  GW_RETURN_IF_ERROR(job.status());
+  return job->title;
+}
+
+// A summary is `<before> "<title>" <after>`; without a title, `<before>
+// <after>` with a trailing colon dropped.
+struct SummaryWords {
+  EventType type;
+  absl::string_view before;
+  absl::string_view after;
+};
+
+constexpr SummaryWords kSummaries[] = {
+    {EventType::kJobCreated, "New job to review:", ""},
+    {EventType::kJobApproved, "Your job", "was approved"},
+    {EventType::kJobRejected, "Your job", "was rejected"},
+    {EventType::kJobCancelled, "Job cancelled:", ""},
+    {EventType::kJobExpired, "Your job", "expired unbooked"},
+    {EventType::kJobBooked, "Your job", "was booked"},
+    {EventType::kOfferCreated, "New offer:", ""},
+    {EventType::kOfferAccepted, "Offer accepted:", ""},
+    {EventType::kOfferDeclined, "Offer declined:", ""},
+    {EventType::kOfferExpired, "Offer expired:", ""},
+    {EventType::kOfferWithdrawn, "Offer withdrawn:", ""},
+    {EventType::kOfferSuperseded, "Another seller was booked:", ""},
+    {EventType::kBookingCreated, "New booking:", ""},
+    {EventType::kBookingDelivered, "Booking delivered:", ""},
+    {EventType::kBookingRevisionRequested, "Revision requested:", ""},
+    {EventType::kBookingCompleted, "Booking completed:", ""},
+    {EventType::kBookingCancelled, "Booking cancelled:", ""},
+    {EventType::kReviewCreated, "New review:", ""},
+    {EventType::kGigCreated, "Gig created:", ""},
+    {EventType::kGigUpdated, "Gig updated:", ""},
+    {EventType::kGigSubmitted, "Gig submitted for review:", ""},
+    {EventType::kGigApproved, "Your gig", "was approved"},
+    {EventType::kGigRejected, "Your gig", "was rejected"},
+    {EventType::kGigPaused, "Gig paused:", ""},
+    {EventType::kGigResumed, "Gig resumed:", ""},
+    {EventType::kGigArchived, "Gig archived:", ""},
+};
+
+SummaryWords WordsOf(EventType type) {
+  for (const SummaryWords& words : kSummaries) {
+    if (words.type == type) return words;
+  }
+  return {type, "Update:", ""};
+}
+
+}  // namespace
+
+std::string NotificationSummary(const DomainEvent& event) {
+  SummaryWords words = WordsOf(event.type);
+  std::string before(words.before);
+  if (const Review* review = std::get_if<Review>(&event.resource)) {
+    before = absl::StrCat("New ", review->rating, "-star review:");
+  }
+  std::string title = event.title;
+  if (title.empty()) {
+    if (const Job* job = std::get_if<Job>(&event.resource)) title = job->title;
+    if (const Gig* gig = std::get_if<Gig>(&event.resource)) title = gig->title;
+  }
+  std::string summary = std::move(before);
+  if (title.empty()) {
+    if (!summary.empty() && summary.back() == ':') summary.pop_back();
+  } else {
+    absl::StrAppend(&summary, " \"", title, "\"");
+  }
+  if (!words.after.empty()) absl::StrAppend(&summary, " ", words.after);
+  return summary;
+}
+
+absl::Status Outbox::Record(Tx& tx, EventType type, const std::string& actor_id, absl::Time now,
+                            std::variant<Job, Offer, Booking, Review, Gig> resource) const {
+  DomainEvent event{type, actor_id, now, std::move(resource)};
+  EventRecord record;
+  record.type = type;
+  record.create_time = now;
+  record.actor_id = actor_id;
+  GW_RETURN_IF_ERROR(std::visit(AudienceOf{tx, record}, event.resource));
+  record.payload = encoder_.Encode(event);
+  GW_ASSIGN_OR_RETURN(record.sequence, tx.events().Append(record));
+  const std::vector<std::string> recipients = Recipients(record);
+  if (recipients.empty()) return absl::OkStatus();
+  GW_ASSIGN_OR_RETURN(event.title, TitleOf(tx, event, record.job_id));
+  const std::string summary = NotificationSummary(event);
+  for (const std::string& user_id : recipients) {
+    Notification notification{user_id,           record.sequence, type, summary,
+                              record.resource_id, record.job_id,  false, now};
+    GW_RETURN_IF_ERROR(tx.notifications().Insert(notification));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gigwire
