@@ -64,11 +64,18 @@ Client::Client(const ClientOptions& options)
       auth_(v1::AuthService::NewStub(channel_)),
       users_(v1::UserService::NewStub(channel_)),
       api_keys_(v1::ApiKeyService::NewStub(channel_)),
+      notifications_(v1::NotificationService::NewStub(channel_)),
+      events_(v1::EventService::NewStub(channel_)),
+      offers_(v1::OfferService::NewStub(channel_)),
       access_token_(options.access_token),
       refresh_token_(options.refresh_token) {}
 
 void Client::PrepareContext(grpc::ClientContext& context) const {
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+  AddCallMetadata(context);
+}
+
+void Client::AddCallMetadata(grpc::ClientContext& context) const {
   context.AddMetadata("x-gigwire-sdk", absl::StrCat("cpp/", kSdkVersion));
   absl::MutexLock lock(&mu_);
   if (!access_token_.empty()) {
@@ -190,6 +197,17 @@ absl::StatusOr<v1::ApiKey> Client::RevokeApiKey(const std::string& id) {
   v1::RevokeApiKeyRequest request;
   request.set_id(id);
   return Call(api_keys_.get(), &v1::ApiKeyService::Stub::RevokeApiKey, request);
+}
+
+absl::StatusOr<v1::ListNotificationsResponse> Client::ListNotifications(
+    const v1::ListNotificationsRequest& request) {
+  return Call(notifications_.get(), &v1::NotificationService::Stub::ListNotifications, request);
+}
+
+absl::StatusOr<v1::MarkNotificationsReadResponse> Client::MarkNotificationsRead(
+    const v1::MarkNotificationsReadRequest& request) {
+  return Call(notifications_.get(), &v1::NotificationService::Stub::MarkNotificationsRead,
+              request);
 }
 
 }  // namespace gigwire

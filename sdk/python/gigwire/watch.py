@@ -51,9 +51,10 @@ def is_cursor_expired(error: GigwireError) -> bool:
 
 def is_retryable(error: GigwireError) -> bool:
     """Whether a watch reconnects after a stream ended with `error`: UNAVAILABLE (server
-    shutting down, transport failures), RESOURCE_EXHAUSTED for SLOW_CONSUMER or
-    RATE_LIMITED. Everything else is the caller's to handle."""
-    if error.code == grpc.StatusCode.UNAVAILABLE:
+    shutting down, transport failures), CANCELLED that the watch did not ask for (a
+    server that is stopping cancels the calls it has not started), RESOURCE_EXHAUSTED for
+    SLOW_CONSUMER or RATE_LIMITED. Everything else is the caller's to handle."""
+    if error.code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED):
         return True
     return (error.code == grpc.StatusCode.RESOURCE_EXHAUSTED
             and error.reason in ("SLOW_CONSUMER", "RATE_LIMITED"))
@@ -77,9 +78,9 @@ class Watch(Generic[EventT]):
 
     Made by Client.watch_events / Client.watch_offers. On each connect it opens the
     stream from the last cursor seen (an event's or a heartbeat's; first the given
-    `resume_cursor`). When the stream ends with UNAVAILABLE, RESOURCE_EXHAUSTED
-    (SLOW_CONSUMER, RATE_LIMITED) or end-of-stream, it reconnects after a delay drawn
-    uniformly from [0, min(max_backoff, 0.1 s * 2^attempt)] (full jitter; attempts
+    `resume_cursor`). When the stream ends with UNAVAILABLE, CANCELLED (not by close()),
+    RESOURCE_EXHAUSTED (SLOW_CONSUMER, RATE_LIMITED) or end-of-stream, it reconnects
+    after a delay drawn uniformly from [0, min(max_backoff, 0.1 s * 2^attempt)] (full jitter; attempts
     count from the last message received, and RATE_LIMITED waits at least the server's
     retry_after_ms). UNAUTHENTICATED / TOKEN_EXPIRED refreshes the client's stored token
     pair once (when it has one) and reconnects. Events whose cursor is not after the

@@ -154,6 +154,15 @@ def test_reconnects_from_last_cursor_and_drops_duplicates(fake):
     assert beats == ["10", "20"]
 
 
+def test_a_stream_the_server_cancelled_is_resumed(fake):
+    # A stopping server cancels calls it has not started; only close() stops a watch.
+    servicer, client = fake
+    servicer.script = [([event("1")], end(grpc.StatusCode.CANCELLED)), ([event("2")], HANG)]
+    with fast_watch(client) as watch:
+        assert take(watch, 2) == ["1", "2"]
+    assert [cursor for cursor, _ in servicer.requests] == ["", "1"]
+
+
 def test_resume_cursor_is_used_and_older_events_dropped(fake):
     servicer, client = fake
     servicer.script = [([event("5"), event("6"), event("7")], HANG)]

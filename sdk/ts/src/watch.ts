@@ -73,11 +73,12 @@ export function isCursorExpired(error: GigwireError): boolean {
 
 /**
  * Whether a watch reconnects after its stream ended with `error`: UNAVAILABLE
- * (server shutting down, transport failures), RESOURCE_EXHAUSTED for
- * SLOW_CONSUMER or RATE_LIMITED.
+ * (server shutting down, transport failures), CANCELLED that the watch did
+ * not ask for (a stopping server cancels the calls it has not started),
+ * RESOURCE_EXHAUSTED for SLOW_CONSUMER or RATE_LIMITED.
  */
 export function isRetryable(error: GigwireError): boolean {
-  if (error.code === "UNAVAILABLE") return true;
+  if (error.code === "UNAVAILABLE" || error.code === "CANCELLED") return true;
   return error.code === "RESOURCE_EXHAUSTED" && (error.reason === "SLOW_CONSUMER" || error.reason === "RATE_LIMITED");
 }
 
@@ -100,8 +101,8 @@ export interface WatchSettings {
  * exactly once, in commit order.
  *
  * Each connect opens the stream from the last cursor seen (first
- * `resumeCursor`). When a stream ends with UNAVAILABLE, RESOURCE_EXHAUSTED
- * (SLOW_CONSUMER, RATE_LIMITED) or end-of-stream, it reconnects after a delay
+ * `resumeCursor`). When a stream ends with UNAVAILABLE, CANCELLED (not by the
+ * caller's signal), RESOURCE_EXHAUSTED (SLOW_CONSUMER, RATE_LIMITED) or end-of-stream, it reconnects after a delay
  * drawn uniformly from [0, min(maxBackoffMs, initialBackoffMs * 2^attempt)]
  * (full jitter; attempts count from the last message received; RATE_LIMITED
  * waits at least the server's retryAfterMs). UNAUTHENTICATED / TOKEN_EXPIRED

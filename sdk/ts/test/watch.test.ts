@@ -90,6 +90,16 @@ describe("Watch", () => {
     assert.equal(watch.connects, 5);
   });
 
+  it("resumes a stream the server cancelled (a stopping server cancels calls it has not started)", async () => {
+    const { open, cursors } = scripted([
+      { messages: [event("1")], end: gigwireError(Code.Canceled, ErrorReason.ERROR_REASON_UNSPECIFIED) },
+      { messages: [event("2")], end: "hang" },
+    ]);
+    const watch = new Watch(open, FAST, { tokenRefreshable: false });
+    assert.deepEqual(await take(watch, 2), ["1", "2"]);
+    assert.deepEqual(cursors, ["", "1"]);
+  });
+
   it("starts after resumeCursor", async () => {
     const { open, cursors } = scripted([{ messages: [event("5"), event("6"), event("7")], end: "hang" }]);
     const watch = new Watch(open, { ...FAST, resumeCursor: "6" }, { tokenRefreshable: false });

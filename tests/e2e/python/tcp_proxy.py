@@ -25,9 +25,13 @@ def _split(address: str) -> Tuple[str, int]:
 
 
 def _close(sock: socket.socket, reset: bool) -> None:
+    """Closes `sock` with a FIN, or with a RST when `reset`. Either way it first shuts
+    the socket down, which wakes a pump thread blocked in recv() on it (close() alone
+    would not: the blocked call keeps the socket open, and the peer would hear nothing)."""
     try:
-        if reset:  # SO_LINGER 0: close() sends RST instead of FIN
+        if reset:  # SO_LINGER 0: the final close sends RST; SHUT_RD sends nothing itself
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.shutdown(socket.SHUT_RD)
         else:
             sock.shutdown(socket.SHUT_RDWR)
     except OSError:

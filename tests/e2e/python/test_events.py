@@ -31,6 +31,7 @@ FAST_RECONNECT = (("grpc.initial_reconnect_backoff_ms", 50),
                   ("grpc.min_reconnect_backoff_ms", 50),
                   ("grpc.max_reconnect_backoff_ms", 500))
 LONG_NOTE = "n" * 1000  # fat events fill a stalled stream's HTTP/2 window sooner
+NO_WINDOW_GROWTH = (("grpc.http2.bdp_probe", 0),)
 
 
 @pytest.fixture
@@ -125,11 +126,15 @@ def test_slow_consumer_is_cut_and_the_watch_resumes(start_server, market_on):
     seller, buyer = market.user(SELLER, "seller"), market.user(BUYER, "buyer")
     jobs = [market.open_job(buyer, f"Job {i}") for i in range(SLOW_EVENTS)]
 
-    raw = seller.client.offers.WatchOffers(offer_pb2.WatchOffersRequest())
+    # Without BDP probing the HTTP/2 window stays at 64 KiB, so a reader that stops
+    # reading stalls the server's writes after a few dozen fat events (with it, the
+    # window grows to megabytes and the client's buffers would absorb every event).
+    stalled = market.client(token=seller.token, channel_options=NO_WINDOW_GROWTH)
+    raw = stalled.offers.WatchOffers(offer_pb2.WatchOffersRequest())
     first = next(raw)
     assert first.WhichOneof("kind") == "heartbeat"
     gate = threading.Event()
-    watch = seller.client.watch_offers(resume_cursor=first.heartbeat.cursor, max_backoff=0.5)
+    watch = stalled.watch_offers(resume_cursor=first.heartbeat.cursor, max_backoff=0.5)
     collector = Collector(watch, gate=gate)  # reads one event, then stalls until the gate opens
 
     expected = [market.assign(jobs[0], [seller], LONG_NOTE)[0].offer_id]
@@ -177,7 +182,7 @@ def test_cursor_older_than_retention_is_expired(start_server, market_on):
     raw = buyer.client.events.WatchEvents(event_pb2.WatchEventsRequest(resume_cursor="1"))
     with raises_gigwire(grpc.StatusCode.OUT_OF_RANGE, "CURSOR_EXPIRED"):
         next(raw)
-    offers_raw = buyer.client.offers.WatchOffers(offer_pb2.WatchOffersRequest(resume_cursor="1"))
+    offers_raw = market.admin.offers.WatchOffers(offer_pb2.WatchOffersRequest(resume_cursor="1"))
     with raises_gigwire(grpc.StatusCode.OUT_OF_RANGE, "CURSOR_EXPIRED"):
         next(offers_raw)
 
@@ -204,9 +209,16 @@ def test_cursor_older_than_retention_is_expired(start_server, market_on):
 # --- (d) authorization of every event --------------------------------------------------------
 
 
+def resource_kind(event):
+    """"job", "offer", ... of an Event; "offer" for an OfferEvent (of WatchOffers)."""
+    if isinstance(event, offer_pb2.OfferEvent):
+        return "offer"
+    return event.WhichOneof("resource")
+
+
 def visible_to_buyer(event, buyer_id, own_job_ids):
     """What a buyer may see: its jobs, its bookings, reviews of them."""
-    kind = event.WhichOneof("resource")
+    kind = resource_kind(event)
     if kind == "job":
         return event.job.buyer_id == buyer_id
     if kind == "booking":
@@ -221,7 +233,7 @@ def visible_to_buyer(event, buyer_id, own_job_ids):
 def visible_to_seller(event, seller_id, offered_job_ids):
     """What a seller may see: its offers, bookings and gigs, reviews of it, and
     (at most) the jobs it holds an offer for."""
-    kind = event.WhichOneof("resource")
+    kind = resource_kind(event)
     if kind == "offer":
         return event.offer.seller_id == seller_id
     if kind == "booking":
