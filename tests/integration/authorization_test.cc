@@ -17,7 +17,9 @@
 #include "gigwire/v1/audit.grpc.pb.h"
 #include "gigwire/v1/booking.grpc.pb.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/event.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
+#include "gigwire/v1/notification.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
 #include "gigwire/v1/review.grpc.pb.h"
 #include "gigwire/v1/seller.grpc.pb.h"
@@ -74,6 +76,29 @@ StatusCode Call(World& w, const std::string& token,
   Response ignored;
   return ((*stub).*method)(&context, request, response ? response : &ignored).error_code();
 }
+
+// Opens one server stream as `token` and reads its first message: OK when
+// one arrives (a watch starts with a heartbeat), else the stream's code.
+template <typename Service, typename Request, typename Response>
+StatusCode FirstMessage(World& w, const std::string& token,
+                        std::unique_ptr<grpc::ClientReader<Response>> (Service::Stub::*method)(
+                            grpc::ClientContext*, const Request&),
+                        const typename NonDeduced<Request>::type& request) {
+  auto stub = w.Stub<Service>();
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  std::unique_ptr<grpc::ClientReader<Response>> reader = ((*stub).*method)(&context, request);
+  Response first;
+  if (reader->Read(&first)) {
+    context.TryCancel();
+    return OK;
+  }
+  return reader->Finish().error_code();
+}
+
+#define GW_STREAM(w, persona, Service, Method, request) \
+  FirstMessage<pb::Service>(w, (w).token[persona], &pb::Service::Stub::Method, request)
 
 #define GW_CALL(w, persona, Service, Method, request, response) \
   Call<pb::Service>(w, (w).token[persona], &pb::Service::Stub::Method, request, response)
@@ -319,6 +344,24 @@ const std::vector<Row>& Rows() {
       ROW("ListApiKeys", S::kBase,
           GW_CALL(w, p, ApiKeyService, ListApiKeys, pb::ListApiKeysRequest(), nullptr),
           UA, PD, PD, PD, PD, OK),
+      // ---- real time (each watch sees only the caller's own events) ----
+      ROW("WatchEvents", S::kBase,
+          GW_STREAM(w, p, EventService, WatchEvents, pb::WatchEventsRequest()),
+          UA, OK, OK, OK, OK, OK),
+      ROW("WatchOffers", S::kBase,
+          GW_STREAM(w, p, OfferService, WatchOffers, pb::WatchOffersRequest()),
+          UA, PD, PD, OK, OK, OK),
+      ROW("ListNotifications", S::kBase,
+          GW_CALL(w, p, NotificationService, ListNotifications,
+                  pb::ListNotificationsRequest(), nullptr),
+          UA, OK, OK, OK, OK, OK),
+      ROW("MarkNotificationsRead", S::kBase,
+          [&] {
+            pb::MarkNotificationsReadRequest r;
+            r.set_up_to_id("999999");
+            return GW_CALL(w, p, NotificationService, MarkNotificationsRead, r, nullptr);
+          }(),
+          UA, OK, OK, OK, OK, OK),
       // ---- catalog mutations ----
       ROW("CreateCategory", S::kBase,
           [&] {
