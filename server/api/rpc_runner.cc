@@ -23,12 +23,15 @@ std::optional<absl::string_view> Metadata(grpc::ServerContextBase* context, cons
 
 void LogCall(absl::string_view method, const absl::Status& status, absl::Duration latency,
              const CallInfo& call, std::optional<int64_t> stream_messages = std::nullopt) {
-  JsonLog line("rpc", status.ok() || absl::IsNotFound(status) ? "info" : "warn");
+  // A stream ends when its client leaves (CANCELLED): routine, not a warning.
+  const bool routine = status.ok() || absl::IsNotFound(status) ||
+                       (stream_messages.has_value() && absl::IsCancelled(status));
+  JsonLog line("rpc", routine ? "info" : "warn");
   line.Str("method", method)
       .Str("code", absl::StatusCodeToString(status.code()))
       .Num("latency_ms", absl::ToDoubleMilliseconds(latency))
       .Str("peer", call.peer_address);
-  if (stream_messages) line.Num("messages_sent", static_cast<double>(*stream_messages));
+  if (stream_messages) line.Int("messages_sent", *stream_messages);
   if (call.principal != nullptr) line.Str("principal", call.principal->user_id);
   if (call.principal != nullptr && !call.principal->api_key_id.empty()) {
     line.Str("api_key", call.principal->api_key_id);
