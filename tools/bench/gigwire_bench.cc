@@ -7,7 +7,6 @@
 //
 //   gigwire_bench [--threads 8] [--seconds 3] [--markdown] [--only CreateJob]
 #include <grpcpp/create_channel.h>
-#include <grpcpp/impl/codegen/client_unary_call.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,8 +26,8 @@
 #include "gigwire/v1/catalog.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
-#include "grpc/health/v1/health.pb.h"
 #include "server/api/server.h"
+#include "tools/bench/noop_call.h"
 
 namespace gigwire::bench {
 namespace {
@@ -175,17 +174,6 @@ bool Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const R
   return (stub.*method)(&ctx, request, &response).ok();
 }
 
-bool NoOp(grpc::Channel& channel) {
-  static const grpc::internal::RpcMethod kCheck("/grpc.health.v1.Health/Check",
-                                                grpc::internal::RpcMethod::NORMAL_RPC);
-  grpc::ClientContext ctx;
-  grpc::health::v1::HealthCheckRequest request;
-  grpc::health::v1::HealthCheckResponse response;
-  return grpc::internal::BlockingUnaryCall<grpc::protobuf::MessageLite, grpc::protobuf::MessageLite>(
-             &channel, kCheck, &ctx, request, &response)
-      .ok();
-}
-
 // Every operation starts from the same state: the WAL left by the previous
 // one checkpointed into the database (and the database checked), so no phase
 // pays for another's writes.
@@ -265,7 +253,7 @@ std::vector<Result> Run(const Options& o, Fixture& f, const std::filesystem::pat
   std::vector<Result> results;
   Settle(f);
   results.push_back(Measure("no-op RPC (Health/Check)", o.threads, o.seconds, 1 << 30,
-                            [&](int, long) { return NoOp(*f.channel); }));
+                            [&](int, long) { return NoOpCall(*f.channel); }));
   results.push_back(RawSqliteInsert(dir, o.seconds));
   for (Phase& phase : Phases(o, f)) {
     if (!absl::StartsWith(phase.name, o.only)) continue;
