@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Statement.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -31,13 +32,6 @@ constexpr char kRatingMilliSql[] =
     "THEN (u.rating_sum * 1000 + u.rating_count / 2) / u.rating_count ELSE 0 END)";
 
 constexpr char kLikeEscape[] = " ESCAPE '\\'";
-
-// Appends "AND (<condition>)" and its arguments to `bound`.
-void Where(BoundSql& bound, absl::string_view condition,
-           std::vector<std::variant<int64_t, std::string>> args = {}) {
-  absl::StrAppend(&bound.sql, " AND (", condition, ")");
-  for (auto& arg : args) bound.args.push_back(std::move(arg));
-}
 
 void WhereStates(BoundSql& bound, const std::vector<GigState>& states) {
   if (states.empty()) return;
@@ -90,6 +84,21 @@ void LimitOffset(BoundSql& bound, int limit, int offset) {
 }
 
 }  // namespace
+
+void Where(BoundSql& bound, absl::string_view condition,
+           std::vector<std::variant<int64_t, std::string>> args) {
+  absl::StrAppend(&bound.sql, " AND (", condition, ")");
+  for (auto& arg : args) bound.args.push_back(std::move(arg));
+}
+
+std::vector<std::string> QueryPlan(const std::string& db_path, const BoundSql& bound) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  SQLite::Statement explain(db, "EXPLAIN QUERY PLAN " + bound.sql);
+  BindAll(explain, bound);
+  std::vector<std::string> lines;
+  while (explain.executeStep()) lines.push_back(explain.getColumn(3).getString());
+  return lines;
+}
 
 void BindAll(SQLite::Statement& stmt, const BoundSql& bound) {
   int index = 1;

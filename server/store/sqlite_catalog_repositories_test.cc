@@ -131,12 +131,7 @@ class SqliteCatalogTest : public ::testing::Test {
 
   // The plan lines of `bound`'s statement.
   std::vector<std::string> QueryPlan(const sqlite::BoundSql& bound) {
-    SQLite::Database db(path_, SQLite::OPEN_READONLY);
-    SQLite::Statement explain(db, "EXPLAIN QUERY PLAN " + bound.sql);
-    sqlite::BindAll(explain, bound);
-    std::vector<std::string> lines;
-    while (explain.executeStep()) lines.push_back(explain.getColumn(3).getString());
-    return lines;
+    return sqlite::QueryPlan(path_, bound);
   }
 
   testutil::TempDir dir_;

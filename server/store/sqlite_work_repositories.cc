@@ -18,13 +18,6 @@ namespace gigwire {
 namespace sqlite {
 namespace {
 
-// Appends " AND <condition>" and its arguments, in placeholder order.
-void Where(BoundSql& bound, absl::string_view condition,
-           std::vector<std::variant<int64_t, std::string>> args = {}) {
-  absl::StrAppend(&bound.sql, " AND ", condition);
-  for (auto& arg : args) bound.args.push_back(std::move(arg));
-}
-
 // AppendAfter's keyset condition on the columns of `prefix` ("b." or ""),
 // with BindAfter's arguments: strictly after `after` in newest-first order.
 void WhereAfter(BoundSql& bound, const std::optional<ListCursor>& after,

@@ -156,12 +156,7 @@ class WorkListPlanTest : public ::testing::Test {
     EXPECT_EQ(static_cast<size_t>(std::count(bound.sql.begin(), bound.sql.end(), '?')),
               bound.args.size())
         << bound.sql;
-    SQLite::Database db(path_, SQLite::OPEN_READONLY);
-    SQLite::Statement explain(db, "EXPLAIN QUERY PLAN " + bound.sql);
-    sqlite::BindAll(explain, bound);
-    std::vector<std::string> lines;
-    while (explain.executeStep()) lines.push_back(explain.getColumn(3).getString());
-    return lines;
+    return sqlite::QueryPlan(path_, bound);
   }
 
   testutil::TempDir dir_;

@@ -55,6 +55,49 @@ class Seen {
   std::vector<v1::Event> events_ ABSL_GUARDED_BY(mu_);
 };
 
+// Client::WatchEvents running on a thread of its own into `seen()`; stopped
+// and joined when destroyed, so a failed assertion never leaves it running.
+class BackgroundWatch {
+ public:
+  BackgroundWatch(Client& client, const std::string& cursor,
+                  absl::Duration max_backoff = absl::Seconds(10)) {
+    options_.stop = std::make_shared<WatchStop>();
+    options_.last_cursor = &last_cursor_;
+    options_.max_backoff = max_backoff;
+    options_.on_heartbeat = [this](const v1::Heartbeat&) { ++heartbeats_; };
+    v1::WatchEventsRequest request;
+    request.set_resume_cursor(cursor);
+    thread_ = std::thread([this, &client, request] {
+      result_ = client.WatchEvents(
+          request, [this](const v1::Event& event) { return seen_.Add(event); }, options_);
+    });
+  }
+  ~BackgroundWatch() { Stop().IgnoreError(); }
+
+  // Waits (bounded) for the first heartbeat: from then on the stream is live.
+  bool WaitLive() {
+    const absl::Time deadline = absl::Now() + kPatience;
+    while (heartbeats_.load() == 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+    return heartbeats_.load() > 0;
+  }
+  // Stops the watch and returns what WatchEvents returned. Idempotent.
+  absl::Status Stop() {
+    options_.stop->Stop();
+    if (thread_.joinable()) thread_.join();
+    return result_;
+  }
+  Seen& seen() { return seen_; }
+  const std::string& last_cursor() const { return last_cursor_; }  // after Stop()
+
+ private:
+  Seen seen_;
+  WatchOptions options_;
+  std::atomic<int> heartbeats_{0};
+  std::string last_cursor_;
+  absl::Status result_ = absl::UnknownError("not run");
+  std::thread thread_;
+};
+
 class WatchE2eTest : public ::testing::Test {
  protected:
   void StartServer(std::vector<std::string> flags = {}) {
@@ -122,17 +165,6 @@ class WatchE2eTest : public ::testing::Test {
     return created.id();
   }
 
-  // Runs client.WatchEvents on a thread of its own into `seen`.
-  std::thread WatchInto(Client& client, const std::string& cursor, Seen& seen,
-                        const WatchOptions& options, absl::Status& result) {
-    v1::WatchEventsRequest request;
-    request.set_resume_cursor(cursor);
-    return std::thread([&client, request, &seen, &options, &result] {
-      result = client.WatchEvents(
-          request, [&seen](const v1::Event& event) { return seen.Add(event); }, options);
-    });
-  }
-
   std::optional<ServerProcess> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Client> admin_;
@@ -149,60 +181,42 @@ TEST_F(WatchE2eTest, AWatchGetsItsOwnEventsOnceAndResumesFromItsLastCursor) {
   StartServer();
   std::unique_ptr<Client> buyer = Buyer("ada@example.com");
   std::unique_ptr<Client> other = Buyer("bob@example.com");
-  Seen seen;
-  WatchOptions options;
-  options.stop = std::make_shared<WatchStop>();
-  std::string last_cursor;
-  options.last_cursor = &last_cursor;
-  absl::Status result = absl::UnknownError("not run");
-  std::atomic<int> heartbeats{0};
-  options.on_heartbeat = [&heartbeats](const v1::Heartbeat&) { ++heartbeats; };
-  std::thread watcher = WatchInto(*buyer, "", seen, options, result);
-
+  auto watch = std::make_unique<BackgroundWatch>(*buyer, "");
+  ASSERT_TRUE(watch->WaitLive());  // it starts "now": produce only once it is live
   std::vector<std::string> mine;
-  // The watch starts "now": wait for its first heartbeat before producing.
-  for (int i = 0; i < 200 && heartbeats.load() == 0; ++i) absl::SleepFor(absl::Milliseconds(20));
   for (int i = 0; i < 5; ++i) {
     mine.push_back(PostJob(*buyer, absl::StrCat("Job ", i)));
     PostJob(*other, absl::StrCat("Not Ada's ", i));
   }
-  ASSERT_TRUE(seen.WaitFor(mine.size()));
-  options.stop->Stop();
-  watcher.join();
+  ASSERT_TRUE(watch->seen().WaitFor(mine.size()));
+  absl::Status result = watch->Stop();
   EXPECT_TRUE(result.ok()) << result;
-  std::vector<v1::Event> events = seen.events();
+  std::vector<v1::Event> events = watch->seen().events();
   EXPECT_EQ(JobIds(events), mine);  // only Ada's, each once, in order
   for (const v1::Event& event : events) EXPECT_EQ(event.type(), v1::JOB_CREATED);
+  const std::string last_cursor = watch->last_cursor();
   EXPECT_EQ(last_cursor, events.back().cursor());
 
   // Resuming from the last cursor: exactly what happened since.
   const std::string later = PostJob(*buyer, "Later");
-  Seen resumed;
-  options.stop = std::make_shared<WatchStop>();
-  watcher = WatchInto(*buyer, last_cursor, resumed, options, result);
-  ASSERT_TRUE(resumed.WaitFor(1));
-  options.stop->Stop();
-  watcher.join();
-  EXPECT_EQ(JobIds(resumed.events()), std::vector<std::string>{later});
+  watch = std::make_unique<BackgroundWatch>(*buyer, last_cursor);
+  ASSERT_TRUE(watch->seen().WaitFor(1));
+  EXPECT_TRUE(watch->Stop().ok());
+  EXPECT_EQ(JobIds(watch->seen().events()), std::vector<std::string>{later});
 }
 
 TEST_F(WatchE2eTest, AStreamBrokenByTheServerStoppingIsRetriedUntilStopped) {
   StartServer();
   std::unique_ptr<Client> buyer = Buyer("ada@example.com");
-  Seen seen;
-  WatchOptions options;
-  options.stop = std::make_shared<WatchStop>();
-  options.max_backoff = absl::Milliseconds(50);
-  absl::Status result = absl::UnknownError("not run");
-  std::thread watcher = WatchInto(*buyer, "", seen, options, result);
+  BackgroundWatch watch(*buyer, "", /*max_backoff=*/absl::Milliseconds(50));
+  ASSERT_TRUE(watch.WaitLive());
   PostJob(*buyer, "Before the stop");
-  ASSERT_TRUE(seen.WaitFor(1));
+  ASSERT_TRUE(watch.seen().WaitFor(1));
   EXPECT_EQ(server_->Stop(), 0);  // ends the stream with UNAVAILABLE
   absl::SleepFor(absl::Milliseconds(300));  // the watch keeps reconnecting meanwhile
-  options.stop->Stop();
-  watcher.join();
+  absl::Status result = watch.Stop();
   EXPECT_TRUE(result.ok()) << result;
-  EXPECT_EQ(seen.events().size(), 1u);
+  EXPECT_EQ(watch.seen().events().size(), 1u);
 }
 
 TEST_F(WatchE2eTest, AnExpiredCursorEndsTheWatchWithCursorExpired) {

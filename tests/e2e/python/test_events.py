@@ -277,13 +277,14 @@ def test_every_stream_carries_only_what_its_user_may_see(start_server, market_on
     market = market_on(server)
     buyers = [market.user(BUYER, "b1"), market.user(BUYER, "b2")]
     sellers = [market.user(SELLER, "s1"), market.user(SELLER, "s2")]
-    everything = Collector(market.admin.watch_events())
+    # Every stream starts from the same cursor (not "now", which would race the scenario).
+    start = market.admin.jobs.ListJobs(job_pb2.ListJobsRequest()).event_cursor
+    everything = Collector(market.admin.watch_events(resume_cursor=start))
     streams = {}
     for account in buyers + sellers:
-        streams[(account.id, "events")] = Collector(account.client.watch_events())
+        streams[(account.id, "events")] = Collector(account.client.watch_events(start))
     for account in sellers:
-        streams[(account.id, "offers")] = Collector(account.client.watch_offers())
-    time.sleep(0.3)  # let every stream open (they start "now")
+        streams[(account.id, "offers")] = Collector(account.client.watch_offers(start))
 
     last_job_id = run_two_party_scenario(market, buyers, sellers)
     assert everything.wait_for(lambda events: any(
