@@ -18,15 +18,15 @@ namespace gigwire {
 namespace sqlite {
 namespace {
 
-// AppendAfter's keyset condition on the columns of `prefix` ("b." or ""),
-// with BindAfter's arguments: strictly after `after` in newest-first order.
+// The keyset condition on the columns of `prefix` ("b." or ""): strictly
+// after `after` in newest-first order. Written as a row value, which the
+// planner turns into one range of a (create_time, id) index, where the
+// equivalent OR of two comparisons can become a sorted union of two ranges.
 void WhereAfter(BoundSql& bound, const std::optional<ListCursor>& after,
                 const std::string& prefix) {
   if (!after.has_value()) return;
-  AppendAfter(bound.sql, after, prefix);
-  const int64_t micros = Micros(after->create_time);
-  bound.args.push_back(micros);
-  bound.args.push_back(micros);
+  absl::StrAppend(&bound.sql, " AND (", prefix, "create_time, ", prefix, "id) < (?, ?)");
+  bound.args.push_back(Micros(after->create_time));
   bound.args.push_back(after->id);
 }
 
