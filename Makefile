@@ -38,6 +38,7 @@ run: build
 	  "    grpcurl -plaintext -d '{\"email\":\"ada@demo.gigwire.dev\",\"password\":\"gigwire-demo-password\"}' \\" \
 	  "        $(LISTEN) gigwire.v1.AuthService/Login" \
 	  "    grpcurl -plaintext -H \"authorization: Bearer <access_token>\" $(LISTEN) gigwire.v1.UserService/GetMe" \
+	  "    grpcurl -plaintext -H \"authorization: Bearer <access_token>\" $(LISTEN) gigwire.v1.EventService/WatchEvents" \
 	  "  Demo accounts (password gigwire-demo-password): admin@, ada@ (buyer), sam@ (seller)," \
 	  "  lee@ (both) at demo.gigwire.dev. Stop with Ctrl-C." \
 	  ""

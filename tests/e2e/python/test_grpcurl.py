@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import USER_PASSWORD, unique_email
+from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, unique_email
 
 GRPCURL_STATUS_OFFSET = 64  # grpcurl exits 64 + gRPC code when an RPC fails
 ALREADY_EXISTS = 6
@@ -106,3 +106,50 @@ def test_error_details_are_readable(run):
     assert status["code"] == ALREADY_EXISTS
     assert status["details"][0]["@type"] == "type.googleapis.com/gigwire.v1.ErrorDetails"
     assert status["details"][0]["reason"] == "EMAIL_TAKEN"
+
+
+def json_messages(text):
+    """The JSON documents grpcurl printed one after another."""
+    decoder, messages, at = json.JSONDecoder(), [], 0
+    while text[at:].strip():
+        message, at = decoder.raw_decode(text, text.index("{", at))
+        messages.append(message)
+    return messages
+
+
+def test_watch_events_streams_to_grpcurl(run, grpcurl, server):
+    # A real outside client on a server stream: list (for the cursor), post a job, then
+    # watch from the list's event_cursor: the buyer's JOB_CREATED arrives as JSON; grpcurl
+    # stops itself after -max-time.
+    def bearer(email, password):
+        login = run("gigwire.v1.AuthService/Login", data={"email": email, "password": password})
+        assert login.returncode == 0, login.stderr
+        return "authorization: Bearer " + json_field(json.loads(login.stdout), "access_token")
+
+    admin = bearer(ADMIN_EMAIL, ADMIN_PASSWORD)
+    category = run("gigwire.v1.CatalogService/CreateCategory", "-H", admin,
+                   data={"category": {"slug": "logos", "display_name": "Logos"}})
+    assert category.returncode == 0, category.stderr
+    payload = register_payload()
+    assert run("gigwire.v1.AuthService/Register", data=payload).returncode == 0
+    buyer = bearer(payload["email"], payload["password"])
+    listed = run("gigwire.v1.JobService/ListJobs", "-H", buyer, data={})
+    assert listed.returncode == 0, listed.stderr
+    cursor = json_field(json.loads(listed.stdout), "event_cursor")
+    job = run("gigwire.v1.JobService/CreateJob", "-H", buyer, data={"job": {
+        "title": "Logo design", "description": "A round logo.",
+        "category_id": json.loads(category.stdout)["id"],
+        "budget": {"min": {"currency_code": "USD", "amount_minor": "1000"},
+                   "max": {"currency_code": "USD", "amount_minor": "2000"}},
+        "due_time": "2030-01-01T00:00:00Z"}})
+    assert job.returncode == 0, job.stderr
+
+    watch = run("gigwire.v1.EventService/WatchEvents", "-max-time", "2", "-H", buyer,
+                data={"resume_cursor": cursor})
+    assert "DeadlineExceeded" in watch.stderr  # -max-time ended it, not the server
+    messages = json_messages(watch.stdout)
+    assert [list(m) for m in messages] == [["event"]], watch.stdout
+    event = messages[0]["event"]
+    assert event["type"] == "JOB_CREATED"
+    assert event["job"]["id"] == json.loads(job.stdout)["id"]
+    assert int(event["cursor"]) > int(cursor)
