@@ -303,6 +303,28 @@ TEST_F(BookingsTest, ListRefusesAnEmptyCreatedRange) {
   EXPECT_THAT(ViolatedFields(status), ElementsAre("created_before"));
 }
 
+// A user who buys and sells: its pages interleave both sides newest first,
+// each booking once (the store merges one index range per side).
+TEST_F(BookingsTest, ListPagesOfABuyerWhoAlsoSellsInterleaveBothSidesNewestFirst) {
+  Principal both = NewPrincipal("both", {Role::kBuyer, Role::kSeller});
+  std::vector<std::string> newest_first;
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    const bool buys = i % 2 == 0;
+    Booking made = buys ? ActiveBooking(both, seller_) : ActiveBooking(buyer_, both);
+    newest_first.insert(newest_first.begin(), made.id);
+  }
+  std::vector<std::string> listed;
+  std::string token;
+  for (int pages = 0; pages == 0 || !token.empty(); ++pages) {
+    ASSERT_LT(pages, 10);
+    BookingPage page = testutil::ValueOrFail(bookings_->List(both, {}, 2, token), "page");
+    for (const Booking& b : page.bookings) listed.push_back(b.id);
+    token = page.next_page_token;
+  }
+  EXPECT_EQ(listed, newest_first);
+}
+
 TEST_F(BookingsTest, ListPagesCoverEveryBookingOnceAndTokensAreBoundToFilters) {
   std::set<std::string> made = {booking_.id};
   for (int i = 0; i < 4; ++i) {
