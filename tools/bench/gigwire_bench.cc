@@ -236,6 +236,8 @@ std::vector<Phase> Phases(const Options& o, Fixture& f) {
        [&f, jobs, get](int t, long) {
          return Call(*(*jobs)[t], &pb::JobService::Stub::GetJob, f.buyer_token, get);
        }},
+      {"ListJobs in-process (no gRPC)", n, unlimited,
+       [&f](int, long) { return f.backend->jobs.List(f.buyer, JobFilter(), 20, "").ok(); }},
       {"ListJobs (page of 20)", n, unlimited,
        [&f, jobs, list](int t, long) {
          return Call(*(*jobs)[t], &pb::JobService::Stub::ListJobs, f.buyer_token, list);
