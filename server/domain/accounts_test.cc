@@ -14,6 +14,7 @@
 #include "server/common/status.h"
 #include "server/store/sqlite_store.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 namespace {
@@ -34,12 +35,8 @@ Principal PrincipalOf(const User& user) { return Principal{user.id, user.roles, 
 class AccountsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = dir_.Path("gigwire.db");
-    options.reader_connections = 2;
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = testutil::OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
     accounts_ = std::make_unique<Accounts>(*store_, hasher_, tokens_, clock_);
   }
 

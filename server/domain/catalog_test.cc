@@ -13,6 +13,7 @@
 #include "server/store/sqlite_store.h"
 #include "server/testing/marketplace_fixture.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 namespace {
@@ -64,12 +65,8 @@ GigDraft ValidDraft(const std::string& category_id) {
 class CatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = dir_.Path("gigwire.db");
-    options.reader_connections = 2;
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = testutil::OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
     catalog_ = std::make_unique<Catalog>(*store_, clock_, outbox_);
     admin_ = AddUser("usr_admin", {Role::kAdmin});
     seller_ = AddUser("usr_seller", {Role::kSeller});

@@ -10,6 +10,7 @@
 #include "server/common/status.h"
 #include "server/store/sqlite_store.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 namespace {
@@ -67,12 +68,8 @@ Gig GigOf(const std::string& id, const std::string& seller_id, GigState state, i
 class SellerSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = dir_.Path("gigwire.db");
-    options.reader_connections = 2;
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = testutil::OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
     search_ = std::make_unique<SellerSearch>(*store_);
     Write([](Tx& tx) {
       return tx.categories().Insert(Category{"cat_design", "design", "Design", "", 1, kT0});

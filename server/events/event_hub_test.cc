@@ -12,6 +12,7 @@
 #include "server/common/status.h"
 #include "server/store/sqlite_store.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 namespace {
@@ -73,10 +74,8 @@ class Reader {
 class EventHubTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = dir_.Path("gigwire.db");
-    options.reader_connections = 3;
-    store_ = *SqliteStore::Open(options);
+    store_ = testutil::OpenTestStore(dir_, 3);
+    ASSERT_NE(store_, nullptr);
   }
   void StartHub(EventHubOptions options = {}) {
     options.read_batch = 7;  // several pages even for small tests

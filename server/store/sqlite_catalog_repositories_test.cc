@@ -15,6 +15,7 @@
 #include "server/store/sqlite_catalog_sql.h"
 #include "server/store/sqlite_store.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 namespace {
@@ -72,12 +73,8 @@ std::vector<std::string> SellerIds(const std::vector<SellerSummary>& sellers) {
 class SqliteCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = path_;
-    options.reader_connections = 2;
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = testutil::OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
   }
 
   void Write(absl::FunctionRef<absl::Status(Tx&)> fn) {

@@ -12,6 +12,7 @@
 #include "server/common/status.h"
 #include "server/store/sqlite_store.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 namespace {
@@ -62,12 +63,8 @@ std::vector<int64_t> Sequences(const std::vector<Notification>& notifications) {
 class SqliteEventRepositoriesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = dir_.Path("gigwire.db");
-    options.reader_connections = 2;
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = testutil::OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
   }
 
   int64_t Append(const EventRecord& event) {

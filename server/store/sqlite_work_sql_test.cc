@@ -28,6 +28,7 @@
 #include "server/store/sqlite_store.h"
 #include "server/store/sqlite_work_sql.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 namespace {
@@ -142,12 +143,8 @@ BookingQuery MakeBookingQuery(int filters) {
 class WorkListPlanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = path_;
-    options.reader_connections = 1;
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = testutil::OpenTestStore(dir_, 1);
+    ASSERT_NE(store_, nullptr);
   }
 
   // The plan lines of `bound`'s statement, after checking that it has one

@@ -47,6 +47,7 @@
 #include "server/store/sqlite_store.h"
 #include "server/store/store.h"
 #include "server/testing/temp_dir.h"
+#include "server/testing/test_store.h"
 
 namespace gigwire {
 
@@ -149,12 +150,8 @@ T ValueOrFail(absl::StatusOr<T> result, absl::string_view step) {
 class MarketplaceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.path = dir_.Path("gigwire.db");
-    options.reader_connections = 2;
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = testutil::OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
     jobs_ = std::make_unique<Jobs>(*store_, clock_, outbox_);
     offers_ = std::make_unique<Offers>(*store_, clock_, outbox_);
     bookings_ = std::make_unique<Bookings>(*store_, clock_, outbox_);
