@@ -60,8 +60,12 @@ TEST_F(OutboxTest, ARefusedChangeRecordsNothing) {
   std::string offer_id = AssignOne(job.id, seller_);
   Principal stranger = NewPrincipal("stranger", {Role::kSeller});
   const int64_t before = LatestSequence();
-  EXPECT_FALSE(offers_->Accept(stranger, offer_id, NoKey()).ok());  // not its offer
-  EXPECT_FALSE(jobs_->Approve(admin_, job.id, "", NoKey()).ok());   // already open
+  EXPECT_TRUE(HasError(offers_->Accept(stranger, offer_id, NoKey()).status(),
+                       absl::StatusCode::kNotFound, v1::RESOURCE_NOT_FOUND))
+      << "not its offer";
+  EXPECT_TRUE(HasError(jobs_->Approve(admin_, job.id, "", NoKey()).status(),
+                       absl::StatusCode::kFailedPrecondition, v1::INVALID_STATE))
+      << "already open";
   EXPECT_EQ(LatestSequence(), before);
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/json_log.h"
 #include "server/common/status.h"
 
 namespace gigwire {
@@ -221,7 +222,11 @@ void EventHub::PumpLoop() {
     }
     // A failed read is retried at the next commit or heartbeat; the events
     // stay in the outbox, so nothing is lost.
-    (void)PublishNewEvents();
+    if (absl::Status status = PublishNewEvents(); !status.ok()) {
+      JsonLog("event hub: reading the outbox failed; retrying", "warn")
+          .Str("error", status.ToString())
+          .Emit();
+    }
     if (absl::Now() >= next_heartbeat) {
       HeartbeatAll();
       next_heartbeat = absl::Now() + options_.heartbeat_interval;
@@ -259,7 +264,7 @@ void EventHub::Publish(const std::vector<EventRecord>& events) {
       auto event = std::make_shared<const EventRecord>(record);
       CollectAudience(*event, audience);
       for (Subscription* sub : audience) {
-        if (sub->OfferLive(event, options_.max_queued_events)) to_wake.push_back(all_[sub]);
+        if (sub->OfferLive(event, options_.max_queued_events)) to_wake.push_back(all_.at(sub));
       }
       published_.store(record.sequence);
     }
@@ -366,11 +371,12 @@ void EventHub::ReplayStep(const std::shared_ptr<Subscription>& sub) {
         parked = sub->replay_parked_ = true;
         break;
       }
+      const int64_t sequence = event.sequence;
       if (sub->filter_.Matches(event)) {
         wake = wake || sub->queue_.empty();
         sub->queue_.push_back(std::make_shared<const EventRecord>(std::move(event)));
       }
-      sub->position_ = event.sequence;
+      sub->position_ = sequence;
     }
     if (!parked && last_page) sub->position_ = std::max(sub->position_, page->latest);
   }

@@ -345,7 +345,7 @@ TEST_F(EventsObserverTest, NotCalledAfterARolledBackWrite) {
     GW_RETURN_IF_ERROR(tx.events().Append(MakeEvent("off_1")).status());
     return InvalidState("changed my mind", "TEST");
   });
-  ASSERT_FALSE(status.ok());
+  ASSERT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
   EXPECT_EQ(calls_.load(), 0);
   EXPECT_EQ(Latest(), 0);
 }

@@ -16,15 +16,20 @@ import {
   createClient,
 } from "../src/index.js";
 import { expectError } from "./assertions.js";
-import { type Gigwired, GIGWIRED, createAdmin, gigwiredAvailable, makeServerDir, startGigwired } from "./gigwired.js";
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  type Gigwired,
+  createAdmin,
+  e2eSkipReason,
+  makeServerDir,
+  startGigwired,
+} from "./gigwired.js";
 
-const ADMIN_EMAIL = "admin@example.com";
-const ADMIN_PASSWORD = "admin-password-123";
 const BUYER_EMAIL = "buyer@example.com";
 const BUYER_PASSWORD = "buyer-password-123";
 
-const required = process.env["GIGWIRE_E2E"] === "require";
-const skip = !gigwiredAvailable() && !required ? `gigwired not found at ${GIGWIRED} (set GIGWIRED)` : false;
+const skip = e2eSkipReason();
 
 describe("gigwired end to end", { skip }, () => {
   let server: Gigwired;

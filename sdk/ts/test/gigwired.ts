@@ -20,6 +20,20 @@ export const RELAXED_AUTH_LIMITS = ["--rate-auth-per-second", "1000", "--rate-au
 export const GIGWIRED = process.env["GIGWIRED"] ?? join(REPO_ROOT, "build/cmake/bin/gigwired");
 
 /** True when the binary exists (the e2e suite is skipped otherwise). */
+/** The admin each end-to-end suite bootstraps with createAdmin, and the password of its users. */
+export const ADMIN_EMAIL = "admin@example.com";
+export const ADMIN_PASSWORD = "admin-password-123";
+export const USER_PASSWORD = "user-password-1234";
+
+/**
+ * The `skip` option of an end-to-end suite: a reason when there is no gigwired to run
+ * against, unless GIGWIRE_E2E=require (as in `make test`), where a missing server fails.
+ */
+export function e2eSkipReason(): string | false {
+  const required = process.env["GIGWIRE_E2E"] === "require";
+  return !gigwiredAvailable() && !required ? `gigwired not found at ${GIGWIRED} (set GIGWIRED)` : false;
+}
+
 export function gigwiredAvailable(): boolean {
   return existsSync(GIGWIRED);
 }

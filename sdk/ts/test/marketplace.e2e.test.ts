@@ -32,25 +32,23 @@ import {
 } from "../src/index.js";
 import { expectError } from "./assertions.js";
 import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
   type Gigwired,
-  GIGWIRED,
   RELAXED_AUTH_LIMITS,
+  USER_PASSWORD,
   createAdmin,
-  gigwiredAvailable,
+  e2eSkipReason,
   makeServerDir,
   startGigwired,
 } from "./gigwired.js";
 
-const ADMIN_EMAIL = "admin@example.com";
-const ADMIN_PASSWORD = "admin-password-123";
-const USER_PASSWORD = "user-password-1234";
 const DAY_MS = 24 * 3600 * 1000;
 const EXPIRY_WAIT_MS = 5_000;
 /** Offers past their ttl expire within 0.2 s. */
 const FAST_SCHEDULER = ["--scheduler-interval-seconds", "0.2"];
 
-const required = process.env["GIGWIRE_E2E"] === "require";
-const skip = !gigwiredAvailable() && !required ? `gigwired not found at ${GIGWIRED} (set GIGWIRED)` : false;
+const skip = e2eSkipReason();
 
 /** A registered, logged-in account with its own client. */
 interface Account {

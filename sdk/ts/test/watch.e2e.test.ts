@@ -20,24 +20,22 @@ import {
   isGigwireError,
 } from "../src/index.js";
 import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
   type Gigwired,
-  GIGWIRED,
   RELAXED_AUTH_LIMITS,
+  USER_PASSWORD,
   createAdmin,
-  gigwiredAvailable,
+  e2eSkipReason,
   makeServerDir,
   startGigwired,
 } from "./gigwired.js";
 
-const ADMIN_EMAIL = "admin@example.com";
-const ADMIN_PASSWORD = "admin-password-123";
-const USER_PASSWORD = "user-password-1234";
 const FLAGS = [...RELAXED_AUTH_LIMITS, "--rate-principal-per-second", "100000", "--rate-principal-burst", "100000"];
 const OFFERS = 60;
 const DEADLINE_MS = 60_000;
 
-const required = process.env["GIGWIRE_E2E"] === "require";
-const skip = !gigwiredAvailable() && !required ? `gigwired not found at ${GIGWIRED} (set GIGWIRED)` : false;
+const skip = e2eSkipReason();
 
 interface Account {
   readonly id: string;
