@@ -6,10 +6,18 @@
 # the generated request message and returns the generated response message.
 # Server-streaming RPCs (client.events.WatchEvents, client.offers.WatchOffers) return a
 # ResponseStream; client.watch_events / client.watch_offers wrap them in a resumable
-# gigwire.Watch. Failures raise gigwire.GigwireError. Unary calls are attempted once.
+# gigwire.Watch. Failures raise gigwire.GigwireError.
+#
+# Deadlines and retries come from the service config shared by every Gigwire
+# SDK (sdk/service_config.json, shipped as gigwire/v1/service_config.json):
+# gRPC itself retries UNAVAILABLE with backoff for reads and for mutations that
+# carry a request_id, which this client fills in when the caller leaves it
+# empty, so a retried mutation has at most one effect.
 from __future__ import annotations
 
+import importlib.resources
 import threading
+import uuid
 from types import TracebackType
 from typing import (Any, Callable, ClassVar, Generic, Iterable, List, Optional, Sequence,
                     Tuple, Type, TypeVar)
@@ -34,6 +42,24 @@ RequestT = TypeVar("RequestT")
 ResponseT = TypeVar("ResponseT")
 
 SDK_METADATA = ("x-gigwire-sdk", f"python/{__version__}")
+TOKEN_EXPIRED = "TOKEN_EXPIRED"
+
+
+def service_config_json() -> str:
+    """The shared service config (deadlines, retry policy) as JSON text."""
+    return importlib.resources.files("gigwire.v1").joinpath("service_config.json").read_text()
+
+
+def with_request_id(request: RequestT) -> RequestT:
+    """`request` itself, or a copy with a fresh `request_id` when the message has
+    that field and the caller left it empty (so gRPC's retries stay idempotent)."""
+    fields = getattr(getattr(request, "DESCRIPTOR", None), "fields_by_name", {})
+    if "request_id" not in fields or getattr(request, "request_id"):
+        return request
+    filled = type(request)()
+    filled.CopyFrom(request)  # type: ignore[attr-defined]
+    setattr(filled, "request_id", str(uuid.uuid4()))
+    return filled
 
 
 class _Session:
@@ -51,6 +77,8 @@ class _Session:
         self._access_token = token
         self._api_key = api_key
         self._tokens: Optional[auth_pb2.TokenPair] = None
+        # Set by Client: rotates the stored token pair; False when there is none.
+        self.refresh: Callable[[], bool] = lambda: False
 
     def store(self, tokens: Optional[auth_pb2.TokenPair]) -> None:
         with self._lock:
@@ -95,7 +123,20 @@ class Unary(Generic[RequestT, ResponseT]):
     def __call__(self, request: RequestT, *, timeout: Optional[float] = None,
                  metadata: Metadata = ()) -> ResponseT:
         """Calls the RPC. `timeout` (seconds) overrides the client's default deadline;
-        `metadata` is sent in addition to the SDK's own."""
+        `metadata` is sent in addition to the SDK's own. An empty `request_id` is
+        filled in. A call refused TOKEN_EXPIRED is retried once after refreshing
+        the stored login (when there is one)."""
+        request = with_request_id(request)
+        try:
+            return self._attempt(request, timeout, metadata)
+        except GigwireError as error:
+            if not (self._authenticated and error.reason == TOKEN_EXPIRED
+                    and self._session.refresh()):
+                raise
+        return self._attempt(request, timeout, metadata)
+
+    def _attempt(self, request: RequestT, timeout: Optional[float],
+                 metadata: Metadata) -> ResponseT:
         try:
             return self._method(
                 request,
@@ -319,12 +360,19 @@ class NotificationService(_Service):
                                  notification_pb2.MarkNotificationsReadResponse]
 
 
+def sdk_channel_options(extra: ChannelOptions = (),
+                        service_config: Optional[str] = None) -> List[Tuple[str, Any]]:
+    """The SDK's channel arguments (service config, retries on), then `extra`."""
+    config = service_config_json() if service_config is None else service_config
+    return [("grpc.service_config", config), ("grpc.enable_retries", 1), *extra]
+
+
 def _open_channel(target: str, secure: bool, root_certificates: Optional[bytes],
-                  options: ChannelOptions) -> grpc.Channel:
+                  options: List[Tuple[str, Any]]) -> grpc.Channel:
     if not secure:
-        return grpc.insecure_channel(target, options=list(options))
+        return grpc.insecure_channel(target, options=options)
     credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
-    return grpc.secure_channel(target, credentials, options=list(options))
+    return grpc.secure_channel(target, credentials, options=options)
 
 
 class Client:
@@ -335,10 +383,12 @@ class Client:
       token: access token sent as `authorization: Bearer <token>`.
       api_key: partner key sent as `x-api-key` (give token or api_key, not both).
       secure: use TLS; `root_certificates` (PEM bytes) overrides the system roots.
-      timeout: default deadline of every unary call in seconds; None for no deadline.
-        Streams have no default deadline.
+      timeout: deadline of every unary call in seconds; None (the default): the
+        service config's per-method deadline (10 s). Streams have no default deadline.
       channel_options: extra gRPC channel arguments, e.g.
         [("grpc.max_reconnect_backoff_ms", 2000)].
+      service_config: JSON text replacing the shipped service config (deadlines and
+        retry policy per method; see sdk/README.md), e.g. for longer deadlines.
 
     Use it as a context manager, or call close(). Thread-safe.
     """
@@ -346,12 +396,15 @@ class Client:
     def __init__(self, target: str, *, token: Optional[str] = None,
                  api_key: Optional[str] = None, secure: bool = False,
                  root_certificates: Optional[bytes] = None,
-                 timeout: Optional[float] = 10.0,
-                 channel_options: ChannelOptions = ()) -> None:
+                 timeout: Optional[float] = None,
+                 channel_options: ChannelOptions = (),
+                 service_config: Optional[str] = None) -> None:
         if token and api_key:
             raise ValueError("pass token or api_key, not both")
         self._session = _Session(token, api_key, timeout)
-        self._channel = _open_channel(target, secure, root_certificates, channel_options)
+        self._session.refresh = self._refresh_stored_login
+        options = sdk_channel_options(channel_options, service_config)
+        self._channel = _open_channel(target, secure, root_certificates, options)
         self.auth = AuthService(self._channel, self._session)
         self.users = UserService(self._channel, self._session)
         self.api_keys = ApiKeyService(self._channel, self._session)
@@ -436,7 +489,7 @@ class Client:
             return self.events.WatchEvents(request)
 
         return Watch(open_stream, resume_cursor=resume_cursor, on_heartbeat=on_heartbeat,
-                     max_backoff=max_backoff, refresh=self._refresh_for_watch)
+                     max_backoff=max_backoff, refresh=self._refresh_stored_login)
 
     def watch_offers(self, resume_cursor: str = "", job_id: str = "",
                      types: Iterable["event_type_pb2.EventType.ValueType"] = (), *,
@@ -454,10 +507,10 @@ class Client:
             return self.offers.WatchOffers(request)
 
         return Watch(open_stream, resume_cursor=resume_cursor, on_heartbeat=on_heartbeat,
-                     max_backoff=max_backoff, refresh=self._refresh_for_watch)
+                     max_backoff=max_backoff, refresh=self._refresh_stored_login)
 
-    def _refresh_for_watch(self) -> bool:
-        """For a watch told TOKEN_EXPIRED: rotates the stored pair if there is one."""
+    def _refresh_stored_login(self) -> bool:
+        """For a call or watch told TOKEN_EXPIRED: rotates the stored pair if there is one."""
         tokens = self._session.tokens
         if tokens is None or not tokens.refresh_token:
             return False
