@@ -1,7 +1,9 @@
 // The Gigwire client: one HTTP/2 connection to `gigwired` (gRPC protocol via
 // Connect), typed clients for every service, credentials, a default deadline,
 // and calls that throw GigwireError instead of ConnectError; plus resumable
-// watches (watchEvents, watchOffers; see watch.ts).
+// watches (watchEvents, watchOffers; see watch.ts). Unary calls follow the
+// service config shared by every SDK (deadline and retries per method; see
+// service-config.ts), and mutations get a request_id when the caller gives none.
 //
 // To expose a new service, add one line to SERVICES.
 import type { DescMethod, DescService } from "@bufbuild/protobuf";
@@ -22,6 +24,8 @@ import { type Event, EventService } from "./gen/gigwire/v1/event_pb.js";
 import { NotificationService } from "./gen/gigwire/v1/notification_pb.js";
 import type { OfferEvent } from "./gen/gigwire/v1/offer_pb.js";
 import { Watch, type WatchOffersOptions, type WatchOptions } from "./watch.js";
+import { SERVICE_CONFIG } from "./gen/service_config.js";
+import { callWithPolicy, methodPolicy, withRequestId } from "./service-config.js";
 import { ApiKeyService } from "./gen/gigwire/v1/api_key_pb.js";
 import { AssignmentService } from "./gen/gigwire/v1/assignment_pb.js";
 import { AuditService } from "./gen/gigwire/v1/audit_pb.js";
@@ -51,14 +55,15 @@ export const SERVICES = {
   notifications: NotificationService,
 } as const;
 
-/** Deadline of a call that sets no `timeoutMs` of its own. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Options of createClient. */
 export interface ClientOptions extends Credentials {
   /** Server address: "http://host:port", "https://host:port" or "host:port". */
   readonly baseUrl: string;
-  /** Default deadline per call in ms (DEFAULT_TIMEOUT_MS if unset). */
+  /**
+   * Deadline of every unary call in ms, retries included; if unset, the
+   * service config's per-method deadline (10 s).
+   */
   readonly timeoutMs?: number;
   /** Extra interceptors, run after the SDK's own. */
   readonly interceptors?: readonly Interceptor[];
@@ -97,17 +102,19 @@ export function createClient(options: ClientOptions): GigwireClient {
 }
 
 /**
- * A typed client for one service whose calls throw GigwireError. Use it for
+ * A typed client for one service whose calls throw GigwireError and follow
+ * the service config (`timeoutMs` overrides its deadlines). Use it for
  * services not (yet) in SERVICES, with `client.transport`.
  */
 export function createServiceClient<S extends DescService>(
   service: S,
   transport: Transport,
+  timeoutMs?: number,
 ): Client<S> {
   const raw = createConnectClient(service, transport) as Record<string, AnyFn>;
   const wrapped: Record<string, AnyFn> = {};
   for (const method of service.methods) {
-    wrapped[method.localName] = rethrowAsGigwire(method, raw[method.localName]!);
+    wrapped[method.localName] = wrapMethod(method, raw[method.localName]!, timeoutMs);
   }
   return wrapped as Client<S>;
 }
@@ -121,10 +128,9 @@ function buildClient(
   const transport = createGrpcTransport({
     baseUrl: options.baseUrl,
     sessionManager,
-    defaultTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     interceptors: [credentialsInterceptor(options), ...(options.interceptors ?? [])],
   });
-  const services = createServiceClients(transport);
+  const services = createServiceClients(transport, options.timeoutMs);
   const settings = { tokenRefreshable: typeof options.token === "function" };
   return {
     ...services,
@@ -152,18 +158,20 @@ function buildClient(
   };
 }
 
-function createServiceClients(transport: Transport): GigwireServices {
+function createServiceClients(transport: Transport, timeoutMs?: number): GigwireServices {
   const entries = Object.entries(SERVICES).map(([name, service]) => [
     name,
-    createServiceClient(service, transport),
+    createServiceClient(service, transport, timeoutMs),
   ]);
   return Object.fromEntries(entries) as GigwireServices;
 }
 
-/** Wraps a Connect client method so that its failures are GigwireErrors. */
-function rethrowAsGigwire(method: DescMethod, call: AnyFn): AnyFn {
+/**
+ * Wraps a Connect client method: failures become GigwireErrors; unary calls
+ * follow the method's service config policy and get a request_id.
+ */
+function wrapMethod(method: DescMethod, call: AnyFn, timeoutMs?: number): AnyFn {
   switch (method.methodKind) {
-    case "unary":
     case "client_streaming":
       return async (...args) => {
         try {
@@ -172,6 +180,23 @@ function rethrowAsGigwire(method: DescMethod, call: AnyFn): AnyFn {
           throw toGigwireError(e);
         }
       };
+    case "unary": {
+      const policy = methodPolicy(SERVICE_CONFIG, method.parent.typeName, method.name);
+      const fillRequestId = method.input.fields.some((f) => f.localName === "requestId");
+      return async (input, options) => {
+        const request = fillRequestId ? withRequestId((input ?? {}) as object) : input;
+        const callOptions = options as CallOptions | undefined;
+        try {
+          return await callWithPolicy(
+            (left) => call(request, { ...callOptions, timeoutMs: left }) as Promise<unknown>,
+            policy,
+            callOptions?.timeoutMs ?? timeoutMs ?? policy.timeoutMs,
+          );
+        } catch (e) {
+          throw toGigwireError(e);
+        }
+      };
+    }
     case "server_streaming":
     case "bidi_streaming":
       // Streams stay open: no default deadline unless the call sets timeoutMs.

@@ -3,7 +3,6 @@
 // descriptors of gigwire.v1 (protobuf-es).
 export {
   type ClientOptions,
-  DEFAULT_TIMEOUT_MS,
   type GigwireClient,
   type GigwireServices,
   SERVICES,
@@ -25,6 +24,17 @@ export {
   toGigwireError,
 } from "./errors.js";
 export { SDK_HEADER_VALUE, SDK_VERSION } from "./version.js";
+export {
+  type MethodConfig,
+  type MethodPolicy,
+  type RetryPolicy,
+  type ServiceConfig,
+  callWithPolicy,
+  methodPolicy,
+  parseDurationMs,
+  withRequestId,
+} from "./service-config.js";
+export { SERVICE_CONFIG } from "./gen/service_config.js";
 export {
   CursorExpiredError,
   DEFAULT_INITIAL_BACKOFF_MS,

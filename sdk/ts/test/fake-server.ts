@@ -12,6 +12,8 @@ import { type ErrorDetails, ErrorDetailsSchema, RpcStatusSchema } from "../src/i
 export interface FakeCall {
   readonly path: string;
   readonly headers: http2.IncomingHttpHeaders;
+  /** The request message's bytes (the first frame, without its 5-byte prefix). */
+  body: Uint8Array;
 }
 
 /** How the server answers a call. */
@@ -37,11 +39,15 @@ export async function startFakeServer(reply: (call: FakeCall) => FakeReply): Pro
     session.on("close", () => sessions.delete(session));
   });
   server.on("stream", (stream, headers) => {
-    const call = { path: String(headers[":path"]), headers };
+    const call: FakeCall = { path: String(headers[":path"]), headers, body: new Uint8Array() };
     calls.push(call);
+    const chunks: Buffer[] = [];
     stream.on("error", () => undefined);
-    stream.resume();
-    stream.on("end", () => answer(stream, reply(call)));
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => {
+      call.body = Buffer.concat(chunks).subarray(5);
+      answer(stream, reply(call));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
