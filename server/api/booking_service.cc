@@ -103,7 +103,7 @@ Status ReviewServiceImpl::CreateReview(ServerContext* ctx, const v1::CreateRevie
 Status ReviewServiceImpl::ListReviews(ServerContext* ctx, const v1::ListReviewsRequest* req,
                                       v1::ListReviewsResponse* resp) {
   constexpr char kMethod[] = "/gigwire.v1.ReviewService/ListReviews";
-  return rpc_.Run(ctx, kMethod, Access::kAuthenticated, [&](const CallInfo&) -> absl::Status {
+  return rpc_.Run(ctx, kMethod, Access::kOptional, [&](const CallInfo&) -> absl::Status {
     GW_ASSIGN_OR_RETURN(ReviewPage page,
                         reviews_.List(req->user_id(), req->page_size(), req->page_token()));
     for (const Review& r : page.reviews) ToProto(r, resp->add_reviews());

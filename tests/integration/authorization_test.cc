@@ -334,7 +334,7 @@ const std::vector<Row>& Rows() {
             r.set_user_id(w.user_id[kSeller]);
             return GW_CALL(w, p, ReviewService, ListReviews, r, nullptr);
           }(),
-          UA, OK, OK, OK, OK, OK),
+          OK, OK, OK, OK, OK, OK),
       ROW("ListAuditEntries", S::kBase,
           GW_CALL(w, p, AuditService, ListAuditEntries, pb::ListAuditEntriesRequest(), nullptr),
           UA, PD, PD, PD, PD, OK),

@@ -3,9 +3,15 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include <cstdint>
+#include <random>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "sdk/cpp/src/service_config.h"  // generated from sdk/service_config.json
 
 namespace gigwire {
 namespace {
@@ -19,7 +25,41 @@ std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials(const ClientOptions
   return grpc::SslCredentials(ssl);
 }
 
+std::shared_ptr<grpc::Channel> OpenChannel(const ClientOptions& options) {
+  grpc::ChannelArguments arguments;
+  arguments.SetServiceConfigJSON(options.service_config_json.empty()
+                                     ? std::string(kServiceConfigJson)
+                                     : options.service_config_json);
+  arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+  return grpc::CreateCustomChannel(options.target, ChannelCredentials(options), arguments);
+}
+
+// A random (version 4) UUID, e.g. "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b".
+std::string NewUuid() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  uint64_t high = random(), low = random();
+  high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;    // RFC 4122 variant
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xffff,
+                         high & 0xffff, low >> 48, low & 0xffffffffffffULL);
+}
+
 }  // namespace
+
+const char* DefaultServiceConfigJson() { return kServiceConfigJson; }
+
+void FillRequestId(google::protobuf::Message& request) {
+  const google::protobuf::FieldDescriptor* field =
+      request.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr || field->is_repeated() ||
+      field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    return;
+  }
+  const google::protobuf::Reflection* reflection = request.GetReflection();
+  if (reflection->GetString(request, field).empty()) {
+    reflection->SetString(&request, field, NewUuid());
+  }
+}
 
 absl::Status StatusFromGrpc(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
@@ -60,7 +100,7 @@ std::unique_ptr<Client> Client::Connect(const ClientOptions& options) {
 
 Client::Client(const ClientOptions& options)
     : options_(options),
-      channel_(grpc::CreateChannel(options.target, ChannelCredentials(options))),
+      channel_(OpenChannel(options)),
       auth_(v1::AuthService::NewStub(channel_)),
       users_(v1::UserService::NewStub(channel_)),
       api_keys_(v1::ApiKeyService::NewStub(channel_)),
@@ -71,7 +111,9 @@ Client::Client(const ClientOptions& options)
       refresh_token_(options.refresh_token) {}
 
 void Client::PrepareContext(grpc::ClientContext& context) const {
-  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+  if (options_.timeout > absl::ZeroDuration()) {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+  }
   AddCallMetadata(context);
 }
 
@@ -83,22 +125,6 @@ void Client::AddCallMetadata(grpc::ClientContext& context) const {
   } else if (!options_.api_key.empty()) {
     context.AddMetadata("x-api-key", options_.api_key);
   }
-}
-
-template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> Client::Call(
-    Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    const Request& request, bool may_refresh) {
-  grpc::ClientContext context;
-  PrepareContext(context);
-  Response response;
-  absl::Status status = StatusFromGrpc((stub->*method)(&context, request, &response));
-  if (may_refresh && ApiErrorOf(status).reason == v1::TOKEN_EXPIRED && !refresh_token().empty() &&
-      Refresh().ok()) {
-    return Call(stub, method, request, /*may_refresh=*/false);
-  }
-  if (!status.ok()) return status;
-  return response;
 }
 
 void Client::KeepSession(const v1::TokenPair& pair) {
@@ -122,7 +148,7 @@ std::string Client::refresh_token() const {
 }
 
 absl::StatusOr<v1::User> Client::Register(const v1::RegisterRequest& request) {
-  return Call(auth_.get(), &v1::AuthService::Stub::Register, request, false);
+  return CallStub(auth_.get(), &v1::AuthService::Stub::Register, request, false);
 }
 
 absl::StatusOr<v1::TokenPair> Client::Login(const std::string& email,
@@ -130,7 +156,7 @@ absl::StatusOr<v1::TokenPair> Client::Login(const std::string& email,
   v1::LoginRequest request;
   request.set_email(email);
   request.set_password(password);
-  auto pair = Call(auth_.get(), &v1::AuthService::Stub::Login, request, false);
+  auto pair = CallStub(auth_.get(), &v1::AuthService::Stub::Login, request, false);
   if (pair.ok()) KeepSession(*pair);
   return pair;
 }
@@ -138,7 +164,7 @@ absl::StatusOr<v1::TokenPair> Client::Login(const std::string& email,
 absl::StatusOr<v1::TokenPair> Client::Refresh() {
   v1::RefreshRequest request;
   request.set_refresh_token(refresh_token());
-  auto pair = Call(auth_.get(), &v1::AuthService::Stub::Refresh, request, false);
+  auto pair = CallStub(auth_.get(), &v1::AuthService::Stub::Refresh, request, false);
   if (pair.ok()) KeepSession(*pair);
   return pair;
 }
@@ -146,67 +172,67 @@ absl::StatusOr<v1::TokenPair> Client::Refresh() {
 absl::Status Client::Logout() {
   v1::LogoutRequest request;
   request.set_refresh_token(refresh_token());
-  auto done = Call(auth_.get(), &v1::AuthService::Stub::Logout, request, false);
+  auto done = CallStub(auth_.get(), &v1::AuthService::Stub::Logout, request, false);
   if (done.ok()) SetTokens("", "");
   return done.status();
 }
 
 absl::StatusOr<v1::User> Client::GetMe() {
-  return Call(users_.get(), &v1::UserService::Stub::GetMe, v1::GetMeRequest());
+  return CallStub(users_.get(), &v1::UserService::Stub::GetMe, v1::GetMeRequest());
 }
 
 absl::StatusOr<v1::User> Client::GetUser(const std::string& id) {
   v1::GetUserRequest request;
   request.set_id(id);
-  return Call(users_.get(), &v1::UserService::Stub::GetUser, request);
+  return CallStub(users_.get(), &v1::UserService::Stub::GetUser, request);
 }
 
 absl::StatusOr<v1::User> Client::UpdateMe(const v1::UpdateMeRequest& request) {
-  return Call(users_.get(), &v1::UserService::Stub::UpdateMe, request);
+  return CallStub(users_.get(), &v1::UserService::Stub::UpdateMe, request);
 }
 
 absl::StatusOr<v1::ListUsersResponse> Client::ListUsers(const v1::ListUsersRequest& request) {
-  return Call(users_.get(), &v1::UserService::Stub::ListUsers, request);
+  return CallStub(users_.get(), &v1::UserService::Stub::ListUsers, request);
 }
 
 absl::StatusOr<v1::User> Client::GrantRole(const std::string& user_id, v1::Role role) {
   v1::GrantRoleRequest request;
   request.set_user_id(user_id);
   request.set_role(role);
-  return Call(users_.get(), &v1::UserService::Stub::GrantRole, request);
+  return CallStub(users_.get(), &v1::UserService::Stub::GrantRole, request);
 }
 
 absl::StatusOr<v1::User> Client::RevokeRole(const std::string& user_id, v1::Role role) {
   v1::RevokeRoleRequest request;
   request.set_user_id(user_id);
   request.set_role(role);
-  return Call(users_.get(), &v1::UserService::Stub::RevokeRole, request);
+  return CallStub(users_.get(), &v1::UserService::Stub::RevokeRole, request);
 }
 
 absl::StatusOr<v1::CreateApiKeyResponse> Client::CreateApiKey(
     const v1::CreateApiKeyRequest& request) {
-  return Call(api_keys_.get(), &v1::ApiKeyService::Stub::CreateApiKey, request);
+  return CallStub(api_keys_.get(), &v1::ApiKeyService::Stub::CreateApiKey, request);
 }
 
 absl::StatusOr<v1::ListApiKeysResponse> Client::ListApiKeys(
     const v1::ListApiKeysRequest& request) {
-  return Call(api_keys_.get(), &v1::ApiKeyService::Stub::ListApiKeys, request);
+  return CallStub(api_keys_.get(), &v1::ApiKeyService::Stub::ListApiKeys, request);
 }
 
 absl::StatusOr<v1::ApiKey> Client::RevokeApiKey(const std::string& id) {
   v1::RevokeApiKeyRequest request;
   request.set_id(id);
-  return Call(api_keys_.get(), &v1::ApiKeyService::Stub::RevokeApiKey, request);
+  return CallStub(api_keys_.get(), &v1::ApiKeyService::Stub::RevokeApiKey, request);
 }
 
 absl::StatusOr<v1::ListNotificationsResponse> Client::ListNotifications(
     const v1::ListNotificationsRequest& request) {
-  return Call(notifications_.get(), &v1::NotificationService::Stub::ListNotifications, request);
+  return CallStub(notifications_.get(), &v1::NotificationService::Stub::ListNotifications, request);
 }
 
 absl::StatusOr<v1::MarkNotificationsReadResponse> Client::MarkNotificationsRead(
     const v1::MarkNotificationsReadRequest& request) {
-  return Call(notifications_.get(), &v1::NotificationService::Stub::MarkNotificationsRead,
+  return CallStub(notifications_.get(), &v1::NotificationService::Stub::MarkNotificationsRead,
               request);
 }
 

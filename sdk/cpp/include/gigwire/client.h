@@ -4,7 +4,11 @@
 // adds credentials (bearer access token with refresh, or partner API key),
 // a default deadline, SDK identification metadata, and errors as
 // absl::Status carrying the server's machine-readable details (see
-// ApiErrorOf). Every call returns absl::StatusOr<Response>. WatchEvents and
+// ApiErrorOf). Every call returns absl::StatusOr<Response>: the named methods
+// below, or Call() for any unary RPC of the API. Deadlines and retries follow
+// the service config shared by every Gigwire SDK (sdk/service_config.json):
+// gRPC retries UNAVAILABLE with backoff for reads and for mutations carrying
+// a request_id, which the client fills in when empty. WatchEvents and
 // WatchOffers follow the server's event streams, reconnecting and resuming
 // from the last cursor until told to stop (see "Real time" below).
 //
@@ -12,6 +16,8 @@
 //   auto session = client->Login("ada@example.com", "correct horse battery");
 //   if (!session.ok()) std::cerr << gigwire::ApiErrorOf(session.status()).reason_name;
 //   auto me = client->GetMe();
+//   v1::CreateJobRequest request;  // ... fill in request.mutable_job()
+//   absl::StatusOr<v1::Job> job = client->Call(&v1::JobService::Stub::CreateJob, request);
 //
 // Thread safety: a Client may be used from many threads at once; credentials
 // are swapped atomically. Ownership: the Client owns its channel.
@@ -32,11 +38,18 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gigwire/v1/api_key.grpc.pb.h"
+#include "gigwire/v1/assignment.grpc.pb.h"
+#include "gigwire/v1/audit.grpc.pb.h"
 #include "gigwire/v1/auth.grpc.pb.h"
+#include "gigwire/v1/booking.grpc.pb.h"
+#include "gigwire/v1/catalog.grpc.pb.h"
 #include "gigwire/v1/errors.pb.h"
 #include "gigwire/v1/event.grpc.pb.h"
+#include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/notification.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
+#include "gigwire/v1/review.grpc.pb.h"
+#include "gigwire/v1/seller.grpc.pb.h"
 #include "gigwire/v1/user.grpc.pb.h"
 #include "gigwire/watch.h"
 
@@ -51,8 +64,18 @@ struct ClientOptions {
   std::string access_token;           // optional initial bearer token
   std::string refresh_token;          // optional; enables automatic refresh
   std::string api_key;                // partner key, sent as x-api-key
-  absl::Duration timeout = absl::Seconds(10);
+  // Deadline of every unary call; zero: the service config's (10 s).
+  absl::Duration timeout = absl::ZeroDuration();
+  // Replaces the shipped service config (gRPC's JSON format); empty: keep it.
+  std::string service_config_json;
 };
+
+// The service config shipped with the SDK (sdk/service_config.json).
+const char* DefaultServiceConfigJson();
+
+// Sets `request`'s `request_id` field to a fresh random UUID when the message
+// has such a string field and it is empty; otherwise leaves it alone.
+void FillRequestId(google::protobuf::Message& request);
 
 // The machine-readable part of a failed call.
 struct ApiError {
@@ -73,6 +96,22 @@ absl::Status StatusFromGrpc(const grpc::Status& status);
 class Client {
  public:
   static std::unique_ptr<Client> Connect(const ClientOptions& options);
+
+  // ---- Any unary RPC ----
+  //
+  // Calls `method` of a generated stub with the client's credentials, SDK
+  // metadata and service config, after FillRequestId on a copy of `request`.
+  // On TOKEN_EXPIRED with a refresh token at hand, refreshes once and calls
+  // again. Errors: the server's status, details via ApiErrorOf.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                             const Request&, Response*),
+                                const Request& request) {
+    Request filled = request;
+    FillRequestId(filled);
+    Stub stub(channel_);
+    return CallStub(&stub, method, filled);
+  }
 
   // ---- AuthService ----
   absl::StatusOr<v1::User> Register(const v1::RegisterRequest& request);
@@ -151,10 +190,21 @@ class Client {
   // Runs one unary call with credentials and deadline; on TOKEN_EXPIRED with
   // a refresh token at hand, refreshes once and retries.
   template <typename Stub, typename Request, typename Response>
-  absl::StatusOr<Response> Call(Stub* stub,
-                                grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                             const Request&, Response*),
-                                const Request& request, bool may_refresh = true);
+  absl::StatusOr<Response> CallStub(Stub* stub,
+                                    grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                 const Request&, Response*),
+                                    const Request& request, bool may_refresh = true) {
+    grpc::ClientContext context;
+    PrepareContext(context);
+    Response response;
+    absl::Status status = StatusFromGrpc((stub->*method)(&context, request, &response));
+    if (may_refresh && ApiErrorOf(status).reason == v1::TOKEN_EXPIRED &&
+        !refresh_token().empty() && Refresh().ok()) {
+      return CallStub(stub, method, request, /*may_refresh=*/false);
+    }
+    if (!status.ok()) return status;
+    return response;
+  }
 
   const ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
