@@ -25,6 +25,7 @@ import { NotificationService } from "./gen/gigwire/v1/notification_pb.js";
 import type { OfferEvent } from "./gen/gigwire/v1/offer_pb.js";
 import { Watch, type WatchOffersOptions, type WatchOptions } from "./watch.js";
 import { SERVICE_CONFIG } from "./gen/service_config.js";
+import { LoginSession } from "./session.js";
 import { callWithPolicy, methodPolicy, withRequestId } from "./service-config.js";
 import { ApiKeyService } from "./gen/gigwire/v1/api_key_pb.js";
 import { AssignmentService } from "./gen/gigwire/v1/assignment_pb.js";
@@ -90,8 +91,20 @@ export interface GigwireClient extends GigwireServices {
   watchOffers(options?: WatchOffersOptions): Watch<OfferEvent>;
   /** A client with other credentials sharing this client's connection. */
   withCredentials(credentials: Credentials): GigwireClient;
+  /**
+   * Logs in (AuthService.Login) and returns a client, sharing this one's
+   * connection, that calls as that user and refreshes its access token
+   * before it expires (see LoginSession). Throws GigwireError
+   * UNAUTHENTICATED (INVALID_CREDENTIALS) for a wrong email or password.
+   */
+  login(email: string, password: string): Promise<GigwireSessionClient>;
   /** Closes the connection; later calls open a new one. */
   close(): void;
+}
+
+/** A client logged in with GigwireClient.login. */
+export interface GigwireSessionClient extends GigwireClient {
+  readonly session: LoginSession;
 }
 
 /** Creates a client; no connection is opened before the first call. */
@@ -154,6 +167,11 @@ function buildClient(
       ),
     withCredentials: ({ token, apiKey }) =>
       buildClient({ ...options, token, apiKey }, sessionManager),
+    login: async (email, password) => {
+      const session = new LoginSession(services.auth, await services.auth.login({ email, password }));
+      const client = buildClient({ ...options, token: session.token, apiKey: undefined }, sessionManager);
+      return { ...client, session };
+    },
     close: () => sessionManager.abort(),
   };
 }

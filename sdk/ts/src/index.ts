@@ -5,6 +5,7 @@ export {
   type ClientOptions,
   type GigwireClient,
   type GigwireServices,
+  type GigwireSessionClient,
   SERVICES,
   createClient,
   createServiceClient,
@@ -24,6 +25,7 @@ export {
   toGigwireError,
 } from "./errors.js";
 export { SDK_HEADER_VALUE, SDK_VERSION } from "./version.js";
+export { LoginSession, REFRESH_MARGIN_MS } from "./session.js";
 export {
   type MethodConfig,
   type MethodPolicy,

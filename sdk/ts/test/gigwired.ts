@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+/** The repository root (this file runs from sdk/ts/dist/test). */
+export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
 
