@@ -4,6 +4,8 @@
 #   C++:        ctest (unit, in-process integration, e2e against gigwired)
 #   Python:     pytest (SDK unit tests; e2e against gigwired and grpcurl)
 #   TypeScript: node --test (SDK unit tests; e2e against gigwired)
+#   Packaging:  each SDK installed as its ecosystem does (pip, npm pack,
+#               cmake --install + find_package) and used from outside
 # Each runner's full output is kept in build/test-logs/.
 # Usage: tools/run_tests.sh   (after `make build`; called by `make test`)
 set -uo pipefail
@@ -73,8 +75,18 @@ run_node() {
   record typescript "$passed" "$failed" "$code"
 }
 
+run_packaging() {
+  tests/packaging/run.sh > "$logs/packaging.log" 2>&1
+  local code=$? passed failed
+  passed=$(sed -nE 's/^packaging: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$logs/packaging.log")
+  failed=$(sed -nE 's/^packaging: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$logs/packaging.log")
+  [ "$code" -ne 0 ] && grep -E '^FAILED' "$logs/packaging.log"
+  record packaging "$passed" "$failed" "$code"
+}
+
 run_ctest
 run_pytest
 run_node
+run_packaging
 echo "$total_passed passed, $total_failed failed"
 exit $status

@@ -16,10 +16,12 @@ from typing import Optional, Tuple
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO_ROOT / "sdk" / "python"))
-
-if not (REPO_ROOT / "sdk/python/gigwire/v1/auth_pb2.py").exists():
-    raise RuntimeError("generated SDK code missing: run sdk/python/gen.sh first")
+# GIGWIRE_USE_INSTALLED_SDK=1: test the gigwire package installed in this Python
+# (e.g. a virtualenv after `pip install ./sdk/python`), not the source tree.
+if not os.environ.get("GIGWIRE_USE_INSTALLED_SDK"):
+    sys.path.insert(0, str(REPO_ROOT / "sdk" / "python"))
+    if not (REPO_ROOT / "sdk/python/gigwire/v1/auth_pb2.py").exists():
+        raise RuntimeError("generated SDK code missing: run sdk/python/gen.sh first")
 
 from gigwire import Client  # noqa: E402
 from gigwire.v1 import user_pb2  # noqa: E402

@@ -1,7 +1,9 @@
 # The SDK conformance scenario (tests/conformance/scenario.json; its step format in
 # tests/conformance/README.md), run through the Python SDK against a real gigwired.
 import datetime
+import importlib
 import json
+import os
 import queue
 import re
 import threading
@@ -10,12 +12,14 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
-from google.protobuf import descriptor_pool, json_format, symbol_database
+from google.protobuf import descriptor_pool, json_format
 
+import gigwire
 from gigwire import Client, GigwireError, Watch
 from gigwire.v1 import offer_pb2
 
 SCENARIO = Path(__file__).resolve().parents[2] / "conformance" / "scenario.json"
+SDK_SOURCE = Path(__file__).resolve().parents[3] / "sdk" / "python"
 AWAIT_TIMEOUT_S = 10.0
 TOKEN = re.compile(r"\$\{([^}]+)\}")
 
@@ -99,7 +103,9 @@ class Runner:
         service_name, method_name = step["rpc"].rsplit("/", 1)
         method = descriptor_pool.Default().FindServiceByName(service_name).FindMethodByName(
             method_name)
-        request_class = symbol_database.Default().GetSymbol(method.input_type.full_name)
+        module = importlib.import_module(method.input_type.file.name[:-len(".proto")]
+                                         .replace("/", ".") + "_pb2")
+        request_class = getattr(module, method.input_type.name)
         request = json_format.ParseDict(self.substitute(step["request"]), request_class())
         client = self.clients[step["as"]]
         service = next(s for s in vars(client).values() if type(s).__name__ ==
@@ -158,6 +164,8 @@ class Runner:
 
 
 def test_conformance_scenario(server):
+    if os.environ.get("GIGWIRE_USE_INSTALLED_SDK"):  # prove which package runs
+        assert SDK_SOURCE not in Path(gigwire.__file__).resolve().parents, gigwire.__file__
     steps = json.loads(SCENARIO.read_text())["steps"]
     runner = Runner(server.address)
     try:

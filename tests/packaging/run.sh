@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Packaging checks: each SDK installed the way its ecosystem installs things
+# and used from outside the repository against a real gigwired.
+#   python  `pip install ./sdk/python` into a new virtualenv (grpcio and
+#           protobuf from PyPI), then the conformance scenario on that package
+#   ts      `npm pack` of sdk/ts installed into an empty npm project; a
+#           TypeScript consumer compiled against the package's declarations, run
+#   cpp     `cmake --install` of the SDK; a CMake project using
+#           find_package(gigwire) and gigwire::sdk, built and run
+# Needs `make build` first (gigwired, the CMake tree, sdk/ts node_modules) and
+# the network for PyPI. Prints one "ok NAME" or "FAILED NAME" line per check,
+# then "packaging: N passed, N failed". Work files go to build/packaging/.
+# Usage: tests/packaging/run.sh [python|ts|cpp ...]   (default: all three)
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+root=$(pwd)
+work=$root/build/packaging
+gigwired=${GIGWIRED:-$root/build/cmake/bin/gigwired}
+passed=0
+failed=0
+
+# Starts gigwired on a fresh database (with the tests' admin); sets $address.
+start_server() {
+  rm -rf "$work/server" && mkdir -p "$work/server"
+  echo admin-password-123 | "$gigwired" --db "$work/server/g.db" --create-admin admin@example.com \
+    --insecure-fast-password-hashing >/dev/null 2>&1 || return 1
+  "$gigwired" --db "$work/server/g.db" --listen 127.0.0.1:0 --ready-file "$work/server/ready" \
+    --insecure-fast-password-hashing --rate-auth-per-second 1000 --rate-auth-burst 1000 \
+    >"$work/server/log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    [ -s "$work/server/ready" ] && address=$(cat "$work/server/ready") && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+check_python() {
+  rm -rf "$work/venv"
+  /usr/bin/python3 -m venv "$work/venv" &&
+    "$work/venv/bin/pip" install -q --disable-pip-version-check ./sdk/python pytest &&
+    (cd "$work" && GIGWIRE_USE_INSTALLED_SDK=1 GIGWIRED="$gigwired" GIGWIRE_E2E=require \
+      "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/e2e/python/test_conformance.py")
+}
+
+check_ts() {
+  rm -rf "$work/ts" && mkdir -p "$work/ts/pack" "$work/ts/consumer" &&
+    (cd sdk/ts && npm pack --silent --pack-destination "$work/ts/pack" >/dev/null) &&
+    cp tests/packaging/ts_consumer/* "$work/ts/consumer/" &&
+    (cd "$work/ts/consumer" &&
+      npm install --silent --no-audit --no-fund "$work"/ts/pack/gigwire-sdk-*.tgz @types/node@20 &&
+      "$root/sdk/ts/node_modules/.bin/tsc" -p tsconfig.json &&
+      node list-categories.js "$address")
+}
+
+check_cpp() {
+  rm -rf "$work/cpp" &&
+    cmake --install build/cmake --prefix "$work/cpp/prefix" >/dev/null &&
+    cmake -S tests/packaging/cpp_consumer -B "$work/cpp/build" -G Ninja \
+      -DCMAKE_PREFIX_PATH="$work/cpp/prefix" >/dev/null &&
+    ninja -C "$work/cpp/build" --quiet &&
+    "$work/cpp/build/list_categories" "$address"
+}
+
+mkdir -p "$work"
+checks=("$@")
+[ ${#checks[@]} -eq 0 ] && checks=(python ts cpp)
+if ! start_server; then
+  echo "FAILED to start gigwired; see $work/server/log"
+  echo "packaging: 0 passed, ${#checks[@]} failed"
+  exit 1
+fi
+trap 'kill $server_pid 2>/dev/null' EXIT
+for check in "${checks[@]}"; do
+  if "check_$check" >"$work/$check.log" 2>&1; then
+    echo "ok $check"
+    passed=$((passed + 1))
+  else
+    echo "FAILED $check (log: $work/$check.log)"
+    tail -20 "$work/$check.log"
+    failed=$((failed + 1))
+  fi
+done
+echo "packaging: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,18 @@
+// Lists the marketplace's categories through the installed @gigwire/sdk,
+// without signing in; exits 0 when the call succeeds.
+//   node list-categories.js HOST:PORT
+import { type Category, GigwireError, createClient } from "@gigwire/sdk";
+
+const address = process.argv[2];
+if (address === undefined) throw new Error("usage: node list-categories.js HOST:PORT");
+const client = createClient({ baseUrl: address });
+try {
+  const categories: Category[] = (await client.catalog.listCategories({})).categories;
+  console.log(`${categories.length} categories`);
+} catch (e) {
+  const reason = e instanceof GigwireError ? `${e.code} ${e.reason}` : String(e);
+  console.error(`ListCategories failed: ${reason}`);
+  process.exitCode = 1;
+} finally {
+  client.close();
+}
