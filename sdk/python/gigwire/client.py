@@ -19,8 +19,8 @@ import importlib.resources
 import threading
 import uuid
 from types import TracebackType
-from typing import (Any, Callable, ClassVar, Generic, Iterable, List, Optional, Sequence,
-                    Tuple, Type, TypeVar)
+from typing import (Any, Awaitable, Callable, ClassVar, Generic, Iterable, List, Optional,
+                    Sequence, Tuple, Type, TypeVar)
 
 import grpc
 
@@ -77,8 +77,10 @@ class _Session:
         self._access_token = token
         self._api_key = api_key
         self._tokens: Optional[auth_pb2.TokenPair] = None
-        # Set by Client: rotates the stored token pair; False when there is none.
+        # Set by Client (AsyncClient): rotates the stored token pair; False when
+        # there is none.
         self.refresh: Callable[[], bool] = lambda: False
+        self.refresh_async: Optional[Callable[[], Awaitable[bool]]] = None
 
     def store(self, tokens: Optional[auth_pb2.TokenPair]) -> None:
         with self._lock:
@@ -214,12 +216,16 @@ class _Service:
     _stub_class: ClassVar[Callable[[grpc.Channel], Any]]
     _authenticated: ClassVar[bool] = True
 
-    def __init__(self, channel: grpc.Channel, session: _Session):
+    def __init__(self, channel: Any, session: _Session, unary: Callable[..., Any] = Unary,
+                 stream: Callable[..., Any] = ServerStream):
+        """`unary` and `stream` wrap the stub's methods (gigwire.aio passes its own)."""
         stub = self._stub_class(channel)
         for name in type(self).__annotations__:
             if not name.startswith("_"):
                 method = getattr(stub, name)
-                wrapper = ServerStream if isinstance(method, grpc.UnaryStreamMultiCallable) else Unary
+                streaming = isinstance(method, (grpc.UnaryStreamMultiCallable,
+                                                grpc.aio.UnaryStreamMultiCallable))
+                wrapper = stream if streaming else unary
                 setattr(self, name, wrapper(method, session, authenticated=self._authenticated))
 
 
@@ -375,7 +381,40 @@ def _open_channel(target: str, secure: bool, root_certificates: Optional[bytes],
     return grpc.secure_channel(target, credentials, options=options)
 
 
-class Client:
+SERVICE_ATTRIBUTES = {
+    "auth": AuthService, "users": UserService, "api_keys": ApiKeyService,
+    "catalog": CatalogService, "sellers": SellerService, "jobs": JobService,
+    "assignments": AssignmentService, "offers": OfferService, "bookings": BookingService,
+    "reviews": ReviewService, "audit": AuditService, "events": EventService,
+    "notifications": NotificationService,
+}
+
+
+class _Services:
+    """One attribute per gigwire.v1 service (SERVICE_ATTRIBUTES), for Client and
+    gigwire.aio.AsyncClient."""
+
+    auth: AuthService
+    users: UserService
+    api_keys: ApiKeyService
+    catalog: CatalogService
+    sellers: SellerService
+    jobs: JobService
+    assignments: AssignmentService
+    offers: OfferService
+    bookings: BookingService
+    reviews: ReviewService
+    audit: AuditService
+    events: EventService
+    notifications: NotificationService
+
+    def _bind_services(self, channel: Any, session: _Session, unary: Callable[..., Any],
+                       stream: Callable[..., Any]) -> None:
+        for name, service in SERVICE_ATTRIBUTES.items():
+            setattr(self, name, service(channel, session, unary, stream))
+
+
+class Client(_Services):
     """A connection to a gigwired server.
 
     Args:
@@ -405,19 +444,7 @@ class Client:
         self._session.refresh = self._refresh_stored_login
         options = sdk_channel_options(channel_options, service_config)
         self._channel = _open_channel(target, secure, root_certificates, options)
-        self.auth = AuthService(self._channel, self._session)
-        self.users = UserService(self._channel, self._session)
-        self.api_keys = ApiKeyService(self._channel, self._session)
-        self.catalog = CatalogService(self._channel, self._session)
-        self.sellers = SellerService(self._channel, self._session)
-        self.jobs = JobService(self._channel, self._session)
-        self.assignments = AssignmentService(self._channel, self._session)
-        self.offers = OfferService(self._channel, self._session)
-        self.bookings = BookingService(self._channel, self._session)
-        self.reviews = ReviewService(self._channel, self._session)
-        self.audit = AuditService(self._channel, self._session)
-        self.events = EventService(self._channel, self._session)
-        self.notifications = NotificationService(self._channel, self._session)
+        self._bind_services(self._channel, self._session, Unary, ServerStream)
 
     @property
     def channel(self) -> grpc.Channel:

@@ -73,7 +73,76 @@ def is_after(cursor: str, last: str) -> bool:
     return position > last_position
 
 
-class Watch(Generic[EventT]):
+class _ResumableCursor(Generic[EventT]):
+    """What Watch and gigwire.aio.AsyncWatch share: the last cursor seen, the
+    reconnect delay (full jitter) and the rules for messages and failures."""
+
+    def __init__(self, resume_cursor: str, on_heartbeat: Optional[HeartbeatCallback],
+                 max_backoff: float, initial_backoff: float,
+                 rng: Optional[random.Random]) -> None:
+        self._on_heartbeat = on_heartbeat
+        self._max_backoff = max_backoff
+        self._initial_backoff = initial_backoff
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._cursor = resume_cursor
+        self._attempt = 0
+        self._refreshed = False
+        self._connects = 0
+
+    @property
+    def cursor(self) -> str:
+        """The last cursor seen (event or heartbeat): resume from it to miss nothing."""
+        with self._lock:
+            return self._cursor
+
+    @property
+    def connects(self) -> int:
+        """How many streams the watch has opened (1 + reconnects)."""
+        with self._lock:
+            return self._connects
+
+    def _recovery_delay(self, error: GigwireError) -> Optional[float]:
+        """After a failed stream: seconds to wait before reconnecting, or None when the
+        token expired and the caller should refresh it; raises what the caller of the
+        watch must handle."""
+        if is_cursor_expired(error):
+            raise CursorExpiredError.from_error(error) from error.__cause__
+        if error.code == grpc.StatusCode.UNAUTHENTICATED and error.reason == "TOKEN_EXPIRED":
+            if self._refreshed:
+                raise error
+            return None
+        if not is_retryable(error):
+            raise error
+        return max(self._next_delay(), error.retry_after_ms / 1000.0)
+
+    def _accept(self, response: Any) -> Optional[EventT]:
+        """Handles one message: returns a new event, or None (heartbeat, duplicate)."""
+        self._attempt = 0
+        self._refreshed = False
+        if response.WhichOneof("kind") == "heartbeat":
+            self._advance(response.heartbeat.cursor)
+            if self._on_heartbeat is not None:
+                self._on_heartbeat(response.heartbeat)
+            return None
+        event = response.event
+        return event if self._advance(event.cursor) else None
+
+    def _advance(self, cursor: str) -> bool:
+        """Moves the cursor forward to `cursor`; False if it is not after the current one."""
+        with self._lock:
+            if self._cursor and not is_after(cursor, self._cursor):
+                return False
+            self._cursor = cursor
+            return True
+
+    def _next_delay(self) -> float:
+        ceiling = min(self._max_backoff, self._initial_backoff * (2 ** min(self._attempt, 30)))
+        self._attempt += 1
+        return self._rng.uniform(0, ceiling)
+
+
+class Watch(_ResumableCursor[EventT]):
     """A resumable watch: iterate it for events; each is delivered exactly once.
 
     Made by Client.watch_events / Client.watch_offers. On each connect it opens the
@@ -99,31 +168,11 @@ class Watch(Generic[EventT]):
                  initial_backoff: float = INITIAL_BACKOFF_S,
                  refresh: Optional[Callable[[], bool]] = None,
                  rng: Optional[random.Random] = None) -> None:
+        super().__init__(resume_cursor, on_heartbeat, max_backoff, initial_backoff, rng)
         self._open_stream = open_stream
-        self._on_heartbeat = on_heartbeat
-        self._max_backoff = max_backoff
-        self._initial_backoff = initial_backoff
         self._refresh = refresh
-        self._rng = rng or random.Random()
         self._closed = threading.Event()
-        self._lock = threading.Lock()
-        self._cursor = resume_cursor
         self._stream: Optional[_Stream] = None
-        self._attempt = 0
-        self._refreshed = False
-        self._connects = 0
-
-    @property
-    def cursor(self) -> str:
-        """The last cursor seen (event or heartbeat): resume from it to miss nothing."""
-        with self._lock:
-            return self._cursor
-
-    @property
-    def connects(self) -> int:
-        """How many streams the watch has opened (1 + reconnects)."""
-        with self._lock:
-            return self._connects
 
     @property
     def closed(self) -> bool:
@@ -191,41 +240,13 @@ class Watch(Generic[EventT]):
 
     def _recover(self, error: GigwireError) -> None:
         """After a failed stream: waits to reconnect, or raises what the caller must handle."""
-        if is_cursor_expired(error):
-            raise CursorExpiredError.from_error(error) from error.__cause__
-        if error.code == grpc.StatusCode.UNAUTHENTICATED and error.reason == "TOKEN_EXPIRED":
-            if self._refreshed or self._refresh is None or not self._refresh():
+        delay = self._recovery_delay(error)
+        if delay is None:
+            if self._refresh is None or not self._refresh():
                 raise error
             self._refreshed = True
             return
-        if not is_retryable(error):
-            raise error
-        self._sleep(max(self._next_delay(), error.retry_after_ms / 1000.0))
-
-    def _accept(self, response: Any) -> Optional[EventT]:
-        """Handles one message: returns a new event, or None (heartbeat, duplicate)."""
-        self._attempt = 0
-        self._refreshed = False
-        if response.WhichOneof("kind") == "heartbeat":
-            self._advance(response.heartbeat.cursor)
-            if self._on_heartbeat is not None:
-                self._on_heartbeat(response.heartbeat)
-            return None
-        event = response.event
-        return event if self._advance(event.cursor) else None
-
-    def _advance(self, cursor: str) -> bool:
-        """Moves the cursor forward to `cursor`; False if it is not after the current one."""
-        with self._lock:
-            if self._cursor and not is_after(cursor, self._cursor):
-                return False
-            self._cursor = cursor
-            return True
-
-    def _next_delay(self) -> float:
-        ceiling = min(self._max_backoff, self._initial_backoff * (2 ** min(self._attempt, 30)))
-        self._attempt += 1
-        return self._rng.uniform(0, ceiling)
+        self._sleep(delay)
 
     def _sleep(self, seconds: float) -> None:
         """Waits before reconnecting; returns early when close() is called."""

@@ -1,0 +1,270 @@
+# The asyncio Gigwire client: gigwire.Client's API on grpc.aio, where every
+# unary call is awaited and watches are async iterators.
+#
+#   async with AsyncClient("127.0.0.1:50051") as client:
+#       await client.login("ada@example.com", "correct horse battery")
+#       job = await client.jobs.CreateJob(job_pb2.CreateJobRequest(job=...))
+#       async for event in client.watch_offers():
+#           ...
+#
+# The same rules as the synchronous client: the shared service config
+# (deadlines, retries), request_id filled in, TOKEN_EXPIRED refreshed once,
+# GigwireError for every failure. Use one AsyncClient per event loop.
+from __future__ import annotations
+
+import asyncio
+import random
+from types import TracebackType
+from typing import Any, Awaitable, Callable, Generic, Iterable, Optional, Type
+
+import grpc
+import grpc.aio
+
+from gigwire.client import (TOKEN_EXPIRED, ChannelOptions, Metadata, RequestT, ResponseT,
+                            _Services, _Session, sdk_channel_options, with_request_id)
+from gigwire.errors import GigwireError
+from gigwire.watch import INITIAL_BACKOFF_S, EventT, HeartbeatCallback, _ResumableCursor
+from gigwire.v1 import auth_pb2, event_pb2, event_type_pb2, offer_pb2
+
+
+class AsyncUnary(Generic[RequestT, ResponseT]):
+    """One unary RPC: `await call(request)` returns the response or raises GigwireError."""
+
+    def __init__(self, method: Any, session: _Session, *, authenticated: bool = True):
+        self._method = method
+        self._session = session
+        self._authenticated = authenticated
+
+    async def __call__(self, request: RequestT, *, timeout: Optional[float] = None,
+                       metadata: Metadata = ()) -> ResponseT:
+        """As gigwire.Unary.__call__, awaited."""
+        request = with_request_id(request)
+        try:
+            return await self._attempt(request, timeout, metadata)
+        except GigwireError as error:
+            refresh = self._session.refresh_async
+            if not (self._authenticated and error.reason == TOKEN_EXPIRED and refresh
+                    and await refresh()):
+                raise
+        return await self._attempt(request, timeout, metadata)
+
+    async def _attempt(self, request: RequestT, timeout: Optional[float],
+                       metadata: Metadata) -> ResponseT:
+        try:
+            return await self._method(
+                request, timeout=self._session.timeout if timeout is None else timeout,
+                metadata=self._session.metadata(metadata, self._authenticated))
+        except grpc.aio.AioRpcError as error:
+            raise GigwireError.from_rpc_error(error) from error
+
+
+class AsyncResponseStream(Generic[ResponseT]):
+    """A running server-streaming call: `async for response in stream`; read() returns
+    None at the end. Failures (including cancel()) raise GigwireError."""
+
+    def __init__(self, call: Any):
+        self._call = call
+
+    async def read(self) -> Optional[ResponseT]:
+        try:
+            response = await self._call.read()
+        except grpc.aio.AioRpcError as error:
+            raise GigwireError.from_rpc_error(error) from error
+        except asyncio.CancelledError as cancelled:
+            if self._call.cancelled():
+                raise GigwireError(grpc.StatusCode.CANCELLED, "cancelled") from cancelled
+            raise
+        return None if response is grpc.aio.EOF else response
+
+    def __aiter__(self) -> "AsyncResponseStream[ResponseT]":
+        return self
+
+    async def __anext__(self) -> ResponseT:
+        response = await self.read()
+        if response is None:
+            raise StopAsyncIteration
+        return response
+
+    def cancel(self) -> None:
+        self._call.cancel()
+
+
+class AsyncServerStream(Generic[RequestT, ResponseT]):
+    """One server-streaming RPC: `call(request)` starts it (no default deadline)."""
+
+    def __init__(self, method: Any, session: _Session, *, authenticated: bool = True):
+        self._method = method
+        self._session = session
+        self._authenticated = authenticated
+
+    def __call__(self, request: RequestT, *, timeout: Optional[float] = None,
+                 metadata: Metadata = ()) -> AsyncResponseStream[ResponseT]:
+        call = self._method(request, timeout=timeout,
+                            metadata=self._session.metadata(metadata, self._authenticated))
+        return AsyncResponseStream(call)
+
+
+class AsyncWatch(_ResumableCursor[EventT]):
+    """The asyncio form of gigwire.Watch, with the same reconnect, resume and error
+    rules: `async for event in watch`; close() ends it (iteration then stops)."""
+
+    def __init__(self, open_stream: Callable[[str], AsyncResponseStream[Any]], *,
+                 resume_cursor: str = "", on_heartbeat: Optional[HeartbeatCallback] = None,
+                 max_backoff: float = 10.0, initial_backoff: float = INITIAL_BACKOFF_S,
+                 refresh: Optional[Callable[[], Awaitable[bool]]] = None,
+                 rng: Optional[random.Random] = None) -> None:
+        super().__init__(resume_cursor, on_heartbeat, max_backoff, initial_backoff, rng)
+        self._open_stream = open_stream
+        self._refresh = refresh
+        self._closed = asyncio.Event()
+        self._stream: Optional[AsyncResponseStream[Any]] = None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def close(self) -> None:
+        """Stops the watch: cancels the stream in flight and wakes a pending backoff."""
+        self._closed.set()
+        if self._stream is not None:
+            self._stream.cancel()
+
+    def __aiter__(self) -> "AsyncWatch[EventT]":
+        return self
+
+    async def __anext__(self) -> EventT:
+        while not self._closed.is_set():
+            if self._stream is None:
+                self._stream = self._open_stream(self.cursor)
+                self._connects += 1
+            try:
+                response = await self._stream.read()
+            except GigwireError as error:
+                self._stream = None
+                if self._closed.is_set():
+                    break
+                await self._recover(error)
+                continue
+            if response is None:  # the server ended the stream: reconnect
+                self._stream = None
+                await self._sleep(self._next_delay())
+                continue
+            event = self._accept(response)
+            if event is not None:
+                return event
+        raise StopAsyncIteration
+
+    async def _recover(self, error: GigwireError) -> None:
+        delay = self._recovery_delay(error)
+        if delay is None:
+            if self._refresh is None or not await self._refresh():
+                raise error
+            self._refreshed = True
+            return
+        await self._sleep(delay)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._closed.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass
+
+
+class AsyncClient(_Services):
+    """An asyncio connection to a gigwired server; arguments as gigwire.Client.
+
+    Every service attribute's unary calls return awaitables; use `async with`, or
+    `await close()`.
+    """
+
+    def __init__(self, target: str, *, token: Optional[str] = None,
+                 api_key: Optional[str] = None, secure: bool = False,
+                 root_certificates: Optional[bytes] = None, timeout: Optional[float] = None,
+                 channel_options: ChannelOptions = (),
+                 service_config: Optional[str] = None) -> None:
+        if token and api_key:
+            raise ValueError("pass token or api_key, not both")
+        self._session = _Session(token, api_key, timeout)
+        self._session.refresh_async = self._refresh_stored_login
+        self._refresh_lock = asyncio.Lock()
+        options = sdk_channel_options(channel_options, service_config)
+        if secure:
+            credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
+            self._channel = grpc.aio.secure_channel(target, credentials, options=options)
+        else:
+            self._channel = grpc.aio.insecure_channel(target, options=options)
+        self._bind_services(self._channel, self._session, AsyncUnary, AsyncServerStream)
+
+    @property
+    def token(self) -> Optional[str]:
+        return self._session.access_token
+
+    @property
+    def tokens(self) -> Optional[auth_pb2.TokenPair]:
+        return self._session.tokens
+
+    async def login(self, email: str, password: str) -> auth_pb2.TokenPair:
+        """Logs in and sends the new access token with every later call."""
+        tokens = await self.auth.Login(auth_pb2.LoginRequest(email=email, password=password))
+        self._session.store(tokens)
+        return tokens  # type: ignore[no-any-return]
+
+    async def refresh(self) -> auth_pb2.TokenPair:
+        """Rotates the stored token pair (one refresh at a time); as Client.refresh."""
+        async with self._refresh_lock:
+            current = self._session.tokens
+            if current is None or not current.refresh_token:
+                raise ValueError("refresh() needs a token pair from login()")
+            request = auth_pb2.RefreshRequest(refresh_token=current.refresh_token)
+            tokens = await self.auth.Refresh(request)
+            self._session.store(tokens)
+            return tokens  # type: ignore[no-any-return]
+
+    async def logout(self) -> None:
+        """Ends the stored login on the server and forgets its tokens."""
+        current = self._session.tokens
+        if current is not None and current.refresh_token:
+            await self.auth.Logout(auth_pb2.LogoutRequest(refresh_token=current.refresh_token))
+        self._session.store(None)
+
+    def watch_events(self, resume_cursor: str = "",
+                     types: Iterable["event_type_pb2.EventType.ValueType"] = (), *,
+                     on_heartbeat: Optional[HeartbeatCallback] = None,
+                     max_backoff: float = 10.0) -> "AsyncWatch[event_pb2.Event]":
+        """As Client.watch_events, as an async iterator."""
+        kinds = list(types)
+        return AsyncWatch(
+            lambda cursor: self.events.WatchEvents(
+                event_pb2.WatchEventsRequest(resume_cursor=cursor, types=kinds)),
+            resume_cursor=resume_cursor, on_heartbeat=on_heartbeat, max_backoff=max_backoff,
+            refresh=self._refresh_stored_login)
+
+    def watch_offers(self, resume_cursor: str = "", job_id: str = "",
+                     types: Iterable["event_type_pb2.EventType.ValueType"] = (), *,
+                     on_heartbeat: Optional[HeartbeatCallback] = None,
+                     max_backoff: float = 10.0) -> "AsyncWatch[offer_pb2.OfferEvent]":
+        """As Client.watch_offers, as an async iterator."""
+        kinds = list(types)
+        return AsyncWatch(
+            lambda cursor: self.offers.WatchOffers(offer_pb2.WatchOffersRequest(
+                resume_cursor=cursor, job_id=job_id, types=kinds)),
+            resume_cursor=resume_cursor, on_heartbeat=on_heartbeat, max_backoff=max_backoff,
+            refresh=self._refresh_stored_login)
+
+    async def _refresh_stored_login(self) -> bool:
+        tokens = self._session.tokens
+        if tokens is None or not tokens.refresh_token:
+            return False
+        await self.refresh()
+        return True
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, exc_type: Optional[Type[BaseException]],
+                        exc: Optional[BaseException],
+                        traceback: Optional[TracebackType]) -> None:
+        await self.close()
