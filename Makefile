@@ -1,7 +1,7 @@
 # Gigwire: the two commands of the README, and the steps behind them.
 #   make run    install what is missing, build, serve on 127.0.0.1:50051 with demo data
 #   make test   install what is missing, build, run every test of every language
-.PHONY: all setup build cpp python ts run test bazel-build bazel-test clean help
+.PHONY: all setup build cpp python ts docs run test bazel-build bazel-test clean help
 
 BUILD_DIR := build/cmake
 LISTEN    ?= 127.0.0.1:50051
@@ -26,7 +26,11 @@ python: setup
 ts: setup
 	@cd sdk/ts && npm run --silent build
 
-build: cpp python ts
+# The API reference, from the proto comments: build/docs/api-reference.md
+docs: setup
+	@tools/apidoc/build.sh >/dev/null
+
+build: cpp python ts docs
 
 run: build
 	@mkdir -p $(DATA_DIR)

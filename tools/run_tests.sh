@@ -2,7 +2,8 @@
 # Runs every test of every language against freshly built binaries and ends
 # with one line `N passed, N failed` (totals over all runners).
 #   C++:        ctest (unit, in-process integration, e2e against gigwired)
-#   Python:     pytest (SDK unit tests; e2e against gigwired and grpcurl)
+#   Python:     pytest (SDK unit tests; e2e against gigwired and grpcurl;
+#               the API reference generator)
 #   TypeScript: node --test (SDK unit tests; e2e against gigwired)
 #   Packaging:  each SDK installed as its ecosystem does (pip, npm pack,
 #               cmake --install + find_package) and used from outside
@@ -64,6 +65,7 @@ pytest_suite() {
 run_pytest() {
   pytest_suite python-sdk sdk/python tests
   pytest_suite python-e2e . tests/e2e/python
+  pytest_suite tools . tools/apidoc
 }
 
 run_node() {
