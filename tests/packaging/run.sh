@@ -2,7 +2,8 @@
 # Packaging checks: each SDK installed the way its ecosystem installs things
 # and used from outside the repository against a real gigwired.
 #   python  `pip install ./sdk/python` into a new virtualenv (grpcio and
-#           protobuf from PyPI), then the conformance scenario on that package
+#           protobuf from PyPI), then the conformance scenario on that package,
+#           and mypy --strict on a typed consumer (and on one that must fail)
 #   ts      `npm pack` of sdk/ts installed into an empty npm project; a
 #           TypeScript consumer compiled against the package's declarations, run
 #   cpp     `cmake --install` of the SDK; a CMake project using
@@ -38,9 +39,24 @@ start_server() {
 check_python() {
   rm -rf "$work/venv"
   /usr/bin/python3 -m venv "$work/venv" &&
-    "$work/venv/bin/pip" install -q --disable-pip-version-check ./sdk/python pytest &&
+    "$work/venv/bin/pip" install -q --disable-pip-version-check ./sdk/python pytest \
+      mypy types-protobuf grpc-stubs &&
     (cd "$work" && GIGWIRE_USE_INSTALLED_SDK=1 GIGWIRED="$gigwired" GIGWIRE_E2E=require \
-      "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/e2e/python/test_conformance.py")
+      "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/e2e/python/test_conformance.py") &&
+    check_python_types
+}
+
+# The installed package's types as a partner's mypy sees them: typed_usage.py
+# passes, and type_errors.py fails on exactly its lines marked "expected error".
+check_python_types() {
+  local consumer=tests/packaging/py_consumer mypy=("$work/venv/bin/python" -m mypy --strict
+    --no-incremental)
+  "${mypy[@]}" "$consumer/typed_usage.py" || return 1
+  local expected found
+  expected=$(grep -n "# expected error" "$consumer/type_errors.py" | cut -d: -f1 | sort -u)
+  found=$("${mypy[@]}" "$consumer/type_errors.py" | sed -nE 's/^[^:]+:([0-9]+): error.*/\1/p' | sort -u)
+  echo "mypy errors on lines: $(echo $found); expected: $(echo $expected)"
+  [ -n "$expected" ] && [ "$found" = "$expected" ]
 }
 
 check_ts() {

@@ -174,8 +174,23 @@ class AsyncClient(_Services):
     """An asyncio connection to a gigwired server; arguments as gigwire.Client.
 
     Every service attribute's unary calls return awaitables; use `async with`, or
-    `await close()`.
+    `await close()`. For type checkers the service attributes are `Any`: Python's
+    typing cannot derive the awaitable form of the typed synchronous services.
     """
+
+    auth: Any
+    users: Any
+    api_keys: Any
+    catalog: Any
+    sellers: Any
+    jobs: Any
+    assignments: Any
+    offers: Any
+    bookings: Any
+    reviews: Any
+    audit: Any
+    events: Any
+    notifications: Any
 
     def __init__(self, target: str, *, token: Optional[str] = None,
                  api_key: Optional[str] = None, secure: bool = False,
