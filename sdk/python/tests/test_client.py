@@ -1,9 +1,7 @@
 # Unit tests of gigwire.Client against an in-process fake server (Python gRPC):
 # metadata, credentials, deadlines, token storage and error mapping.
-import collections
 import importlib
 import pkgutil
-from concurrent import futures
 
 import grpc
 import pytest
@@ -11,25 +9,14 @@ import pytest
 import gigwire.v1
 from gigwire import Client, GigwireError, ServerStream, Unary, __version__
 from gigwire.client import _Service
-from gigwire.errors import STATUS_DETAILS_KEY
 from gigwire.v1 import api_key_pb2, assignment_pb2, audit_pb2, auth_pb2, auth_pb2_grpc
 from gigwire.v1 import booking_pb2, catalog_pb2, errors_pb2, event_pb2, job_pb2
 from gigwire.v1 import notification_pb2, offer_pb2, review_pb2
 from gigwire.v1 import seller_pb2, user_pb2, user_pb2_grpc
+from fake_server import abort, serving
 
 PASSWORD = "right-password-123"
 UNAUTHENTICATED = grpc.StatusCode.UNAUTHENTICATED
-
-
-class Status(collections.namedtuple("Status", "code details trailing_metadata"), grpc.Status):
-    """A grpc.Status for context.abort_with_status."""
-
-
-def abort(context, code, message, reason):
-    status = errors_pb2.RpcStatus(code=code.value[0], message=message)
-    status.details.add().Pack(errors_pb2.ErrorDetails(reason=reason))
-    trailer = ((STATUS_DETAILS_KEY, status.SerializeToString()),)
-    context.abort_with_status(Status(code, message, trailer))
 
 
 class FakeServer(auth_pb2_grpc.AuthServiceServicer, user_pb2_grpc.UserServiceServicer):
@@ -76,13 +63,9 @@ class FakeServer(auth_pb2_grpc.AuthServiceServicer, user_pb2_grpc.UserServiceSer
 @pytest.fixture(scope="module")
 def fake():
     servicer = FakeServer()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    auth_pb2_grpc.add_AuthServiceServicer_to_server(servicer, server)
-    user_pb2_grpc.add_UserServiceServicer_to_server(servicer, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    yield servicer, f"127.0.0.1:{port}"
-    server.stop(grace=None)
+    with serving(servicer, auth_pb2_grpc.add_AuthServiceServicer_to_server,
+                 user_pb2_grpc.add_UserServiceServicer_to_server) as address:
+        yield servicer, address
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import importlib
 import json
 import pkgutil
 import time
-from concurrent import futures
 
 import grpc
 import pytest
@@ -14,7 +13,7 @@ import pytest
 import gigwire.v1
 from gigwire import Client, GigwireError
 from gigwire.client import service_config_json, with_request_id
-from gigwire.errors import STATUS_DETAILS_KEY
+from fake_server import abort, serving
 from gigwire.v1 import auth_pb2, auth_pb2_grpc, errors_pb2, job_pb2, job_pb2_grpc
 from gigwire.v1 import user_pb2, user_pb2_grpc
 
@@ -76,13 +75,6 @@ def test_with_request_id_fills_only_an_empty_id_and_copies():
     assert with_request_id(no_field) is no_field
 
 
-def abort(context, code, reason):
-    status = errors_pb2.RpcStatus(code=code.value[0], message=f"fake {reason}")
-    status.details.add().Pack(errors_pb2.ErrorDetails(reason=reason))
-    context.set_trailing_metadata(((STATUS_DETAILS_KEY, status.SerializeToString()),))
-    context.abort(code, f"fake {reason}")
-
-
 class FlakyServer(job_pb2_grpc.JobServiceServicer, auth_pb2_grpc.AuthServiceServicer,
                   user_pb2_grpc.UserServiceServicer):
     """CreateJob fails UNAVAILABLE on the first attempt of each request_id;
@@ -96,12 +88,12 @@ class FlakyServer(job_pb2_grpc.JobServiceServicer, auth_pb2_grpc.AuthServiceServ
         first = all(r != request.request_id for _, r, _ in self.calls)
         self.calls.append(("CreateJob", request.request_id, context.time_remaining()))
         if first:
-            abort(context, grpc.StatusCode.UNAVAILABLE, errors_pb2.ERROR_REASON_UNSPECIFIED)
+            abort(context, grpc.StatusCode.UNAVAILABLE, "fake", errors_pb2.ERROR_REASON_UNSPECIFIED)
         return job_pb2.Job(id="job_1", title=request.job.title)
 
     def Register(self, request, context):
         self.calls.append(("Register", "", context.time_remaining()))
-        abort(context, grpc.StatusCode.UNAVAILABLE, errors_pb2.ERROR_REASON_UNSPECIFIED)
+        abort(context, grpc.StatusCode.UNAVAILABLE, "fake", errors_pb2.ERROR_REASON_UNSPECIFIED)
 
     def Login(self, request, context):
         return auth_pb2.TokenPair(access_token="stale", refresh_token="refresh-1")
@@ -115,21 +107,17 @@ class FlakyServer(job_pb2_grpc.JobServiceServicer, auth_pb2_grpc.AuthServiceServ
         self.calls.append(("GetMe", token, context.time_remaining()))
         time.sleep(self.get_me_delay)
         if token == "Bearer stale":
-            abort(context, grpc.StatusCode.UNAUTHENTICATED, errors_pb2.TOKEN_EXPIRED)
+            abort(context, grpc.StatusCode.UNAUTHENTICATED, "fake", errors_pb2.TOKEN_EXPIRED)
         return user_pb2.User(id="usr_1")
 
 
 @pytest.fixture
 def flaky():
     servicer = FlakyServer()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    job_pb2_grpc.add_JobServiceServicer_to_server(servicer, server)
-    auth_pb2_grpc.add_AuthServiceServicer_to_server(servicer, server)
-    user_pb2_grpc.add_UserServiceServicer_to_server(servicer, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    yield servicer, f"127.0.0.1:{port}"
-    server.stop(grace=None)
+    with serving(servicer, job_pb2_grpc.add_JobServiceServicer_to_server,
+                 auth_pb2_grpc.add_AuthServiceServicer_to_server,
+                 user_pb2_grpc.add_UserServiceServicer_to_server) as address:
+        yield servicer, address
 
 
 def test_mutation_is_retried_with_the_same_filled_in_request_id(flaky):

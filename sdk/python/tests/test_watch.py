@@ -3,19 +3,17 @@
 # per connection, some messages, then an end status. Checks resuming from the last
 # cursor, de-duplication, which statuses reconnect, CursorExpiredError, token refresh,
 # backoff with jitter, and close() from another thread.
-import collections
 import random
 import threading
 import time
-from concurrent import futures
 
 import grpc
 import pytest
 
 from gigwire import Client, CursorExpiredError, GigwireError, Watch
-from gigwire.errors import STATUS_DETAILS_KEY
 from gigwire.v1 import auth_pb2, auth_pb2_grpc, errors_pb2, event_type_pb2, offer_pb2
 from gigwire.v1 import offer_pb2_grpc, user_pb2
+from fake_server import abort, serving
 from gigwire.watch import is_after
 
 TIMEOUT_S = 10.0
@@ -39,8 +37,6 @@ def end(code, reason=errors_pb2.ERROR_REASON_UNSPECIFIED, retry_after_ms=0):
 HANG = "hang"  # the connection stays open until the client cancels it
 
 
-class Status(collections.namedtuple("Status", "code details trailing_metadata"), grpc.Status):
-    """A grpc.Status for context.abort_with_status."""
 
 
 class FakeWatchServer(offer_pb2_grpc.OfferServiceServicer, auth_pb2_grpc.AuthServiceServicer):
@@ -65,11 +61,7 @@ class FakeWatchServer(offer_pb2_grpc.OfferServiceServicer, auth_pb2_grpc.AuthSer
             self.cancelled.set()
         elif ending is not None:
             code, reason, retry_after_ms = ending
-            status = errors_pb2.RpcStatus(code=code.value[0], message="scripted")
-            status.details.add().Pack(errors_pb2.ErrorDetails(
-                reason=reason, retry_after_ms=retry_after_ms))
-            trailer = ((STATUS_DETAILS_KEY, status.SerializeToString()),)
-            context.abort_with_status(Status(code, "scripted", trailer))
+            abort(context, code, "scripted", reason, retry_after_ms)
 
     def Login(self, request, context):
         return auth_pb2.TokenPair(access_token="access-0", refresh_token="refresh-0",
@@ -85,15 +77,11 @@ class FakeWatchServer(offer_pb2_grpc.OfferServiceServicer, auth_pb2_grpc.AuthSer
 @pytest.fixture
 def fake():
     servicer = FakeWatchServer()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    offer_pb2_grpc.add_OfferServiceServicer_to_server(servicer, server)
-    auth_pb2_grpc.add_AuthServiceServicer_to_server(servicer, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    client = Client(f"127.0.0.1:{port}", token="tok")
-    yield servicer, client
-    client.close()
-    server.stop(grace=None)
+    with serving(servicer, offer_pb2_grpc.add_OfferServiceServicer_to_server,
+                 auth_pb2_grpc.add_AuthServiceServicer_to_server, workers=8) as address:
+        client = Client(address, token="tok")
+        yield servicer, client
+        client.close()
 
 
 def fast_watch(client, **kwargs):
