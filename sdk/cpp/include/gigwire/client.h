@@ -177,10 +177,15 @@ class Client {
   std::string access_token() const;
   std::string refresh_token() const;
 
+  // For calls made without the generated stubs (e.g. from descriptors found
+  // by server reflection): the client's channel, which carries the service
+  // config, and the metadata (SDK version, credentials) and deadline (when
+  // ClientOptions::timeout is set) to put on a context before each call.
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  void PrepareContext(grpc::ClientContext& context) const;
+
  private:
   explicit Client(const ClientOptions& options);
-  // Metadata (SDK version, credentials) and the default deadline.
-  void PrepareContext(grpc::ClientContext& context) const;
   // Metadata only: for streams, which have no deadline.
   void AddCallMetadata(grpc::ClientContext& context) const;
   void KeepSession(const v1::TokenPair& pair);

@@ -1,0 +1,380 @@
+// gigctl's commands; see commands.h.
+#include "cmd/gigctl/commands.h"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <google/protobuf/dynamic_message.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "cmd/gigctl/dynamic_call.h"
+#include "cmd/gigctl/output.h"
+#include "cmd/gigctl/reflection.h"
+#include "cmd/gigctl/verbs.h"
+
+namespace gigctl {
+namespace {
+
+using Args = std::vector<std::string>;
+
+int Usage(const std::string& message) {
+  std::cerr << "gigctl: " << message << " (see gigctl --help)\n";
+  return kExitUsage;
+}
+
+bool WantsHelp(const Args& args) {
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") return true;
+  }
+  return false;
+}
+
+// Connects, runs `body`, saves a rotated login; errors go to stderr.
+int WithConnection(const GlobalOptions& options,
+                   const std::function<absl::Status(gigwire::Client&, Printer&)>& body) {
+  absl::StatusOr<Connection> connection = Connect(options.connection);
+  if (!connection.ok()) return ReportError(connection.status(), std::cerr);
+  Printer printer(std::cout, options.json, Printer::StdoutWantsColour());
+  absl::Status status = body(connection->client(), printer);
+  absl::Status saved = connection->Close();
+  if (!status.ok()) return ReportError(status, std::cerr);
+  if (!saved.ok()) return ReportError(saved, std::cerr);
+  return 0;
+}
+
+// Reads one line from stdin; with `secret` and a terminal, without echo.
+std::string ReadLine(const std::string& prompt, bool secret) {
+  bool terminal = isatty(STDIN_FILENO) != 0;
+  if (terminal) std::cerr << prompt << std::flush;
+  termios saved{};
+  bool hide = secret && terminal && tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (hide) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (hide) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  return line;
+}
+
+int Login(const GlobalOptions& options, const Args& args) {
+  std::string email;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--email" && i + 1 < args.size()) {
+      email = args[++i];
+    } else if (args[i] != "--password-stdin") {
+      return Usage("login takes [--email EMAIL] [--password-stdin]");
+    }
+  }
+  if (email.empty()) email = ReadLine("Email: ", false);
+  std::string password = ReadLine("Password: ", true);
+  absl::StatusOr<SavedLogin> login = LogIn(options.connection, email, password);
+  if (!login.ok()) return ReportError(login.status(), std::cerr);
+  std::cerr << "logged in to " << login->server << " as " << email << " (saved in "
+            << ConfigPath() << ")\n";
+  return 0;
+}
+
+int Logout(const GlobalOptions& options) {
+  absl::Status done = LogOut(options.connection);
+  if (!done.ok()) return ReportError(done, std::cerr);
+  std::cerr << "logged out\n";
+  return 0;
+}
+
+int WhoAmI(const GlobalOptions& options) {
+  return WithConnection(options, [](gigwire::Client& client, Printer& printer) -> absl::Status {
+    absl::StatusOr<gigwire::v1::User> me = client.GetMe();
+    if (!me.ok()) return me.status();
+    printer.Record(*me, {{"ID", "id"}, {"EMAIL", "email"}, {"NAME", "display_name"},
+                         {"ROLES", "roles"}});
+    return absl::OkStatus();
+  });
+}
+
+int List(const GlobalOptions& options, const Args& args) {
+  if (args.size() > 2) return Usage("list takes at most one SERVICE");
+  return WithConnection(options, [&args](gigwire::Client& client, Printer&) -> absl::Status {
+    ReflectionClient reflection(client);
+    if (args.size() == 1) {
+      absl::StatusOr<std::vector<std::string>> services = reflection.ListServices();
+      if (!services.ok()) return services.status();
+      for (const std::string& name : *services) std::cout << name << "\n";
+      return absl::OkStatus();
+    }
+    auto service = reflection.FindService(args[1]);
+    if (!service.ok()) return service.status();
+    for (int i = 0; i < (*service)->method_count(); ++i) {
+      std::cout << (*service)->method(i)->full_name() << "\n";
+    }
+    return absl::OkStatus();
+  });
+}
+
+int Describe(const GlobalOptions& options, const Args& args) {
+  if (args.size() != 2) return Usage("describe takes one SYMBOL, e.g. gigwire.v1.JobService");
+  return WithConnection(options, [&args](gigwire::Client& client, Printer&) -> absl::Status {
+    absl::StatusOr<std::string> text = ReflectionClient(client).Describe(args[1]);
+    if (!text.ok()) return text.status();
+    std::cout << *text;
+    return absl::OkStatus();
+  });
+}
+
+// The request of `call`: -d JSON, -d @FILE, -d @- (stdin), or stdin when it is
+// not a terminal, else {}.
+absl::StatusOr<std::string> CallData(const Args& args, std::string* method) {
+  std::string data;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if ((args[i] == "-d" || args[i] == "--data") && i + 1 < args.size()) {
+      data = args[++i];
+    } else if (method->empty() && args[i].rfind("-", 0) != 0) {
+      *method = args[i];
+    } else {
+      return absl::InvalidArgumentError("unexpected argument '" + args[i] + "'");
+    }
+  }
+  if (method->empty()) return absl::InvalidArgumentError("call needs SERVICE/METHOD");
+  bool from_stdin = data == "@-" || (data.empty() && isatty(STDIN_FILENO) == 0);
+  if (!from_stdin && data.rfind("@", 0) != 0) return data.empty() ? "{}" : data;
+  std::stringstream text;
+  if (from_stdin) {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream file(data.substr(1));
+    if (!file) return absl::InvalidArgumentError("cannot read " + data.substr(1));
+    text << file.rdbuf();
+  }
+  return text.str().empty() ? "{}" : text.str();
+}
+
+absl::Status CallMethod(gigwire::Client& client, const std::string& name, const std::string& json,
+                        bool json_lines) {
+  ReflectionClient reflection(client);
+  absl::StatusOr<const google::protobuf::MethodDescriptor*> method = reflection.FindMethod(name);
+  if (!method.ok()) return method.status();
+  if ((*method)->client_streaming()) {
+    return absl::UnimplementedError("gigctl calls unary and server-streaming methods only");
+  }
+  google::protobuf::DynamicMessageFactory factory(&reflection.pool());
+  DynamicCaller caller(client, factory);
+  std::unique_ptr<google::protobuf::Message> request = caller.New(*(*method)->input_type());
+  if (absl::Status parsed = MessageFromJson(json, *request); !parsed.ok()) return parsed;
+  if ((*method)->server_streaming()) {
+    return caller.ServerStream(**method, *request, [](const google::protobuf::Message& response) {
+      std::cout << MessageToJson(response, /*pretty=*/false) << std::endl;
+      return true;
+    });
+  }
+  auto response = caller.Unary(**method, *request);
+  if (!response.ok()) return response.status();
+  std::cout << MessageToJson(**response, /*pretty=*/!json_lines) << "\n";
+  return absl::OkStatus();
+}
+
+int Call(const GlobalOptions& options, const Args& args) {
+  std::string method;
+  absl::StatusOr<std::string> json = CallData(args, &method);
+  if (!json.ok()) return Usage(std::string(json.status().message()));
+  return WithConnection(options, [&](gigwire::Client& client, Printer&) {
+    return CallMethod(client, method, *json, options.json);
+  });
+}
+
+// `watch offers|events [--job ID] [--from CURSOR] [--count N]`.
+struct WatchArgs {
+  std::string kind, job, from;
+  int count = 0;  // 0: until interrupted
+};
+
+absl::StatusOr<WatchArgs> ParseWatch(const Args& args) {
+  WatchArgs watch;
+  if (args.size() < 2 || (args[1] != "offers" && args[1] != "events")) {
+    return absl::InvalidArgumentError("watch takes offers or events");
+  }
+  watch.kind = args[1];
+  for (size_t i = 2; i < args.size(); ++i) {
+    bool value = i + 1 < args.size();
+    if (args[i] == "--job" && value && watch.kind == "offers") {
+      watch.job = args[++i];
+    } else if (args[i] == "--from" && value) {
+      watch.from = args[++i];
+    } else if (args[i] == "--count" && value && absl::SimpleAtoi(args[i + 1], &watch.count)) {
+      ++i;
+    } else {
+      return absl::InvalidArgumentError("unexpected argument '" + args[i] + "'");
+    }
+  }
+  return watch;
+}
+
+absl::Status RunWatch(gigwire::Client& client, Printer& printer, const WatchArgs& watch) {
+  int seen = 0;
+  auto more = [&seen, &watch] { return watch.count == 0 || ++seen < watch.count; };
+  if (watch.kind == "offers") {
+    gigwire::v1::WatchOffersRequest request;
+    request.set_resume_cursor(watch.from);
+    request.set_job_id(watch.job);
+    return client.WatchOffers(request, [&](const gigwire::v1::OfferEvent& event) {
+      printer.StreamRow(event, {{"TIME", "create_time"}, {"EVENT", "type"}, {"OFFER", "offer.id"},
+                                {"JOB", "offer.job_id"}, {"SELLER", "offer.seller_id"},
+                                {"STATE", "offer.state"}});
+      return more();
+    });
+  }
+  gigwire::v1::WatchEventsRequest request;
+  request.set_resume_cursor(watch.from);
+  return client.WatchEvents(request, [&](const gigwire::v1::Event& event) {
+    printer.StreamRow(event, {{"TIME", "create_time"}, {"EVENT", "type"}, {"ACTOR", "actor_id"},
+                              {"JOB", "job.id"}, {"OFFER", "offer.id"}, {"BOOKING", "booking.id"}});
+    return more();
+  });
+}
+
+int Watch(const GlobalOptions& options, const Args& args) {
+  absl::StatusOr<WatchArgs> watch = ParseWatch(args);
+  if (!watch.ok()) return Usage(std::string(watch.status().message()));
+  return WithConnection(options, [&watch](gigwire::Client& client, Printer& printer) {
+    return RunWatch(client, printer, *watch);
+  });
+}
+
+// "approved {id}: {state}" with the response's fields.
+std::string DoneText(const std::string& format, const google::protobuf::Message& response) {
+  std::string text = format;
+  for (size_t open; (open = text.find('{')) != std::string::npos;) {
+    size_t close = text.find('}', open);
+    text.replace(open, close - open + 1, FieldText(response, text.substr(open + 1, close - open - 1)));
+  }
+  return text;
+}
+
+bool Confirmed(const Verb& verb, const google::protobuf::Message& request) {
+  std::string question = absl::StrCat(verb.group, " ", verb.name, " ",
+                                      MessageToJson(request, /*pretty=*/false), "? [y/N] ");
+  std::cerr << question << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+void PrintResponse(const Verb& verb, const google::protobuf::Message& response, Printer& printer) {
+  if (!verb.list_field.empty()) {
+    const auto* field = response.GetDescriptor()->FindFieldByName(verb.list_field);
+    const auto* reflection = response.GetReflection();
+    std::vector<const google::protobuf::Message*> rows;
+    for (int i = 0; i < reflection->FieldSize(response, field); ++i) {
+      rows.push_back(&reflection->GetRepeatedMessage(response, field, i));
+    }
+    printer.Table(rows, verb.columns);
+  } else if (!verb.done.empty()) {
+    printer.Done(DoneText(verb.done, response), response);
+  } else {
+    printer.Record(response, verb.columns);
+  }
+}
+
+// The generated descriptors of every proto file the verbs call into.
+// Referencing them keeps those files in the binary (a static library's unused
+// objects are dropped) and so registers them in the generated pool.
+void KeepVerbDescriptors() {
+  for (const google::protobuf::Descriptor* used :
+       {gigwire::v1::ListJobsRequest::descriptor(), gigwire::v1::AssignSellersRequest::descriptor(),
+        gigwire::v1::SearchSellersRequest::descriptor(), gigwire::v1::ListGigsRequest::descriptor(),
+        gigwire::v1::ListBookingsRequest::descriptor(), gigwire::v1::ListUsersRequest::descriptor(),
+        gigwire::v1::CreateApiKeyRequest::descriptor(),
+        gigwire::v1::ListAuditEntriesRequest::descriptor()}) {
+    (void)used;
+  }
+}
+
+int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
+  if (WantsHelp(args)) {
+    std::cout << VerbHelp(verb);
+    return 0;
+  }
+  bool yes = false;
+  absl::StatusOr<std::string> json = RequestJson(verb, Args(args.begin() + 2, args.end()), &yes);
+  if (!json.ok()) return Usage(absl::StrCat(json.status().message(), "; usage: ", VerbUsage(verb)));
+  KeepVerbDescriptors();
+  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(verb.method);
+  if (method == nullptr) return Usage("this gigctl does not know " + verb.method);
+  std::unique_ptr<google::protobuf::Message> request(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type())->New());
+  if (absl::Status parsed = MessageFromJson(*json, *request); !parsed.ok()) {
+    return Usage(absl::StrCat(parsed.message(), "; usage: ", VerbUsage(verb)));
+  }
+  if (verb.confirm && !yes && !Confirmed(verb, *request)) {
+    std::cerr << "gigctl: not confirmed; nothing was done\n";
+    return static_cast<int>(absl::StatusCode::kCancelled);
+  }
+  return WithConnection(options, [&](gigwire::Client& client, Printer& printer) -> absl::Status {
+    DynamicCaller caller(client, *google::protobuf::MessageFactory::generated_factory());
+    auto response = caller.Unary(*method, *request);
+    if (!response.ok()) return response.status();
+    PrintResponse(verb, **response, printer);
+    return absl::OkStatus();
+  });
+}
+
+int RunGroup(const GlobalOptions& options, const Args& args) {
+  if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
+    std::cout << "gigctl " << args[0] << " commands:\n";
+    for (const Verb& verb : AdminVerbs()) {
+      if (verb.group == args[0]) std::cout << "  " << VerbUsage(verb) << "\n      " << verb.summary << "\n";
+    }
+    return args.size() < 2 ? kExitUsage : 0;
+  }
+  const Verb* verb = FindVerb(args[0], args[1]);
+  if (verb == nullptr) return Usage("unknown command '" + args[0] + " " + args[1] + "'");
+  return RunVerb(options, *verb, args);
+}
+
+bool IsGroup(const std::string& name) {
+  for (const Verb& verb : AdminVerbs()) {
+    if (verb.group == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int RunCommand(const GlobalOptions& options, const std::vector<std::string>& args) {
+  const std::string& command = args[0];
+  if (IsGroup(command)) return RunGroup(options, args);
+  if (WantsHelp(args)) {
+    std::cout << MainHelp();
+    return 0;
+  }
+  if (command == "version") {
+    std::cout << "gigctl " << gigwire::kSdkVersion << "\n";
+    return 0;
+  }
+  if (command == "completion") {
+    if (args.size() != 2 || args[1] != "bash") return Usage("completion takes bash");
+    std::cout << BashCompletion();
+    return 0;
+  }
+  if (command == "login") return Login(options, args);
+  if (command == "logout") return Logout(options);
+  if (command == "whoami") return WhoAmI(options);
+  if (command == "list") return List(options, args);
+  if (command == "describe") return Describe(options, args);
+  if (command == "call") return Call(options, args);
+  if (command == "watch") return Watch(options, args);
+  return Usage("unknown command '" + command + "'");
+}
+
+}  // namespace gigctl

@@ -1,0 +1,113 @@
+// gigctl's overall help and its bash completion, both generated from the
+// admin verb table (verbs.cc) so they never drift from what gigctl does.
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cmd/gigctl/commands.h"
+#include "cmd/gigctl/verbs.h"
+
+namespace gigctl {
+namespace {
+
+constexpr char kIntro[] = R"(gigctl: the Gigwire admin CLI. Run the marketplace from the terminal, or call
+any method of the API like grpcurl does, with your login built in.
+
+Usage: gigctl [GLOBAL FLAGS] COMMAND [ARGS]        gigctl COMMAND --help
+
+Start here:
+  gigctl --insecure --server 127.0.0.1:50051 login     (asks for email and password)
+  gigctl jobs pending                                  (the review queue)
+  gigctl sellers search --skill logo --available --sort rating
+
+Session:
+  login [--email EMAIL] [--password-stdin]   log in; the token pair is saved (mode 0600)
+                                             and refreshed automatically
+  logout                                     end the saved login
+  whoami                                     who the credentials belong to
+
+Any method, through server reflection (JSON in and out, as grpcurl):
+  list [SERVICE]                             services, or one service's methods
+  describe SYMBOL                            a service, method, message or enum
+  call SERVICE/METHOD [-d JSON|@FILE|@-]     call a method; server streams print one
+                                             JSON object per line until interrupted
+  e.g. gigctl call gigwire.v1.JobService/GetJob -d '{"id":"job_4f2a"}'
+
+Live:
+  watch offers [--job ID] [--from CURSOR] [--count N]   offers as they change
+  watch events [--from CURSOR] [--count N]              everything you may see
+  (a watch reconnects by itself and resumes where it stopped)
+
+Admin commands:
+)";
+
+constexpr char kOutro[] = R"(
+Global flags (anywhere on the line):
+  --server HOST:PORT   default $GIGWIRE_SERVER, then the saved login's, then 127.0.0.1:50051
+  --insecure           plaintext, no TLS ($GIGWIRE_INSECURE=1; remembered by login)
+  --cacert FILE        trust this CA's PEM certificate for TLS
+  --token TOKEN        a bearer access token ($GIGWIRE_TOKEN) instead of the saved login
+  --api-key KEY        a partner API key ($GIGWIRE_API_KEY)
+  -o table|json        aligned tables (default; coloured on a terminal unless $NO_COLOR),
+                       or one JSON object per line for scripts (jq-friendly)
+
+Config file: $GIGCTL_CONFIG, else $XDG_CONFIG_HOME/gigctl/config.json, else
+~/.config/gigctl/config.json.
+
+Exit codes: 0 success; 1-16 the gRPC status code of a failed call (5 NOT_FOUND,
+7 PERMISSION_DENIED, 9 FAILED_PRECONDITION, 16 UNAUTHENTICATED...; errors print
+code, reason and field violations on stderr); 1 also when a confirmation is
+declined; 64 usage error; 65 bad input data.
+
+Shell completion: source <(gigctl completion bash)
+)";
+
+constexpr char kCommands[] = "login logout whoami list describe call watch completion version help";
+
+}  // namespace
+
+std::string MainHelp() {
+  std::string text = kIntro;
+  for (const Verb& verb : AdminVerbs()) {
+    absl::StrAppend(&text, "  ", VerbUsage(verb), "\n      ", verb.summary, "\n");
+  }
+  return text + kOutro;
+}
+
+std::string BashCompletion() {
+  std::set<std::string> groups;
+  std::string cases;
+  for (const Verb& verb : AdminVerbs()) groups.insert(verb.group);
+  for (const std::string& group : groups) {
+    std::set<std::string> names;
+    for (const Verb& verb : AdminVerbs()) {
+      if (verb.group == group) names.insert(verb.name);
+    }
+    absl::StrAppend(&cases, "    ", group, ") words=\"", absl::StrJoin(names, " "), "\" ;;\n");
+  }
+  std::set<std::string> flags = {"--server", "--insecure", "--cacert", "--token", "--api-key",
+                                 "-o", "--help", "--yes", "--job", "--from", "--count", "-d"};
+  for (const Verb& verb : AdminVerbs()) {
+    for (const Arg& flag : verb.flags) flags.insert("--" + flag.name);
+  }
+  return absl::StrCat(
+      "# bash completion for gigctl: source <(gigctl completion bash)\n",
+      "_gigctl() {\n",
+      "  local cur=${COMP_WORDS[COMP_CWORD]} words=\"\"\n",
+      "  if [[ $cur == -* ]]; then\n",
+      "    words=\"", absl::StrJoin(flags, " "), "\"\n",
+      "  elif [[ $COMP_CWORD -eq 1 ]]; then\n",
+      "    words=\"", kCommands, " ", absl::StrJoin(groups, " "), "\"\n",
+      "  elif [[ $COMP_CWORD -eq 2 ]]; then\n",
+      "    case ${COMP_WORDS[1]} in\n", cases,
+      "    watch) words=\"offers events\" ;;\n",
+      "    completion) words=\"bash\" ;;\n",
+      "    esac\n",
+      "  fi\n",
+      "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n",
+      "}\n",
+      "complete -F _gigctl gigctl\n");
+}
+
+}  // namespace gigctl

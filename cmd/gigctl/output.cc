@@ -1,0 +1,233 @@
+// gigctl's tables, JSON lines, errors and exit codes; see output.h.
+#include "cmd/gigctl/output.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <google/protobuf/descriptor.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "cmd/gigctl/dynamic_call.h"
+#include "gigwire/client.h"
+
+namespace gigctl {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+constexpr char kBold[] = "1";
+constexpr char kGreen[] = "32";
+constexpr char kYellow[] = "33";
+constexpr char kRed[] = "31";
+
+// "JobState" -> "JOB_STATE_": the prefix of its values.
+std::string EnumPrefix(const std::string& type_name) {
+  std::string prefix;
+  for (char c : type_name) {
+    if (absl::ascii_isupper(c) && !prefix.empty()) prefix += '_';
+    prefix += absl::ascii_toupper(c);
+  }
+  return prefix + "_";
+}
+
+std::string EnumText(const google::protobuf::EnumValueDescriptor* value) {
+  std::string name = value->name();
+  std::string prefix = EnumPrefix(value->type()->name());
+  return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
+}
+
+std::string MoneyAmount(const Message& money) {
+  const auto* reflection = money.GetReflection();
+  int64_t minor = reflection->GetInt64(money, money.GetDescriptor()->FindFieldByName("amount_minor"));
+  return absl::StrFormat("%d.%02d", minor / 100, std::abs(minor % 100));
+}
+
+std::string Currency(const Message& money) {
+  return money.GetReflection()->GetString(money,
+                                          money.GetDescriptor()->FindFieldByName("currency_code"));
+}
+
+std::string MessageText(const Message& message) {
+  const std::string& type = message.GetDescriptor()->full_name();
+  const auto* reflection = message.GetReflection();
+  const auto* descriptor = message.GetDescriptor();
+  if (type == "google.protobuf.Timestamp") {
+    int64_t seconds = reflection->GetInt64(message, descriptor->FindFieldByName("seconds"));
+    return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(seconds), absl::UTCTimeZone());
+  }
+  if (type == "gigwire.v1.Money") return absl::StrCat(Currency(message), " ", MoneyAmount(message));
+  if (type == "gigwire.v1.MoneyRange") {
+    const Message& min = reflection->GetMessage(message, descriptor->FindFieldByName("min"));
+    const Message& max = reflection->GetMessage(message, descriptor->FindFieldByName("max"));
+    return absl::StrCat(Currency(max), " ", MoneyAmount(min), "-", MoneyAmount(max));
+  }
+  return MessageToJson(message, /*pretty=*/false);
+}
+
+// The text of field `f` of `m`: element `index` of a repeated field, or the
+// singular value when index < 0.
+std::string ValueText(const Message& m, const FieldDescriptor* f, int index) {
+  const auto* r = m.GetReflection();
+  bool rep = index >= 0;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING: return rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
+    case FieldDescriptor::CPPTYPE_INT32:
+      if (absl::EndsWith(f->name(), "_milli") && !rep) return absl::StrFormat("%.2f", r->GetInt32(m, f) / 1000.0);
+      return absl::StrCat(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+    case FieldDescriptor::CPPTYPE_INT64: return absl::StrCat(rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
+    case FieldDescriptor::CPPTYPE_UINT32: return absl::StrCat(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+    case FieldDescriptor::CPPTYPE_UINT64: return absl::StrCat(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
+    case FieldDescriptor::CPPTYPE_DOUBLE: return absl::StrCat(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
+    case FieldDescriptor::CPPTYPE_FLOAT: return absl::StrCat(rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
+    case FieldDescriptor::CPPTYPE_BOOL: return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "yes" : "no";
+    case FieldDescriptor::CPPTYPE_ENUM: return EnumText(rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f));
+    case FieldDescriptor::CPPTYPE_MESSAGE: return MessageText(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f));
+  }
+  return "";
+}
+
+}  // namespace
+
+int ExitCodeFor(const absl::Status& status) { return static_cast<int>(status.code()); }
+
+int ReportError(const absl::Status& status, std::ostream& err) {
+  gigwire::ApiError error = gigwire::ApiErrorOf(status);
+  err << "error: " << absl::StatusCodeToString(error.code);
+  if (error.reason != gigwire::v1::ERROR_REASON_UNSPECIFIED) err << " (" << error.reason_name << ")";
+  err << ": " << error.message << "\n";
+  for (const auto& [field, description] : error.field_violations) {
+    err << "  " << field << ": " << description << "\n";
+  }
+  if (error.retry_after_ms > 0) err << "  retry after " << error.retry_after_ms << " ms\n";
+  return ExitCodeFor(status);
+}
+
+std::string FieldText(const Message& message, const std::string& path) {
+  const Message* current = &message;
+  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const FieldDescriptor* field = current->GetDescriptor()->FindFieldByName(parts[i]);
+    if (field == nullptr) return "";
+    const auto* reflection = current->GetReflection();
+    if (field->is_repeated()) {
+      std::vector<std::string> items;
+      for (int j = 0; j < reflection->FieldSize(*current, field); ++j) {
+        items.push_back(ValueText(*current, field, j));
+      }
+      return absl::StrJoin(items, ", ");
+    }
+    bool is_message = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (is_message && !reflection->HasField(*current, field)) return "";
+    if (i + 1 == parts.size()) return ValueText(*current, field, -1);
+    if (!is_message) return "";
+    current = &reflection->GetMessage(*current, field);
+  }
+  return "";
+}
+
+bool Printer::StdoutWantsColour() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) != 0 && (no_colour == nullptr || *no_colour == '\0');
+}
+
+std::string Printer::Paint(const std::string& text, const char* code) const {
+  return colour_ ? absl::StrCat("\033[", code, "m", text, "\033[0m") : text;
+}
+
+std::string Printer::PaintState(const std::string& text) const {
+  for (const char* good : {"OPEN", "APPROVED", "ACTIVE", "ACCEPTED", "COMPLETED", "DELIVERED"}) {
+    if (text == good) return Paint(text, kGreen);
+  }
+  for (const char* waiting : {"PENDING", "PENDING_REVIEW", "DRAFT", "PAUSED"}) {
+    if (text == waiting) return Paint(text, kYellow);
+  }
+  return text.empty() ? text : Paint(text, kRed);
+}
+
+void Printer::Table(const std::vector<const Message*>& rows, const std::vector<Column>& columns) {
+  if (json_) {
+    for (const Message* row : rows) out_ << MessageToJson(*row, /*pretty=*/false) << "\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> cells;
+  std::vector<size_t> widths;
+  for (const Column& column : columns) widths.push_back(column.header.size());
+  for (const Message* row : rows) {
+    cells.emplace_back();
+    for (size_t c = 0; c < columns.size(); ++c) {
+      cells.back().push_back(FieldText(*row, columns[c].path));
+      widths[c] = std::max(widths[c], cells.back().back().size());
+    }
+  }
+  std::vector<std::string> headers;
+  for (const Column& column : columns) headers.push_back(column.header);
+  Line(headers, widths, columns, true);
+  for (const auto& row : cells) Line(row, widths, columns, false);
+}
+
+void Printer::Line(const std::vector<std::string>& values, const std::vector<size_t>& widths,
+                   const std::vector<Column>& columns, bool header) {
+  for (size_t c = 0; c < values.size(); ++c) {
+    bool last = c + 1 == values.size();
+    std::string padding = last ? "" : std::string(widths[c] + 2 - std::min(widths[c], values[c].size()), ' ');
+    if (header) {
+      out_ << Paint(values[c], kBold) << padding;
+    } else if (columns[c].header == "STATE") {
+      out_ << PaintState(values[c]) << padding;
+    } else {
+      out_ << values[c] << padding;
+    }
+  }
+  out_ << "\n";
+}
+
+void Printer::StreamRow(const Message& message, const std::vector<Column>& columns) {
+  if (json_) {
+    out_ << MessageToJson(message, /*pretty=*/false) << std::endl;
+    return;
+  }
+  std::vector<size_t> widths;
+  std::vector<std::string> headers, values;
+  for (const Column& column : columns) {
+    widths.push_back(std::max<size_t>(column.header.size(), 22));
+    headers.push_back(column.header);
+    values.push_back(FieldText(message, column.path));
+  }
+  if (!streamed_header_) Line(headers, widths, columns, true);
+  streamed_header_ = true;
+  Line(values, widths, columns, false);
+  out_.flush();
+}
+
+void Printer::Record(const Message& message, const std::vector<Column>& columns) {
+  if (json_) {
+    out_ << MessageToJson(message, /*pretty=*/false) << "\n";
+    return;
+  }
+  size_t width = 0;
+  for (const Column& column : columns) width = std::max(width, column.header.size());
+  for (const Column& column : columns) {
+    std::string value = FieldText(message, column.path);
+    std::string label = column.header + ":" + std::string(width - column.header.size() + 1, ' ');
+    out_ << Paint(label, kBold) << (column.header == "STATE" ? PaintState(value) : value) << "\n";
+  }
+}
+
+void Printer::Done(const std::string& text, const Message& resource) {
+  if (json_) {
+    out_ << MessageToJson(resource, /*pretty=*/false) << "\n";
+  } else {
+    out_ << text << "\n";
+  }
+}
+
+}  // namespace gigctl

@@ -1,0 +1,207 @@
+// gigctl's connection settings and saved login; see session.h.
+#include "cmd/gigctl/session.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace gigctl {
+namespace {
+
+constexpr char kDefaultServer[] = "127.0.0.1:50051";
+constexpr absl::Duration kRefreshMargin = absl::Minutes(1);
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+std::string FirstOf(std::initializer_list<std::string> values) {
+  for (const std::string& value : values) {
+    if (!value.empty()) return value;
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::Status MakePrivateDir(const std::string& dir) {
+  size_t slash = dir.rfind('/');
+  if (slash != std::string::npos && slash > 0) (void)MakePrivateDir(dir.substr(0, slash));
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot create ", dir, ": ", strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+google::protobuf::Struct ToStruct(const SavedLogin& login) {
+  google::protobuf::Struct out;
+  auto& fields = *out.mutable_fields();
+  fields["server"].set_string_value(login.server);
+  fields["insecure"].set_bool_value(login.insecure);
+  fields["email"].set_string_value(login.email);
+  fields["access_token"].set_string_value(login.access_token);
+  fields["refresh_token"].set_string_value(login.refresh_token);
+  fields["access_token_expire_time"].set_string_value(
+      absl::FormatTime(absl::RFC3339_sec, login.access_token_expire_time, absl::UTCTimeZone()));
+  return out;
+}
+
+SavedLogin FromStruct(const google::protobuf::Struct& in) {
+  auto text = [&in](const char* key) {
+    auto it = in.fields().find(key);
+    return it == in.fields().end() ? std::string() : it->second.string_value();
+  };
+  SavedLogin login{text("server"), false, text("email"), text("access_token"),
+                   text("refresh_token")};
+  auto insecure = in.fields().find("insecure");
+  login.insecure = insecure != in.fields().end() && insecure->second.bool_value();
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text("access_token_expire_time"),
+                       &login.access_token_expire_time, &error)) {
+    login.access_token_expire_time = absl::InfinitePast();
+  }
+  return login;
+}
+
+void Keep(SavedLogin& login, const gigwire::v1::TokenPair& pair) {
+  login.access_token = pair.access_token();
+  login.refresh_token = pair.refresh_token();
+  login.access_token_expire_time = absl::FromUnixSeconds(pair.access_token_expire_time().seconds());
+}
+
+// Client options from the flags, environment and saved login (no credentials).
+absl::StatusOr<gigwire::ClientOptions> BaseOptions(const ConnectionFlags& flags,
+                                                   const SavedLogin& saved) {
+  gigwire::ClientOptions options;
+  options.target = FirstOf({flags.server, Env("GIGWIRE_SERVER"), saved.server, kDefaultServer});
+  bool insecure = flags.insecure || Env("GIGWIRE_INSECURE") == "1" ||
+                  (saved.insecure && options.target == saved.server);
+  options.tls = !insecure;
+  if (!flags.cacert.empty()) {
+    absl::StatusOr<std::string> pem = ReadFile(flags.cacert);
+    if (!pem.ok()) return absl::InvalidArgumentError(std::string(pem.status().message()));
+    options.root_certificates_pem = *pem;
+  }
+  return options;
+}
+
+}  // namespace
+
+std::string ConfigPath() {
+  if (std::string path = Env("GIGCTL_CONFIG"); !path.empty()) return path;
+  std::string base = FirstOf({Env("XDG_CONFIG_HOME"), Env("HOME") + "/.config"});
+  return base + "/gigctl/config.json";
+}
+
+absl::StatusOr<SavedLogin> LoadLogin(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return SavedLogin();
+  google::protobuf::Struct config;
+  if (!google::protobuf::util::JsonStringToMessage(*text, &config).ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is damaged: log in again (gigctl login) or delete it"));
+  }
+  return FromStruct(config);
+}
+
+absl::Status SaveLogin(const std::string& path, const SavedLogin& login) {
+  if (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0) {
+    if (absl::Status made = MakePrivateDir(path.substr(0, slash)); !made.ok()) return made;
+  }
+  std::string json;
+  google::protobuf::util::JsonPrintOptions pretty;
+  pretty.add_whitespace = true;
+  (void)google::protobuf::util::MessageToJsonString(ToStruct(login), &json, pretty);
+  std::string temp = path + ".tmp";
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return absl::InvalidArgumentError(absl::StrCat("cannot write ", temp));
+  bool written = fchmod(fd, 0600) == 0 &&
+                 write(fd, json.data(), json.size()) == static_cast<ssize_t>(json.size()) &&
+                 fsync(fd) == 0;
+  written = close(fd) == 0 && written;
+  if (!written || rename(temp.c_str(), path.c_str()) != 0) {
+    unlink(temp.c_str());
+    return absl::InvalidArgumentError(absl::StrCat("cannot write ", path, ": ", strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Connection::Close() {
+  if (!login_.has_value() || client_->refresh_token() == login_->refresh_token) {
+    return absl::OkStatus();
+  }
+  login_->access_token = client_->access_token();
+  login_->refresh_token = client_->refresh_token();
+  login_->access_token_expire_time = absl::InfinitePast();  // unknown: refresh next time
+  return SaveLogin(config_path_, *login_);
+}
+
+absl::StatusOr<Connection> Connect(const ConnectionFlags& flags) {
+  std::string path = ConfigPath();
+  absl::StatusOr<SavedLogin> saved = LoadLogin(path);
+  if (!saved.ok()) return saved.status();
+  absl::StatusOr<gigwire::ClientOptions> options = BaseOptions(flags, *saved);
+  if (!options.ok()) return options.status();
+  options->access_token = FirstOf({flags.token, Env("GIGWIRE_TOKEN")});
+  options->api_key = FirstOf({flags.api_key, Env("GIGWIRE_API_KEY")});
+  bool use_saved = options->access_token.empty() && options->api_key.empty() &&
+                   !saved->access_token.empty() && saved->server == options->target;
+  if (!use_saved) return Connection(gigwire::Client::Connect(*options), path, std::nullopt);
+  options->access_token = saved->access_token;
+  options->refresh_token = saved->refresh_token;
+  std::unique_ptr<gigwire::Client> client = gigwire::Client::Connect(*options);
+  if (saved->access_token_expire_time - absl::Now() < kRefreshMargin) {
+    absl::StatusOr<gigwire::v1::TokenPair> pair = client->Refresh();
+    if (!pair.ok()) return pair.status();
+    Keep(*saved, *pair);
+    if (absl::Status kept = SaveLogin(path, *saved); !kept.ok()) return kept;
+  }
+  return Connection(std::move(client), path, *saved);
+}
+
+absl::StatusOr<SavedLogin> LogIn(const ConnectionFlags& flags, const std::string& email,
+                                 const std::string& password) {
+  absl::StatusOr<gigwire::ClientOptions> options = BaseOptions(flags, SavedLogin());
+  if (!options.ok()) return options.status();
+  std::unique_ptr<gigwire::Client> client = gigwire::Client::Connect(*options);
+  absl::StatusOr<gigwire::v1::TokenPair> pair = client->Login(email, password);
+  if (!pair.ok()) return pair.status();
+  SavedLogin login{options->target, !options->tls, email};
+  Keep(login, *pair);
+  if (absl::Status saved = SaveLogin(ConfigPath(), login); !saved.ok()) return saved;
+  return login;
+}
+
+absl::Status LogOut(const ConnectionFlags& flags) {
+  std::string path = ConfigPath();
+  absl::StatusOr<SavedLogin> saved = LoadLogin(path);
+  if (!saved.ok() || saved->refresh_token.empty()) return saved.status();
+  absl::StatusOr<gigwire::ClientOptions> options = BaseOptions(flags, *saved);
+  if (!options.ok()) return options.status();
+  options->refresh_token = saved->refresh_token;
+  absl::Status done = gigwire::Client::Connect(*options)->Logout();
+  SavedLogin forgotten{saved->server, saved->insecure, saved->email};
+  if (absl::Status written = SaveLogin(path, forgotten); !written.ok()) return written;
+  return done;
+}
+
+}  // namespace gigctl

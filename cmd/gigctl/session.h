@@ -1,0 +1,85 @@
+// Where gigctl connects and as whom: flags over the environment over the
+// config file that `gigctl login` writes.
+//
+//   server   --server, $GIGWIRE_SERVER, the config's, else 127.0.0.1:50051
+//   TLS      on unless --insecure ($GIGWIRE_INSECURE=1, or saved by login);
+//            --cacert PEM file for a private CA
+//   who      --token, $GIGWIRE_TOKEN, --api-key, else the config's login
+//
+// The config file ($GIGCTL_CONFIG, else $XDG_CONFIG_HOME/gigctl/config.json,
+// else ~/.config/gigctl/config.json) holds the server and the login's token
+// pair; it is written atomically with mode 0600 (its folder 0700), and the
+// access token in it is refreshed (and the file rewritten) when it expires
+// within a minute.
+//
+// Errors: INVALID_ARGUMENT for an unreadable --cacert or a damaged config
+// file; the server's status for a failed login or refresh.
+#ifndef GIGWIRE_CMD_GIGCTL_SESSION_H_
+#define GIGWIRE_CMD_GIGCTL_SESSION_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gigwire/client.h"
+
+namespace gigctl {
+
+// The connection flags of the command line (empty: not given).
+struct ConnectionFlags {
+  std::string server;
+  bool insecure = false;
+  std::string cacert;
+  std::string token;
+  std::string api_key;
+};
+
+// What the config file keeps.
+struct SavedLogin {
+  std::string server;
+  bool insecure = false;
+  std::string email;
+  std::string access_token;
+  std::string refresh_token;
+  absl::Time access_token_expire_time = absl::InfinitePast();
+};
+
+std::string ConfigPath();
+// The saved login; an empty SavedLogin when the file does not exist.
+absl::StatusOr<SavedLogin> LoadLogin(const std::string& path);
+// Writes `login` to `path` (mode 0600, atomically), creating its folder.
+absl::Status SaveLogin(const std::string& path, const SavedLogin& login);
+
+// The client of one command. When it calls with the saved login, the login
+// is refreshed (and saved) first if about to expire, and Close() saves the
+// pair again if the client rotated it meanwhile: a refresh token is
+// single-use, so a stale one in the file would end the login.
+class Connection {
+ public:
+  Connection(std::unique_ptr<gigwire::Client> client, std::string config_path,
+             std::optional<SavedLogin> login)
+      : client_(std::move(client)), config_path_(std::move(config_path)),
+        login_(std::move(login)) {}
+  gigwire::Client& client() { return *client_; }
+  // Saves a rotated token pair; OK when there is nothing to save.
+  absl::Status Close();
+
+ private:
+  std::unique_ptr<gigwire::Client> client_;
+  std::string config_path_;
+  std::optional<SavedLogin> login_;  // set when calling with the saved login
+};
+
+absl::StatusOr<Connection> Connect(const ConnectionFlags& flags);
+
+// `gigctl login`: logs in to the flags' server and saves the token pair.
+absl::StatusOr<SavedLogin> LogIn(const ConnectionFlags& flags, const std::string& email,
+                                 const std::string& password);
+// `gigctl logout`: ends the saved login on the server and forgets it.
+absl::Status LogOut(const ConnectionFlags& flags);
+
+}  // namespace gigctl
+
+#endif  // GIGWIRE_CMD_GIGCTL_SESSION_H_
