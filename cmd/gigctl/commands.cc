@@ -286,20 +286,6 @@ void PrintResponse(const Verb& verb, const google::protobuf::Message& response, 
   }
 }
 
-// The generated descriptors of every proto file the verbs call into.
-// Referencing them keeps those files in the binary (a static library's unused
-// objects are dropped) and so registers them in the generated pool.
-void KeepVerbDescriptors() {
-  for (const google::protobuf::Descriptor* used :
-       {gigwire::v1::ListJobsRequest::descriptor(), gigwire::v1::AssignSellersRequest::descriptor(),
-        gigwire::v1::SearchSellersRequest::descriptor(), gigwire::v1::ListGigsRequest::descriptor(),
-        gigwire::v1::ListBookingsRequest::descriptor(), gigwire::v1::ListUsersRequest::descriptor(),
-        gigwire::v1::CreateApiKeyRequest::descriptor(),
-        gigwire::v1::ListAuditEntriesRequest::descriptor()}) {
-    (void)used;
-  }
-}
-
 int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
   if (WantsHelp(args)) {
     std::cout << VerbHelp(verb);
@@ -308,8 +294,7 @@ int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
   bool yes = false;
   absl::StatusOr<std::string> json = RequestJson(verb, Args(args.begin() + 2, args.end()), &yes);
   if (!json.ok()) return Usage(absl::StrCat(json.status().message(), "; usage: ", VerbUsage(verb)));
-  KeepVerbDescriptors();
-  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(verb.method);
+  const google::protobuf::MethodDescriptor* method = VerbMethod(verb);
   if (method == nullptr) return Usage("this gigctl does not know " + verb.method);
   std::unique_ptr<google::protobuf::Message> request(
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type())->New());

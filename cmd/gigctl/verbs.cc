@@ -14,6 +14,14 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "gigwire/v1/api_key.pb.h"
+#include "gigwire/v1/assignment.pb.h"
+#include "gigwire/v1/audit.pb.h"
+#include "gigwire/v1/booking.pb.h"
+#include "gigwire/v1/catalog.pb.h"
+#include "gigwire/v1/job.pb.h"
+#include "gigwire/v1/seller.pb.h"
+#include "gigwire/v1/user.pb.h"
 
 namespace gigctl {
 namespace {
@@ -199,6 +207,21 @@ std::string ArgUsage(const Arg& arg) {
 const std::vector<Verb>& AdminVerbs() {
   static const auto* verbs = new std::vector<Verb>(BuildVerbs());
   return *verbs;
+}
+
+const google::protobuf::MethodDescriptor* VerbMethod(const Verb& verb) {
+  // Referencing one message of each proto file the verbs call into keeps that
+  // file in the binary (a static library's unused objects are dropped), and
+  // so registered in the generated pool.
+  for (const google::protobuf::Descriptor* used :
+       {gigwire::v1::ListJobsRequest::descriptor(), gigwire::v1::AssignSellersRequest::descriptor(),
+        gigwire::v1::SearchSellersRequest::descriptor(), gigwire::v1::ListGigsRequest::descriptor(),
+        gigwire::v1::ListBookingsRequest::descriptor(), gigwire::v1::ListUsersRequest::descriptor(),
+        gigwire::v1::CreateApiKeyRequest::descriptor(),
+        gigwire::v1::ListAuditEntriesRequest::descriptor()}) {
+    (void)used;
+  }
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(verb.method);
 }
 
 const Verb* FindVerb(const std::string& group, const std::string& name) {

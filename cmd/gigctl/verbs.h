@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/descriptor.h>
+
 #include "absl/status/statusor.h"
 #include "cmd/gigctl/output.h"
 
@@ -55,6 +57,8 @@ struct Verb {
 const std::vector<Verb>& AdminVerbs();
 // The verb "GROUP NAME", or nullptr.
 const Verb* FindVerb(const std::string& group, const std::string& name);
+// The compiled-in descriptor of the verb's method (nullptr if unknown).
+const google::protobuf::MethodDescriptor* VerbMethod(const Verb& verb);
 
 // Builds the JSON request of `verb` from its arguments (after GROUP NAME),
 // e.g. {"job_1", "--note", "fine"}; sets *yes for --yes. INVALID_ARGUMENT
