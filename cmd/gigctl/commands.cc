@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -116,9 +117,12 @@ int List(const GlobalOptions& options, const Args& args) {
     }
     auto service = reflection.FindService(args[1]);
     if (!service.ok()) return service.status();
+    std::vector<std::string> methods;  // sorted, as grpcurl lists them
     for (int i = 0; i < (*service)->method_count(); ++i) {
-      std::cout << (*service)->method(i)->full_name() << "\n";
+      methods.push_back((*service)->method(i)->full_name());
     }
+    std::sort(methods.begin(), methods.end());
+    for (const std::string& name : methods) std::cout << name << "\n";
     return absl::OkStatus();
   });
 }

@@ -55,10 +55,10 @@ Global flags (anywhere on the line):
 Config file: $GIGCTL_CONFIG, else $XDG_CONFIG_HOME/gigctl/config.json, else
 ~/.config/gigctl/config.json.
 
-Exit codes: 0 success; 1-16 the gRPC status code of a failed call (5 NOT_FOUND,
-7 PERMISSION_DENIED, 9 FAILED_PRECONDITION, 16 UNAUTHENTICATED...; errors print
-code, reason and field violations on stderr); 1 also when a confirmation is
-declined; 64 usage error; 65 bad input data.
+Exit codes: 0 success; 1-16 the gRPC status code of a failed call (3 INVALID_ARGUMENT,
+5 NOT_FOUND, 7 PERMISSION_DENIED, 9 FAILED_PRECONDITION, 16 UNAUTHENTICATED...;
+errors print code, reason and field violations on stderr); 1 (CANCELLED) when a
+confirmation is declined; 64 usage error.
 
 Shell completion: source <(gigctl completion bash)
 )";

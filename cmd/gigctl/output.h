@@ -18,11 +18,10 @@
 namespace gigctl {
 
 // Exit codes: 0 success; 1..16 the gRPC status code of a failed call
-// (e.g. 5 NOT_FOUND, 7 PERMISSION_DENIED, 16 UNAUTHENTICATED); 64 a usage
-// error (sysexits' EX_USAGE); 65 bad input data, e.g. a request that is not
-// JSON (EX_DATAERR).
+// (e.g. 5 NOT_FOUND, 7 PERMISSION_DENIED, 16 UNAUTHENTICATED; a request that
+// is not valid JSON for its method is 3 INVALID_ARGUMENT, found before
+// sending); 64 a usage error (sysexits' EX_USAGE).
 inline constexpr int kExitUsage = 64;
-inline constexpr int kExitBadInput = 65;
 int ExitCodeFor(const absl::Status& status);
 
 // Prints `status` to `err` as "error: CODE (REASON): message" plus one line

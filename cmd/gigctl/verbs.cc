@@ -148,7 +148,7 @@ std::vector<Verb> BuildVerbs() {
       {"audit", "list", "gigwire.v1.AuditService.ListAuditEntries", "what admins did, newest first",
        {},
        {{"actor", "actorId", ArgKind::kText, "only this admin's actions"},
-        {"action", "action", ArgKind::kText, "only this action, e.g. job.approve"},
+        {"action", "action", ArgKind::kText, "only this action, e.g. ApproveJob"},
         {"target", "target", ArgKind::kText, "only actions on this id"}, PageSize()},
        "", "entries",
        {{"TIME", "create_time"}, {"ACTOR", "actor_id"}, {"ACTION", "action"},

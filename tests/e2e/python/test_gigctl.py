@@ -1,0 +1,240 @@
+# End-to-end tests of the gigctl binary against a real gigwired: an admin's day
+# (log in, review the queue, search sellers, bulk assign, watch the offers being
+# accepted, complete the booking, read the audit log), output formats, exit codes
+# on errors, the saved login, and gigctl's JSON compared with grpcurl's on the
+# same calls. Buyers and sellers act through the Python SDK meanwhile.
+#
+# Env: GIGCTL (default <repo>/build/cmake/bin/gigctl); grpcurl as in test_grpcurl.py.
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD
+from gigwire.v1 import booking_pb2, offer_pb2, user_pb2
+from test_grpcurl import grpcurl  # noqa: F401 (fixture)
+from test_marketplace import category, job_request, seller_with_approved_gig  # noqa: F401
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+GIGCTL = Path(os.environ.get("GIGCTL", REPO_ROOT / "build/cmake/bin/gigctl"))
+WATCH_TIMEOUT_S = 30
+
+
+class Gigctl:
+    """Runs gigctl against the test server with a config file of its own."""
+
+    def __init__(self, address: str, config: Path):
+        if not os.access(GIGCTL, os.X_OK):
+            pytest.fail(f"gigctl not found at {GIGCTL} (build it or set GIGCTL)")
+        self.address, self.config = address, config
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("GIGWIRE_")}
+        self.env.update(GIGCTL_CONFIG=str(config), NO_COLOR="1")
+
+    def command(self, *args) -> list:
+        return [str(GIGCTL), "--server", self.address, "--insecure", *args]
+
+    def __call__(self, *args, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run(self.command(*args), input=stdin, capture_output=True, text=True,
+                              env=self.env, timeout=60)
+
+    def ok(self, *args, stdin: str = "") -> str:
+        result = self(*args, stdin=stdin)
+        assert result.returncode == 0, f"gigctl {args} exited {result.returncode}: {result.stderr}"
+        return result.stdout
+
+    def json_lines(self, *args) -> list:
+        return [json.loads(line) for line in self.ok("-o", "json", *args).splitlines()]
+
+    def login_admin(self) -> None:
+        self.ok("login", "--email", ADMIN_EMAIL, stdin=ADMIN_PASSWORD + "\n")
+
+
+@pytest.fixture
+def gigctl(server, tmp_path) -> Gigctl:
+    return Gigctl(server.address, tmp_path / "gigctl" / "config.json")
+
+
+@pytest.fixture
+def admin_gigctl(gigctl) -> Gigctl:
+    gigctl.login_admin()
+    return gigctl
+
+
+def test_login_saves_a_private_config_and_refreshes_it(gigctl):
+    gigctl.login_admin()
+    assert stat.S_IMODE(gigctl.config.stat().st_mode) == 0o600
+    assert stat.S_IMODE(gigctl.config.parent.stat().st_mode) == 0o700
+    assert ADMIN_EMAIL in gigctl.ok("whoami")
+    [me] = gigctl.json_lines("whoami")
+    assert me["email"] == ADMIN_EMAIL and "ROLE_ADMIN" in me["roles"]
+
+    saved = json.loads(gigctl.config.read_text())
+    saved["access_token_expire_time"] = "2000-01-01T00:00:00Z"  # as if it expired
+    gigctl.config.write_text(json.dumps(saved))
+    assert ADMIN_EMAIL in gigctl.ok("whoami")
+    rotated = json.loads(gigctl.config.read_text())
+    assert rotated["refresh_token"] != saved["refresh_token"]
+    assert stat.S_IMODE(gigctl.config.stat().st_mode) == 0o600
+
+    gigctl.ok("logout")
+    result = gigctl("whoami")
+    assert result.returncode == 16 and "UNAUTHENTICATED (CREDENTIALS_MISSING)" in result.stderr
+
+
+def start_watch(gigctl: Gigctl, job_id: str, count: int) -> subprocess.Popen:
+    """`gigctl watch offers --job JOB` from the cursor of the job's (empty) offer list."""
+    listed = json.loads(gigctl.ok("call", "gigwire.v1.OfferService/ListOffers",
+                                  "-d", json.dumps({"job_id": job_id})))
+    return subprocess.Popen(
+        gigctl.command("-o", "json", "watch", "offers", "--job", job_id,
+                       "--from", listed["event_cursor"], "--count", str(count)),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=gigctl.env)
+
+
+def review_queue(gigctl, buyer, category) -> str:
+    job = buyer.client.jobs.CreateJob(job_request(category.id, title="Logo for a tea shop"))
+    pending = gigctl.json_lines("jobs", "pending", "--page-size", "500")
+    assert job.id in {j["id"] for j in pending}
+    assert {j["state"] for j in pending} == {"JOB_STATE_PENDING_REVIEW"}
+    table = gigctl.ok("jobs", "pending", "--page-size", "500").splitlines()
+    assert table[0].split() == ["ID", "STATE", "TITLE", "BUYER", "BUDGET", "DUE", "CREATED"]
+    row = next(line for line in table if line.startswith(job.id))
+    assert "PENDING_REVIEW" in row and "Logo for a tea shop" in row and "USD 200.00-500.00" in row
+    assert gigctl.ok("jobs", "approve", job.id, "--note", "clear brief").strip() == \
+        f"approved {job.id}: OPEN"
+    return job.id
+
+
+def assign(gigctl, job_id, sellers) -> dict:
+    ids = [s.user.id for s in sellers]
+    declined = gigctl("jobs", "assign", job_id, "--seller", ",".join(ids), stdin="n\n")
+    assert declined.returncode == 1 and "nothing was done" in declined.stderr
+    rows = gigctl.json_lines("jobs", "assign", job_id, "--seller", ids[0], "--seller", ids[1],
+                             "--note", "Strong portfolios", "--yes")
+    assert sorted(r["seller_id"] for r in rows) == sorted(ids)
+    return {r["seller_id"]: r["offer_id"] for r in rows}
+
+
+def test_an_admins_day(admin_gigctl, new_user, admin, category):  # noqa: F811
+    gigctl = admin_gigctl
+    sellers = [seller_with_approved_gig(new_user, admin, category, n)[0] for n in ("ann", "ben")]
+    buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="buyer")
+    job_id = review_queue(gigctl, buyer, category)
+
+    found = gigctl.json_lines("sellers", "search", "--category", category.id, "--sort", "rating")
+    assert {s["user_id"] for s in found} == {s.user.id for s in sellers}
+    assert "RATING" in gigctl.ok("sellers", "search", "--category", category.id).splitlines()[0]
+
+    watch = start_watch(gigctl, job_id, count=4)
+    offers = assign(gigctl, job_id, sellers)
+    winner, loser = sellers
+    accepted = winner.client.offers.AcceptOffer(
+        offer_pb2.AcceptOfferRequest(id=offers[winner.user.id]))
+    out, err = watch.communicate(timeout=WATCH_TIMEOUT_S)
+    assert watch.returncode == 0, err
+    events = [json.loads(line) for line in out.splitlines()]
+    assert sorted(e["type"] for e in events) == sorted(
+        ["OFFER_CREATED", "OFFER_CREATED", "OFFER_ACCEPTED", "OFFER_SUPERSEDED"])
+    assert {e["offer"]["job_id"] for e in events} == {job_id}
+
+    winner.client.bookings.DeliverBooking(booking_pb2.DeliverBookingRequest(
+        id=accepted.booking_id, note="Files attached."))
+    delivered = gigctl.json_lines("bookings", "list", "--state", "delivered", "--page-size", "500")
+    assert accepted.booking_id in {b["id"] for b in delivered}
+    assert gigctl.ok("bookings", "complete", accepted.booking_id).strip() == \
+        f"completed {accepted.booking_id}: COMPLETED"
+
+    actions = {e["action"] for e in gigctl.json_lines("audit", "list", "--target", job_id)}
+    assert {"ApproveJob", "AssignSellers"} <= actions, actions
+
+
+def test_errors_print_code_reason_and_violations_and_set_the_exit_code(admin_gigctl, new_user):
+    gigctl = admin_gigctl
+    missing = gigctl("jobs", "show", "job_doesnotexist")
+    assert missing.returncode == 5
+    assert missing.stderr.startswith("error: NOT_FOUND (RESOURCE_NOT_FOUND):")
+
+    buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="buyer")
+    as_buyer = gigctl("--token", buyer.client.token, "jobs", "approve", "job_x")
+    assert as_buyer.returncode == 7 and "PERMISSION_DENIED (ROLE_REQUIRED)" in as_buyer.stderr
+
+    invalid = gigctl("--token", buyer.client.token, "call", "gigwire.v1.JobService/CreateJob",
+                     "-d", '{"job": {"description": "no title"}}')
+    assert invalid.returncode == 3, invalid.stderr
+    assert "INVALID_ARGUMENT (INVALID_FIELDS)" in invalid.stderr
+    assert "\n  job.title: " in invalid.stderr
+
+    not_json = gigctl("call", "gigwire.v1.JobService/GetJob", "-d", "{oops")
+    assert not_json.returncode == 3 and "not a valid gigwire.v1.GetJobRequest" in not_json.stderr
+    usage = gigctl("jobs", "reject", "job_x")
+    assert usage.returncode == 64 and "--reason is required" in usage.stderr
+    assert gigctl("jobs", "frobnicate").returncode == 64
+    unknown = gigctl("call", "gigwire.v1.JobService/NoSuchMethod")
+    assert unknown.returncode == 5 and "has no method NoSuchMethod" in unknown.stderr
+
+
+def grpcurl_output(grpcurl, gigctl, *args, flags=()) -> str:  # noqa: F811
+    """`grpcurl -plaintext -H <the saved login> FLAGS ADDRESS ARGS`."""
+    token = json.loads(gigctl.config.read_text())["access_token"]
+    result = subprocess.run([grpcurl, "-plaintext", "-H", f"authorization: Bearer {token}",
+                             *flags, gigctl.address, *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("method,request_json", [
+    ("gigwire.v1.CatalogService/ListCategories", {}),
+    ("gigwire.v1.JobService/ListJobs", {"state": "JOB_STATE_PENDING_REVIEW", "page_size": 3}),
+    ("gigwire.v1.SellerService/SearchSellers", {"order_by": "SELLER_ORDER_NAME"}),
+    ("gigwire.v1.UserService/GetMe", {}),
+])
+def test_call_prints_what_grpcurl_prints(admin_gigctl, grpcurl, method, request_json):  # noqa: F811
+    data = json.dumps(request_json)
+    ours = admin_gigctl.ok("call", method, "-d", data)
+    theirs = grpcurl_output(grpcurl, admin_gigctl, method, flags=("-d", data))
+    assert ours == theirs
+
+
+def test_list_and_describe_match_grpcurl(admin_gigctl, grpcurl):  # noqa: F811
+    assert admin_gigctl.ok("list") == grpcurl_output(grpcurl, admin_gigctl, "list")
+    assert admin_gigctl.ok("list", "gigwire.v1.JobService") == \
+        grpcurl_output(grpcurl, admin_gigctl, "list", "gigwire.v1.JobService")
+    described = admin_gigctl.ok("describe", "gigwire.v1.JobService")
+    assert described.startswith("gigwire.v1.JobService is a service:")
+    assert "rpc GetJob(.gigwire.v1.GetJobRequest) returns (.gigwire.v1.Job);" in described
+
+
+def test_call_streams_json_lines(admin_gigctl, new_user, category):  # noqa: F811
+    listed = json.loads(admin_gigctl.ok("call", "gigwire.v1.OfferService/ListOffers"))
+    buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="buyer")
+    job = buyer.client.jobs.CreateJob(job_request(category.id))  # after the cursor: replayed
+    process = subprocess.Popen(
+        admin_gigctl.command("call", "gigwire.v1.EventService/WatchEvents", "-d",
+                             json.dumps({"resume_cursor": listed["event_cursor"]})),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=admin_gigctl.env)
+    try:
+        first = json.loads(process.stdout.readline())  # one JSON object per line
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert first["event"]["type"] == "JOB_CREATED" and first["event"]["job"]["id"] == job.id
+
+
+def test_help_and_bash_completion(gigctl):
+    help_text = gigctl.ok("--help")
+    for group in ("jobs", "sellers", "gigs", "bookings", "users", "api-keys", "audit"):
+        assert f"gigctl {group} " in help_text
+        assert gigctl.ok(group, "--help").startswith(f"gigctl {group} commands:")
+    verb_help = gigctl.ok("jobs", "assign", "--help")
+    assert "Example:\n  gigctl jobs assign" in verb_help and "--yes" in verb_help
+    assert gigctl().returncode == 64
+
+    script = gigctl.ok("completion", "bash")
+    subprocess.run(["bash", "-n"], input=script, text=True, check=True)
+    probe = script + '\nCOMP_WORDS=(gigctl jobs ""); COMP_CWORD=2; _gigctl; echo "${COMPREPLY[@]}"\n'
+    words = subprocess.run(["bash"], input=probe, capture_output=True, text=True).stdout.split()
+    assert {"pending", "show", "approve", "reject", "assign", "list"} <= set(words)
