@@ -43,6 +43,9 @@ run: build
 	  "        $(LISTEN) gigwire.v1.AuthService/Login" \
 	  "    grpcurl -plaintext -H \"authorization: Bearer <access_token>\" $(LISTEN) gigwire.v1.UserService/GetMe" \
 	  "    grpcurl -plaintext -H \"authorization: Bearer <access_token>\" $(LISTEN) gigwire.v1.EventService/WatchEvents" \
+	  "  Or with the admin CLI:" \
+	  "    $(BUILD_DIR)/bin/gigctl --insecure --server $(LISTEN) login --email admin@demo.gigwire.dev" \
+	  "    $(BUILD_DIR)/bin/gigctl jobs pending        ($(BUILD_DIR)/bin/gigctl --help for more)" \
 	  "  Demo accounts (password gigwire-demo-password): admin@, ada@ (buyer), sam@ (seller)," \
 	  "  lee@ (both) at demo.gigwire.dev. Stop with Ctrl-C." \
 	  ""
