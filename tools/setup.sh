@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev grpc-proto
   libabsl-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libssl-dev libgtest-dev libgmock-dev
   bazel-bootstrap bazel-rules-cc bazel-rules-proto bazel-rules-java bazel-platforms bazel-skylib
-  python3-grpcio python3-protobuf python3-pytest python3-venv
+  python3-grpcio python3-protobuf python3-pytest python3-venv openssl
   nodejs npm golang-go
 )
 GRPCURL_VERSION=v1.9.4

@@ -133,6 +133,14 @@ TEST(PrinterTest, AlignsTablesAndWritesJsonLines) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
 }
 
+TEST(PrinterTest, ColoursHeadersAndStatesOnATerminal) {
+  gigwire::v1::Job job = SampleJob();
+  std::ostringstream out;
+  Printer(out, /*json=*/false, /*colour=*/true).Table({&job}, {{"ID", "id"}, {"STATE", "state"}});
+  EXPECT_EQ(out.str(),
+            "\033[1mID\033[0m     \033[1mSTATE\033[0m\njob_1  \033[33mPENDING_REVIEW\033[0m\n");
+}
+
 TEST(MessageToJsonTest, IndentsLikeGrpcurl) {
   gigwire::v1::Job job;
   job.set_id("job_1");

@@ -107,7 +107,6 @@ int ReportError(const absl::Status& status, std::ostream& err) {
   for (const auto& [field, description] : error.field_violations) {
     err << "  " << field << ": " << description << "\n";
   }
-  if (error.retry_after_ms > 0) err << "  retry after " << error.retry_after_ms << " ms\n";
   return ExitCodeFor(status);
 }
 

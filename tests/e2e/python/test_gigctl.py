@@ -7,6 +7,7 @@
 # Env: GIGCTL (default <repo>/build/cmake/bin/gigctl); grpcurl as in test_grpcurl.py.
 import json
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -57,9 +58,19 @@ def gigctl(server, tmp_path) -> Gigctl:
     return Gigctl(server.address, tmp_path / "gigctl" / "config.json")
 
 
+@pytest.fixture(scope="module")
+def admin_config(server, tmp_path_factory) -> Path:
+    """One admin login for the module (logins are rate limited per email)."""
+    logged_in = Gigctl(server.address, tmp_path_factory.mktemp("admin") / "config.json")
+    logged_in.login_admin()
+    return logged_in.config
+
+
 @pytest.fixture
-def admin_gigctl(gigctl) -> Gigctl:
-    gigctl.login_admin()
+def admin_gigctl(gigctl, admin_config) -> Gigctl:
+    """gigctl with a copy of the module's admin login."""
+    gigctl.config.parent.mkdir(mode=0o700)
+    shutil.copyfile(admin_config, gigctl.config)
     return gigctl
 
 
@@ -238,3 +249,62 @@ def test_help_and_bash_completion(gigctl):
     probe = script + '\nCOMP_WORDS=(gigctl jobs ""); COMP_CWORD=2; _gigctl; echo "${COMPREPLY[@]}"\n'
     words = subprocess.run(["bash"], input=probe, capture_output=True, text=True).stdout.split()
     assert {"pending", "show", "approve", "reject", "assign", "list"} <= set(words)
+
+
+def test_users_api_keys_gigs_and_the_environment(admin_gigctl, new_user, admin, category):  # noqa: F811
+    gigctl = admin_gigctl
+    person = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="person")
+    granted = gigctl.ok("users", "grant", person.user.id, "seller").strip()
+    assert granted == f"{person.user.id} now has roles BUYER, SELLER"
+    sellers = gigctl.json_lines("users", "list", "--role", "seller", "--page-size", "500")
+    assert person.user.id in {u["id"] for u in sellers}
+    gigctl.ok("users", "revoke", person.user.id, "seller")
+
+    [created] = gigctl.json_lines("api-keys", "create", "--user", person.user.id, "--name", "sync")
+    key_id, secret = created["api_key"]["id"], created["secret"]
+    partner = gigctl("--api-key", secret, "whoami")
+    assert partner.returncode == 0 and person.user.id in partner.stdout
+    assert key_id in {k["id"] for k in gigctl.json_lines("api-keys", "list", "--page-size", "500")}
+    assert gigctl.ok("api-keys", "revoke", key_id).strip() == f"revoked {key_id}"
+    revoked = gigctl("--api-key", secret, "whoami")
+    assert revoked.returncode == 16 and "API_KEY_INVALID" in revoked.stderr
+
+    seller, gig = seller_with_approved_gig(new_user, admin, category, "gia")
+    assert gig.id not in {g["id"] for g in gigctl.json_lines("gigs", "pending")}
+
+    token = json.loads(gigctl.config.read_text())["access_token"]
+    env = {**gigctl.env, "GIGCTL_CONFIG": str(gigctl.config) + ".none",
+           "GIGWIRE_SERVER": gigctl.address, "GIGWIRE_TOKEN": token, "GIGWIRE_INSECURE": "1"}
+    from_env = subprocess.run([str(GIGCTL), "whoami"], capture_output=True, text=True, env=env,
+                              timeout=60)
+    assert from_env.returncode == 0 and ADMIN_EMAIL in from_env.stdout, from_env.stderr
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (openssl CLI): (cert path, key path)."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def test_tls_with_a_private_ca(start_server, certificate, tmp_path):
+    cert, key = certificate
+    tls_server = start_server("--tls-cert", str(cert), "--tls-key", str(key))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIGWIRE_")}
+    env["GIGCTL_CONFIG"] = str(tmp_path / "config.json")
+
+    def run(*flags):
+        return subprocess.run([str(GIGCTL), "--server", tls_server.address, *flags, "call",
+                               "gigwire.v1.CatalogService/ListCategories"],
+                              capture_output=True, text=True, env=env, timeout=60)
+
+    trusted = run("--cacert", str(cert))
+    assert trusted.returncode == 0, trusted.stderr
+    assert json.loads(trusted.stdout) == {} or "categories" in json.loads(trusted.stdout)
+    assert run().returncode == 14  # the system roots do not trust it: UNAVAILABLE
+    assert run("--insecure").returncode == 14  # plaintext to a TLS port
