@@ -260,7 +260,8 @@ std::string DoneText(const std::string& format, const google::protobuf::Message&
   std::string text = format;
   for (size_t open; (open = text.find('{')) != std::string::npos;) {
     size_t close = text.find('}', open);
-    text.replace(open, close - open + 1, FieldText(response, text.substr(open + 1, close - open - 1)));
+    std::string field = text.substr(open + 1, close - open - 1);
+    text.replace(open, close - open + 1, FieldText(response, field));
   }
   return text;
 }
@@ -300,8 +301,9 @@ int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
   if (!json.ok()) return Usage(absl::StrCat(json.status().message(), "; usage: ", VerbUsage(verb)));
   const google::protobuf::MethodDescriptor* method = VerbMethod(verb);
   if (method == nullptr) return Usage("this gigctl does not know " + verb.method);
-  std::unique_ptr<google::protobuf::Message> request(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type())->New());
+  const google::protobuf::Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type());
+  std::unique_ptr<google::protobuf::Message> request(prototype->New());
   if (absl::Status parsed = MessageFromJson(*json, *request); !parsed.ok()) {
     return Usage(absl::StrCat(parsed.message(), "; usage: ", VerbUsage(verb)));
   }
@@ -322,7 +324,8 @@ int RunGroup(const GlobalOptions& options, const Args& args) {
   if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
     std::cout << "gigctl " << args[0] << " commands:\n";
     for (const Verb& verb : AdminVerbs()) {
-      if (verb.group == args[0]) std::cout << "  " << VerbUsage(verb) << "\n      " << verb.summary << "\n";
+      if (verb.group != args[0]) continue;
+      std::cout << "  " << VerbUsage(verb) << "\n      " << verb.summary << "\n";
     }
     return args.size() < 2 ? kExitUsage : 0;
   }

@@ -7,9 +7,11 @@
 #include <cstdlib>
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/text_format.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -47,7 +49,8 @@ std::string EnumText(const google::protobuf::EnumValueDescriptor* value) {
 
 std::string MoneyAmount(const Message& money) {
   const auto* reflection = money.GetReflection();
-  int64_t minor = reflection->GetInt64(money, money.GetDescriptor()->FindFieldByName("amount_minor"));
+  int64_t minor =
+      reflection->GetInt64(money, money.GetDescriptor()->FindFieldByName("amount_minor"));
   return absl::StrFormat("%d.%02d", minor / 100, std::abs(minor % 100));
 }
 
@@ -73,26 +76,32 @@ std::string MessageText(const Message& message) {
   return MessageToJson(message, /*pretty=*/false);
 }
 
+// "4500" -> "4.50": a *_milli value in units.
+std::string Thousandths(const std::string& text) {
+  int64_t milli = 0;
+  return absl::SimpleAtoi(text, &milli) ? absl::StrFormat("%.2f", milli / 1000.0) : text;
+}
+
 // The text of field `f` of `m`: element `index` of a repeated field, or the
 // singular value when index < 0.
 std::string ValueText(const Message& m, const FieldDescriptor* f, int index) {
   const auto* r = m.GetReflection();
-  bool rep = index >= 0;
+  bool repeated = index >= 0;
   switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING: return rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
-    case FieldDescriptor::CPPTYPE_INT32:
-      if (absl::EndsWith(f->name(), "_milli") && !rep) return absl::StrFormat("%.2f", r->GetInt32(m, f) / 1000.0);
-      return absl::StrCat(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
-    case FieldDescriptor::CPPTYPE_INT64: return absl::StrCat(rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
-    case FieldDescriptor::CPPTYPE_UINT32: return absl::StrCat(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
-    case FieldDescriptor::CPPTYPE_UINT64: return absl::StrCat(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
-    case FieldDescriptor::CPPTYPE_DOUBLE: return absl::StrCat(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
-    case FieldDescriptor::CPPTYPE_FLOAT: return absl::StrCat(rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
-    case FieldDescriptor::CPPTYPE_BOOL: return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "yes" : "no";
-    case FieldDescriptor::CPPTYPE_ENUM: return EnumText(rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f));
-    case FieldDescriptor::CPPTYPE_MESSAGE: return MessageText(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f));
+    case FieldDescriptor::CPPTYPE_STRING:
+      return repeated ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return EnumText(repeated ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f));
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return MessageText(repeated ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return (repeated ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "yes" : "no";
+    default: {  // numbers
+      std::string text;
+      google::protobuf::TextFormat::PrintFieldValueToString(m, f, index, &text);
+      return absl::EndsWith(f->name(), "_milli") ? Thousandths(text) : text;
+    }
   }
-  return "";
 }
 
 }  // namespace
@@ -177,7 +186,8 @@ void Printer::Line(const std::vector<std::string>& values, const std::vector<siz
                    const std::vector<Column>& columns, bool header) {
   for (size_t c = 0; c < values.size(); ++c) {
     bool last = c + 1 == values.size();
-    std::string padding = last ? "" : std::string(widths[c] + 2 - std::min(widths[c], values[c].size()), ' ');
+    size_t width = std::max(widths[c], values[c].size());
+    std::string padding = last ? "" : std::string(width + 2 - values[c].size(), ' ');
     if (header) {
       out_ << Paint(values[c], kBold) << padding;
     } else if (columns[c].header == "STATE") {

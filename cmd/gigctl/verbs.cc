@@ -294,15 +294,16 @@ std::string VerbUsage(const Verb& verb) {
 }
 
 std::string VerbHelp(const Verb& verb) {
+  // "  NAME  help" lines, the help aligned at column 22.
+  auto line = [](const std::string& name, const std::string& help) {
+    std::string padding(name.size() < 20 ? 20 - name.size() : 2, ' ');
+    return absl::StrCat("  ", name, padding, help, "\n");
+  };
   std::string help = absl::StrCat(VerbUsage(verb), "\n\n", verb.summary, " (", verb.method, ").\n");
   if (!verb.positional.empty() || !verb.flags.empty()) help += "\nArguments:\n";
-  for (const Arg& arg : verb.positional) {
-    absl::StrAppend(&help, "  ", absl::AsciiStrToUpper(arg.name), std::string(20 - std::min<size_t>(18, arg.name.size()), ' '), arg.help, "\n");
-  }
-  for (const Arg& flag : verb.flags) {
-    absl::StrAppend(&help, "  --", flag.name, std::string(18 - std::min<size_t>(16, flag.name.size()), ' '), flag.help, "\n");
-  }
-  if (verb.confirm) help += "  --yes               do not ask for confirmation\n";
+  for (const Arg& arg : verb.positional) help += line(absl::AsciiStrToUpper(arg.name), arg.help);
+  for (const Arg& flag : verb.flags) help += line("--" + flag.name, flag.help);
+  if (verb.confirm) help += line("--yes", "do not ask for confirmation");
   return absl::StrCat(help, "\nExample:\n  ", verb.example, "\n");
 }
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD
-from gigwire.v1 import booking_pb2, offer_pb2, user_pb2
+from gigwire.v1 import booking_pb2, catalog_pb2, gig_pb2, offer_pb2, user_pb2
 from test_grpcurl import grpcurl  # noqa: F401 (fixture)
 from test_marketplace import category, job_request, seller_with_approved_gig  # noqa: F401
 
@@ -178,6 +178,11 @@ def test_errors_print_code_reason_and_violations_and_set_the_exit_code(admin_gig
     assert "INVALID_ARGUMENT (INVALID_FIELDS)" in invalid.stderr
     assert "\n  job.title: " in invalid.stderr
 
+    request_file = gigctl.config.parent / "request.json"
+    request_file.write_text('{"id": "job_doesnotexist"}')
+    assert gigctl("call", "gigwire.v1.JobService/GetJob", "-d", f"@{request_file}").returncode == 5
+    from_stdin = gigctl("call", "gigwire.v1.JobService/GetJob", stdin='{"id": "job_nope"}')
+    assert from_stdin.returncode == 5 and "job job_nope not found" in from_stdin.stderr
     not_json = gigctl("call", "gigwire.v1.JobService/GetJob", "-d", "{oops")
     assert not_json.returncode == 3 and "not a valid gigwire.v1.GetJobRequest" in not_json.stderr
     usage = gigctl("jobs", "reject", "job_x")
@@ -269,8 +274,15 @@ def test_users_api_keys_gigs_and_the_environment(admin_gigctl, new_user, admin, 
     revoked = gigctl("--api-key", secret, "whoami")
     assert revoked.returncode == 16 and "API_KEY_INVALID" in revoked.stderr
 
-    seller, gig = seller_with_approved_gig(new_user, admin, category, "gia")
-    assert gig.id not in {g["id"] for g in gigctl.json_lines("gigs", "pending")}
+    seller, approved = seller_with_approved_gig(new_user, admin, category, "gia")
+    draft = seller.client.catalog.CreateGig(catalog_pb2.CreateGigRequest(gig=gig_pb2.Gig(
+        title="Second logo offer", description="One concept.", category_id=category.id,
+        price=approved.price, delivery_days=3)))
+    seller.client.catalog.SubmitGig(catalog_pb2.GigActionRequest(id=draft.id))
+    pending = {g["id"] for g in gigctl.json_lines("gigs", "pending", "--page-size", "500")}
+    assert draft.id in pending and approved.id not in pending
+    assert gigctl.ok("gigs", "reject", draft.id, "--reason", "add samples").strip() == \
+        f"rejected {draft.id}: REJECTED"
 
     token = json.loads(gigctl.config.read_text())["access_token"]
     env = {**gigctl.env, "GIGCTL_CONFIG": str(gigctl.config) + ".none",
