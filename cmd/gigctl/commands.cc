@@ -1,7 +1,6 @@
 // gigctl's commands; see commands.h.
 #include "cmd/gigctl/commands.h"
 
-#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "cmd/common/terminal.h"
 #include "cmd/gigctl/dynamic_call.h"
 #include "cmd/gigctl/output.h"
 #include "cmd/gigctl/reflection.h"
@@ -50,26 +50,6 @@ int WithConnection(const GlobalOptions& options,
   return 0;
 }
 
-// Reads one line from stdin; with `secret` and a terminal, without echo.
-std::string ReadLine(const std::string& prompt, bool secret) {
-  bool terminal = isatty(STDIN_FILENO) != 0;
-  if (terminal) std::cerr << prompt << std::flush;
-  termios saved{};
-  bool hide = secret && terminal && tcgetattr(STDIN_FILENO, &saved) == 0;
-  if (hide) {
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string line;
-  std::getline(std::cin, line);
-  if (hide) {
-    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    std::cerr << "\n";
-  }
-  return line;
-}
-
 int Login(const GlobalOptions& options, const Args& args) {
   std::string email;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -79,8 +59,8 @@ int Login(const GlobalOptions& options, const Args& args) {
       return Usage("login takes [--email EMAIL] [--password-stdin]");
     }
   }
-  if (email.empty()) email = ReadLine("Email: ", false);
-  std::string password = ReadLine("Password: ", true);
+  if (email.empty()) email = gigwire::cmd::ReadLine("Email: ", /*secret=*/false);
+  std::string password = gigwire::cmd::ReadLine("Password: ", /*secret=*/true);
   absl::StatusOr<SavedLogin> login = LogIn(options.connection, email, password);
   if (!login.ok()) return ReportError(login.status(), std::cerr);
   std::cerr << "logged in to " << login->server << " as " << email << " (saved in "

@@ -4,8 +4,6 @@
 // database, exit 0.
 #include <signal.h>
 #include <sys/stat.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "cmd/common/terminal.h"
 #include "cmd/gigwired/flags.h"
 #include "server/api/server.h"
 #include "server/common/json_log.h"
@@ -87,28 +86,9 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
   return options;
 }
 
-// Reads one line from stdin, without echo when stdin is a terminal.
-std::string ReadPassword() {
-  bool tty = isatty(STDIN_FILENO);
-  termios saved{};
-  if (tty) {
-    std::cerr << "Password for the admin account: " << std::flush;
-    tcgetattr(STDIN_FILENO, &saved);
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string password;
-  std::getline(std::cin, password);
-  if (tty) {
-    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    std::cerr << "\n";
-  }
-  return password;
-}
-
 absl::Status CreateAdmin(Backend& backend, const std::string& email) {
-  GW_ASSIGN_OR_RETURN(User admin, backend.accounts.CreateOrPromoteAdmin(email, ReadPassword()));
+  std::string password = cmd::ReadLine("Password for the admin account: ", /*secret=*/true);
+  GW_ASSIGN_OR_RETURN(User admin, backend.accounts.CreateOrPromoteAdmin(email, password));
   JsonLog("admin ready").Str("user_id", admin.id).Str("email", admin.email).Emit();
   return absl::OkStatus();
 }
