@@ -37,17 +37,14 @@ bool WantsHelp(const Args& args) {
   return false;
 }
 
-// Connects, runs `body`, saves a rotated login; errors go to stderr.
+// Connects and runs `body`; errors go to stderr.
 int WithConnection(const GlobalOptions& options,
                    const std::function<absl::Status(gigwire::Client&, Printer&)>& body) {
-  absl::StatusOr<Connection> connection = Connect(options.connection);
-  if (!connection.ok()) return ReportError(connection.status(), std::cerr);
+  absl::StatusOr<std::unique_ptr<gigwire::Client>> client = Connect(options.connection);
+  if (!client.ok()) return ReportError(client.status(), std::cerr);
   Printer printer(std::cout, options.json, Printer::StdoutWantsColour());
-  absl::Status status = body(connection->client(), printer);
-  absl::Status saved = connection->Close();
-  if (!status.ok()) return ReportError(status, std::cerr);
-  if (!saved.ok()) return ReportError(saved, std::cerr);
-  return 0;
+  absl::Status status = body(**client, printer);
+  return status.ok() ? 0 : ReportError(status, std::cerr);
 }
 
 int Login(const GlobalOptions& options, const Args& args) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <google/protobuf/struct.pb.h>
@@ -145,17 +146,7 @@ absl::Status SaveLogin(const std::string& path, const SavedLogin& login) {
   return absl::OkStatus();
 }
 
-absl::Status Connection::Close() {
-  if (!login_.has_value() || client_->refresh_token() == login_->refresh_token) {
-    return absl::OkStatus();
-  }
-  login_->access_token = client_->access_token();
-  login_->refresh_token = client_->refresh_token();
-  login_->access_token_expire_time = absl::InfinitePast();  // unknown: refresh next time
-  return SaveLogin(config_path_, *login_);
-}
-
-absl::StatusOr<Connection> Connect(const ConnectionFlags& flags) {
+absl::StatusOr<std::unique_ptr<gigwire::Client>> Connect(const ConnectionFlags& flags) {
   std::string path = ConfigPath();
   absl::StatusOr<SavedLogin> saved = LoadLogin(path);
   if (!saved.ok()) return saved.status();
@@ -165,17 +156,20 @@ absl::StatusOr<Connection> Connect(const ConnectionFlags& flags) {
   options->api_key = FirstOf({flags.api_key, Env("GIGWIRE_API_KEY")});
   bool use_saved = options->access_token.empty() && options->api_key.empty() &&
                    !saved->access_token.empty() && saved->server == options->target;
-  if (!use_saved) return Connection(gigwire::Client::Connect(*options), path, std::nullopt);
+  if (!use_saved) return gigwire::Client::Connect(*options);
   options->access_token = saved->access_token;
   options->refresh_token = saved->refresh_token;
+  options->on_tokens = [path, login = *saved](const gigwire::v1::TokenPair& pair) mutable {
+    Keep(login, pair);
+    if (absl::Status kept = SaveLogin(path, login); !kept.ok()) {
+      std::cerr << "gigctl: warning: the refreshed login was not saved: " << kept.message() << "\n";
+    }
+  };
   std::unique_ptr<gigwire::Client> client = gigwire::Client::Connect(*options);
   if (saved->access_token_expire_time - absl::Now() < kRefreshMargin) {
-    absl::StatusOr<gigwire::v1::TokenPair> pair = client->Refresh();
-    if (!pair.ok()) return pair.status();
-    Keep(*saved, *pair);
-    if (absl::Status kept = SaveLogin(path, *saved); !kept.ok()) return kept;
+    if (absl::Status refreshed = client->Refresh().status(); !refreshed.ok()) return refreshed;
   }
-  return Connection(std::move(client), path, *saved);
+  return client;
 }
 
 absl::StatusOr<SavedLogin> LogIn(const ConnectionFlags& flags, const std::string& email,

@@ -18,7 +18,6 @@
 #define GIGWIRE_CMD_GIGCTL_SESSION_H_
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -53,26 +52,10 @@ absl::StatusOr<SavedLogin> LoadLogin(const std::string& path);
 absl::Status SaveLogin(const std::string& path, const SavedLogin& login);
 
 // The client of one command. When it calls with the saved login, the login
-// is refreshed (and saved) first if about to expire, and Close() saves the
-// pair again if the client rotated it meanwhile: a refresh token is
-// single-use, so a stale one in the file would end the login.
-class Connection {
- public:
-  Connection(std::unique_ptr<gigwire::Client> client, std::string config_path,
-             std::optional<SavedLogin> login)
-      : client_(std::move(client)), config_path_(std::move(config_path)),
-        login_(std::move(login)) {}
-  gigwire::Client& client() { return *client_; }
-  // Saves a rotated token pair; OK when there is nothing to save.
-  absl::Status Close();
-
- private:
-  std::unique_ptr<gigwire::Client> client_;
-  std::string config_path_;
-  std::optional<SavedLogin> login_;  // set when calling with the saved login
-};
-
-absl::StatusOr<Connection> Connect(const ConnectionFlags& flags);
+// is refreshed first if about to expire, and every new token pair (that one,
+// or one the client gets by itself on TOKEN_EXPIRED) is saved at once: a
+// refresh token is single-use, so a stale one in the file would end the login.
+absl::StatusOr<std::unique_ptr<gigwire::Client>> Connect(const ConnectionFlags& flags);
 
 // `gigctl login`: logs in to the flags' server and saves the token pair.
 absl::StatusOr<SavedLogin> LogIn(const ConnectionFlags& flags, const std::string& email,

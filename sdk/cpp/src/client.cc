@@ -129,6 +129,7 @@ void Client::AddCallMetadata(grpc::ClientContext& context) const {
 
 void Client::KeepSession(const v1::TokenPair& pair) {
   SetTokens(pair.access_token(), pair.refresh_token());
+  if (options_.on_tokens) options_.on_tokens(pair);
 }
 
 void Client::SetTokens(const std::string& access_token, const std::string& refresh_token) {

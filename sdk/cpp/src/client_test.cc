@@ -38,6 +38,11 @@ class FlakyServer final : public v1::JobService::Service, public v1::AuthService
     std::this_thread::sleep_for(std::chrono::seconds(2));
     return grpc::Status::OK;
   }
+  grpc::Status Login(grpc::ServerContext*, const v1::LoginRequest*, v1::TokenPair* pair) override {
+    pair->set_access_token("access-1");
+    pair->set_refresh_token("refresh-1");
+    return grpc::Status::OK;
+  }
   grpc::Status Register(grpc::ServerContext*, const v1::RegisterRequest*, v1::User*) override {
     absl::MutexLock lock(&mu_);
     ++register_attempts_;
@@ -108,6 +113,17 @@ TEST_F(ClientPolicyTest, ServiceConfigDeadlineApplies) {
   absl::StatusOr<v1::Job> job =
       Connect(config)->Call(&v1::JobService::Stub::GetJob, v1::GetJobRequest());
   EXPECT_EQ(job.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST_F(ClientPolicyTest, ReportsEachNewTokenPair) {
+  ClientOptions options;
+  options.target = "127.0.0.1:" + std::to_string(port_);
+  std::vector<std::string> seen;
+  options.on_tokens = [&seen](const v1::TokenPair& pair) { seen.push_back(pair.refresh_token()); };
+  std::unique_ptr<Client> client = Client::Connect(options);
+  ASSERT_TRUE(client->Login("a@example.com", "pw").ok());
+  EXPECT_THAT(seen, ::testing::ElementsAre("refresh-1"));
+  EXPECT_EQ(client->refresh_token(), "refresh-1");
 }
 
 TEST(FillRequestIdTest, FillsOnlyAnEmptyRequestId) {

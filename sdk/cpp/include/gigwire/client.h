@@ -68,6 +68,10 @@ struct ClientOptions {
   absl::Duration timeout = absl::ZeroDuration();
   // Replaces the shipped service config (gRPC's JSON format); empty: keep it.
   std::string service_config_json;
+  // Called with each new token pair (after Login, Refresh, or an automatic
+  // refresh), on the thread that made the call: e.g. to persist the session,
+  // since the old refresh token is spent. Optional.
+  std::function<void(const v1::TokenPair&)> on_tokens;
 };
 
 // The service config shipped with the SDK (sdk/service_config.json).
