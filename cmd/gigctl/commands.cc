@@ -44,7 +44,12 @@ int WithConnection(const GlobalOptions& options,
   if (!client.ok()) return ReportError(client.status(), std::cerr);
   Printer printer(std::cout, options.json, Printer::StdoutWantsColour());
   absl::Status status = body(**client, printer);
-  return status.ok() ? 0 : ReportError(status, std::cerr);
+  if (status.ok()) return 0;
+  int code = ReportError(status, std::cerr);
+  if (absl::IsUnavailable(status) && !options.connection.insecure) {
+    std::cerr << "  hint: for a plaintext server (like `make run`'s) add --insecure\n";
+  }
+  return code;
 }
 
 int Login(const GlobalOptions& options, const Args& args) {
