@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD
+from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD, register_request, unique_email
+from gigwire import Client
 from gigwire.v1 import booking_pb2, catalog_pb2, gig_pb2, offer_pb2, user_pb2
 from test_grpcurl import grpcurl  # noqa: F401 (fixture)
 from test_marketplace import category, job_request, seller_with_approved_gig  # noqa: F401
@@ -320,3 +321,33 @@ def test_tls_with_a_private_ca(start_server, certificate, tmp_path):
     assert json.loads(trusted.stdout) == {} or "categories" in json.loads(trusted.stdout)
     assert run().returncode == 14  # the system roots do not trust it: UNAVAILABLE
     assert run("--insecure").returncode == 14  # plaintext to a TLS port
+
+
+def test_watch_resumes_across_a_server_restart(start_server, tmp_path):
+    """`gigctl watch events` keeps going when the server restarts, missing nothing."""
+    running = start_server("--shutdown-grace-seconds", "1")
+    gigctl = Gigctl(running.address, tmp_path / "config.json")
+    gigctl.login_admin()
+    buyer = Client(running.address)
+    request = register_request(unique_email("buyer"), (user_pb2.ROLE_BUYER,))
+    buyer.auth.Register(request)
+    buyer.login(request.email, request.password)
+    category = json.loads(gigctl.ok("call", "gigwire.v1.CatalogService/CreateCategory", "-d",
+                                    json.dumps({"category": {"slug": "restart-test",
+                                                             "display_name": "Restart"}})))
+    listed = json.loads(gigctl.ok("call", "gigwire.v1.OfferService/ListOffers"))
+    watch = subprocess.Popen(
+        gigctl.command("-o", "json", "watch", "events", "--from", listed["event_cursor"],
+                       "--count", "2"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=gigctl.env)
+    try:
+        first = buyer.jobs.CreateJob(job_request(category["id"], title="Before the restart"))
+        assert json.loads(watch.stdout.readline())["job"]["id"] == first.id
+        running = start_server.restart(running)
+        second = buyer.jobs.CreateJob(job_request(category["id"], title="After the restart"))
+        out, err = watch.communicate(timeout=WATCH_TIMEOUT_S)
+    finally:
+        watch.kill()
+        buyer.close()
+    assert watch.returncode == 0, err
+    assert [json.loads(line)["job"]["id"] for line in out.splitlines()] == [second.id]
