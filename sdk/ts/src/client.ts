@@ -114,20 +114,31 @@ export function createClient(options: ClientOptions): GigwireClient {
   return buildClient({ ...options, baseUrl }, sessionManager);
 }
 
+/** How the calls of a service client behave beyond the service config. */
+export interface CallSettings {
+  /** Deadline of every unary call in ms (unset: the service config's). */
+  readonly timeoutMs?: number;
+  /**
+   * Refreshes the login; a unary call refused UNAUTHENTICATED / TOKEN_EXPIRED
+   * calls it once and is retried (GigwireClient.login sets it).
+   */
+  readonly refreshLogin?: () => Promise<unknown>;
+}
+
 /**
  * A typed client for one service whose calls throw GigwireError and follow
- * the service config (`timeoutMs` overrides its deadlines). Use it for
- * services not (yet) in SERVICES, with `client.transport`.
+ * the service config. Use it for services not (yet) in SERVICES, with
+ * `client.transport`.
  */
 export function createServiceClient<S extends DescService>(
   service: S,
   transport: Transport,
-  timeoutMs?: number,
+  settings: CallSettings = {},
 ): Client<S> {
   const raw = createConnectClient(service, transport) as Record<string, AnyFn>;
   const wrapped: Record<string, AnyFn> = {};
   for (const method of service.methods) {
-    wrapped[method.localName] = wrapMethod(method, raw[method.localName]!, timeoutMs);
+    wrapped[method.localName] = wrapMethod(method, raw[method.localName]!, settings);
   }
   return wrapped as Client<S>;
 }
@@ -137,13 +148,14 @@ type AnyFn = (...args: unknown[]) => unknown;
 function buildClient(
   options: ClientOptions,
   sessionManager: Http2SessionManager,
+  refreshLogin?: () => Promise<unknown>,
 ): GigwireClient {
   const transport = createGrpcTransport({
     baseUrl: options.baseUrl,
     sessionManager,
     interceptors: [credentialsInterceptor(options), ...(options.interceptors ?? [])],
   });
-  const services = createServiceClients(transport, options.timeoutMs);
+  const services = createServiceClients(transport, { timeoutMs: options.timeoutMs, refreshLogin });
   const settings = { tokenRefreshable: typeof options.token === "function" };
   return {
     ...services,
@@ -169,17 +181,19 @@ function buildClient(
       buildClient({ ...options, token, apiKey }, sessionManager),
     login: async (email, password) => {
       const session = new LoginSession(services.auth, await services.auth.login({ email, password }));
-      const client = buildClient({ ...options, token: session.token, apiKey: undefined }, sessionManager);
+      const client = buildClient({ ...options, token: session.token, apiKey: undefined }, sessionManager, () =>
+        session.refresh(),
+      );
       return { ...client, session };
     },
     close: () => sessionManager.abort(),
   };
 }
 
-function createServiceClients(transport: Transport, timeoutMs?: number): GigwireServices {
+function createServiceClients(transport: Transport, settings: CallSettings): GigwireServices {
   const entries = Object.entries(SERVICES).map(([name, service]) => [
     name,
-    createServiceClient(service, transport, timeoutMs),
+    createServiceClient(service, transport, settings),
   ]);
   return Object.fromEntries(entries) as GigwireServices;
 }
@@ -188,7 +202,7 @@ function createServiceClients(transport: Transport, timeoutMs?: number): Gigwire
  * Wraps a Connect client method: failures become GigwireErrors; unary calls
  * follow the method's service config policy and get a request_id.
  */
-function wrapMethod(method: DescMethod, call: AnyFn, timeoutMs?: number): AnyFn {
+function wrapMethod(method: DescMethod, call: AnyFn, settings: CallSettings): AnyFn {
   switch (method.methodKind) {
     case "client_streaming":
       return async (...args) => {
@@ -198,23 +212,8 @@ function wrapMethod(method: DescMethod, call: AnyFn, timeoutMs?: number): AnyFn 
           throw toGigwireError(e);
         }
       };
-    case "unary": {
-      const policy = methodPolicy(SERVICE_CONFIG, method.parent.typeName, method.name);
-      const fillRequestId = method.input.fields.some((f) => f.localName === "requestId");
-      return async (input, options) => {
-        const request = fillRequestId ? withRequestId((input ?? {}) as object) : input;
-        const callOptions = options as CallOptions | undefined;
-        try {
-          return await callWithPolicy(
-            (left) => call(request, { ...callOptions, timeoutMs: left }) as Promise<unknown>,
-            policy,
-            callOptions?.timeoutMs ?? timeoutMs ?? policy.timeoutMs,
-          );
-        } catch (e) {
-          throw toGigwireError(e);
-        }
-      };
-    }
+    case "unary":
+      return wrapUnary(method, call, settings);
     case "server_streaming":
     case "bidi_streaming":
       // Streams stay open: no default deadline unless the call sets timeoutMs.
@@ -224,6 +223,37 @@ function wrapMethod(method: DescMethod, call: AnyFn, timeoutMs?: number): AnyFn 
         return rethrowingStream(call(input, callOptions) as AsyncIterable<unknown>);
       };
   }
+}
+
+/**
+ * A unary method under its service config policy, with a request_id filled
+ * in; TOKEN_EXPIRED refreshes the login once (when there is one) and retries.
+ */
+function wrapUnary(method: DescMethod, call: AnyFn, settings: CallSettings): AnyFn {
+  const policy = methodPolicy(SERVICE_CONFIG, method.parent.typeName, method.name);
+  const fillRequestId = method.input.fields.some((f) => f.localName === "requestId");
+  return async (input, options) => {
+    const request = fillRequestId ? withRequestId((input ?? {}) as object) : input;
+    const callOptions = options as CallOptions | undefined;
+    const attempt = () =>
+      callWithPolicy(
+        (left) => call(request, { ...callOptions, timeoutMs: left }) as Promise<unknown>,
+        policy,
+        callOptions?.timeoutMs ?? settings.timeoutMs ?? policy.timeoutMs,
+      );
+    try {
+      return await attempt();
+    } catch (e) {
+      const error = toGigwireError(e);
+      if (settings.refreshLogin === undefined || error.reason !== "TOKEN_EXPIRED") throw error;
+    }
+    await settings.refreshLogin();
+    try {
+      return await attempt();
+    } catch (e) {
+      throw toGigwireError(e);
+    }
+  };
 }
 
 async function* rethrowingStream<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {

@@ -2,6 +2,7 @@
 // credentials, and the generated message types, enums and service
 // descriptors of gigwire.v1 (protobuf-es).
 export {
+  type CallSettings,
   type ClientOptions,
   type GigwireClient,
   type GigwireServices,

@@ -1,11 +1,23 @@
 // Unit tests of LoginSession: when it refreshes, and that concurrent callers
-// share one refresh (a refresh token is single-use).
+// share one refresh (a refresh token is single-use); and of a logged-in
+// client refreshing on TOKEN_EXPIRED, against a fake server.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import type { Client } from "@connectrpc/connect";
-import { type AuthService, LoginSession, REFRESH_MARGIN_MS, type TokenPair, TokenPairSchema } from "../src/index.js";
+import { type Client, Code } from "@connectrpc/connect";
+import {
+  type AuthService,
+  ErrorReason,
+  GigwireError,
+  LoginSession,
+  REFRESH_MARGIN_MS,
+  type TokenPair,
+  TokenPairSchema,
+  UserSchema,
+  createClient,
+} from "../src/index.js";
+import { errorReply, messageReply, startFakeServer } from "./fake-server.js";
 
 const NOW = 1_800_000_000_000;
 
@@ -45,5 +57,38 @@ describe("LoginSession", () => {
     assert.equal(session.tokens.refreshToken, "refresh-2");
     await session.refresh();
     assert.deepEqual(refreshed, ["refresh-1", "refresh-2"]);
+  });
+});
+
+describe("a logged-in client", () => {
+  it("refreshes once and retries a call refused TOKEN_EXPIRED", async () => {
+    const farFuture = timestampFromMs(Date.now() + 3_600_000);
+    const server = await startFakeServer((call) => {
+      if (call.path.endsWith("/Login")) {
+        return messageReply(TokenPairSchema, { accessToken: "a1", refreshToken: "r1", accessTokenExpireTime: farFuture });
+      }
+      if (call.path.endsWith("/Refresh")) {
+        return messageReply(TokenPairSchema, { accessToken: "a2", refreshToken: "r2", accessTokenExpireTime: farFuture });
+      }
+      return call.headers["authorization"] === "Bearer a1"
+        ? errorReply(Code.Unauthenticated, "expired", { reason: ErrorReason.TOKEN_EXPIRED })
+        : messageReply(UserSchema, { id: "usr_1" });
+    });
+    const client = createClient({ baseUrl: server.address });
+    try {
+      const ada = await client.login("ada@example.com", "pw");
+      assert.equal((await ada.users.getMe({})).id, "usr_1");
+      assert.deepEqual(
+        server.calls.map((c) => c.path.split("/").pop()),
+        ["Login", "GetMe", "Refresh", "GetMe"],
+      );
+      assert.equal(ada.session.tokens.refreshToken, "r2");
+      const plain = client.withCredentials({ token: "a1" }); // no login: nothing to refresh
+      const err = await plain.users.getMe({}).catch((e: unknown) => e);
+      assert.ok(err instanceof GigwireError && err.reason === "TOKEN_EXPIRED");
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 });
