@@ -266,6 +266,9 @@ void PrintResponse(const Verb& verb, const google::protobuf::Message& response, 
       rows.push_back(&reflection->GetRepeatedMessage(response, field, i));
     }
     printer.Table(rows, verb.columns);
+    const auto* next = response.GetDescriptor()->FindFieldByName("next_page_token");
+    std::string token = next == nullptr ? "" : reflection->GetString(response, next);
+    if (!token.empty()) std::cerr << "more: add --page-token " << token << "\n";
   } else if (!verb.done.empty()) {
     printer.Done(DoneText(verb.done, response), response);
   } else {

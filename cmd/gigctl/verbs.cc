@@ -52,6 +52,9 @@ Arg Reason(const std::string& why) {
   return {"reason", "reason", ArgKind::kText, why, "", {}, /*required=*/true};
 }
 Arg PageSize() { return {"page-size", "pageSize", ArgKind::kNumber, "rows per page (default 50)"}; }
+Arg PageToken() {
+  return {"page-token", "pageToken", ArgKind::kText, "the next page (gigctl prints the token)"};
+}
 Arg EnumArg(const std::string& name, const std::string& field, const std::string& prefix,
             std::vector<std::string> choices, const std::string& help) {
   return {name, field, ArgKind::kEnum, help, prefix, std::move(choices)};
@@ -63,12 +66,12 @@ std::vector<Verb> BuildVerbs() {
   const std::vector<std::string> roles = {"buyer", "seller", "admin"};
   return {
       {"jobs", "pending", "gigwire.v1.JobService.ListJobs",
-       "the review queue: jobs waiting for an admin", {}, {PageSize()},
+       "the review queue: jobs waiting for an admin", {}, {PageSize(), PageToken()},
        R"({"state":"JOB_STATE_PENDING_REVIEW"})", "jobs", kJobColumns, "", false,
        "gigctl jobs pending"},
       {"jobs", "list", "gigwire.v1.JobService.ListJobs", "jobs, newest first", {},
        {EnumArg("state", "state", "JOB_STATE_", job_states, "only jobs in this state"),
-        {"buyer", "buyerId", ArgKind::kText, "only this buyer's jobs"}, PageSize()},
+        {"buyer", "buyerId", ArgKind::kText, "only this buyer's jobs"}, PageSize(), PageToken()},
        "", "jobs", kJobColumns, "", false, "gigctl jobs list --state open"},
       {"jobs", "show", "gigwire.v1.JobService.GetJob", "one job in full", {Id("job")}, {}, "", "",
        {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"}, {"DESCRIPTION", "description"},
@@ -99,14 +102,14 @@ std::vector<Verb> BuildVerbs() {
         {"skill", "skill", ArgKind::kText, "with this skill"},
         {"category", "categoryId", ArgKind::kText, "with an approved gig in this category"},
         EnumArg("sort", "orderBy", "SELLER_ORDER_", {"rating", "name", "availability"}, "order"),
-        PageSize()},
+        PageSize(), PageToken()},
        "", "sellers",
        {{"ID", "user_id"}, {"NAME", "display_name"}, {"RATING", "rating_milli"},
         {"REVIEWS", "rating_count"}, {"GIGS", "gig_count"}, {"AVAILABILITY", "availability"},
         {"SKILLS", "skills"}},
        "", false, "gigctl sellers search --skill logo --available --min-rating 4.5 --sort rating"},
       {"gigs", "pending", "gigwire.v1.CatalogService.ListGigs", "gigs waiting for review", {},
-       {PageSize()}, R"({"state":"GIG_STATE_PENDING_REVIEW"})", "gigs", kGigColumns, "", false,
+       {PageSize(), PageToken()}, R"({"state":"GIG_STATE_PENDING_REVIEW"})", "gigs", kGigColumns, "", false,
        "gigctl gigs pending"},
       {"gigs", "approve", "gigwire.v1.CatalogService.ApproveGig", "publishes a pending gig",
        {Id("gig")}, {}, "", "", {}, "approved {id}: {state}", false, "gigctl gigs approve gig_9c1d"},
@@ -116,7 +119,7 @@ std::vector<Verb> BuildVerbs() {
       {"bookings", "list", "gigwire.v1.BookingService.ListBookings", "bookings, newest first", {},
        {EnumArg("state", "state", "BOOKING_STATE_", booking_states, "only bookings in this state"),
         {"buyer", "buyerId", ArgKind::kText, "only this buyer's"},
-        {"seller", "sellerId", ArgKind::kText, "only this seller's"}, PageSize()},
+        {"seller", "sellerId", ArgKind::kText, "only this seller's"}, PageSize(), PageToken()},
        "", "bookings", kBookingColumns, "", false, "gigctl bookings list --state delivered"},
       {"bookings", "complete", "gigwire.v1.BookingService.CompleteBooking",
        "completes a booking (e.g. a delivered one the buyer forgot)", {Id("booking")}, {}, "", "",
@@ -125,7 +128,7 @@ std::vector<Verb> BuildVerbs() {
        {Id("booking")}, {Reason("why, for both sides")}, "", "", {}, "cancelled {id}: {state}",
        false, "gigctl bookings cancel bkg_77aa --reason 'buyer unreachable'"},
       {"users", "list", "gigwire.v1.UserService.ListUsers", "accounts, newest first", {},
-       {EnumArg("role", "role", "ROLE_", roles, "only accounts with this role"), PageSize()}, "",
+       {EnumArg("role", "role", "ROLE_", roles, "only accounts with this role"), PageSize(), PageToken()}, "",
        "users", kUserColumns, "", false, "gigctl users list --role seller"},
       {"users", "grant", "gigwire.v1.UserService.GrantRole", "gives an account a role",
        {{"user", "userId", ArgKind::kText, "the account's id"},
@@ -142,14 +145,14 @@ std::vector<Verb> BuildVerbs() {
        "", "", {{"ID", "api_key.id"}, {"NAME", "api_key.display_name"}, {"SECRET", "secret"}}, "",
        false, "gigctl api-keys create --user usr_5b2 --name 'Acme sync'"},
       {"api-keys", "list", "gigwire.v1.ApiKeyService.ListApiKeys", "partner keys, revoked ones too",
-       {}, {PageSize()}, "", "api_keys", kApiKeyColumns, "", false, "gigctl api-keys list"},
+       {}, {PageSize(), PageToken()}, "", "api_keys", kApiKeyColumns, "", false, "gigctl api-keys list"},
       {"api-keys", "revoke", "gigwire.v1.ApiKeyService.RevokeApiKey", "revokes a key at once",
        {Id("key")}, {}, "", "", {}, "revoked {id}", false, "gigctl api-keys revoke key_31c"},
       {"audit", "list", "gigwire.v1.AuditService.ListAuditEntries", "what admins did, newest first",
        {},
        {{"actor", "actorId", ArgKind::kText, "only this admin's actions"},
         {"action", "action", ArgKind::kText, "only this action, e.g. ApproveJob"},
-        {"target", "target", ArgKind::kText, "only actions on this id"}, PageSize()},
+        {"target", "target", ArgKind::kText, "only actions on this id"}, PageSize(), PageToken()},
        "", "entries",
        {{"TIME", "create_time"}, {"ACTOR", "actor_id"}, {"ACTION", "action"},
         {"TARGET", "target"}, {"NOTE", "note"}},

@@ -162,6 +162,12 @@ def test_an_admins_day(admin_gigctl, new_user, admin, category):  # noqa: F811
     actions = {e["action"] for e in gigctl.json_lines("audit", "list", "--target", job_id)}
     assert {"ApproveJob", "AssignSellers"} <= actions, actions
 
+    first = gigctl("-o", "json", "audit", "list", "--page-size", "1")
+    token = first.stderr.split("more: add --page-token ")[1].split()[0]
+    [newest] = [json.loads(line) for line in first.stdout.splitlines()]
+    [older] = gigctl.json_lines("audit", "list", "--page-size", "1", "--page-token", token)
+    assert newest["id"] != older["id"]
+
 
 def test_errors_print_code_reason_and_violations_and_set_the_exit_code(admin_gigctl, new_user):
     gigctl = admin_gigctl
