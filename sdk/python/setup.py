@@ -1,6 +1,7 @@
 # Builds the gigwire wheel with its generated code. build_py runs protoc from
 # grpcio-tools (a build requirement, see pyproject.toml) over ../../proto into
-# the build folder, never into the source tree, and the wheel then requires at
+# the build folder, never into the source tree: messages with their .pyi
+# stubs, gRPC stubs with theirs (mypy-protobuf's plugin); the wheel requires at
 # least the protobuf and grpcio that generated it (newer generated code checks
 # its runtime at import). So `pip install ./sdk/python` works on a fresh clone
 # into any virtualenv, with grpcio and protobuf from the registry.
@@ -29,6 +30,11 @@ def generate(out_root: Path) -> None:
     well_known = Path(grpc_tools.__file__).parent / "_proto"
     args = ["protoc", f"-I{PROTO_ROOT}", f"-I{well_known}", f"--python_out={out_root}",
             f"--pyi_out={out_root}", f"--grpc_python_out={out_root}", *protos]
+    grpc_stubs = shutil.which("protoc-gen-mypy_grpc")  # from mypy-protobuf, a build requirement
+    if grpc_stubs:  # typed stubs (.pyi) of the *_pb2_grpc modules
+        args[1:1] = [f"--plugin=protoc-gen-mypy_grpc={grpc_stubs}", f"--mypy_grpc_out={out_root}"]
+    else:
+        print("setup.py: protoc-gen-mypy_grpc not found; no .pyi for the gRPC stubs")
     if protoc.main(args) != 0:
         raise SystemExit("setup.py: protoc failed")
     (out_dir / "__init__.py").write_text(

@@ -2,9 +2,11 @@
 # tests/packaging/run.sh: what a partner's typed code sees. Never run.
 from typing import List
 
+import grpc
+
 from gigwire import Client, GigwireError
 from gigwire.aio import AsyncClient
-from gigwire.v1 import job_pb2, offer_pb2
+from gigwire.v1 import job_pb2, job_pb2_grpc, offer_pb2
 
 
 def titles(client: Client) -> List[str]:
@@ -29,3 +31,9 @@ def first_offer_ids(client: Client) -> List[str]:
 async def job_state(client: AsyncClient, job_id: str) -> int:
     job: job_pb2.Job = await client.jobs.GetJob(job_pb2.GetJobRequest(id=job_id))
     return job.state
+
+
+def raw_stub(channel: grpc.Channel) -> str:
+    stub = job_pb2_grpc.JobServiceStub(channel)
+    job: job_pb2.Job = stub.GetJob(job_pb2.GetJobRequest(id="job_1"))
+    return job.title
