@@ -95,12 +95,12 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> DynamicCaller::Unary(
   gigwire::FillRequestId(request);
   std::string path = MethodPath(method);
   grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
-  grpc::ClientContext context;
-  client_.PrepareContext(context);
-  grpc::ByteBuffer response_bytes;
-  grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-      client_.channel().get(), rpc, &context, ToBytes(request), &response_bytes);
-  if (!status.ok()) return gigwire::StatusFromGrpc(status);
+  grpc::ByteBuffer request_bytes = ToBytes(request), response_bytes;
+  absl::Status status = client_.CallWithSession([&](grpc::ClientContext& context) {
+    return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+        client_.channel().get(), rpc, &context, request_bytes, &response_bytes);
+  });
+  if (!status.ok()) return status;
   std::unique_ptr<google::protobuf::Message> response = New(*method.output_type());
   if (!FromBytes(response_bytes, *response)) {
     return absl::InternalError("the server's response does not parse as " +

@@ -5,7 +5,9 @@
 // Requests and responses are google::protobuf::Message objects of the
 // method's types, made by a MessageFactory; they travel as bytes over the
 // gigwire::Client's channel, with its metadata, deadline and service config.
-// An empty `request_id` is filled in first (gigwire::FillRequestId).
+// An empty `request_id` is filled in first (gigwire::FillRequestId), and a
+// unary call refused TOKEN_EXPIRED refreshes the login once and is retried
+// (gigwire::Client::CallWithSession), as the SDK's typed calls do.
 //
 // Errors: the call's status as gigwire::StatusFromGrpc makes it (details via
 // gigwire::ApiErrorOf); INTERNAL for a response that does not parse.

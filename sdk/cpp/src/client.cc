@@ -117,6 +117,18 @@ void Client::PrepareContext(grpc::ClientContext& context) const {
   AddCallMetadata(context);
 }
 
+absl::Status Client::CallWithSession(
+    const std::function<grpc::Status(grpc::ClientContext&)>& attempt, bool may_refresh) {
+  grpc::ClientContext context;
+  PrepareContext(context);
+  absl::Status status = StatusFromGrpc(attempt(context));
+  if (may_refresh && ApiErrorOf(status).reason == v1::TOKEN_EXPIRED &&
+      !refresh_token().empty() && Refresh().ok()) {
+    return CallWithSession(attempt, /*may_refresh=*/false);
+  }
+  return status;
+}
+
 void Client::AddCallMetadata(grpc::ClientContext& context) const {
   context.AddMetadata("x-gigwire-sdk", absl::StrCat("cpp/", kSdkVersion));
   absl::MutexLock lock(&mu_);

@@ -187,6 +187,12 @@ class Client {
   // ClientOptions::timeout is set) to put on a context before each call.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   void PrepareContext(grpc::ClientContext& context) const;
+  // Runs one unary call, `attempt`, on a context prepared as above; when it
+  // fails TOKEN_EXPIRED with a refresh token at hand (and `may_refresh`),
+  // refreshes once and runs `attempt` again on a fresh context. Returns the
+  // call's status (details via ApiErrorOf). Every typed call goes through it.
+  absl::Status CallWithSession(const std::function<grpc::Status(grpc::ClientContext&)>& attempt,
+                               bool may_refresh = true);
 
  private:
   explicit Client(const ClientOptions& options);
@@ -203,14 +209,13 @@ class Client {
                                     grpc::Status (Stub::*method)(grpc::ClientContext*,
                                                                  const Request&, Response*),
                                     const Request& request, bool may_refresh = true) {
-    grpc::ClientContext context;
-    PrepareContext(context);
     Response response;
-    absl::Status status = StatusFromGrpc((stub->*method)(&context, request, &response));
-    if (may_refresh && ApiErrorOf(status).reason == v1::TOKEN_EXPIRED &&
-        !refresh_token().empty() && Refresh().ok()) {
-      return CallStub(stub, method, request, /*may_refresh=*/false);
-    }
+    absl::Status status = CallWithSession(
+        [&](grpc::ClientContext& context) {
+          response.Clear();
+          return (stub->*method)(&context, request, &response);
+        },
+        may_refresh);
     if (!status.ok()) return status;
     return response;
   }
