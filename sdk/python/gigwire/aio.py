@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import random
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Generic, Iterable, Optional, Type
+from typing import (Any, AsyncIterator, Awaitable, Callable, Generic, Iterable, Optional,
+                    Type)
 
 import grpc
 import grpc.aio
@@ -64,14 +65,19 @@ class AsyncResponseStream(Generic[ResponseT]):
 
     def __init__(self, call: Any):
         self._call = call
+        self._cancel_requested = False
 
     async def read(self) -> Optional[ResponseT]:
+        """The next response, or None at the end. Raises GigwireError(CANCELLED) after
+        cancel(); when the awaiting task itself is cancelled, the call is cancelled too and
+        asyncio.CancelledError propagates (a cancelled task must end, not read on)."""
         try:
             response = await self._call.read()
         except grpc.aio.AioRpcError as error:
             raise GigwireError.from_rpc_error(error) from error
         except asyncio.CancelledError as cancelled:
-            if self._call.cancelled():
+            self._call.cancel()
+            if self._cancel_requested and not _task_is_cancelling():
                 raise GigwireError(grpc.StatusCode.CANCELLED, "cancelled") from cancelled
             raise
         return None if response is grpc.aio.EOF else response
@@ -86,7 +92,17 @@ class AsyncResponseStream(Generic[ResponseT]):
         return response
 
     def cancel(self) -> None:
+        """Cancels the call; a pending read() then raises GigwireError(CANCELLED)."""
+        self._cancel_requested = True
         self._call.cancel()
+
+
+def _task_is_cancelling() -> bool:
+    """Whether someone asked to cancel the running task (Python 3.11+ can tell; before,
+    a CancelledError seen after cancel() is taken as cancel()'s)."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)
+    return bool(cancelling()) if cancelling is not None else False
 
 
 class AsyncServerStream(Generic[RequestT, ResponseT]):
@@ -106,7 +122,13 @@ class AsyncServerStream(Generic[RequestT, ResponseT]):
 
 class AsyncWatch(_ResumableCursor[EventT]):
     """The asyncio form of gigwire.Watch, with the same reconnect, resume and error
-    rules: `async for event in watch`; close() ends it (iteration then stops)."""
+    rules: `async for event in watch`; close() ends it (iteration then stops).
+
+    Cancellation ends the watch like close(), as it ends an async generator: when the
+    task awaiting the next event is cancelled (task.cancel(), asyncio.wait_for timing
+    out), the call in flight is cancelled, the watch is closed and CancelledError
+    propagates. Leaving an `async for` loop (break, an exception) closes the watch too.
+    """
 
     def __init__(self, open_stream: Callable[[str], AsyncResponseStream[Any]], *,
                  resume_cursor: str = "", on_heartbeat: Optional[HeartbeatCallback] = None,
@@ -126,13 +148,33 @@ class AsyncWatch(_ResumableCursor[EventT]):
     def close(self) -> None:
         """Stops the watch: cancels the stream in flight and wakes a pending backoff."""
         self._closed.set()
-        if self._stream is not None:
-            self._stream.cancel()
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.cancel()
 
-    def __aiter__(self) -> "AsyncWatch[EventT]":
-        return self
+    def __aiter__(self) -> AsyncIterator[EventT]:
+        """The events, for `async for`; leaving the loop closes the watch."""
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[EventT]:
+        try:
+            while True:
+                yield await self.__anext__()
+        except StopAsyncIteration:
+            return
+        finally:
+            self.close()
 
     async def __anext__(self) -> EventT:
+        """The next event; StopAsyncIteration once closed. A cancelled caller closes the
+        watch (see the class comment)."""
+        try:
+            return await self._next_event()
+        except asyncio.CancelledError:
+            self.close()
+            raise
+
+    async def _next_event(self) -> EventT:
         while not self._closed.is_set():
             if self._stream is None:
                 self._stream = self._open_stream(self.cursor)

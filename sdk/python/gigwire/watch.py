@@ -157,7 +157,8 @@ class Watch(_ResumableCursor[EventT]):
 
     Raises from iteration: CursorExpiredError for OUT_OF_RANGE / CURSOR_EXPIRED, and
     GigwireError for any other failure (INVALID_ARGUMENT, PERMISSION_DENIED,
-    UNAUTHENTICATED, ...). After close() iteration stops (StopIteration).
+    UNAUTHENTICATED, ...). After close() iteration stops (StopIteration). Leaving a `for`
+    loop over the watch closes it (and so cancels its call), as does leaving a `with` block.
 
     Thread safety: iterate from one thread at a time; `cursor` and close() may be used
     from any thread (close() cancels the call in flight and wakes a pending backoff).
@@ -187,7 +188,20 @@ class Watch(_ResumableCursor[EventT]):
             stream.cancel()
 
     def __iter__(self) -> Iterator[EventT]:
-        return self
+        """The events, for a `for` loop; leaving the loop (break, return, an exception)
+        closes the watch and so ends its call."""
+        return self._events()
+
+    def _events(self) -> Iterator[EventT]:
+        try:
+            while True:
+                try:
+                    event = self.__next__()
+                except StopIteration:
+                    return
+                yield event
+        finally:
+            self.close()
 
     def __next__(self) -> EventT:
         while not self._closed.is_set():
