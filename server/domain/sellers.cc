@@ -1,6 +1,7 @@
 // Seller search; see sellers.h.
 #include "server/domain/sellers.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/status.h"
 #include "server/domain/pagination.h"
@@ -29,12 +30,17 @@ absl::Status CheckFilter(const SellerFilter& filter) {
   return violations.ToStatus();
 }
 
+// The skill filter as the store compares it: trimmed, lower-case.
+std::string SkillKey(absl::string_view filter) {
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(filter));
+}
+
 SellerQuery QueryOf(const SellerFilter& filter) {
   SellerQuery query;
   query.text = filter.text;
   query.available_only = filter.available_only;
   query.min_rating_milli = filter.min_rating_milli;
-  query.skill = filter.skill;
+  query.skill = SkillKey(filter.skill);
   query.category_id = filter.category_id;
   query.order = filter.order;
   return query;
@@ -61,6 +67,16 @@ absl::Status AddSampleGigs(Tx& tx, std::vector<SellerSummary>& sellers) {
 }
 
 }  // namespace
+
+bool SkillMatches(absl::string_view skill, absl::string_view filter) {
+  const std::string want = SkillKey(filter);
+  if (want.empty()) return true;
+  const std::string have = absl::AsciiStrToLower(skill);
+  for (size_t at = have.find(want); at != std::string::npos; at = have.find(want, at + 1)) {
+    if (at == 0 || !absl::ascii_isalnum(static_cast<unsigned char>(have[at - 1]))) return true;
+  }
+  return false;
+}
 
 absl::StatusOr<SellerPage> SellerSearch::Search(const SellerFilter& filter, int page_size,
                                                 absl::string_view page_token) {

@@ -3,8 +3,12 @@
 //
 // Contracts:
 // - Filters: `text` matches the display name or a skill (substring, ASCII
-//   letters ignoring case), 0..100 characters; `skill` is one whole skill
-//   (ASCII letters ignoring case), 0..40 characters; `min_rating_milli`
+//   letters ignoring case), 0..100 characters; `skill` (0..40 characters)
+//   matches a seller with a skill in which it starts a word: at the start of
+//   the skill or after a character that is not an ASCII letter or digit,
+//   ASCII letters ignoring case, surrounding spaces ignored (SkillMatches:
+//   "logo" and "Log" find "logo design", so does "design"; "sign" does not);
+//   `min_rating_milli`
 //   0..5000 (a seller without reviews rates 0); `category_id`: sellers with
 //   an APPROVED gig in that category; `available_only`: availability
 //   AVAILABLE. Bad values: INVALID_ARGUMENT (INVALID_FIELDS) naming each.
@@ -46,6 +50,9 @@ struct SellerFilter {
   std::string category_id;
   SellerQuery::Order order = SellerQuery::Order::kRating;
 };
+
+// The `skill` filter's rule for one skill (see the contracts above).
+bool SkillMatches(absl::string_view skill, absl::string_view filter);
 
 struct SellerPage {
   std::vector<SellerSummary> sellers;

@@ -1,5 +1,6 @@
 #include "server/domain/sellers.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -203,6 +204,47 @@ TEST_F(SellerSearchTest, FiltersReachTheStore) {
   filter.available_only = false;
   filter.order = SellerQuery::Order::kAvailability;
   EXPECT_THAT(SellerIds(SearchOrDie(filter)), ElementsAre("usr_ada", "usr_bob"));
+}
+
+TEST(SkillMatchesTest, AWordOrAWordPrefixIgnoringCase) {
+  EXPECT_TRUE(SkillMatches("logo design", "logo"));
+  EXPECT_TRUE(SkillMatches("logo design", "Log"));
+  EXPECT_TRUE(SkillMatches("logo design", "design"));
+  EXPECT_TRUE(SkillMatches("Logo Design", " logo des "));
+  EXPECT_TRUE(SkillMatches("UI/UX", "ux"));
+  EXPECT_TRUE(SkillMatches("C++", "c++"));
+  EXPECT_TRUE(SkillMatches("anything", ""));
+  EXPECT_FALSE(SkillMatches("logo design", "sign"));
+  EXPECT_FALSE(SkillMatches("logo design", "ogo"));
+  EXPECT_FALSE(SkillMatches("logo design", "logo designer"));
+  EXPECT_FALSE(SkillMatches("golang", "lang"));
+}
+
+// The store's SQL and SkillMatches agree on every pair of these skills and
+// filters: one seller per skill, searched with each filter.
+TEST_F(SellerSearchTest, TheStoreMatchesSkillsAsSkillMatchesDoes) {
+  const std::vector<std::string> skills = {"logo design", "Logo-Design", "SVG logos", "UI/UX",
+                                           "C++",         "golang",      "3D art",    "ogo"};
+  Write([&](Tx& tx) -> absl::Status {
+    for (size_t i = 0; i < skills.size(); ++i) {
+      User seller = Seller(absl::StrCat("usr_", i), absl::StrCat("Seller ", i));
+      seller.skills = {skills[i]};
+      GW_RETURN_IF_ERROR(tx.users().Insert(seller));
+    }
+    return absl::OkStatus();
+  });
+  for (const char* want : {"logo", "LOG", "design", "sign", "ogo", "x", "ux", "c+", "+", "3d",
+                           "d art", "lang", "logo*", "[l]ogo", "%", "_"}) {
+    std::vector<std::string> expected;
+    for (size_t i = 0; i < skills.size(); ++i) {
+      if (SkillMatches(skills[i], want)) expected.push_back(absl::StrCat("usr_", i));
+    }
+    SellerFilter filter;
+    filter.skill = want;
+    std::vector<std::string> found = SellerIds(SearchOrDie(filter, 100));
+    std::sort(found.begin(), found.end());
+    EXPECT_EQ(found, expected) << want;
+  }
 }
 
 }  // namespace

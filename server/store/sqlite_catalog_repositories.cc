@@ -33,6 +33,21 @@ constexpr char kRatingMilliSql[] =
 
 constexpr char kLikeEscape[] = " ESCAPE '\\'";
 
+// A GLOB pattern matching text in which `prefix` (lower-case) starts a word:
+// after any character but an ASCII letter or digit. GLOB's own special
+// characters in `prefix` match themselves.
+std::string WordPrefixGlob(const std::string& prefix) {
+  std::string pattern = "*[^a-z0-9]";
+  for (char c : prefix) {
+    if (c == '*' || c == '?' || c == '[') {
+      absl::StrAppend(&pattern, "[", std::string(1, c), "]");
+    } else {
+      pattern.push_back(c);
+    }
+  }
+  return pattern + "*";
+}
+
 void WhereStates(BoundSql& bound, const std::vector<GigState>& states) {
   if (states.empty()) return;
   if (states.size() == 1) return Where(bound, "g.state = ?", {static_cast<int64_t>(states[0])});
@@ -151,9 +166,10 @@ BoundSql SellerSearchSql(const SellerQuery& query) {
   if (query.min_rating_milli > 0) {
     Where(bound, absl::StrCat(kRatingMilliSql, " >= ?"), {int64_t{query.min_rating_milli}});
   }
-  if (!query.skill.empty()) {  // one whole line of the newline-joined list
-    Where(bound, absl::StrCat("char(10) || u.skills || char(10) LIKE ?", kLikeEscape),
-          {LikeContains(absl::StrCat("\n", query.skill, "\n"))});
+  if (!query.skill.empty()) {
+    // The newline-joined list, each skill preceded by a newline: the skill
+    // must follow a character that is not a letter or digit.
+    Where(bound, "char(10) || lower(u.skills) GLOB ?", {WordPrefixGlob(query.skill)});
   }
   if (!query.category_id.empty()) {
     Where(bound,

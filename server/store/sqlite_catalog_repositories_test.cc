@@ -459,14 +459,24 @@ TEST_F(SellerSearchSqlTest, TextMatchesNameOrAnySkillIgnoringCase) {
   EXPECT_THAT(Search(query), IsEmpty());
 }
 
-TEST_F(SellerSearchSqlTest, SkillIsOneWholeSkillIgnoringCase) {
-  SellerQuery query;
+TEST_F(SellerSearchSqlTest, SkillStartsAWordOfASkill) {
+  SellerQuery query;  // skills: ada "C++", "Golang"; bob "Go", "logo_design"
   query.skill = "go";
-  EXPECT_THAT(SellerIds(Search(query)), ElementsAre("usr_bob"));
+  EXPECT_THAT(SellerIds(Search(query)), ElementsAre("usr_bob", "usr_ada"));
   query.skill = "c++";
   EXPECT_THAT(SellerIds(Search(query)), ElementsAre("usr_ada"));
-  query.skill = "logo%";
-  EXPECT_THAT(Search(query), IsEmpty());
+  query.skill = "design";  // after '_'
+  EXPECT_THAT(SellerIds(Search(query)), ElementsAre("usr_bob"));
+  query.skill = "logo_d";
+  EXPECT_THAT(SellerIds(Search(query)), ElementsAre("usr_bob"));
+  for (const char* inside : {"ogo", "lang", "sign", "o_design"}) {
+    query.skill = inside;
+    EXPECT_THAT(Search(query), IsEmpty()) << inside;
+  }
+  for (const char* wildcard : {"logo*", "l?go", "[l]ogo", "*", "%"}) {
+    query.skill = wildcard;
+    EXPECT_THAT(Search(query), IsEmpty()) << wildcard;
+  }
 }
 
 TEST_F(SellerSearchSqlTest, FiltersAvailabilityRatingAndCategory) {

@@ -49,7 +49,7 @@ struct SellerQuery {
   std::string text;         // display name or a skill contains it (any case)
   bool available_only = false;
   int32_t min_rating_milli = 0;
-  std::string skill;        // exact skill, any case
+  std::string skill;        // lower-case; a skill has a word starting with it
   std::string category_id;  // has an approved gig in it
   enum class Order { kRating, kName, kAvailability } order = Order::kRating;
   int offset = 0;

@@ -7,6 +7,8 @@
 # Env: GIGCTL (default <repo>/build/cmake/bin/gigctl); grpcurl as in test_grpcurl.py.
 import json
 import os
+import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import gigwired_path, launch, shutdown
 from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD, register_request, unique_email
 from gigwire import Client
 from gigwire.v1 import booking_pb2, catalog_pb2, gig_pb2, offer_pb2, user_pb2
@@ -23,6 +26,8 @@ from test_marketplace import category, job_request, seller_with_approved_gig  # 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 GIGCTL = Path(os.environ.get("GIGCTL", REPO_ROOT / "build/cmake/bin/gigctl"))
 WATCH_TIMEOUT_S = 30
+DEMO_PASSWORD = "gigwire-demo-password"
+README_SERVER = "127.0.0.1:50051"
 
 
 class Gigctl:
@@ -358,3 +363,55 @@ def test_watch_resumes_across_a_server_restart(start_server, tmp_path):
         buyer.close()
     assert watch.returncode == 0, err
     assert [json.loads(line)["job"]["id"] for line in out.splitlines()] == [second.id]
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """A gigwired serving the demo marketplace (`make run`'s data)."""
+    running = launch(gigwired_path(), tmp_path_factory.mktemp("demo"), ("--demo-data",),
+                     fresh=False)
+    yield running
+    shutdown(running)
+
+
+def readme_gigctl_examples() -> list:
+    """Each gigctl command of the README's shell blocks, as its argument list (comments
+    dropped; `source <(gigctl completion bash)` gives its gigctl part)."""
+    text = (REPO_ROOT / "README.md").read_text()
+    examples = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            match = re.search(r"(?:^|<\()gigctl ([^)]*)", line)
+            if match:
+                examples.append(shlex.split(match.group(1), comments=True))
+    return examples
+
+
+def demo_placeholders(gigctl) -> dict:
+    """JOB_ID: the demo's open job; USER_ID: Sam, the logo designer."""
+    [job] = gigctl.json_lines("jobs", "list", "--state", "open")
+    sellers = gigctl.json_lines("users", "list", "--role", "seller")
+    [sam] = [u for u in sellers if u["email"] == "sam@demo.gigwire.dev"]
+    return {"JOB_ID": job["id"], "USER_ID": sam["id"]}
+
+
+def test_every_gigctl_example_of_the_readme_works(demo_server, tmp_path):
+    examples = readme_gigctl_examples()
+    assert examples[0][-3:] == ["login", "--email", "admin@demo.gigwire.dev"], examples[0]
+    assert any(e[:2] == ["sellers", "search"] for e in examples), examples
+    gigctl = Gigctl(demo_server.address, tmp_path / "config.json")
+    placeholders = {}
+    for example in examples:
+        args = [placeholders.get(a, a) for a in example]
+        args = [re.sub(r"\b(JOB_ID|USER_ID)\b", lambda m: placeholders[m.group(1)], a)
+                for a in args]
+        args = [demo_server.address if a == README_SERVER else a for a in args]
+        stdin = DEMO_PASSWORD + "\n" if "login" in args else "y\n"
+        result = subprocess.run([str(GIGCTL), *args], input=stdin, capture_output=True,
+                                text=True, env=gigctl.env, timeout=60)
+        assert result.returncode == 0, f"gigctl {shlex.join(args)}: {result.stderr}"
+        if args[:2] == ["sellers", "search"]:
+            rows = result.stdout.splitlines()[1:]
+            assert any("Sam Rivera" in row for row in rows), result.stdout
+        if "login" in args:
+            placeholders = demo_placeholders(gigctl)
