@@ -51,7 +51,8 @@ grpc::Status UserServiceImpl::ListUsers(grpc::ServerContext* context,
                     GW_ASSIGN_OR_RETURN(UserPage page,
                                         accounts_.ListUsers(*call.principal, role,
                                                             request->page_size(),
-                                                            request->page_token()));
+                                                            request->page_token(),
+                                                            request->email()));
                     for (const User& user : page.users) {
                       ToProto(user, UserView::kFull, response->add_users());
                     }

@@ -207,8 +207,10 @@ absl::StatusOr<User> Accounts::UpdateProfile(const Principal& caller, const Prof
 }
 
 absl::StatusOr<UserPage> Accounts::ListUsers(const Principal& caller, std::optional<Role> role,
-                                             int page_size, absl::string_view page_token) {
+                                             int page_size, absl::string_view page_token,
+                                             absl::string_view email) {
   GW_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin));
+  if (!email.empty()) return UserWithEmail(role, email);
   GW_ASSIGN_OR_RETURN(const int limit, ResolvePageSize(page_size));
   const std::string fingerprint =
       absl::StrCat("users:role=", role ? static_cast<int>(*role) : 0);
@@ -222,6 +224,19 @@ absl::StatusOr<UserPage> Accounts::ListUsers(const Principal& caller, std::optio
     return absl::OkStatus();
   }));
   page.next_page_token = TrimToPage(page.users, limit, fingerprint);
+  return page;
+}
+
+absl::StatusOr<UserPage> Accounts::UserWithEmail(std::optional<Role> role,
+                                                 absl::string_view email) {
+  UserPage page;
+  GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<User> user = tx.users().FindByEmail(NormalizeEmail(email));
+    if (absl::IsNotFound(user.status())) return absl::OkStatus();
+    GW_RETURN_IF_ERROR(user.status());
+    if (!role.has_value() || user->roles.Has(*role)) page.users.push_back(*std::move(user));
+    return absl::OkStatus();
+  }));
   return page;
 }
 

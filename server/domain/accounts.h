@@ -80,9 +80,12 @@ class Accounts {
   absl::StatusOr<User> UpdateProfile(const Principal& caller, const ProfilePatch& patch,
                                      absl::string_view etag);
 
-  // Admin only.
+  // Admin only. With a non-empty `email`: the account with that email (as
+  // NormalizeEmail makes it) if any and it has `role`, on one page (page_size
+  // and page_token ignored).
   absl::StatusOr<UserPage> ListUsers(const Principal& caller, std::optional<Role> role,
-                                     int page_size, absl::string_view page_token);
+                                     int page_size, absl::string_view page_token,
+                                     absl::string_view email = "");
   absl::StatusOr<User> GrantRole(const Principal& caller, const std::string& user_id, Role role);
   // FAILED_PRECONDITION (INVALID_STATE) when an admin revokes their own admin role.
   absl::StatusOr<User> RevokeRole(const Principal& caller, const std::string& user_id, Role role);
@@ -92,6 +95,7 @@ class Accounts {
   absl::StatusOr<User> CreateOrPromoteAdmin(absl::string_view email, absl::string_view password);
 
  private:
+  absl::StatusOr<UserPage> UserWithEmail(std::optional<Role> role, absl::string_view email);
   absl::StatusOr<Session> StartSession(Tx& tx, const User& user, const std::string& family_id);
   absl::StatusOr<User> ChangeRoles(const Principal& caller, const std::string& user_id,
                                    Role role, bool grant);

@@ -274,6 +274,26 @@ TEST_F(AccountsTest, GetUserOfUnknownIdIsNotFound) {
 
 // ---- listing ----
 
+TEST_F(AccountsTest, ListUsersWithAnEmailFindsThatAccountOnly) {
+  Principal admin = AdminOrDie();
+  User seller = RegisterOrDie("sam@example.com", {Role::kSeller});
+  RegisterOrDie("sammy@example.com", {Role::kSeller});
+  auto emails = [&](std::optional<Role> role, const std::string& email) {
+    absl::StatusOr<UserPage> page = accounts_->ListUsers(admin, role, 0, "", email);
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> ids;
+    for (const User& u : page.value_or(UserPage{}).users) ids.push_back(u.id);
+    return ids;
+  };
+  EXPECT_THAT(emails(std::nullopt, " SAM@example.com "), ::testing::ElementsAre(seller.id));
+  EXPECT_THAT(emails(Role::kSeller, "sam@example.com"), ::testing::ElementsAre(seller.id));
+  EXPECT_THAT(emails(Role::kBuyer, "sam@example.com"), ::testing::IsEmpty());
+  EXPECT_THAT(emails(std::nullopt, "sa@example.com"), ::testing::IsEmpty());
+  Principal buyer = PrincipalOf(RegisterOrDie("bo@example.com"));
+  ExpectFailure(accounts_->ListUsers(buyer, std::nullopt, 0, "", "sam@example.com").status(),
+                absl::StatusCode::kPermissionDenied, v1::ROLE_REQUIRED);
+}
+
 TEST_F(AccountsTest, ListUsersPagesCoverEveryMatchingUserExactlyOnce) {
   Principal admin = AdminOrDie();
   std::vector<std::string> sellers;
