@@ -109,6 +109,8 @@ ServerProcess::ServerProcess(ServerProcess&& other) noexcept
   other.pid_ = -1;
 }
 
+std::string ServerProcess::log() const { return ReadAll(dir_ + "/server.log"); }
+
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);

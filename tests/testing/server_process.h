@@ -32,6 +32,8 @@ class ServerProcess {
 
   const std::string& address() const { return address_; }
   const std::string& db_path() const { return db_path_; }
+  // What the server wrote to stderr so far (one JSON line per finished call).
+  std::string log() const;
 
   // Sends SIGTERM and waits; returns the exit status (0 for a clean stop),
   // or -1 if the process died from a signal.

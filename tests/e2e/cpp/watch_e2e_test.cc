@@ -4,6 +4,8 @@
 // resuming from that cursor gets exactly the later events; a stream broken
 // by the server stopping is retried until stopped; an expired cursor ends
 // the watch with OUT_OF_RANGE / CURSOR_EXPIRED; and the notification inbox.
+// Ending a watch (WatchStop, or on_event returning false) ends its call: the
+// server logs the stream CANCELLED while the client is still connected.
 // Jobs are produced through the generated stubs (the SDK does not wrap
 // JobService yet). Every wait is bounded.
 #include <grpcpp/create_channel.h>
@@ -16,7 +18,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gigwire/client.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
@@ -70,9 +74,17 @@ class BackgroundWatch {
     thread_ = std::thread([this, &client, request] {
       result_ = client.WatchEvents(
           request, [this](const v1::Event& event) { return seen_.Add(event); }, options_);
+      returned_.Notify();
     });
   }
   ~BackgroundWatch() { Stop().IgnoreError(); }
+
+  // Stops the watch; true if WatchEvents then returned within the patience bound
+  // (false: it hangs; the destructor still waits for it).
+  bool StopReturns() {
+    options_.stop->Stop();
+    return returned_.WaitForNotificationWithTimeout(kPatience);
+  }
 
   // Waits (bounded) for the first heartbeat: from then on the stream is live.
   bool WaitLive() {
@@ -95,6 +107,7 @@ class BackgroundWatch {
   std::atomic<int> heartbeats_{0};
   std::string last_cursor_;
   absl::Status result_ = absl::UnknownError("not run");
+  absl::Notification returned_;
   std::thread thread_;
 };
 
@@ -171,6 +184,32 @@ class WatchE2eTest : public ::testing::Test {
   std::string category_id_;
 };
 
+// The codes of `principal`'s WatchEvents streams that the server logged as ended.
+std::vector<std::string> WatchStreamEnds(const ServerProcess& server, const std::string& principal) {
+  const std::string method = R"("method":"/gigwire.v1.EventService/WatchEvents")";
+  const std::string caller = absl::StrCat(R"("principal":")", principal, R"(")");
+  const std::string code = R"("code":")";
+  std::vector<std::string> codes;
+  for (absl::string_view line : absl::StrSplit(server.log(), '\n')) {
+    const size_t at = line.find(code);
+    if (line.find(method) == line.npos || line.find(caller) == line.npos || at == line.npos) {
+      continue;
+    }
+    absl::string_view rest = line.substr(at + code.size());
+    codes.emplace_back(rest.substr(0, rest.find('"')));
+  }
+  return codes;
+}
+
+// Polls the server's log (bounded) until it shows an ended stream of `principal`.
+std::vector<std::string> WaitStreamEnds(const ServerProcess& server, const std::string& principal) {
+  const absl::Time deadline = absl::Now() + kPatience;
+  while (WatchStreamEnds(server, principal).empty() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return WatchStreamEnds(server, principal);
+}
+
 std::vector<std::string> JobIds(const std::vector<v1::Event>& events) {
   std::vector<std::string> ids;
   for (const v1::Event& event : events) ids.push_back(event.job().id());
@@ -203,6 +242,39 @@ TEST_F(WatchE2eTest, AWatchGetsItsOwnEventsOnceAndResumesFromItsLastCursor) {
   ASSERT_TRUE(watch->seen().WaitFor(1));
   EXPECT_TRUE(watch->Stop().ok());
   EXPECT_EQ(JobIds(watch->seen().events()), std::vector<std::string>{later});
+}
+
+TEST_F(WatchE2eTest, WatchStopEndsTheWatchAndItsCallOnTheServer) {
+  StartServer();
+  std::unique_ptr<Client> buyer = Buyer("ada@example.com");
+  absl::StatusOr<v1::User> me = buyer->GetMe();
+  ASSERT_TRUE(me.ok()) << me.status();
+  BackgroundWatch watch(*buyer, "");
+  ASSERT_TRUE(watch.WaitLive());
+  ASSERT_TRUE(watch.StopReturns()) << "WatchEvents kept running after Stop()";
+  EXPECT_TRUE(watch.Stop().ok());
+  // One stream, ended by the client, while `buyer`'s channel is still open.
+  EXPECT_EQ(WaitStreamEnds(*server_, me->id()), std::vector<std::string>{"CANCELLED"})
+      << server_->log();
+}
+
+TEST_F(WatchE2eTest, OnEventReturningFalseEndsTheWatchAndItsCallOnTheServer) {
+  StartServer();
+  std::unique_ptr<Client> buyer = Buyer("ada@example.com");
+  absl::StatusOr<v1::User> me = buyer->GetMe();
+  ASSERT_TRUE(me.ok()) << me.status();
+  PostJob(*buyer, "Replayed");
+  v1::WatchEventsRequest request;
+  request.set_resume_cursor("0");  // from the start: replays the job's JOB_CREATED
+  int delivered = 0;
+  absl::Status status = buyer->WatchEvents(request, [&delivered](const v1::Event&) {
+    ++delivered;
+    return false;
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(delivered, 1);
+  EXPECT_EQ(WaitStreamEnds(*server_, me->id()), std::vector<std::string>{"CANCELLED"})
+      << server_->log();
 }
 
 TEST_F(WatchE2eTest, AStreamBrokenByTheServerStoppingIsRetriedUntilStopped) {
