@@ -4,14 +4,16 @@
 #   python  `pip install ./sdk/python` into a new virtualenv (grpcio and
 #           protobuf from PyPI), then the conformance scenario on that package,
 #           and mypy --strict on a typed consumer (and on one that must fail)
-#   ts      `npm pack` of sdk/ts installed into an empty npm project; a
+#   ts      `npm pack` of sdk/ts installed into an empty ES module project; a
 #           TypeScript consumer compiled against the package's declarations, run
+#   ts_cjs  the same package in a CommonJS project made by `npm init -y`: a
+#           TypeScript consumer compiled to require(), and plain require()s
 #   cpp     `cmake --install` of the SDK; a CMake project using
 #           find_package(gigwire) and gigwire::sdk, built and run
 # Needs `make build` first (gigwired, the CMake tree, sdk/ts node_modules) and
 # the network for PyPI. Prints one "ok NAME" or "FAILED NAME" line per check,
 # then "packaging: N passed, N failed". Work files go to build/packaging/.
-# Usage: tests/packaging/run.sh [python|ts|cpp ...]   (default: all three)
+# Usage: tests/packaging/run.sh [python|ts|ts_cjs|cpp ...]   (default: all four)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 root=$(pwd)
@@ -59,14 +61,39 @@ check_python_types() {
   [ -n "$expected" ] && [ "$found" = "$expected" ]
 }
 
+# The npm package of sdk/ts, packed once into $work/ts-pack; sets $ts_tarball.
+pack_ts() {
+  [ -n "${ts_tarball:-}" ] && return 0
+  rm -rf "$work/ts-pack" && mkdir -p "$work/ts-pack" &&
+    (cd sdk/ts && npm pack --silent --pack-destination "$work/ts-pack" >/dev/null) &&
+    ts_tarball=$(ls "$work"/ts-pack/gigwire-sdk-*.tgz)
+}
+
+# An ES module project (package.json "type": "module") using the package.
 check_ts() {
-  rm -rf "$work/ts" && mkdir -p "$work/ts/pack" "$work/ts/consumer" &&
-    (cd sdk/ts && npm pack --silent --pack-destination "$work/ts/pack" >/dev/null) &&
+  rm -rf "$work/ts" && mkdir -p "$work/ts/consumer" && pack_ts &&
     cp tests/packaging/ts_consumer/* "$work/ts/consumer/" &&
     (cd "$work/ts/consumer" &&
-      npm install --silent --no-audit --no-fund "$work"/ts/pack/gigwire-sdk-*.tgz @types/node@20 &&
+      npm install --silent --no-audit --no-fund "$ts_tarball" @types/node@20 &&
       "$root/sdk/ts/node_modules/.bin/tsc" -p tsconfig.json &&
       node list-categories.js "$address")
+}
+
+# A CommonJS project made as `npm init -y` makes one: TypeScript compiled to
+# require() against the package's CommonJS declarations, then plain JavaScript
+# require()s of the package.
+check_ts_cjs() {
+  rm -rf "$work/ts-cjs" && mkdir -p "$work/ts-cjs" && pack_ts &&
+    (cd "$work/ts-cjs" && npm init -y >/dev/null &&
+      ! grep -q '"type": *"module"' package.json &&
+      npm install --silent --no-audit --no-fund "$ts_tarball" @types/node@20 &&
+      cp "$root"/tests/packaging/ts_cjs_consumer/* . &&
+      "$root/sdk/ts/node_modules/.bin/tsc" -p tsconfig.json &&
+      grep -q 'require("@gigwire/sdk")' list-categories.js &&
+      node list-categories.js "$address" &&
+      node -e 'const sdk = require("@gigwire/sdk");
+        if (typeof sdk.createClient !== "function" || sdk.EventType.JOB_CREATED !== 1) process.exit(1);
+        console.log("require(\"@gigwire/sdk\"): ok");')
 }
 
 check_cpp() {
@@ -80,7 +107,7 @@ check_cpp() {
 
 mkdir -p "$work"
 checks=("$@")
-[ ${#checks[@]} -eq 0 ] && checks=(python ts cpp)
+[ ${#checks[@]} -eq 0 ] && checks=(python ts ts_cjs cpp)
 if ! start_server; then
   echo "FAILED to start gigwired; see $work/server/log"
   echo "packaging: 0 passed, ${#checks[@]} failed"

@@ -68,6 +68,13 @@ export interface ClientOptions extends Credentials {
   readonly timeoutMs?: number;
   /** Extra interceptors, run after the SDK's own. */
   readonly interceptors?: readonly Interceptor[];
+  /**
+   * TLS: the certificate(s), PEM, of the authority that signed the server's
+   * certificate (e.g. a private CA or a self-signed server certificate), used
+   * instead of Node's default roots. Needs an "https://" baseUrl (a bare
+   * "host:port" becomes https); "http://" with it throws.
+   */
+  readonly rootCertificatesPem?: string | Buffer;
 }
 
 /** A typed client per service, e.g. `client.users.getMe({})`. */
@@ -109,8 +116,12 @@ export interface GigwireSessionClient extends GigwireClient {
 
 /** Creates a client; no connection is opened before the first call. */
 export function createClient(options: ClientOptions): GigwireClient {
-  const baseUrl = normalizeBaseUrl(options.baseUrl);
-  const sessionManager = new Http2SessionManager(baseUrl);
+  const ca = options.rootCertificatesPem;
+  const baseUrl = normalizeBaseUrl(options.baseUrl, ca === undefined ? "http" : "https");
+  if (ca !== undefined && !baseUrl.startsWith("https://")) {
+    throw new Error(`rootCertificatesPem needs an https:// baseUrl, not ${baseUrl}`);
+  }
+  const sessionManager = new Http2SessionManager(baseUrl, undefined, ca === undefined ? undefined : { ca });
   return buildClient({ ...options, baseUrl }, sessionManager);
 }
 
@@ -264,7 +275,7 @@ async function* rethrowingStream<T>(stream: AsyncIterable<T>): AsyncGenerator<T>
   }
 }
 
-/** Adds "http://" to a bare "host:port" (the form gigwired's ready file uses). */
-export function normalizeBaseUrl(baseUrl: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? baseUrl : `http://${baseUrl}`;
+/** Adds "http://" (or `scheme`) to a bare "host:port" (the form gigwired's ready file uses). */
+export function normalizeBaseUrl(baseUrl: string, scheme: "http" | "https" = "http"): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? baseUrl : `${scheme}://${baseUrl}`;
 }
