@@ -15,9 +15,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "cmd/common/terminal.h"
+#include "cmd/gigctl/connection_notices.h"
 #include "cmd/gigctl/dynamic_call.h"
+#include "cmd/gigctl/names.h"
 #include "cmd/gigctl/output.h"
 #include "cmd/gigctl/reflection.h"
+#include "cmd/gigctl/verb_runner.h"
 #include "cmd/gigctl/verbs.h"
 
 namespace gigctl {
@@ -37,13 +40,18 @@ bool WantsHelp(const Args& args) {
   return false;
 }
 
-// Connects and runs `body`; errors go to stderr.
-int WithConnection(const GlobalOptions& options,
-                   const std::function<absl::Status(gigwire::Client&, Printer&)>& body) {
+using Body = std::function<absl::Status(gigwire::Client&, Printer&, Names&)>;
+
+// Connects and runs `body` with a printer that shows names for ids; errors
+// go to stderr.
+int WithConnection(const GlobalOptions& options, const Body& body) {
   absl::StatusOr<std::unique_ptr<gigwire::Client>> client = Connect(options.connection);
   if (!client.ok()) return ReportError(client.status(), std::cerr);
   Printer printer(std::cout, options.json, Printer::StdoutWantsColour());
-  absl::Status status = body(**client, printer);
+  ServerNames names(**client);
+  printer.set_labeler(
+      [&names](IdKind kind, const std::string& id) { return names.Label(kind, id); });
+  absl::Status status = body(**client, printer, names);
   if (status.ok()) return 0;
   int code = ReportError(status, std::cerr);
   if (absl::IsUnavailable(status) && !options.connection.insecure) {
@@ -78,7 +86,8 @@ int Logout(const GlobalOptions& options) {
 }
 
 int WhoAmI(const GlobalOptions& options) {
-  return WithConnection(options, [](gigwire::Client& client, Printer& printer) -> absl::Status {
+  return WithConnection(options, [](gigwire::Client& client, Printer& printer,
+                                    Names&) -> absl::Status {
     absl::StatusOr<gigwire::v1::User> me = client.GetMe();
     if (!me.ok()) return me.status();
     printer.Record(*me, {{"ID", "id"}, {"EMAIL", "email"}, {"NAME", "display_name"},
@@ -89,7 +98,8 @@ int WhoAmI(const GlobalOptions& options) {
 
 int List(const GlobalOptions& options, const Args& args) {
   if (args.size() > 2) return Usage("list takes at most one SERVICE");
-  return WithConnection(options, [&args](gigwire::Client& client, Printer&) -> absl::Status {
+  return WithConnection(options, [&args](gigwire::Client& client, Printer&,
+                                         Names&) -> absl::Status {
     ReflectionClient reflection(client);
     if (args.size() == 1) {
       absl::StatusOr<std::vector<std::string>> services = reflection.ListServices();
@@ -111,7 +121,8 @@ int List(const GlobalOptions& options, const Args& args) {
 
 int Describe(const GlobalOptions& options, const Args& args) {
   if (args.size() != 2) return Usage("describe takes one SYMBOL, e.g. gigwire.v1.JobService");
-  return WithConnection(options, [&args](gigwire::Client& client, Printer&) -> absl::Status {
+  return WithConnection(options, [&args](gigwire::Client& client, Printer&,
+                                         Names&) -> absl::Status {
     absl::StatusOr<std::string> text = ReflectionClient(client).Describe(args[1]);
     if (!text.ok()) return text.status();
     std::cout << *text;
@@ -174,7 +185,7 @@ int Call(const GlobalOptions& options, const Args& args) {
   std::string method;
   absl::StatusOr<std::string> json = CallData(args, &method);
   if (!json.ok()) return Usage(std::string(json.status().message()));
-  return WithConnection(options, [&](gigwire::Client& client, Printer&) {
+  return WithConnection(options, [&](gigwire::Client& client, Printer&, Names&) {
     return CallMethod(client, method, *json, options.json);
   });
 }
@@ -215,7 +226,8 @@ absl::Status RunWatch(gigwire::Client& client, Printer& printer, const WatchArgs
     request.set_job_id(watch.job);
     return client.WatchOffers(request, [&](const gigwire::v1::OfferEvent& event) {
       printer.StreamRow(event, {{"TIME", "create_time"}, {"EVENT", "type"}, {"OFFER", "offer.id"},
-                                {"JOB", "offer.job_id"}, {"SELLER", "offer.seller_id"},
+                                {"JOB", "offer.job_id", IdKind::kJob},
+                                {"SELLER", "offer.seller_id", IdKind::kUser},
                                 {"STATE", "offer.state"}});
       return more();
     });
@@ -223,7 +235,8 @@ absl::Status RunWatch(gigwire::Client& client, Printer& printer, const WatchArgs
   gigwire::v1::WatchEventsRequest request;
   request.set_resume_cursor(watch.from);
   return client.WatchEvents(request, [&](const gigwire::v1::Event& event) {
-    printer.StreamRow(event, {{"TIME", "create_time"}, {"EVENT", "type"}, {"ACTOR", "actor_id"},
+    printer.StreamRow(event, {{"TIME", "create_time"}, {"EVENT", "type"},
+                              {"ACTOR", "actor_id", IdKind::kUser},
                               {"JOB", "job.id"}, {"OFFER", "offer.id"}, {"BOOKING", "booking.id"}});
     return more();
   });
@@ -232,48 +245,10 @@ absl::Status RunWatch(gigwire::Client& client, Printer& printer, const WatchArgs
 int Watch(const GlobalOptions& options, const Args& args) {
   absl::StatusOr<WatchArgs> watch = ParseWatch(args);
   if (!watch.ok()) return Usage(std::string(watch.status().message()));
-  return WithConnection(options, [&watch](gigwire::Client& client, Printer& printer) {
+  return WithConnection(options, [&watch](gigwire::Client& client, Printer& printer, Names&) {
+    ConnectionNotices notices(client.channel(), std::cerr);
     return RunWatch(client, printer, *watch);
   });
-}
-
-// "approved {id}: {state}" with the response's fields.
-std::string DoneText(const std::string& format, const google::protobuf::Message& response) {
-  std::string text = format;
-  for (size_t open; (open = text.find('{')) != std::string::npos;) {
-    size_t close = text.find('}', open);
-    std::string field = text.substr(open + 1, close - open - 1);
-    text.replace(open, close - open + 1, FieldText(response, field));
-  }
-  return text;
-}
-
-bool Confirmed(const Verb& verb, const google::protobuf::Message& request) {
-  std::string question = absl::StrCat(verb.group, " ", verb.name, " ",
-                                      MessageToJson(request, /*pretty=*/false), "? [y/N] ");
-  std::cerr << question << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  return answer == "y" || answer == "Y" || answer == "yes";
-}
-
-void PrintResponse(const Verb& verb, const google::protobuf::Message& response, Printer& printer) {
-  if (!verb.list_field.empty()) {
-    const auto* field = response.GetDescriptor()->FindFieldByName(verb.list_field);
-    const auto* reflection = response.GetReflection();
-    std::vector<const google::protobuf::Message*> rows;
-    for (int i = 0; i < reflection->FieldSize(response, field); ++i) {
-      rows.push_back(&reflection->GetRepeatedMessage(response, field, i));
-    }
-    printer.Table(rows, verb.columns);
-    const auto* next = response.GetDescriptor()->FindFieldByName("next_page_token");
-    std::string token = next == nullptr ? "" : reflection->GetString(response, next);
-    if (!token.empty()) std::cerr << "more: add --page-token " << token << "\n";
-  } else if (!verb.done.empty()) {
-    printer.Done(DoneText(verb.done, response), response);
-  } else {
-    printer.Record(response, verb.columns);
-  }
 }
 
 int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
@@ -281,8 +256,9 @@ int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
     std::cout << VerbHelp(verb);
     return 0;
   }
-  bool yes = false;
-  absl::StatusOr<std::string> json = RequestJson(verb, Args(args.begin() + 2, args.end()), &yes);
+  Switches switches;
+  absl::StatusOr<std::string> json =
+      RequestJson(verb, Args(args.begin() + 2, args.end()), &switches);
   if (!json.ok()) return Usage(absl::StrCat(json.status().message(), "; usage: ", VerbUsage(verb)));
   const google::protobuf::MethodDescriptor* method = VerbMethod(verb);
   if (method == nullptr) return Usage("this gigctl does not know " + verb.method);
@@ -292,16 +268,13 @@ int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
   if (absl::Status parsed = MessageFromJson(*json, *request); !parsed.ok()) {
     return Usage(absl::StrCat(parsed.message(), "; usage: ", VerbUsage(verb)));
   }
-  if (verb.confirm && !yes && !Confirmed(verb, *request)) {
-    std::cerr << "gigctl: not confirmed; nothing was done\n";
-    return static_cast<int>(absl::StatusCode::kCancelled);
-  }
-  return WithConnection(options, [&](gigwire::Client& client, Printer& printer) -> absl::Status {
-    DynamicCaller caller(client, *google::protobuf::MessageFactory::generated_factory());
-    auto response = caller.Unary(*method, *request);
-    if (!response.ok()) return response.status();
-    PrintResponse(verb, **response, printer);
-    return absl::OkStatus();
+  return WithConnection(options, [&](gigwire::Client& client, Printer& printer, Names& names) {
+    if (absl::Status resolved = ResolveIds(verb, *request, names); !resolved.ok()) return resolved;
+    if (!verb.confirm.empty() && !switches.yes &&
+        !Confirmed(ConfirmationText(verb, *request, names), std::cin, std::cerr)) {
+      return absl::CancelledError("not confirmed; nothing was done");
+    }
+    return CallVerb(client, verb, *request, switches.all, printer);
   });
 }
 

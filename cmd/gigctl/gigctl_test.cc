@@ -12,10 +12,15 @@
 #include <sstream>
 
 #include "cmd/gigctl/commands.h"
+#include "cmd/gigctl/connection_notices.h"
 #include "cmd/gigctl/dynamic_call.h"
+#include "cmd/gigctl/names.h"
 #include "cmd/gigctl/output.h"
 #include "cmd/gigctl/session.h"
+#include "cmd/gigctl/verb_runner.h"
 #include "cmd/gigctl/verbs.h"
+#include "gigwire/v1/assignment.pb.h"
+#include "gigwire/v1/catalog.pb.h"
 #include "gigwire/v1/job.pb.h"
 #include "gigwire/v1/seller.pb.h"
 #include "gmock/gmock.h"
@@ -34,26 +39,30 @@ bool SameJson(const std::string& a, const std::string& b) {
          google::protobuf::util::MessageDifferencer::Equals(left, right);
 }
 
+gigwire::v1::Job SampleJob();  // below
+
 absl::StatusOr<std::string> Request(const std::string& group, const std::string& name,
-                                    std::vector<std::string> args, bool* yes = nullptr) {
-  bool ignored = false;
+                                    std::vector<std::string> args, Switches* switches = nullptr) {
+  Switches ignored;
   const Verb* verb = FindVerb(group, name);
   EXPECT_NE(verb, nullptr) << group << " " << name;
-  return RequestJson(*verb, args, yes == nullptr ? &ignored : yes);
+  if (verb == nullptr) return absl::NotFoundError(group + " " + name);
+  return RequestJson(*verb, args, switches == nullptr ? &ignored : switches);
 }
 
 TEST(RequestJsonTest, PositionalFlagsListsAndDurations) {
-  bool yes = false;
+  Switches switches;
   absl::StatusOr<std::string> json =
       Request("jobs", "assign",
               {"job_1", "--seller", "usr_a,usr_b", "--seller=usr_c", "--note", "fits", "--ttl",
                "36h", "--yes"},
-              &yes);
+              &switches);
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_TRUE(SameJson(
       *json, R"({"jobId":"job_1","sellerIds":["usr_a","usr_b","usr_c"],"note":"fits","offerTtl":"129600s"})"))
       << *json;
-  EXPECT_TRUE(yes);
+  EXPECT_TRUE(switches.yes);
+  EXPECT_FALSE(switches.all);
 }
 
 TEST(RequestJsonTest, EnumsRatingsSwitchesAndFixedFields) {
@@ -69,7 +78,7 @@ TEST(RequestJsonTest, EnumsRatingsSwitchesAndFixedFields) {
 }
 
 TEST(RequestJsonTest, UsageErrorsSayWhatIsWrong) {
-  EXPECT_EQ(Request("jobs", "show", {}).status().message(), "missing ID");
+  EXPECT_EQ(Request("jobs", "show", {}).status().message(), "missing JOB");
   EXPECT_EQ(Request("jobs", "show", {"a", "b"}).status().message(), "unexpected argument 'b'");
   EXPECT_EQ(Request("jobs", "reject", {"job_1"}).status().message(), "--reason is required");
   EXPECT_EQ(Request("jobs", "list", {"--color"}).status().message(), "unknown flag --color");
@@ -78,6 +87,132 @@ TEST(RequestJsonTest, UsageErrorsSayWhatIsWrong) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Request("jobs", "list", {"--page-size", "many"}).status().message(),
             "--page-size: 'many' is not a number");
+}
+
+TEST(RequestJsonTest, ListFlagsTakeRepeatsCommasAndTheWordsAfterThem) {
+  EXPECT_TRUE(SameJson(*Request("jobs", "assign", {"job_1", "--seller", "A", "--seller", "B", "C"}),
+                       R"({"jobId":"job_1","sellerIds":["A","B","C"]})"));
+  EXPECT_TRUE(SameJson(
+      *Request("jobs", "assign", {"job_1", "--seller", "A, B", "C", "--note", "n", "--seller", "D"}),
+      R"({"jobId":"job_1","sellerIds":["A","B","C","D"],"note":"n"})"));
+  // Before the job is given, the word after a seller is the job.
+  EXPECT_TRUE(SameJson(*Request("jobs", "assign", {"--seller", "A", "job_1"}),
+                       R"({"jobId":"job_1","sellerIds":["A"]})"));
+}
+
+TEST(RequestJsonTest, AllWalksPagesOfPagedVerbsOnly) {
+  Switches switches;
+  EXPECT_TRUE(SameJson(*Request("users", "list", {"--all", "--role", "seller"}, &switches),
+                       R"({"role":"ROLE_SELLER"})"));
+  EXPECT_TRUE(switches.all);
+  EXPECT_EQ(Request("jobs", "show", {"job_1", "--all"}).status().message(), "unknown flag --all");
+  EXPECT_EQ(Request("jobs", "list", {"--all", "--page-token", "t"}).status().message(),
+            "--all starts at the first page: drop --page-token");
+  for (const Verb& verb : AdminVerbs()) {
+    if (!verb.list_field.empty() && verb.name != "assign" && verb.group != "categories") {
+      EXPECT_TRUE(IsPaged(verb)) << verb.group << " " << verb.name;
+      EXPECT_THAT(VerbHelp(verb), HasSubstr("--all")) << verb.group << " " << verb.name;
+    }
+  }
+}
+
+TEST(RequestJsonTest, SellerVerbsAndShowVerbs) {
+  EXPECT_TRUE(SameJson(*Request("offers", "list", {"--state", "pending"}),
+                       R"({"state":"OFFER_STATE_PENDING"})"));
+  EXPECT_TRUE(SameJson(*Request("offers", "accept", {"off_1"}), R"({"id":"off_1"})"));
+  EXPECT_TRUE(SameJson(*Request("offers", "decline", {"off_1", "--reason", "busy"}),
+                       R"({"id":"off_1","reason":"busy"})"));
+  EXPECT_EQ(Request("bookings", "deliver", {"bkg_1"}).status().message(), "--note is required");
+  EXPECT_TRUE(SameJson(*Request("sellers", "show", {"sam@example.com"}),
+                       R"({"id":"sam@example.com"})"));
+  for (const char* group : {"gigs", "bookings", "users", "jobs"}) {
+    EXPECT_TRUE(SameJson(*Request(group, "show", {"x_1"}), R"({"id":"x_1"})")) << group;
+  }
+  EXPECT_TRUE(SameJson(*Request("gigs", "list", {"--category", "logo-design", "--state", "approved"}),
+                       R"({"categoryId":"logo-design","state":"GIG_STATE_APPROVED"})"));
+  EXPECT_TRUE(SameJson(*Request("categories", "list", {}), "{}"));
+}
+
+// Names from a table: users "usr_N" <-> "nN@example.com", categories "cat_x" <-> "x".
+class FakeNames : public Names {
+ public:
+  absl::StatusOr<std::string> UserId(const std::string& value) override {
+    if (value.find('@') == std::string::npos) return value;
+    if (value.rfind("n", 0) != 0) return absl::NotFoundError("no account has the email " + value);
+    return "usr_" + value.substr(1, value.find('@') - 1);
+  }
+  absl::StatusOr<std::string> CategoryId(const std::string& value) override {
+    return value.rfind("cat_", 0) == 0 ? value : "cat_" + value;
+  }
+  std::string Label(IdKind kind, const std::string& id) override {
+    if (kind == IdKind::kUser) return "Name " + id.substr(4) + " <n" + id.substr(4) + "@example.com>";
+    if (kind == IdKind::kJob) return "\"Logo\" (" + id + ")";
+    return id.substr(4);
+  }
+};
+
+TEST(ResolveIdsTest, EmailsAndSlugsBecomeIds) {
+  FakeNames names;
+  gigwire::v1::AssignSellersRequest assign;
+  assign.set_job_id("job_1");
+  assign.add_seller_ids("n7@example.com");
+  assign.add_seller_ids("usr_8");
+  ASSERT_TRUE(ResolveIds(*FindVerb("jobs", "assign"), assign, names).ok());
+  EXPECT_THAT(assign.seller_ids(), ::testing::ElementsAre("usr_7", "usr_8"));
+  EXPECT_EQ(assign.job_id(), "job_1");
+  gigwire::v1::ListGigsRequest gigs;
+  gigs.set_category_id("logo-design");
+  gigs.set_seller_id("n3@example.com");
+  ASSERT_TRUE(ResolveIds(*FindVerb("gigs", "list"), gigs, names).ok());
+  EXPECT_EQ(gigs.category_id(), "cat_logo-design");
+  EXPECT_EQ(gigs.seller_id(), "usr_3");
+  assign.add_seller_ids("someone@example.com");
+  absl::Status unknown = ResolveIds(*FindVerb("jobs", "assign"), assign, names);
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+}
+
+TEST(ConfirmationTest, SummarizesTheAssignmentByName) {
+  FakeNames names;
+  gigwire::v1::AssignSellersRequest assign;
+  assign.set_job_id("job_1");
+  assign.add_seller_ids("usr_7");
+  assign.add_seller_ids("usr_8");
+  assign.set_note("fits");
+  EXPECT_EQ(ConfirmationText(*FindVerb("jobs", "assign"), assign, names),
+            "jobs assign:\n"
+            "JOB:                 \"Logo\" (job_1)\n"
+            "SELLERS:             Name 7 <n7@example.com>, Name 8 <n8@example.com>\n"
+            "NOTE:                fits\n"
+            "OFFERS EXPIRE AFTER: -\n");
+  assign.mutable_offer_ttl()->set_seconds(48 * 3600);
+  EXPECT_THAT(ConfirmationText(*FindVerb("jobs", "assign"), assign, names),
+              HasSubstr("OFFERS EXPIRE AFTER: 48h\n"));
+  std::istringstream yes("y\n"), no("\n"), shouted("YES\n");
+  std::ostringstream asked;
+  EXPECT_TRUE(Confirmed("q?\n", yes, asked));
+  EXPECT_FALSE(Confirmed("q?\n", no, asked));
+  EXPECT_TRUE(Confirmed("q?\n", shouted, asked));
+  EXPECT_EQ(asked.str(), "q?\nGo ahead? [y/N] q?\nGo ahead? [y/N] q?\nGo ahead? [y/N] ");
+}
+
+TEST(PrinterTest, TablesShowNamesAndJsonKeepsIds) {
+  FakeNames names;
+  gigwire::v1::Job job = SampleJob();
+  job.set_buyer_id("usr_4");
+  job.set_category_id("cat_logos");
+  std::vector<Column> columns = {{"ID", "id"}, {"BUYER", "buyer_id", IdKind::kUser},
+                                 {"CATEGORY", "category_id", IdKind::kCategory}};
+  auto labels = [&names](IdKind kind, const std::string& id) { return names.Label(kind, id); };
+  std::ostringstream table, lines;
+  Printer tables(table, /*json=*/false, /*colour=*/false);
+  tables.set_labeler(labels);
+  tables.Table({&job}, columns);
+  EXPECT_EQ(table.str(),
+            "ID     BUYER                    CATEGORY\njob_1  Name 4 <n4@example.com>  logos\n");
+  Printer json(lines, /*json=*/true, /*colour=*/false);
+  json.set_labeler(labels);
+  json.Table({&job}, columns);
+  EXPECT_THAT(lines.str(), HasSubstr("\"buyer_id\":\"usr_4\""));
 }
 
 TEST(VerbHelpTest, EveryVerbHasUsageSummaryAndExample) {
@@ -157,7 +292,7 @@ TEST(SavedLoginTest, RoundTripsWithPrivateModes) {
                               ("gigctl_test_" + std::to_string(getpid()));
   std::string path = (dir / "conf" / "config.json").string();
   SavedLogin login{"127.0.0.1:1", true, "a@example.com", "access", "refresh",
-                   absl::FromUnixSeconds(1798761600)};
+                   absl::FromUnixSeconds(1798761600), "/etc/gigwire/ca.pem"};
   ASSERT_TRUE(SaveLogin(path, login).ok());
   struct stat file {}, folder {};
   ASSERT_EQ(stat(path.c_str(), &file), 0);
@@ -168,10 +303,46 @@ TEST(SavedLoginTest, RoundTripsWithPrivateModes) {
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->server, "127.0.0.1:1");
   EXPECT_TRUE(loaded->insecure);
+  EXPECT_EQ(loaded->cacert, "/etc/gigwire/ca.pem");
   EXPECT_EQ(loaded->refresh_token, "refresh");
   EXPECT_EQ(loaded->access_token_expire_time, absl::FromUnixSeconds(1798761600));
   std::filesystem::remove_all(dir);
   EXPECT_TRUE(LoadLogin(path)->access_token.empty());  // no file: no login
+}
+
+TEST(HelpTest, TeachesNamesListsPagesSellersSessionsAndWatches) {
+  std::string help = MainHelp();
+  for (const char* taught :
+       {"gigctl sellers show SELLER", "gigctl gigs list", "gigctl categories list",
+        "gigctl offers accept OFFER", "gigctl bookings deliver BOOKING --note NOTE",
+        "an email works as well as a usr_ id", "a slug works as well as a cat_ id",
+        "--seller A,B --seller C D", "every page with --all", "--cacert FILE",
+        "(remembered by login)", "says it has no login there", "when the connection is lost"}) {
+    EXPECT_THAT(help, HasSubstr(taught));
+  }
+  std::string assign = VerbHelp(*FindVerb("jobs", "assign"));
+  EXPECT_THAT(assign, HasSubstr("a seller (user id or email); repeat it, comma-separate, or list"));
+  EXPECT_THAT(VerbHelp(*FindVerb("gigs", "list")), HasSubstr("(category id or slug)"));
+  EXPECT_THAT(VerbHelp(*FindVerb("sellers", "show")),
+              HasSubstr("Then: Rating and recent reviews; Gigs"));
+}
+
+TEST(ConnectionNoticeTest, TellsWhenTheConnectionIsLostAndBack) {
+  bool lost = false, connected = false;
+  auto notice = [&](grpc_connectivity_state state) {
+    return ConnectionNotice(state, lost, connected).value_or("");
+  };
+  EXPECT_EQ(notice(GRPC_CHANNEL_IDLE), "");
+  EXPECT_EQ(notice(GRPC_CHANNEL_CONNECTING), "");
+  EXPECT_EQ(notice(GRPC_CHANNEL_READY), "");
+  EXPECT_THAT(notice(GRPC_CHANNEL_IDLE), HasSubstr("connection lost; reconnecting"));
+  EXPECT_EQ(notice(GRPC_CHANNEL_TRANSIENT_FAILURE), "");  // told once
+  EXPECT_EQ(notice(GRPC_CHANNEL_CONNECTING), "");
+  EXPECT_EQ(notice(GRPC_CHANNEL_READY), "gigctl: reconnected\n");
+  bool never_lost = false, never_connected = false;
+  EXPECT_THAT(ConnectionNotice(GRPC_CHANNEL_TRANSIENT_FAILURE, never_lost, never_connected)
+                  .value_or(""),
+              HasSubstr("cannot reach the server; retrying"));
 }
 
 TEST(ExitCodeTest, FollowsTheGrpcCode) {
@@ -191,6 +362,8 @@ TEST(CompletionTest, OffersEveryGroupAndVerb) {
   }
   EXPECT_THAT(script, HasSubstr("complete -F _gigctl gigctl"));
   EXPECT_THAT(MainHelp(), HasSubstr("gigctl jobs assign JOB --seller SELLER..."));
+  EXPECT_THAT(script, HasSubstr("offers) words=\"accept decline list\""));
+  EXPECT_THAT(script, HasSubstr("--all"));
 }
 
 }  // namespace

@@ -20,12 +20,27 @@ Start here:
   gigctl --insecure --server 127.0.0.1:50051 login     (asks for email and password)
   gigctl jobs pending                                  (the review queue)
   gigctl sellers search --skill logo --available --sort rating
+  gigctl sellers show sam@demo.gigwire.dev             (profile, rating, reviews, gigs)
+  gigctl jobs assign JOB --seller sam@demo.gigwire.dev,mia@demo.gigwire.dev --note 'fits'
+
+Names: tables show people as "Name <email>", categories by slug and jobs by
+title, keeping the ids you act on (ID columns). Wherever a user is expected
+(--seller, --buyer, --user, USER...) an email works as well as a usr_ id;
+wherever a category is, a slug works as well as a cat_ id.
+Lists: --seller and other list flags take repeats, commas or several values
+(--seller A,B --seller C D); list verbs print one page and the next page's
+token on stderr, or every page with --all.
+Sellers use gigctl too: offers list|accept|decline, bookings deliver.
 
 Session:
-  login [--email EMAIL] [--password-stdin]   log in; the token pair is saved (mode 0600)
-                                             and refreshed automatically
+  login [--email EMAIL] [--password-stdin]   log in; the server, its TLS settings (--insecure,
+                                             --cacert) and the token pair are saved (mode 0600),
+                                             the token refreshed automatically; `login` again
+                                             without --server goes back to the saved server
   logout                                     end the saved login
   whoami                                     who the credentials belong to
+  The saved login is used for its own server only: with another --server, gigctl
+  says it has no login there and sends no token.
 
 Any method, through server reflection (JSON in and out, as grpcurl):
   list [SERVICE]                             services, or one service's methods
@@ -37,28 +52,30 @@ Any method, through server reflection (JSON in and out, as grpcurl):
 Live:
   watch offers [--job ID] [--from CURSOR] [--count N]   offers as they change
   watch events [--from CURSOR] [--count N]              everything you may see
-  (a watch reconnects by itself and resumes where it stopped)
+  (a watch reconnects by itself and resumes where it stopped; it says on stderr
+  when the connection is lost and when it is back)
 
-Admin commands:
+Commands:
 )";
 
 constexpr char kOutro[] = R"(
 Global flags (anywhere on the line):
   --server HOST:PORT   default $GIGWIRE_SERVER, then the saved login's, then 127.0.0.1:50051
   --insecure           plaintext, no TLS ($GIGWIRE_INSECURE=1; remembered by login)
-  --cacert FILE        trust this CA's PEM certificate for TLS
+  --cacert FILE        trust this CA's PEM certificate for TLS (remembered by login)
   --token TOKEN        a bearer access token ($GIGWIRE_TOKEN) instead of the saved login
   --api-key KEY        a partner API key ($GIGWIRE_API_KEY)
   -o table|json        aligned tables (default; coloured on a terminal unless $NO_COLOR),
-                       or one JSON object per line for scripts (jq-friendly)
+                       or one JSON object per line for scripts (jq-friendly; ids as they
+                       are, and a `show` prints the resource alone)
 
 Config file: $GIGCTL_CONFIG, else $XDG_CONFIG_HOME/gigctl/config.json, else
 ~/.config/gigctl/config.json.
 
 Exit codes: 0 success; 1-16 the gRPC status code of a failed call (3 INVALID_ARGUMENT,
-5 NOT_FOUND, 7 PERMISSION_DENIED, 9 FAILED_PRECONDITION, 16 UNAUTHENTICATED...;
-errors print code, reason and field violations on stderr); 1 (CANCELLED) when a
-confirmation is declined; 64 usage error.
+5 NOT_FOUND (also an unknown email or slug), 7 PERMISSION_DENIED, 9 FAILED_PRECONDITION,
+16 UNAUTHENTICATED...; errors print code, reason and field violations on stderr);
+1 (CANCELLED) when a confirmation is declined; 64 usage error.
 
 Shell completion: source <(gigctl completion bash)
 )";
@@ -90,6 +107,7 @@ std::string BashCompletion() {
                                  "-o", "--help", "--yes", "--job", "--from", "--count", "-d"};
   for (const Verb& verb : AdminVerbs()) {
     for (const Arg& flag : verb.flags) flags.insert("--" + flag.name);
+    if (IsPaged(verb)) flags.insert("--all");
   }
   return absl::StrCat(
       "# bash completion for gigctl: source <(gigctl completion bash)\n",

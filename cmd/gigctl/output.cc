@@ -67,6 +67,10 @@ std::string MessageText(const Message& message) {
     int64_t seconds = reflection->GetInt64(message, descriptor->FindFieldByName("seconds"));
     return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(seconds), absl::UTCTimeZone());
   }
+  if (type == "google.protobuf.Duration") {
+    int64_t seconds = reflection->GetInt64(message, descriptor->FindFieldByName("seconds"));
+    return absl::FormatDuration(absl::Seconds(seconds));
+  }
   if (type == "gigwire.v1.Money") return absl::StrCat(Currency(message), " ", MoneyAmount(message));
   if (type == "gigwire.v1.MoneyRange") {
     const Message& min = reflection->GetMessage(message, descriptor->FindFieldByName("min"));
@@ -119,27 +123,31 @@ int ReportError(const absl::Status& status, std::ostream& err) {
   return ExitCodeFor(status);
 }
 
-std::string FieldText(const Message& message, const std::string& path) {
+std::vector<std::string> FieldTexts(const Message& message, const std::string& path) {
   const Message* current = &message;
   std::vector<std::string> parts = absl::StrSplit(path, '.');
   for (size_t i = 0; i < parts.size(); ++i) {
     const FieldDescriptor* field = current->GetDescriptor()->FindFieldByName(parts[i]);
-    if (field == nullptr) return "";
+    if (field == nullptr) return {};
     const auto* reflection = current->GetReflection();
     if (field->is_repeated()) {
       std::vector<std::string> items;
       for (int j = 0; j < reflection->FieldSize(*current, field); ++j) {
         items.push_back(ValueText(*current, field, j));
       }
-      return absl::StrJoin(items, ", ");
+      return items;
     }
     bool is_message = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
-    if (is_message && !reflection->HasField(*current, field)) return "";
-    if (i + 1 == parts.size()) return ValueText(*current, field, -1);
-    if (!is_message) return "";
+    if (is_message && !reflection->HasField(*current, field)) return {};
+    if (i + 1 == parts.size()) return {ValueText(*current, field, -1)};
+    if (!is_message) return {};
     current = &reflection->GetMessage(*current, field);
   }
-  return "";
+  return {};
+}
+
+std::string FieldText(const Message& message, const std::string& path) {
+  return absl::StrJoin(FieldTexts(message, path), ", ");
 }
 
 bool Printer::StdoutWantsColour() {
@@ -161,6 +169,23 @@ std::string Printer::PaintState(const std::string& text) const {
   return text.empty() ? text : Paint(text, kRed);
 }
 
+std::string Printer::Cell(const Message& message, const Column& column) const {
+  if (column.ids == IdKind::kNone || !labeler_) return FieldText(message, column.path);
+  std::vector<std::string> labels;
+  for (const std::string& id : FieldTexts(message, column.path)) {
+    labels.push_back(id.empty() ? id : labeler_(column.ids, id));
+  }
+  return absl::StrJoin(labels, ", ");
+}
+
+void Printer::Title(const std::string& title) {
+  if (!json_) out_ << "\n" << Paint(title, kBold) << "\n";
+}
+
+void Printer::Note(const std::string& text) {
+  if (!json_) out_ << text << "\n";
+}
+
 void Printer::Table(const std::vector<const Message*>& rows, const std::vector<Column>& columns) {
   if (json_) {
     for (const Message* row : rows) out_ << MessageToJson(*row, /*pretty=*/false) << "\n";
@@ -172,7 +197,7 @@ void Printer::Table(const std::vector<const Message*>& rows, const std::vector<C
   for (const Message* row : rows) {
     cells.emplace_back();
     for (size_t c = 0; c < columns.size(); ++c) {
-      cells.back().push_back(FieldText(*row, columns[c].path));
+      cells.back().push_back(Cell(*row, columns[c]));
       widths[c] = std::max(widths[c], cells.back().back().size());
     }
   }
@@ -209,7 +234,7 @@ void Printer::StreamRow(const Message& message, const std::vector<Column>& colum
   for (const Column& column : columns) {
     widths.push_back(std::max<size_t>(column.header.size(), 22));
     headers.push_back(column.header);
-    values.push_back(FieldText(message, column.path));
+    values.push_back(Cell(message, column));
   }
   if (!streamed_header_) Line(headers, widths, columns, true);
   streamed_header_ = true;
@@ -225,7 +250,8 @@ void Printer::Record(const Message& message, const std::vector<Column>& columns)
   size_t width = 0;
   for (const Column& column : columns) width = std::max(width, column.header.size());
   for (const Column& column : columns) {
-    std::string value = FieldText(message, column.path);
+    std::string value = Cell(message, column);
+    if (value.empty()) value = "-";
     std::string label = column.header + ":" + std::string(width - column.header.size() + 1, ' ');
     out_ << Paint(label, kBold) << (column.header == "STATE" ? PaintState(value) : value) << "\n";
   }

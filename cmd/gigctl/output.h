@@ -9,6 +9,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -28,18 +29,31 @@ int ExitCodeFor(const absl::Status& status);
 // per field violation, and returns ExitCodeFor(status).
 int ReportError(const absl::Status& status, std::ostream& err);
 
-// A column: its header and the dotted proto field path it shows
-// ("budget.max", "roles", "create_time").
+// What an id names, when gigctl shows or accepts a name for it (names.h):
+// a user ("Sam Rivera <sam@example.com>", or an email as input), a category
+// (its slug), a job (its title).
+enum class IdKind { kNone, kUser, kCategory, kJob };
+
+// A column: its header, the dotted proto field path it shows ("budget.max",
+// "roles", "create_time"), and what the ids in it name (tables and records
+// then show names, see Printer::set_labeler; JSON lines keep the ids).
 struct Column {
   std::string header;
   std::string path;
+  IdKind ids = IdKind::kNone;
 };
 
 // The text of `path` in `message` for humans: enums by name without their
 // type's prefix, times in UTC to the minute, Money as "USD 200.00", a
 // MoneyRange as "USD 200.00-500.00", *_milli integers as thousandths
-// ("4.50"), repeated values joined with ", ".
+// ("4.50"), durations as "48h", repeated values joined with ", ".
 std::string FieldText(const google::protobuf::Message& message, const std::string& path);
+// The same, one string per value of a repeated field; none when unset.
+std::vector<std::string> FieldTexts(const google::protobuf::Message& message,
+                                    const std::string& path);
+
+// How a Printer shows an id of a kind: e.g. a user's name and email.
+using Labeler = std::function<std::string(IdKind, const std::string& id)>;
 
 class Printer {
  public:
@@ -49,14 +63,21 @@ class Printer {
   static bool StdoutWantsColour();
 
   bool json() const { return json_; }
+  // Shows the ids of columns with an IdKind through `labeler` (tables and
+  // records only). Without one, ids are shown as they are.
+  void set_labeler(Labeler labeler) { labeler_ = std::move(labeler); }
   // One table row per message (or one JSON line each).
   void Table(const std::vector<const google::protobuf::Message*>& rows,
              const std::vector<Column>& columns);
   // One row of a table that grows as messages arrive (e.g. a watch): fixed
   // column widths, the header before the first row; one JSON line with -o json.
   void StreamRow(const google::protobuf::Message& message, const std::vector<Column>& columns);
-  // One message as "field: value" lines (or one JSON line).
+  // One message as "field: value" lines, "-" for an empty value (or one JSON line).
   void Record(const google::protobuf::Message& message, const std::vector<Column>& columns);
+  // A section title before more records or tables, and a line of text
+  // (nothing with -o json).
+  void Title(const std::string& title);
+  void Note(const std::string& text);
   // A one-line confirmation for humans ("approved job_1"); nothing with -o json
   // (the JSON line of the resource is printed instead).
   void Done(const std::string& text, const google::protobuf::Message& resource);
@@ -64,6 +85,8 @@ class Printer {
  private:
   std::string Paint(const std::string& text, const char* code) const;
   std::string PaintState(const std::string& text) const;
+  // The text of `column` in `message`, its ids labelled.
+  std::string Cell(const google::protobuf::Message& message, const Column& column) const;
 
   void Line(const std::vector<std::string>& values, const std::vector<size_t>& widths,
             const std::vector<Column>& columns, bool header);
@@ -72,6 +95,7 @@ class Printer {
   bool json_;
   bool colour_;
   bool streamed_header_ = false;
+  Labeler labeler_;
 };
 
 }  // namespace gigctl

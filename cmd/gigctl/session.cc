@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -63,6 +64,7 @@ google::protobuf::Struct ToStruct(const SavedLogin& login) {
   fields["refresh_token"].set_string_value(login.refresh_token);
   fields["access_token_expire_time"].set_string_value(
       absl::FormatTime(absl::RFC3339_sec, login.access_token_expire_time, absl::UTCTimeZone()));
+  fields["cacert"].set_string_value(login.cacert);
   return out;
 }
 
@@ -73,6 +75,7 @@ SavedLogin FromStruct(const google::protobuf::Struct& in) {
   };
   SavedLogin login{text("server"), false, text("email"), text("access_token"),
                    text("refresh_token")};
+  login.cacert = text("cacert");
   auto insecure = in.fields().find("insecure");
   login.insecure = insecure != in.fields().end() && insecure->second.bool_value();
   std::string error;
@@ -89,7 +92,18 @@ void Keep(SavedLogin& login, const gigwire::v1::TokenPair& pair) {
   login.access_token_expire_time = absl::FromUnixSeconds(pair.access_token_expire_time().seconds());
 }
 
-// Client options from the flags, environment and saved login (no credentials).
+// The CA certificate file for `target`: --cacert (made absolute, so that
+// it can be saved), else the saved one when `target` is the saved server.
+std::string CaCertPath(const ConnectionFlags& flags, const SavedLogin& saved,
+                       const std::string& target) {
+  if (!flags.cacert.empty()) {
+    return std::filesystem::absolute(flags.cacert).lexically_normal().string();
+  }
+  return target == saved.server ? saved.cacert : "";
+}
+
+// Client options from the flags, environment and saved login (no
+// credentials): the saved TLS settings apply to the saved server only.
 absl::StatusOr<gigwire::ClientOptions> BaseOptions(const ConnectionFlags& flags,
                                                    const SavedLogin& saved) {
   gigwire::ClientOptions options;
@@ -97,12 +111,18 @@ absl::StatusOr<gigwire::ClientOptions> BaseOptions(const ConnectionFlags& flags,
   bool insecure = flags.insecure || Env("GIGWIRE_INSECURE") == "1" ||
                   (saved.insecure && options.target == saved.server);
   options.tls = !insecure;
-  if (!flags.cacert.empty()) {
-    absl::StatusOr<std::string> pem = ReadFile(flags.cacert);
+  std::string cacert = CaCertPath(flags, saved, options.target);
+  if (options.tls && !cacert.empty()) {
+    absl::StatusOr<std::string> pem = ReadFile(cacert);
     if (!pem.ok()) return absl::InvalidArgumentError(std::string(pem.status().message()));
     options.root_certificates_pem = *pem;
   }
   return options;
+}
+
+std::string NoLoginThere(const std::string& target, const SavedLogin& saved) {
+  return absl::StrCat("gigctl has no saved login for ", target, " (the saved login is for ",
+                      saved.server, "); log in there with: gigctl --server ", target, " login");
 }
 
 }  // namespace
@@ -154,8 +174,12 @@ absl::StatusOr<std::unique_ptr<gigwire::Client>> Connect(const ConnectionFlags& 
   if (!options.ok()) return options.status();
   options->access_token = FirstOf({flags.token, Env("GIGWIRE_TOKEN")});
   options->api_key = FirstOf({flags.api_key, Env("GIGWIRE_API_KEY")});
-  bool use_saved = options->access_token.empty() && options->api_key.empty() &&
-                   !saved->access_token.empty() && saved->server == options->target;
+  bool no_credentials = options->access_token.empty() && options->api_key.empty();
+  bool use_saved = no_credentials && !saved->access_token.empty() &&
+                   saved->server == options->target;
+  if (no_credentials && !saved->access_token.empty() && !use_saved) {
+    std::cerr << NoLoginThere(options->target, *saved) << "; calling without credentials\n";
+  }
   if (!use_saved) return gigwire::Client::Connect(*options);
   options->access_token = saved->access_token;
   options->refresh_token = saved->refresh_token;
@@ -174,12 +198,16 @@ absl::StatusOr<std::unique_ptr<gigwire::Client>> Connect(const ConnectionFlags& 
 
 absl::StatusOr<SavedLogin> LogIn(const ConnectionFlags& flags, const std::string& email,
                                  const std::string& password) {
-  absl::StatusOr<gigwire::ClientOptions> options = BaseOptions(flags, SavedLogin());
+  // Logging in again without --server goes to the saved server, as saved.
+  absl::StatusOr<SavedLogin> saved = LoadLogin(ConfigPath());
+  SavedLogin before = saved.ok() ? *saved : SavedLogin();
+  absl::StatusOr<gigwire::ClientOptions> options = BaseOptions(flags, before);
   if (!options.ok()) return options.status();
   std::unique_ptr<gigwire::Client> client = gigwire::Client::Connect(*options);
   absl::StatusOr<gigwire::v1::TokenPair> pair = client->Login(email, password);
   if (!pair.ok()) return pair.status();
   SavedLogin login{options->target, !options->tls, email};
+  if (options->tls) login.cacert = CaCertPath(flags, before, options->target);
   Keep(login, *pair);
   if (absl::Status saved = SaveLogin(ConfigPath(), login); !saved.ok()) return saved;
   return login;
@@ -191,9 +219,13 @@ absl::Status LogOut(const ConnectionFlags& flags) {
   if (!saved.ok() || saved->refresh_token.empty()) return saved.status();
   absl::StatusOr<gigwire::ClientOptions> options = BaseOptions(flags, *saved);
   if (!options.ok()) return options.status();
+  if (options->target != saved->server) {
+    return absl::FailedPreconditionError(NoLoginThere(options->target, *saved));
+  }
   options->refresh_token = saved->refresh_token;
   absl::Status done = gigwire::Client::Connect(*options)->Logout();
   SavedLogin forgotten{saved->server, saved->insecure, saved->email};
+  forgotten.cacert = saved->cacert;
   if (absl::Status written = SaveLogin(path, forgotten); !written.ok()) return written;
   return done;
 }

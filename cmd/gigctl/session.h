@@ -2,18 +2,23 @@
 // config file that `gigctl login` writes.
 //
 //   server   --server, $GIGWIRE_SERVER, the config's, else 127.0.0.1:50051
-//   TLS      on unless --insecure ($GIGWIRE_INSECURE=1, or saved by login);
-//            --cacert PEM file for a private CA
-//   who      --token, $GIGWIRE_TOKEN, --api-key, else the config's login
+//   TLS      on unless --insecure ($GIGWIRE_INSECURE=1); --cacert PEM file
+//            for a private CA. Login saves both with the server, and they
+//            apply again whenever the server is the saved one.
+//   who      --token, $GIGWIRE_TOKEN, --api-key, else the config's login,
+//            but only for the server it was made on: for another server
+//            gigctl says it has no login there (stderr) and calls without
+//            credentials; the saved tokens never go to another server.
 //
 // The config file ($GIGCTL_CONFIG, else $XDG_CONFIG_HOME/gigctl/config.json,
-// else ~/.config/gigctl/config.json) holds the server and the login's token
-// pair; it is written atomically with mode 0600 (its folder 0700), and the
-// access token in it is refreshed (and the file rewritten) when it expires
-// within a minute.
+// else ~/.config/gigctl/config.json) holds the server, its TLS settings and
+// the login's token pair; it is written atomically with mode 0600 (its
+// folder 0700), and the access token in it is refreshed (and the file
+// rewritten) when it expires within a minute.
 //
 // Errors: INVALID_ARGUMENT for an unreadable --cacert or a damaged config
-// file; the server's status for a failed login or refresh.
+// file; FAILED_PRECONDITION for a logout from a server without the saved
+// login; the server's status for a failed login or refresh.
 #ifndef GIGWIRE_CMD_GIGCTL_SESSION_H_
 #define GIGWIRE_CMD_GIGCTL_SESSION_H_
 
@@ -43,6 +48,7 @@ struct SavedLogin {
   std::string access_token;
   std::string refresh_token;
   absl::Time access_token_expire_time = absl::InfinitePast();
+  std::string cacert;  // absolute path of the CA certificate given at login, or empty
 };
 
 std::string ConfigPath();
@@ -57,7 +63,8 @@ absl::Status SaveLogin(const std::string& path, const SavedLogin& login);
 // refresh token is single-use, so a stale one in the file would end the login.
 absl::StatusOr<std::unique_ptr<gigwire::Client>> Connect(const ConnectionFlags& flags);
 
-// `gigctl login`: logs in to the flags' server and saves the token pair.
+// `gigctl login`: logs in to the flags' server (else the saved login's, with
+// its TLS settings) and saves the server, its TLS settings and the token pair.
 absl::StatusOr<SavedLogin> LogIn(const ConnectionFlags& flags, const std::string& email,
                                  const std::string& password);
 // `gigctl logout`: ends the saved login on the server and forgets it.

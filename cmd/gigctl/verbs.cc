@@ -20,6 +20,8 @@
 #include "gigwire/v1/booking.pb.h"
 #include "gigwire/v1/catalog.pb.h"
 #include "gigwire/v1/job.pb.h"
+#include "gigwire/v1/offer.pb.h"
+#include "gigwire/v1/review.pb.h"
 #include "gigwire/v1/seller.pb.h"
 #include "gigwire/v1/user.pb.h"
 
@@ -29,135 +31,314 @@ namespace {
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
+constexpr IdKind kUser = IdKind::kUser;
+constexpr IdKind kCategory = IdKind::kCategory;
+
 const std::vector<Column> kJobColumns = {
-    {"ID", "id"},           {"STATE", "state"},     {"TITLE", "title"},
-    {"BUYER", "buyer_id"},  {"BUDGET", "budget"},   {"DUE", "due_time"},
+    {"ID", "id"},          {"STATE", "state"},   {"TITLE", "title"},
+    {"BUYER", "buyer_id", kUser}, {"BUDGET", "budget"}, {"DUE", "due_time"},
     {"CREATED", "create_time"}};
 const std::vector<Column> kGigColumns = {
-    {"ID", "id"},       {"STATE", "state"},         {"TITLE", "title"}, {"SELLER", "seller_id"},
-    {"PRICE", "price"}, {"CATEGORY", "category_id"}, {"UPDATED", "update_time"}};
+    {"ID", "id"},       {"STATE", "state"},  {"TITLE", "title"}, {"SELLER", "seller_id", kUser},
+    {"PRICE", "price"}, {"CATEGORY", "category_id", kCategory}, {"UPDATED", "update_time"}};
 const std::vector<Column> kBookingColumns = {
     {"ID", "id"},          {"STATE", "state"},      {"JOB", "job_title"},
-    {"BUYER", "buyer_id"}, {"SELLER", "seller_id"}, {"BUDGET", "budget"},
+    {"BUYER", "buyer_id", kUser}, {"SELLER", "seller_id", kUser}, {"BUDGET", "budget"},
     {"CREATED", "create_time"}};
+const std::vector<Column> kOfferColumns = {
+    {"ID", "id"},         {"STATE", "state"},   {"JOB", "job_title"},
+    {"SELLER", "seller_id", kUser}, {"BUDGET", "budget"}, {"EXPIRES", "expire_time"},
+    {"NOTE", "note"}};
 const std::vector<Column> kUserColumns = {{"ID", "id"},       {"EMAIL", "email"},
                                           {"NAME", "display_name"}, {"ROLES", "roles"},
                                           {"CREATED", "create_time"}};
 const std::vector<Column> kApiKeyColumns = {{"ID", "id"},       {"NAME", "display_name"},
-                                            {"USER", "user_id"}, {"CREATED", "create_time"},
+                                            {"USER", "user_id", kUser}, {"CREATED", "create_time"},
                                             {"REVOKED", "revoke_time"}};
+const std::vector<std::string> kRoles = {"buyer", "seller", "admin"};
 
-Arg Id(const std::string& what) { return {"id", "id", ArgKind::kText, "the " + what + "'s id"}; }
-Arg Reason(const std::string& why) {
-  return {"reason", "reason", ArgKind::kText, why, "", {}, /*required=*/true};
+Arg Id(const std::string& what) { return {what, "id", ArgKind::kText, "the " + what + "'s id"}; }
+Arg UserArg(const std::string& name, const std::string& field, const std::string& help,
+            bool required = false) {
+  return {name, field, ArgKind::kText, help + " (user id or email)", "", {}, required, kUser};
 }
-Arg PageSize() { return {"page-size", "pageSize", ArgKind::kNumber, "rows per page (default 50)"}; }
-Arg PageToken() {
-  return {"page-token", "pageToken", ArgKind::kText, "the next page (gigctl prints the token)"};
+Arg CategoryArg(const std::string& name, const std::string& field, const std::string& help) {
+  return {name, field, ArgKind::kText, help + " (category id or slug)", "", {}, false, kCategory};
 }
+Arg TextArg(const std::string& name, const std::string& field, const std::string& help,
+            bool required = false) {
+  return {name, field, ArgKind::kText, help, "", {}, required};
+}
+Arg Reason(const std::string& why) { return TextArg("reason", "reason", why, true); }
 Arg EnumArg(const std::string& name, const std::string& field, const std::string& prefix,
             std::vector<std::string> choices, const std::string& help) {
   return {name, field, ArgKind::kEnum, help, prefix, std::move(choices)};
 }
+Arg RoleArg() { return EnumArg("role", "role", "ROLE_", kRoles, "buyer, seller or admin"); }
+
+// A verb listing pages of `list_field`; --page-size and --page-token are added.
+Verb ListVerb(const std::string& group, const std::string& name, const std::string& method,
+              const std::string& summary, std::vector<Arg> flags, const std::string& list_field,
+              std::vector<Column> columns, const std::string& example,
+              const std::string& fixed_request = "") {
+  flags.push_back({"page-size", "pageSize", ArgKind::kNumber, "rows per page (server default)"});
+  flags.push_back({"page-token", "pageToken", ArgKind::kText,
+                   "the next page (gigctl prints the token on stderr)"});
+  return {group, name, method, summary, {}, std::move(flags), fixed_request, list_field,
+          std::move(columns), "", example};
+}
+
+// A verb showing one thing as a record.
+Verb ShowVerb(const std::string& group, const std::string& name, const std::string& method,
+              const std::string& summary, Arg id, std::vector<Column> columns,
+              const std::string& example, std::vector<Section> sections = {}) {
+  return {group,  name, method, summary, {std::move(id)}, {}, "", "", std::move(columns), "",
+          example, {}, std::move(sections)};
+}
+
+// A verb changing something; `done` is its one-line report.
+Verb ActionVerb(const std::string& group, const std::string& name, const std::string& method,
+                const std::string& summary, std::vector<Arg> positional, std::vector<Arg> flags,
+                const std::string& done, const std::string& example) {
+  return {group, name, method, summary, std::move(positional), std::move(flags), "", "", {},
+          done,  example};
+}
+
+std::vector<Verb> JobVerbs() {
+  const std::vector<std::string> states = {"pending-review", "open",      "booked",
+                                           "rejected",       "cancelled", "expired"};
+  Section offers{"Offers", "gigwire.v1.OfferService.ListOffers", {{"jobId", "id"}}, "", {},
+                 "offers",
+                 {{"ID", "id"}, {"STATE", "state"}, {"SELLER", "seller_id", kUser},
+                  {"EXPIRES", "expire_time"}}};
+  Verb assign = ActionVerb(
+      "jobs", "assign", "gigwire.v1.AssignmentService.AssignSellers",
+      "offers an open job to sellers (all or none, idempotent)",
+      {{"job", "jobId", ArgKind::kText, "the open job's id"}},
+      {{"seller", "sellerIds", ArgKind::kList,
+        "a seller (user id or email); repeat it, comma-separate, or list several", "", {}, true,
+        kUser},
+       TextArg("note", "note", "why these sellers (they see it)"),
+       {"ttl", "offerTtl", ArgKind::kDuration, "how long the offers stay open, e.g. 48h"}},
+      "", "gigctl jobs assign job_4f2a --seller sam@demo.gigwire.dev,mia@demo.gigwire.dev --note 'portfolio fits'");
+  assign.list_field = "assignments";
+  assign.columns = {{"SELLER", "seller_id", kUser}, {"OFFER", "offer_id"}, {"ASSIGNMENT", "id"},
+                    {"NOTE", "note"}};
+  assign.confirm = {{"JOB", "job_id", IdKind::kJob}, {"SELLERS", "seller_ids", kUser},
+                    {"NOTE", "note"}, {"OFFERS EXPIRE AFTER", "offer_ttl"}};
+  return {
+      ListVerb("jobs", "pending", "gigwire.v1.JobService.ListJobs",
+               "the review queue: jobs waiting for an admin", {}, "jobs", kJobColumns,
+               "gigctl jobs pending", R"({"state":"JOB_STATE_PENDING_REVIEW"})"),
+      ListVerb("jobs", "list", "gigwire.v1.JobService.ListJobs", "jobs, newest first",
+               {EnumArg("state", "state", "JOB_STATE_", states, "only jobs in this state"),
+                UserArg("buyer", "buyerId", "only this buyer's jobs")},
+               "jobs", kJobColumns, "gigctl jobs list --state open --all"),
+      ShowVerb("jobs", "show", "gigwire.v1.JobService.GetJob", "one job in full, with its offers",
+               Id("job"),
+               {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"},
+                {"DESCRIPTION", "description"}, {"BUYER", "buyer_id", kUser},
+                {"CATEGORY", "category_id", kCategory}, {"SKILLS", "skills"},
+                {"BUDGET", "budget"}, {"STARTS", "preferred_start_time"}, {"DUE", "due_time"},
+                {"BOOKING", "booking_id"}, {"REJECTED", "rejection_reason"},
+                {"CREATED", "create_time"}},
+               "gigctl jobs show job_4f2a", {offers}),
+      ActionVerb("jobs", "approve", "gigwire.v1.JobService.ApproveJob",
+                 "opens a pending job to sellers", {Id("job")},
+                 {TextArg("note", "note", "a note for the audit log")}, "approved {id}: {state}",
+                 "gigctl jobs approve job_4f2a --note 'clear brief'"),
+      ActionVerb("jobs", "reject", "gigwire.v1.JobService.RejectJob",
+                 "rejects a pending job, telling the buyer why", {Id("job")},
+                 {Reason("what the buyer should change")}, "rejected {id}: {state}",
+                 "gigctl jobs reject job_4f2a --reason 'budget below the minimum'"),
+      assign,
+  };
+}
+
+std::vector<Verb> SellerVerbs() {
+  Section reviews{"Rating and recent reviews", "gigwire.v1.ReviewService.ListReviews",
+                  {{"userId", "id"}}, R"({"pageSize":5})",
+                  {{"RATING", "rating_milli"}, {"REVIEWS", "rating_count"}}, "reviews",
+                  {{"TIME", "create_time"}, {"RATING", "rating"}, {"BY", "author_id", kUser},
+                   {"TEXT", "text"}}};
+  Section gigs{"Gigs (approved, newest first)", "gigwire.v1.CatalogService.ListGigs",
+               {{"sellerId", "id"}}, R"({"state":"GIG_STATE_APPROVED","pageSize":5})", {}, "gigs",
+               {{"ID", "id"}, {"TITLE", "title"}, {"PRICE", "price"},
+                {"CATEGORY", "category_id", kCategory}, {"DAYS", "delivery_days"}}};
+  return {
+      ListVerb("sellers", "search", "gigwire.v1.SellerService.SearchSellers",
+               "finds sellers to assign: by name or skill, rating, availability",
+               {TextArg("text", "text", "words in the name or skills"),
+                {"available", "availableOnly", ArgKind::kSwitch, "only sellers available now"},
+                {"min-rating", "minRatingMilli", ArgKind::kRating, "at least this rating, 1.0..5.0"},
+                TextArg("skill", "skill",
+                        "with a skill that has a word starting with this (any case)"),
+                CategoryArg("category", "categoryId", "with an approved gig in this category"),
+                EnumArg("sort", "orderBy", "SELLER_ORDER_", {"rating", "name", "availability"},
+                        "order")},
+               "sellers",
+               {{"ID", "user_id"}, {"NAME", "display_name"}, {"RATING", "rating_milli"},
+                {"REVIEWS", "rating_count"}, {"GIGS", "gig_count"},
+                {"AVAILABILITY", "availability"}, {"SKILLS", "skills"}},
+               "gigctl sellers search --skill logo --available --min-rating 4.5 --sort rating"),
+      ShowVerb("sellers", "show", "gigwire.v1.UserService.GetUser",
+               "a seller's preview: profile, rating, recent reviews, gigs",
+               UserArg("seller", "id", "the seller", true),
+               {{"ID", "id"}, {"NAME", "display_name"}, {"EMAIL", "email"},
+                {"AVAILABILITY", "availability"}, {"SKILLS", "skills"}, {"BIO", "bio"},
+                {"ROLES", "roles"}, {"SINCE", "create_time"}},
+               "gigctl sellers show sam@demo.gigwire.dev", {reviews, gigs}),
+  };
+}
+
+std::vector<Verb> CatalogVerbs() {
+  const std::vector<std::string> states = {"draft",    "pending-review", "approved",
+                                           "rejected", "paused",         "archived"};
+  Verb categories{"categories", "list", "gigwire.v1.CatalogService.ListCategories",
+                  "the category tree, parents before their children", {}, {}, "",
+                  "categories",
+                  {{"SLUG", "slug"}, {"NAME", "display_name"},
+                   {"PARENT", "parent_id", kCategory}, {"ID", "id"}},
+                  "", "gigctl categories list"};
+  return {
+      categories,
+      ListVerb("gigs", "list", "gigwire.v1.CatalogService.ListGigs", "gigs, newest first",
+               {EnumArg("state", "state", "GIG_STATE_", states, "only gigs in this state"),
+                UserArg("seller", "sellerId", "only this seller's gigs"),
+                CategoryArg("category", "categoryId", "only gigs in this category"),
+                TextArg("text", "text", "words in the title, description or tags")},
+               "gigs", kGigColumns, "gigctl gigs list --category logo-design --state approved"),
+      ListVerb("gigs", "pending", "gigwire.v1.CatalogService.ListGigs", "gigs waiting for review",
+               {}, "gigs", kGigColumns, "gigctl gigs pending",
+               R"({"state":"GIG_STATE_PENDING_REVIEW"})"),
+      ShowVerb("gigs", "show", "gigwire.v1.CatalogService.GetGig", "one gig in full", Id("gig"),
+               {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"},
+                {"SELLER", "seller_id", kUser}, {"CATEGORY", "category_id", kCategory},
+                {"PRICE", "price"}, {"DAYS", "delivery_days"}, {"TAGS", "tags"},
+                {"DESCRIPTION", "description"}, {"REJECTED", "rejection_reason"},
+                {"CREATED", "create_time"}, {"UPDATED", "update_time"}},
+               "gigctl gigs show gig_9c1d"),
+      ActionVerb("gigs", "approve", "gigwire.v1.CatalogService.ApproveGig",
+                 "publishes a pending gig", {Id("gig")}, {}, "approved {id}: {state}",
+                 "gigctl gigs approve gig_9c1d"),
+      ActionVerb("gigs", "reject", "gigwire.v1.CatalogService.RejectGig", "rejects a pending gig",
+                 {Id("gig")}, {Reason("what the seller should change")}, "rejected {id}: {state}",
+                 "gigctl gigs reject gig_9c1d --reason 'no samples'"),
+  };
+}
+
+std::vector<Verb> OfferVerbs() {
+  const std::vector<std::string> states = {"pending",   "accepted",  "declined",
+                                           "expired",   "withdrawn", "superseded"};
+  return {
+      ListVerb("offers", "list", "gigwire.v1.OfferService.ListOffers",
+               "offers: a seller's own, or (admins) anyone's",
+               {EnumArg("state", "state", "OFFER_STATE_", states, "only offers in this state"),
+                TextArg("job", "jobId", "only offers of this job"),
+                UserArg("seller", "sellerId", "admins: only this seller's offers")},
+               "offers", kOfferColumns, "gigctl offers list --state pending"),
+      ActionVerb("offers", "accept", "gigwire.v1.OfferService.AcceptOffer",
+                 "sellers: accepts an offer; the first accept books the job", {Id("offer")}, {},
+                 "accepted {id}: {state}, booking {booking_id}", "gigctl offers accept off_2b7e"),
+      ActionVerb("offers", "decline", "gigwire.v1.OfferService.DeclineOffer",
+                 "sellers: declines an offer", {Id("offer")},
+                 {TextArg("reason", "reason", "why (the admin sees it)")}, "declined {id}: {state}",
+                 "gigctl offers decline off_2b7e --reason 'fully booked this month'"),
+  };
+}
+
+std::vector<Verb> BookingVerbs() {
+  const std::vector<std::string> states = {"active", "delivered", "completed", "cancelled"};
+  Section job{"Job", "gigwire.v1.JobService.GetJob", {{"id", "job_id"}}, "",
+              {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"},
+               {"CATEGORY", "category_id", kCategory}, {"DUE", "due_time"},
+               {"DESCRIPTION", "description"}}};
+  Section offer{"Offer", "gigwire.v1.OfferService.GetOffer", {{"id", "offer_id"}}, "",
+                {{"ID", "id"}, {"STATE", "state"}, {"NOTE", "note"}, {"CREATED", "create_time"}}};
+  return {
+      ListVerb("bookings", "list", "gigwire.v1.BookingService.ListBookings",
+               "bookings, newest first",
+               {EnumArg("state", "state", "BOOKING_STATE_", states, "only bookings in this state"),
+                UserArg("buyer", "buyerId", "only this buyer's"),
+                UserArg("seller", "sellerId", "only this seller's")},
+               "bookings", kBookingColumns, "gigctl bookings list --state delivered"),
+      ShowVerb("bookings", "show", "gigwire.v1.BookingService.GetBooking",
+               "one booking with its parties, job and offer", Id("booking"),
+               {{"ID", "id"}, {"STATE", "state"}, {"JOB", "job_title"},
+                {"BUYER", "buyer_id", kUser}, {"SELLER", "seller_id", kUser},
+                {"BUDGET", "budget"}, {"DELIVERY", "delivery_note"},
+                {"REVISION", "revision_note"}, {"CANCELLED", "cancel_reason"},
+                {"CREATED", "create_time"}, {"COMPLETED", "complete_time"}},
+               "gigctl bookings show bkg_77aa", {job, offer}),
+      ActionVerb("bookings", "deliver", "gigwire.v1.BookingService.DeliverBooking",
+                 "sellers: delivers the work of a booking", {Id("booking")},
+                 {TextArg("note", "note", "what was delivered", true)}, "delivered {id}: {state}",
+                 "gigctl bookings deliver bkg_77aa --note 'final files in the shared folder'"),
+      ActionVerb("bookings", "complete", "gigwire.v1.BookingService.CompleteBooking",
+                 "completes a booking (e.g. a delivered one the buyer forgot)", {Id("booking")},
+                 {}, "completed {id}: {state}", "gigctl bookings complete bkg_77aa"),
+      ActionVerb("bookings", "cancel", "gigwire.v1.BookingService.CancelBooking",
+                 "cancels a booking", {Id("booking")}, {Reason("why, for both sides")},
+                 "cancelled {id}: {state}",
+                 "gigctl bookings cancel bkg_77aa --reason 'buyer unreachable'"),
+  };
+}
+
+std::vector<Verb> AccountVerbs() {
+  return {
+      ListVerb("users", "list", "gigwire.v1.UserService.ListUsers", "accounts, newest first",
+               {EnumArg("role", "role", "ROLE_", kRoles, "only accounts with this role")}, "users",
+               kUserColumns, "gigctl users list --role seller"),
+      ShowVerb("users", "show", "gigwire.v1.UserService.GetUser", "one account",
+               UserArg("user", "id", "the account", true),
+               {{"ID", "id"}, {"EMAIL", "email"}, {"NAME", "display_name"}, {"ROLES", "roles"},
+                {"AVAILABILITY", "availability"}, {"SKILLS", "skills"}, {"BIO", "bio"},
+                {"CREATED", "create_time"}, {"UPDATED", "update_time"}},
+               "gigctl users show ada@demo.gigwire.dev"),
+      ActionVerb("users", "grant", "gigwire.v1.UserService.GrantRole", "gives an account a role",
+                 {UserArg("user", "userId", "the account", true), RoleArg()}, {},
+                 "{id} now has roles {roles}", "gigctl users grant lee@demo.gigwire.dev seller"),
+      ActionVerb("users", "revoke", "gigwire.v1.UserService.RevokeRole", "takes a role away",
+                 {UserArg("user", "userId", "the account", true), RoleArg()}, {},
+                 "{id} now has roles {roles}", "gigctl users revoke usr_5b2 admin"),
+  };
+}
+
+std::vector<Verb> AdminToolVerbs() {
+  Verb create = ActionVerb(
+      "api-keys", "create", "gigwire.v1.ApiKeyService.CreateApiKey",
+      "issues a partner key (its secret is shown once)", {},
+      {UserArg("user", "userId", "the account the key acts as", true),
+       TextArg("name", "displayName", "what the key is for", true)},
+      "", "gigctl api-keys create --user partner@acme.example --name 'Acme sync'");
+  create.columns = {{"ID", "api_key.id"}, {"NAME", "api_key.display_name"}, {"SECRET", "secret"}};
+  return {
+      create,
+      ListVerb("api-keys", "list", "gigwire.v1.ApiKeyService.ListApiKeys",
+               "partner keys, revoked ones too", {}, "api_keys", kApiKeyColumns,
+               "gigctl api-keys list"),
+      ActionVerb("api-keys", "revoke", "gigwire.v1.ApiKeyService.RevokeApiKey",
+                 "revokes a key at once", {Id("key")}, {}, "revoked {id}",
+                 "gigctl api-keys revoke key_31c"),
+      ListVerb("audit", "list", "gigwire.v1.AuditService.ListAuditEntries",
+               "what admins did, newest first",
+               {UserArg("actor", "actorId", "only this admin's actions"),
+                TextArg("action", "action", "only this action, e.g. ApproveJob"),
+                TextArg("target", "target", "only actions on this id")},
+               "entries",
+               {{"TIME", "create_time"}, {"ACTOR", "actor_id", kUser}, {"ACTION", "action"},
+                {"TARGET", "target"}, {"NOTE", "note"}},
+               "gigctl audit list --target job_4f2a"),
+  };
+}
 
 std::vector<Verb> BuildVerbs() {
-  const std::vector<std::string> job_states = {"pending-review", "open", "booked", "rejected", "cancelled", "expired"};
-  const std::vector<std::string> booking_states = {"active", "delivered", "completed", "cancelled"};
-  const std::vector<std::string> roles = {"buyer", "seller", "admin"};
-  return {
-      {"jobs", "pending", "gigwire.v1.JobService.ListJobs",
-       "the review queue: jobs waiting for an admin", {}, {PageSize(), PageToken()},
-       R"({"state":"JOB_STATE_PENDING_REVIEW"})", "jobs", kJobColumns, "", false,
-       "gigctl jobs pending"},
-      {"jobs", "list", "gigwire.v1.JobService.ListJobs", "jobs, newest first", {},
-       {EnumArg("state", "state", "JOB_STATE_", job_states, "only jobs in this state"),
-        {"buyer", "buyerId", ArgKind::kText, "only this buyer's jobs"}, PageSize(), PageToken()},
-       "", "jobs", kJobColumns, "", false, "gigctl jobs list --state open"},
-      {"jobs", "show", "gigwire.v1.JobService.GetJob", "one job in full", {Id("job")}, {}, "", "",
-       {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"}, {"DESCRIPTION", "description"},
-        {"BUYER", "buyer_id"}, {"CATEGORY", "category_id"}, {"SKILLS", "skills"},
-        {"BUDGET", "budget"}, {"STARTS", "preferred_start_time"}, {"DUE", "due_time"},
-        {"BOOKING", "booking_id"}, {"REJECTED", "rejection_reason"}, {"CREATED", "create_time"}},
-       "", false, "gigctl jobs show job_4f2a"},
-      {"jobs", "approve", "gigwire.v1.JobService.ApproveJob", "opens a pending job to sellers",
-       {Id("job")}, {{"note", "note", ArgKind::kText, "a note for the audit log"}}, "", "", {},
-       "approved {id}: {state}", false, "gigctl jobs approve job_4f2a --note 'clear brief'"},
-      {"jobs", "reject", "gigwire.v1.JobService.RejectJob", "rejects a pending job, telling the buyer why",
-       {Id("job")}, {Reason("what the buyer should change")}, "", "", {}, "rejected {id}: {state}",
-       false, "gigctl jobs reject job_4f2a --reason 'budget below the minimum'"},
-      {"jobs", "assign", "gigwire.v1.AssignmentService.AssignSellers",
-       "offers an open job to sellers (all or none, idempotent)",
-       {{"job", "jobId", ArgKind::kText, "the open job's id"}},
-       {{"seller", "sellerIds", ArgKind::kList, "a seller's user id (repeat, or comma-separate)", "", {}, true},
-        {"note", "note", ArgKind::kText, "why these sellers (they see it)"},
-        {"ttl", "offerTtl", ArgKind::kDuration, "how long the offers stay open, e.g. 48h"}},
-       "", "assignments",
-       {{"SELLER", "seller_id"}, {"OFFER", "offer_id"}, {"ASSIGNMENT", "id"}, {"NOTE", "note"}},
-       "", true, "gigctl jobs assign job_4f2a --seller usr_1 --seller usr_2 --note 'portfolio fits' --yes"},
-      {"sellers", "search", "gigwire.v1.SellerService.SearchSellers",
-       "finds sellers to assign: by name or skill, rating, availability", {},
-       {{"text", "text", ArgKind::kText, "words in the name, bio or skills"},
-        {"available", "availableOnly", ArgKind::kSwitch, "only sellers available now"},
-        {"min-rating", "minRatingMilli", ArgKind::kRating, "at least this rating, 1.0..5.0"},
-        {"skill", "skill", ArgKind::kText, "with this skill"},
-        {"category", "categoryId", ArgKind::kText, "with an approved gig in this category"},
-        EnumArg("sort", "orderBy", "SELLER_ORDER_", {"rating", "name", "availability"}, "order"),
-        PageSize(), PageToken()},
-       "", "sellers",
-       {{"ID", "user_id"}, {"NAME", "display_name"}, {"RATING", "rating_milli"},
-        {"REVIEWS", "rating_count"}, {"GIGS", "gig_count"}, {"AVAILABILITY", "availability"},
-        {"SKILLS", "skills"}},
-       "", false, "gigctl sellers search --skill logo --available --min-rating 4.5 --sort rating"},
-      {"gigs", "pending", "gigwire.v1.CatalogService.ListGigs", "gigs waiting for review", {},
-       {PageSize(), PageToken()}, R"({"state":"GIG_STATE_PENDING_REVIEW"})", "gigs", kGigColumns, "", false,
-       "gigctl gigs pending"},
-      {"gigs", "approve", "gigwire.v1.CatalogService.ApproveGig", "publishes a pending gig",
-       {Id("gig")}, {}, "", "", {}, "approved {id}: {state}", false, "gigctl gigs approve gig_9c1d"},
-      {"gigs", "reject", "gigwire.v1.CatalogService.RejectGig", "rejects a pending gig",
-       {Id("gig")}, {Reason("what the seller should change")}, "", "", {}, "rejected {id}: {state}",
-       false, "gigctl gigs reject gig_9c1d --reason 'no samples'"},
-      {"bookings", "list", "gigwire.v1.BookingService.ListBookings", "bookings, newest first", {},
-       {EnumArg("state", "state", "BOOKING_STATE_", booking_states, "only bookings in this state"),
-        {"buyer", "buyerId", ArgKind::kText, "only this buyer's"},
-        {"seller", "sellerId", ArgKind::kText, "only this seller's"}, PageSize(), PageToken()},
-       "", "bookings", kBookingColumns, "", false, "gigctl bookings list --state delivered"},
-      {"bookings", "complete", "gigwire.v1.BookingService.CompleteBooking",
-       "completes a booking (e.g. a delivered one the buyer forgot)", {Id("booking")}, {}, "", "",
-       {}, "completed {id}: {state}", false, "gigctl bookings complete bkg_77aa"},
-      {"bookings", "cancel", "gigwire.v1.BookingService.CancelBooking", "cancels a booking",
-       {Id("booking")}, {Reason("why, for both sides")}, "", "", {}, "cancelled {id}: {state}",
-       false, "gigctl bookings cancel bkg_77aa --reason 'buyer unreachable'"},
-      {"users", "list", "gigwire.v1.UserService.ListUsers", "accounts, newest first", {},
-       {EnumArg("role", "role", "ROLE_", roles, "only accounts with this role"), PageSize(), PageToken()}, "",
-       "users", kUserColumns, "", false, "gigctl users list --role seller"},
-      {"users", "grant", "gigwire.v1.UserService.GrantRole", "gives an account a role",
-       {{"user", "userId", ArgKind::kText, "the account's id"},
-        EnumArg("role", "role", "ROLE_", roles, "buyer, seller or admin")},
-       {}, "", "", {}, "{id} now has roles {roles}", false, "gigctl users grant usr_5b2 seller"},
-      {"users", "revoke", "gigwire.v1.UserService.RevokeRole", "takes a role away",
-       {{"user", "userId", ArgKind::kText, "the account's id"},
-        EnumArg("role", "role", "ROLE_", roles, "buyer, seller or admin")},
-       {}, "", "", {}, "{id} now has roles {roles}", false, "gigctl users revoke usr_5b2 admin"},
-      {"api-keys", "create", "gigwire.v1.ApiKeyService.CreateApiKey",
-       "issues a partner key (its secret is shown once)", {},
-       {{"user", "userId", ArgKind::kText, "the account the key acts as", "", {}, true},
-        {"name", "displayName", ArgKind::kText, "what the key is for", "", {}, true}},
-       "", "", {{"ID", "api_key.id"}, {"NAME", "api_key.display_name"}, {"SECRET", "secret"}}, "",
-       false, "gigctl api-keys create --user usr_5b2 --name 'Acme sync'"},
-      {"api-keys", "list", "gigwire.v1.ApiKeyService.ListApiKeys", "partner keys, revoked ones too",
-       {}, {PageSize(), PageToken()}, "", "api_keys", kApiKeyColumns, "", false, "gigctl api-keys list"},
-      {"api-keys", "revoke", "gigwire.v1.ApiKeyService.RevokeApiKey", "revokes a key at once",
-       {Id("key")}, {}, "", "", {}, "revoked {id}", false, "gigctl api-keys revoke key_31c"},
-      {"audit", "list", "gigwire.v1.AuditService.ListAuditEntries", "what admins did, newest first",
-       {},
-       {{"actor", "actorId", ArgKind::kText, "only this admin's actions"},
-        {"action", "action", ArgKind::kText, "only this action, e.g. ApproveJob"},
-        {"target", "target", ArgKind::kText, "only actions on this id"}, PageSize(), PageToken()},
-       "", "entries",
-       {{"TIME", "create_time"}, {"ACTOR", "actor_id"}, {"ACTION", "action"},
-        {"TARGET", "target"}, {"NOTE", "note"}},
-       "", false, "gigctl audit list --target job_4f2a"},
-  };
+  std::vector<Verb> verbs;
+  for (std::vector<Verb> group : {JobVerbs(), SellerVerbs(), OfferVerbs(), CatalogVerbs(),
+                                  BookingVerbs(), AccountVerbs(), AdminToolVerbs()}) {
+    for (Verb& verb : group) verbs.push_back(std::move(verb));
+  }
+  return verbs;
 }
 
 // "48h" / "90m" / "45s" / "1h30m" -> "172800s".
@@ -184,8 +365,9 @@ absl::Status SetValue(const Arg& arg, const std::string& text, Struct& request) 
       value.set_string_value(arg.enum_prefix + absl::AsciiStrToUpper(absl::StrReplaceAll(text, {{"-", "_"}})));
       return absl::OkStatus();
     case ArgKind::kList:
-      for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-        value.mutable_list_value()->add_values()->set_string_value(std::string(item));
+      for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+        value.mutable_list_value()->add_values()->set_string_value(
+            std::string(absl::StripAsciiWhitespace(item)));
       }
       return absl::OkStatus();
     case ArgKind::kDuration: {
@@ -205,6 +387,117 @@ std::string ArgUsage(const Arg& arg) {
   return arg.required ? text : "[" + text + "]";
 }
 
+bool IsFlag(const std::string& arg) { return arg.size() > 1 && arg[0] == '-'; }
+
+// Reads one verb's arguments into its request (see RequestJson).
+class ArgParser {
+ public:
+  ArgParser(const Verb& verb, const std::vector<std::string>& args, Switches* switches)
+      : verb_(verb), args_(args), switches_(switches) {
+    if (!verb.fixed_request.empty()) {
+      (void)google::protobuf::util::JsonStringToMessage(verb.fixed_request, &request_);
+    }
+  }
+
+  absl::StatusOr<std::string> Parse() {
+    for (i_ = 0; i_ < args_.size(); ++i_) {
+      const std::string& arg = args_[i_];
+      absl::Status read = IsFlag(arg) ? Flag(arg) : Positional(arg);
+      if (!read.ok()) return read;
+    }
+    if (absl::Status complete = Complete(); !complete.ok()) return complete;
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(request_, &json);
+    return json;
+  }
+
+ private:
+  bool PositionalsDone() const { return positional_ == verb_.positional.size(); }
+
+  absl::Status Positional(const std::string& arg) {
+    if (PositionalsDone()) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "'"));
+    }
+    return SetValue(verb_.positional[positional_++], arg, request_);
+  }
+
+  absl::Status Flag(const std::string& arg) {
+    if (arg == "--yes" || arg == "-y") return Switch(switches_->yes, true, arg);
+    if (arg == "--all") return Switch(switches_->all, IsPaged(verb_), arg);
+    std::string name = arg.substr(arg.rfind("--", 0) == 0 ? 2 : 1), value;
+    bool has_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    auto flag = std::find_if(verb_.flags.begin(), verb_.flags.end(),
+                             [&name](const Arg& f) { return f.name == name; });
+    if (flag == verb_.flags.end()) return absl::InvalidArgumentError("unknown flag --" + name);
+    if (flag->kind == ArgKind::kSwitch) return SetValue(*flag, "", request_);
+    if (!has_value) {
+      if (i_ + 1 == args_.size()) return absl::InvalidArgumentError("--" + name + " needs a value");
+      value = args_[++i_];
+    }
+    if (flag->kind != ArgKind::kList) return SetValue(*flag, value, request_);
+    return ListValues(*flag, value);
+  }
+
+  absl::Status Switch(bool& target, bool allowed, const std::string& arg) {
+    if (!allowed) return absl::InvalidArgumentError("unknown flag " + arg);
+    target = true;
+    return absl::OkStatus();
+  }
+
+  // `value`, then the words after it up to the next flag once the
+  // positional arguments are all given.
+  absl::Status ListValues(const Arg& flag, const std::string& value) {
+    if (absl::Status added = Append(flag, value); !added.ok()) return added;
+    while (PositionalsDone() && i_ + 1 < args_.size() && !IsFlag(args_[i_ + 1])) {
+      if (absl::Status added = Append(flag, args_[++i_]); !added.ok()) return added;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Append(const Arg& flag, const std::string& value) {
+    Struct more;
+    if (absl::Status set = SetValue(flag, value, more); !set.ok()) return set;
+    auto* list = (*request_.mutable_fields())[flag.field].mutable_list_value();
+    for (const Value& item : more.fields().at(flag.field).list_value().values()) {
+      *list->add_values() = item;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Complete() const {
+    if (!PositionalsDone()) {
+      return absl::InvalidArgumentError("missing " +
+                                        absl::AsciiStrToUpper(verb_.positional[positional_].name));
+    }
+    for (const Arg& flag : verb_.flags) {
+      if (flag.required && !request_.fields().contains(flag.field)) {
+        return absl::InvalidArgumentError("--" + flag.name + " is required");
+      }
+    }
+    if (switches_->all && request_.fields().contains("pageToken")) {
+      return absl::InvalidArgumentError("--all starts at the first page: drop --page-token");
+    }
+    return absl::OkStatus();
+  }
+
+  const Verb& verb_;
+  const std::vector<std::string>& args_;
+  Switches* switches_;
+  Struct request_;
+  size_t positional_ = 0;
+  size_t i_ = 0;
+};
+
+std::string HelpLine(const std::string& name, const std::string& help) {
+  std::string padding(name.size() < 20 ? 20 - name.size() : 2, ' ');
+  return absl::StrCat("  ", name, padding, help, "\n");
+}
+
 }  // namespace
 
 const std::vector<Verb>& AdminVerbs() {
@@ -212,7 +505,7 @@ const std::vector<Verb>& AdminVerbs() {
   return *verbs;
 }
 
-const google::protobuf::MethodDescriptor* VerbMethod(const Verb& verb) {
+const google::protobuf::MethodDescriptor* FindMethod(const std::string& full_name) {
   // Referencing one message of each proto file the verbs call into keeps that
   // file in the binary (a static library's unused objects are dropped), and
   // so registered in the generated pool.
@@ -220,11 +513,21 @@ const google::protobuf::MethodDescriptor* VerbMethod(const Verb& verb) {
        {gigwire::v1::ListJobsRequest::descriptor(), gigwire::v1::AssignSellersRequest::descriptor(),
         gigwire::v1::SearchSellersRequest::descriptor(), gigwire::v1::ListGigsRequest::descriptor(),
         gigwire::v1::ListBookingsRequest::descriptor(), gigwire::v1::ListUsersRequest::descriptor(),
-        gigwire::v1::CreateApiKeyRequest::descriptor(),
+        gigwire::v1::CreateApiKeyRequest::descriptor(), gigwire::v1::ListOffersRequest::descriptor(),
+        gigwire::v1::ListReviewsRequest::descriptor(),
         gigwire::v1::ListAuditEntriesRequest::descriptor()}) {
     (void)used;
   }
-  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(verb.method);
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full_name);
+}
+
+const google::protobuf::MethodDescriptor* VerbMethod(const Verb& verb) {
+  return FindMethod(verb.method);
+}
+
+bool IsPaged(const Verb& verb) {
+  return std::any_of(verb.flags.begin(), verb.flags.end(),
+                     [](const Arg& flag) { return flag.name == "page-token"; });
 }
 
 const Verb* FindVerb(const std::string& group, const std::string& name) {
@@ -235,78 +538,30 @@ const Verb* FindVerb(const std::string& group, const std::string& name) {
 }
 
 absl::StatusOr<std::string> RequestJson(const Verb& verb, const std::vector<std::string>& args,
-                                        bool* yes) {
-  Struct request;
-  if (!verb.fixed_request.empty()) {
-    (void)google::protobuf::util::JsonStringToMessage(verb.fixed_request, &request);
-  }
-  size_t positional = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--yes" || arg == "-y") {
-      *yes = true;
-      continue;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      if (positional == verb.positional.size()) {
-        return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "'"));
-      }
-      if (absl::Status set = SetValue(verb.positional[positional++], arg, request); !set.ok()) return set;
-      continue;
-    }
-    std::string name = arg.substr(2), value;
-    if (size_t eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    auto flag = std::find_if(verb.flags.begin(), verb.flags.end(),
-                             [&name](const Arg& f) { return f.name == name; });
-    if (flag == verb.flags.end()) return absl::InvalidArgumentError("unknown flag --" + name);
-    if (flag->kind != ArgKind::kSwitch && value.empty()) {
-      if (i + 1 == args.size()) return absl::InvalidArgumentError("--" + name + " needs a value");
-      value = args[++i];
-    }
-    if (flag->kind == ArgKind::kList && request.fields().contains(flag->field)) {
-      Struct more;
-      if (absl::Status set = SetValue(*flag, value, more); !set.ok()) return set;
-      for (const Value& item : more.fields().at(flag->field).list_value().values()) {
-        *(*request.mutable_fields())[flag->field].mutable_list_value()->add_values() = item;
-      }
-    } else if (absl::Status set = SetValue(*flag, value, request); !set.ok()) {
-      return set;
-    }
-  }
-  if (positional < verb.positional.size()) {
-    return absl::InvalidArgumentError("missing " + absl::AsciiStrToUpper(verb.positional[positional].name));
-  }
-  for (const Arg& flag : verb.flags) {
-    if (flag.required && !request.fields().contains(flag.field)) {
-      return absl::InvalidArgumentError("--" + flag.name + " is required");
-    }
-  }
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(request, &json);
-  return json;
+                                        Switches* switches) {
+  return ArgParser(verb, args, switches).Parse();
 }
 
 std::string VerbUsage(const Verb& verb) {
   std::string usage = "gigctl " + verb.group + " " + verb.name;
   for (const Arg& arg : verb.positional) usage += " " + absl::AsciiStrToUpper(arg.name);
   for (const Arg& flag : verb.flags) usage += " " + ArgUsage(flag);
-  return verb.confirm ? usage + " [--yes]" : usage;
+  if (IsPaged(verb)) usage += " [--all]";
+  return verb.confirm.empty() ? usage : usage + " [--yes]";
 }
 
 std::string VerbHelp(const Verb& verb) {
-  // "  NAME  help" lines, the help aligned at column 22.
-  auto line = [](const std::string& name, const std::string& help) {
-    std::string padding(name.size() < 20 ? 20 - name.size() : 2, ' ');
-    return absl::StrCat("  ", name, padding, help, "\n");
-  };
   std::string help = absl::StrCat(VerbUsage(verb), "\n\n", verb.summary, " (", verb.method, ").\n");
+  if (!verb.sections.empty()) {
+    std::vector<std::string> titles;
+    for (const Section& section : verb.sections) titles.push_back(section.title);
+    absl::StrAppend(&help, "Then: ", absl::StrJoin(titles, "; "), ".\n");
+  }
   if (!verb.positional.empty() || !verb.flags.empty()) help += "\nArguments:\n";
-  for (const Arg& arg : verb.positional) help += line(absl::AsciiStrToUpper(arg.name), arg.help);
-  for (const Arg& flag : verb.flags) help += line("--" + flag.name, flag.help);
-  if (verb.confirm) help += line("--yes", "do not ask for confirmation");
+  for (const Arg& arg : verb.positional) help += HelpLine(absl::AsciiStrToUpper(arg.name), arg.help);
+  for (const Arg& flag : verb.flags) help += HelpLine("--" + flag.name, flag.help);
+  if (IsPaged(verb)) help += HelpLine("--all", "every page, one table (or all the JSON lines)");
+  if (!verb.confirm.empty()) help += HelpLine("--yes", "do not ask for confirmation");
   return absl::StrCat(help, "\nExample:\n  ", verb.example, "\n");
 }
 

@@ -1,12 +1,16 @@
-// gigctl's admin verbs ("jobs pending", "sellers search", ...), each one RPC
-// of gigwire.v1 described as data: how its arguments and flags fill the
-// request, and which fields of the response to show. Their descriptors are
+// gigctl's verbs ("jobs pending", "sellers show", "offers accept", ...), each
+// one RPC of gigwire.v1 described as data: how its arguments and flags fill
+// the request, which ids in it may be given by name (an email for a user, a
+// slug for a category), which fields of the response to show, and for `show`
+// verbs the related things to show after it (sections). Their descriptors are
 // compiled in (the generated gigwire.v1 code), so they work without server
-// reflection; their help, usage and shell completion come from this table.
+// reflection. This table is the one place verbs are described: their help,
+// usage and shell completion come from it.
 #ifndef GIGWIRE_CMD_GIGCTL_VERBS_H_
 #define GIGWIRE_CMD_GIGCTL_VERBS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <google/protobuf/descriptor.h>
@@ -22,7 +26,7 @@ enum class ArgKind {
   kNumber,    // an integer
   kSwitch,    // a flag without value: true
   kEnum,      // "open" -> "<enum_prefix>OPEN"
-  kList,      // repeatable (and comma-separated): a JSON list
+  kList,      // a JSON list: repeat the flag, comma-separate, or list values after it
   kRating,    // "4.5" -> 4500 (a *_milli field)
   kDuration,  // "36h", "90m", "45s" -> "129600s"
 };
@@ -36,6 +40,21 @@ struct Arg {
   std::string enum_prefix = "";           // for kEnum
   std::vector<std::string> choices = {};  // for kEnum: the values to offer
   bool required = false;                  // positional arguments are always required
+  IdKind ids = IdKind::kNone;             // kUser: an email works too; kCategory: a slug
+};
+
+// Something a `show` verb shows after its record: the response of one more
+// call, whose request takes fields of the verb's response, as a titled
+// record and/or table. Skipped when a field it needs is empty.
+struct Section {
+  std::string title;
+  std::string method;  // "gigwire.v1.JobService.GetJob"
+  // Request fields (JSON names) set from fields of the verb's response.
+  std::vector<std::pair<std::string, std::string>> request_from;
+  std::string fixed_request = "";        // JSON merged first
+  std::vector<Column> record = {};       // fields of the section's response
+  std::string list_field = "";           // and a table of this repeated field
+  std::vector<Column> columns = {};
 };
 
 struct Verb {
@@ -49,24 +68,37 @@ struct Verb {
   std::string list_field;          // tabulate this repeated field of the response ("" : none)
   std::vector<Column> columns;     // of each row, or of the response
   std::string done;                // mutations: "approved job {id}: {state}" (fields of the response)
-  bool confirm = false;            // asks before calling unless --yes
   std::string example;
+  // Non-empty: asks before calling (unless --yes), showing these fields of the request.
+  std::vector<Column> confirm = {};
+  std::vector<Section> sections = {};
 };
 
-// Every admin verb, in help order.
+// Every verb, in help order.
 const std::vector<Verb>& AdminVerbs();
 // The verb "GROUP NAME", or nullptr.
 const Verb* FindVerb(const std::string& group, const std::string& name);
-// The compiled-in descriptor of the verb's method (nullptr if unknown).
+// The compiled-in descriptor of a method (nullptr if unknown).
+const google::protobuf::MethodDescriptor* FindMethod(const std::string& full_name);
 const google::protobuf::MethodDescriptor* VerbMethod(const Verb& verb);
+// Whether the verb lists pages (it takes --page-token, and so --all).
+bool IsPaged(const Verb& verb);
+
+// What a verb's arguments ask of gigctl itself rather than of the server.
+struct Switches {
+  bool yes = false;  // --yes / -y: do not ask for confirmation
+  bool all = false;  // --all: every page (paged verbs)
+};
 
 // Builds the JSON request of `verb` from its arguments (after GROUP NAME),
-// e.g. {"job_1", "--note", "fine"}; sets *yes for --yes. INVALID_ARGUMENT
-// (a usage error) for a missing, unknown or malformed argument.
+// e.g. {"job_1", "--note", "fine"}; sets `switches`. A list flag takes the
+// words after it up to the next flag, once every positional argument is
+// given: `--seller a,b --seller c d`. INVALID_ARGUMENT (a usage error) for a
+// missing, unknown or malformed argument.
 absl::StatusOr<std::string> RequestJson(const Verb& verb, const std::vector<std::string>& args,
-                                        bool* yes);
+                                        Switches* switches);
 
-// "gigctl jobs assign JOB --seller ID... [--note TEXT]...": usage and help.
+// "gigctl jobs assign JOB --seller SELLER... [--note TEXT]...": usage and help.
 std::string VerbUsage(const Verb& verb);
 std::string VerbHelp(const Verb& verb);
 

@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 
 from conftest import gigwired_path, launch, shutdown
-from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD, register_request, unique_email
+from e2e_support import (ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, register_request,
+                         unique_email)
 from gigwire import Client
 from gigwire.v1 import booking_pb2, catalog_pb2, gig_pb2, offer_pb2, user_pb2
 from test_grpcurl import grpcurl  # noqa: F401 (fixture)
-from test_marketplace import category, job_request, seller_with_approved_gig  # noqa: F401
+from test_marketplace import assign as sdk_assign
+from test_marketplace import category, job_request, open_job, seller_with_approved_gig  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 GIGCTL = Path(os.environ.get("GIGCTL", REPO_ROOT / "build/cmake/bin/gigctl"))
@@ -120,16 +122,25 @@ def review_queue(gigctl, buyer, category) -> str:
     assert table[0].split() == ["ID", "STATE", "TITLE", "BUYER", "BUDGET", "DUE", "CREATED"]
     row = next(line for line in table if line.startswith(job.id))
     assert "PENDING_REVIEW" in row and "Logo for a tea shop" in row and "USD 200.00-500.00" in row
+    assert f"buyer person <{buyer.email}>" in row and buyer.user.id not in row  # names, not ids
     assert gigctl.ok("jobs", "approve", job.id, "--note", "clear brief").strip() == \
         f"approved {job.id}: OPEN"
     return job.id
 
 
 def assign(gigctl, job_id, sellers) -> dict:
-    ids = [s.user.id for s in sellers]
-    declined = gigctl("jobs", "assign", job_id, "--seller", ",".join(ids), stdin="n\n")
+    """Sellers by email or id, repeated, comma-separated or listed; a readable confirmation."""
+    ids, emails = [s.user.id for s in sellers], [s.email for s in sellers]
+    declined = gigctl("jobs", "assign", job_id, "--seller", emails[0], "--seller", ids[1],
+                      "--note", "Strong portfolios", "--ttl", "48h", stdin="n\n")
     assert declined.returncode == 1 and "nothing was done" in declined.stderr
-    rows = gigctl.json_lines("jobs", "assign", job_id, "--seller", ids[0], "--seller", ids[1],
+    question = declined.stderr
+    assert f'JOB:                 "Logo for a tea shop" ({job_id})' in question, question
+    assert f"{sellers[0].user.display_name} <{emails[0]}>, " \
+           f"{sellers[1].user.display_name} <{emails[1]}>" in question, question
+    assert "NOTE:                Strong portfolios" in question
+    assert "OFFERS EXPIRE AFTER: 48h" in question and "{" not in question
+    rows = gigctl.json_lines("jobs", "assign", job_id, "--seller", emails[0], ids[1],
                              "--note", "Strong portfolios", "--yes")
     assert sorted(r["seller_id"] for r in rows) == sorted(ids)
     return {r["seller_id"]: r["offer_id"] for r in rows}
@@ -141,7 +152,7 @@ def test_an_admins_day(admin_gigctl, new_user, admin, category):  # noqa: F811
     buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="buyer")
     job_id = review_queue(gigctl, buyer, category)
 
-    found = gigctl.json_lines("sellers", "search", "--category", category.id, "--sort", "rating")
+    found = gigctl.json_lines("sellers", "search", "--category", category.slug, "--sort", "rating")
     assert {s["user_id"] for s in found} == {s.user.id for s in sellers}
     assert "RATING" in gigctl.ok("sellers", "search", "--category", category.id).splitlines()[0]
 
@@ -255,7 +266,8 @@ def test_call_streams_json_lines(admin_gigctl, new_user, category):  # noqa: F81
 
 def test_help_and_bash_completion(gigctl):
     help_text = gigctl.ok("--help")
-    for group in ("jobs", "sellers", "gigs", "bookings", "users", "api-keys", "audit"):
+    for group in ("jobs", "sellers", "offers", "gigs", "categories", "bookings", "users",
+                  "api-keys", "audit"):
         assert f"gigctl {group} " in help_text
         assert gigctl.ok(group, "--help").startswith(f"gigctl {group} commands:")
     verb_help = gigctl.ok("jobs", "assign", "--help")
@@ -317,7 +329,7 @@ def certificate(tmp_path_factory):
     return cert, key
 
 
-def test_tls_with_a_private_ca(start_server, certificate, tmp_path):
+def test_tls_with_a_private_ca(start_server, certificate, tmp_path, server):
     cert, key = certificate
     tls_server = start_server("--tls-cert", str(cert), "--tls-key", str(key))
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIGWIRE_")}
@@ -333,6 +345,28 @@ def test_tls_with_a_private_ca(start_server, certificate, tmp_path):
     assert json.loads(trusted.stdout) == {}  # a new server has no categories yet
     assert run().returncode == 14  # the system roots do not trust it: UNAVAILABLE
     assert run("--insecure").returncode == 14  # plaintext to a TLS port
+
+    def gigctl(*args, stdin=""):
+        return subprocess.run([str(GIGCTL), *args], input=stdin, capture_output=True, text=True,
+                              env=env, timeout=60)
+
+    login = gigctl("--server", tls_server.address, "--cacert", str(cert), "login", "--email",
+                   ADMIN_EMAIL, stdin=ADMIN_PASSWORD + "\n")
+    assert login.returncode == 0, login.stderr
+    saved = json.loads(Path(env["GIGCTL_CONFIG"]).read_text())
+    assert (saved["server"], saved["cacert"], saved["insecure"]) == \
+        (tls_server.address, str(cert.resolve()), False)
+    later = gigctl("whoami")  # the saved server, with its CA
+    assert later.returncode == 0 and ADMIN_EMAIL in later.stdout, later.stderr
+
+    elsewhere = gigctl("--server", server.address, "--insecure", "whoami")
+    assert elsewhere.returncode == 16, elsewhere.stderr
+    assert f"gigctl has no saved login for {server.address} (the saved login is for " \
+           f"{tls_server.address})" in elsewhere.stderr
+    assert "CREDENTIALS_MISSING" in elsewhere.stderr  # the saved token was not sent there
+    logout = gigctl("--server", server.address, "--insecure", "logout")
+    assert logout.returncode == 9 and "no saved login for" in logout.stderr
+    assert json.loads(Path(env["GIGCTL_CONFIG"]).read_text())["refresh_token"]
 
 
 def test_watch_resumes_across_a_server_restart(start_server, tmp_path):
@@ -363,6 +397,8 @@ def test_watch_resumes_across_a_server_restart(start_server, tmp_path):
         buyer.close()
     assert watch.returncode == 0, err
     assert [json.loads(line)["job"]["id"] for line in out.splitlines()] == [second.id]
+    lost = err.index("gigctl: connection lost; reconnecting (the watch resumes where it stopped)")
+    assert err.index("gigctl: reconnected\n") > lost, err
 
 
 @pytest.fixture(scope="module")
@@ -415,3 +451,90 @@ def test_every_gigctl_example_of_the_readme_works(demo_server, tmp_path):
             assert any("Sam Rivera" in row for row in rows), result.stdout
         if "login" in args:
             placeholders = demo_placeholders(gigctl)
+
+
+def demo_admin(demo_server, tmp_path) -> Gigctl:
+    gigctl = Gigctl(demo_server.address, tmp_path / "config.json")
+    gigctl.ok("login", "--email", "admin@demo.gigwire.dev", stdin=DEMO_PASSWORD + "\n")
+    return gigctl
+
+
+def test_show_verbs_preview_sellers_gigs_bookings_and_users(demo_server, tmp_path):
+    gigctl = demo_admin(demo_server, tmp_path)
+    sam = gigctl.ok("sellers", "show", "sam@demo.gigwire.dev")
+    assert re.search(r"NAME:\s+Sam Rivera\n", sam) and "logo design, branding, illustrator" in sam
+    assert "Rating and recent reviews" in sam and re.search(r"RATING:\s+5.00\n", sam), sam
+    assert re.search(r"Ada Lovelace <ada@demo.gigwire.dev>\s+Great communication", sam), sam
+    assert re.search(r"Minimal logo with three concepts\s+USD 250.00\s+logo-design", sam), sam
+
+    ada = gigctl.ok("users", "show", "ada@demo.gigwire.dev")
+    assert re.search(r"EMAIL:\s+ada@demo.gigwire.dev\n", ada) and "Ada Lovelace" in ada
+
+    [gig, *_] = gigctl.json_lines("gigs", "list", "--seller", "sam@demo.gigwire.dev")
+    shown = gigctl.ok("gigs", "show", gig["id"])
+    assert re.search(r"SELLER:\s+Sam Rivera <sam@demo.gigwire.dev>\n", shown), shown
+    assert re.search(r"CATEGORY:\s+logo-design\n", shown), shown
+
+    [booking] = gigctl.json_lines("bookings", "list", "--state", "completed",
+                                  "--seller", "sam@demo.gigwire.dev")
+    shown = gigctl.ok("bookings", "show", booking["id"])
+    assert re.search(r"BUYER:\s+Ada Lovelace <ada@demo.gigwire.dev>\n", shown), shown
+    assert re.search(r"SELLER:\s+Sam Rivera <sam@demo.gigwire.dev>\n", shown), shown
+    job, offer = shown.split("\nJob\n")[1].split("\nOffer\n")
+    assert re.search(r"TITLE:\s+Logo for a bakery chain\n", job), shown
+    assert re.search(r"STATE:\s+ACCEPTED\n", offer), shown
+    [as_json] = gigctl.json_lines("bookings", "show", booking["id"])
+    assert as_json["id"] == booking["id"]  # -o json: the booking alone
+
+
+def test_lists_show_names_and_take_emails_and_slugs(demo_server, tmp_path):
+    gigctl = demo_admin(demo_server, tmp_path)
+    gigs = gigctl.ok("gigs", "list", "--category", "logo-design", "--state", "approved")
+    assert gigs.splitlines()[0].split() == ["ID", "STATE", "TITLE", "SELLER", "PRICE",
+                                            "CATEGORY", "UPDATED"]
+    assert "Sam Rivera <sam@demo.gigwire.dev>" in gigs and "logo-design" in gigs
+    assert "usr_" not in gigs and "cat_" not in gigs
+    categories = gigctl.ok("categories", "list").splitlines()
+    assert categories[0].split() == ["SLUG", "NAME", "PARENT", "ID"]
+    assert any(re.match(r"logo-design\s+Logo design\s+design\s+cat_", row) for row in categories)
+    pending = gigctl.ok("jobs", "pending")
+    assert "<bo@demo.gigwire.dev>" in pending or "<ada@demo.gigwire.dev>" in pending, pending
+    unknown = gigctl("users", "show", "nobody@demo.gigwire.dev")
+    assert unknown.returncode == 5 and "no account has the email nobody@demo" in unknown.stderr
+    no_slug = gigctl("gigs", "list", "--category", "no-such-slug")
+    assert no_slug.returncode == 5 and "no category has the slug 'no-such-slug'" in no_slug.stderr
+
+
+def test_all_walks_every_page(admin_gigctl, new_user):
+    new_user(prefix="page1"), new_user(prefix="page2")
+    every = admin_gigctl.json_lines("users", "list", "--page-size", "500")
+    first = admin_gigctl("-o", "json", "users", "list", "--page-size", "1")
+    assert first.returncode == 0 and len(first.stdout.splitlines()) == 1
+    assert "more: add --page-token" in first.stderr and "(or --all)" in first.stderr
+    walked = admin_gigctl("-o", "json", "users", "list", "--page-size", "1", "--all")
+    assert walked.returncode == 0 and "more:" not in walked.stderr
+    ids = [json.loads(line)["id"] for line in walked.stdout.splitlines()]
+    assert len(ids) == len(set(ids)) and set(ids) >= {u["id"] for u in every}
+    table = admin_gigctl.ok("users", "list", "--page-size", "2", "--all").splitlines()
+    assert table[0].startswith("ID") and len(table) - 1 >= len(every)
+
+
+def test_a_seller_works_from_gigctl(gigctl, new_user, admin, category):  # noqa: F811
+    seller = new_user(roles=(user_pb2.ROLE_SELLER,), prefix="sal")
+    buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="buyer")
+    jobs = [open_job(buyer, admin, category, title=f"Poster {n}") for n in (1, 2)]
+    offers = [sdk_assign(admin, job, [seller])[0].offer_id for job in jobs]
+    gigctl.ok("login", "--email", seller.email, stdin=USER_PASSWORD + "\n")
+    pending = gigctl.json_lines("offers", "list", "--state", "pending")
+    assert sorted(o["id"] for o in pending) == sorted(offers)
+    table = gigctl.ok("offers", "list")
+    assert "Poster 1" in table and "Poster 2" in table and "sal person" in table
+
+    declined = gigctl.ok("offers", "decline", offers[0], "--reason", "busy").strip()
+    assert declined == f"declined {offers[0]}: DECLINED"
+    accepted = gigctl.ok("offers", "accept", offers[1]).strip()
+    match = re.fullmatch(rf"accepted {offers[1]}: ACCEPTED, booking (bkg_\S+)", accepted)
+    assert match, accepted
+    delivered = gigctl.ok("bookings", "deliver", match.group(1), "--note", "files sent").strip()
+    assert delivered == f"delivered {match.group(1)}: DELIVERED"
+    assert gigctl("bookings", "deliver", match.group(1)).returncode == 64  # --note is required
