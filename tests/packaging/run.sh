@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Packaging checks: each SDK installed the way its ecosystem installs things
 # and used from outside the repository against a real gigwired.
-#   python  `pip install ./sdk/python` into a new virtualenv (grpcio and
-#           protobuf from PyPI), then the conformance scenario on that package,
-#           and mypy --strict on a typed consumer (and on one that must fail)
+#   python  `pip install ./sdk/python[typing]` into a new virtualenv (grpcio,
+#           protobuf and the typing extra's stubs from PyPI), then the conformance
+#           scenario on that package, and mypy --strict on a typed consumer (and on
+#           one that must fail, sync and asyncio calls alike)
 #   ts      `npm pack` of sdk/ts installed into an empty ES module project; a
 #           TypeScript consumer compiled against the package's declarations, run
 #   ts_cjs  the same package in a CommonJS project made by `npm init -y`: a
@@ -41,8 +42,8 @@ start_server() {
 check_python() {
   rm -rf "$work/venv"
   /usr/bin/python3 -m venv "$work/venv" &&
-    "$work/venv/bin/pip" install -q --disable-pip-version-check ./sdk/python pytest \
-      mypy types-protobuf grpc-stubs &&
+    "$work/venv/bin/pip" install -q --disable-pip-version-check "./sdk/python[typing]" pytest \
+      mypy &&
     (cd "$work" && GIGWIRE_USE_INSTALLED_SDK=1 GIGWIRED="$gigwired" GIGWIRE_E2E=require \
       "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/e2e/python/test_conformance.py") &&
     check_python_types

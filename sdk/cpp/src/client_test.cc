@@ -143,5 +143,24 @@ TEST(FillRequestIdTest, FillsOnlyAnEmptyRequestId) {
   EXPECT_EQ(no_field.ByteSizeLong(), 0u);
 }
 
+// client.h brings every service's stub through the generated
+// "gigwire/v1/all.grpc.h", so Call() reaches any RPC, typed by its stub, with
+// no include per service (these services' headers were never named by hand).
+TEST(ClientCallTest, AnyServiceOfTheProtosIsCallableWithClientHAlone) {
+  ClientOptions options;
+  options.target = "127.0.0.1:1";  // nothing listens: the calls fail, typed
+  options.timeout = absl::Seconds(2);
+  std::unique_ptr<Client> client = Client::Connect(options);
+  absl::StatusOr<v1::ListReviewsResponse> reviews =
+      client->Call(&v1::ReviewService::Stub::ListReviews, v1::ListReviewsRequest());
+  absl::StatusOr<v1::ListCategoriesResponse> categories =
+      client->Call(&v1::CatalogService::Stub::ListCategories, v1::ListCategoriesRequest());
+  absl::StatusOr<v1::ListAuditEntriesResponse> audit =
+      client->Call(&v1::AuditService::Stub::ListAuditEntries, v1::ListAuditEntriesRequest());
+  for (const absl::Status& status : {reviews.status(), categories.status(), audit.status()}) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  }
+}
+
 }  // namespace
 }  // namespace gigwire

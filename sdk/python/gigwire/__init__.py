@@ -1,15 +1,14 @@
 # Gigwire Python SDK: Client, typed errors, resumable watches and the generated
-# gigwire.v1 messages.
+# gigwire.v1 messages. The service classes (AuthService, JobService, ... and
+# their asyncio forms AsyncAuthService, ...) are generated from the protos into
+# gigwire.v1.services and exported here too.
 from gigwire._version import __version__
-from gigwire.client import (ApiKeyService, AssignmentService, AuditService, AuthService,
-                            BookingService, CatalogService, Client, EventService, JobService,
-                            NotificationService, OfferService, ResponseStream, ReviewService,
-                            SellerService, ServerStream, Unary, UserService)
+from gigwire.client import Client, ResponseStream, ServerStream, Unary
 from gigwire.errors import GigwireError
+from gigwire.v1 import services as _services
+from gigwire.v1.services import *  # noqa: F401,F403 (every generated service class)
 from gigwire.watch import CursorExpiredError, Watch
 
-__all__ = ["ApiKeyService", "AssignmentService", "AuditService", "AuthService", "BookingService",
-           "CatalogService", "Client", "CursorExpiredError", "EventService", "GigwireError",
-           "JobService", "NotificationService", "OfferService", "ResponseStream",
-           "ReviewService", "SellerService", "ServerStream", "Unary", "UserService", "Watch",
-           "__version__"]
+__all__ = ["Client", "CursorExpiredError", "GigwireError", "ResponseStream", "ServerStream",
+           "Unary", "Watch", "__version__"]
+__all__ += _services.__all__

@@ -21,11 +21,13 @@ from typing import (Any, AsyncIterator, Awaitable, Callable, Generic, Iterable, 
 import grpc
 import grpc.aio
 
+from gigwire._service import bind_services
 from gigwire.client import (TOKEN_EXPIRED, ChannelOptions, Metadata, RequestT, ResponseT,
-                            _Services, _Session, sdk_channel_options, with_request_id)
+                            _Session, sdk_channel_options, with_request_id)
 from gigwire.errors import GigwireError
 from gigwire.watch import INITIAL_BACKOFF_S, EventT, HeartbeatCallback, _ResumableCursor
 from gigwire.v1 import auth_pb2, event_pb2, event_type_pb2, offer_pb2
+from gigwire.v1.services import AsyncServices
 
 
 class AsyncUnary(Generic[RequestT, ResponseT]):
@@ -212,27 +214,13 @@ class AsyncWatch(_ResumableCursor[EventT]):
             pass
 
 
-class AsyncClient(_Services):
+class AsyncClient(AsyncServices):
     """An asyncio connection to a gigwired server; arguments as gigwire.Client.
 
-    Every service attribute's unary calls return awaitables; use `async with`, or
-    `await close()`. For type checkers the service attributes are `Any`: Python's
-    typing cannot derive the awaitable form of the typed synchronous services.
+    Every service attribute's unary calls return awaitables (AsyncUnary, typed with
+    the request and response messages as Client's are); use `async with`, or
+    `await close()`.
     """
-
-    auth: Any
-    users: Any
-    api_keys: Any
-    catalog: Any
-    sellers: Any
-    jobs: Any
-    assignments: Any
-    offers: Any
-    bookings: Any
-    reviews: Any
-    audit: Any
-    events: Any
-    notifications: Any
 
     def __init__(self, target: str, *, token: Optional[str] = None,
                  api_key: Optional[str] = None, secure: bool = False,
@@ -250,7 +238,8 @@ class AsyncClient(_Services):
             self._channel = grpc.aio.secure_channel(target, credentials, options=options)
         else:
             self._channel = grpc.aio.insecure_channel(target, options=options)
-        self._bind_services(self._channel, self._session, AsyncUnary, AsyncServerStream)
+        bind_services(self, self._service_classes, self._channel, self._session, AsyncUnary,
+                      AsyncServerStream)
 
     @property
     def token(self) -> Optional[str]:
@@ -264,7 +253,7 @@ class AsyncClient(_Services):
         """Logs in and sends the new access token with every later call."""
         tokens = await self.auth.Login(auth_pb2.LoginRequest(email=email, password=password))
         self._session.store(tokens)
-        return tokens  # type: ignore[no-any-return]
+        return tokens
 
     async def refresh(self) -> auth_pb2.TokenPair:
         """Rotates the stored token pair (one refresh at a time); as Client.refresh."""

@@ -2,7 +2,9 @@
 #
 # Thin layer over the generated stubs in gigwire.v1: each RPC is exposed under
 # its proto name on a per-service attribute (client.auth.Login,
-# client.users.GetMe, client.jobs.CreateJob, client.offers.AcceptOffer), takes
+# client.users.GetMe, client.jobs.CreateJob, client.offers.AcceptOffer; the
+# attributes and their types are generated from the protos into
+# gigwire.v1.services by gen_services.py), takes
 # the generated request message and returns the generated response message.
 # Server-streaming RPCs (client.events.WatchEvents, client.offers.WatchOffers) return a
 # ResponseStream; client.watch_events / client.watch_offers wrap them in a resumable
@@ -19,22 +21,17 @@ import importlib.resources
 import threading
 import uuid
 from types import TracebackType
-from typing import (Any, Awaitable, Callable, ClassVar, Generic, Iterable, List, Optional,
+from typing import (Any, Awaitable, Callable, Generic, Iterable, List, Optional,
                     Sequence, Tuple, Type, TypeVar)
 
 import grpc
 
+from gigwire._service import bind_services
 from gigwire._version import __version__
 from gigwire.errors import GigwireError
 from gigwire.watch import HeartbeatCallback, Watch
-from gigwire.v1 import api_key_pb2, api_key_pb2_grpc, assignment_pb2, assignment_pb2_grpc
-from gigwire.v1 import audit_pb2, audit_pb2_grpc, auth_pb2, auth_pb2_grpc
-from gigwire.v1 import booking_pb2, booking_pb2_grpc, catalog_pb2, catalog_pb2_grpc
-from gigwire.v1 import category_pb2, event_pb2, event_pb2_grpc, event_type_pb2, gig_pb2
-from gigwire.v1 import job_pb2, job_pb2_grpc, notification_pb2, notification_pb2_grpc
-from gigwire.v1 import offer_pb2, offer_pb2_grpc
-from gigwire.v1 import review_pb2, review_pb2_grpc, seller_pb2, seller_pb2_grpc
-from gigwire.v1 import user_pb2, user_pb2_grpc
+from gigwire.v1 import auth_pb2, event_pb2, event_type_pb2, offer_pb2
+from gigwire.v1.services import Services
 
 Metadata = Sequence[Tuple[str, str]]
 ChannelOptions = Sequence[Tuple[str, Any]]
@@ -208,164 +205,6 @@ class ServerStream(Generic[RequestT, ResponseT]):
         return ResponseStream(call)
 
 
-class _Service:
-    """Base of the service wrappers: binds each RPC annotated on the subclass to the
-    generated stub's method of the same name (a Unary, or a ServerStream for
-    server-streaming RPCs)."""
-
-    _stub_class: ClassVar[Callable[[grpc.Channel], Any]]
-    _authenticated: ClassVar[bool] = True
-
-    def __init__(self, channel: Any, session: _Session, unary: Callable[..., Any] = Unary,
-                 stream: Callable[..., Any] = ServerStream):
-        """`unary` and `stream` wrap the stub's methods (gigwire.aio passes its own)."""
-        stub = self._stub_class(channel)
-        for name in type(self).__annotations__:
-            if not name.startswith("_"):
-                method = getattr(stub, name)
-                streaming = isinstance(method, (grpc.UnaryStreamMultiCallable,
-                                                grpc.aio.UnaryStreamMultiCallable))
-                wrapper = stream if streaming else unary
-                setattr(self, name, wrapper(method, session, authenticated=self._authenticated))
-
-
-class AuthService(_Service):
-    """gigwire.v1.AuthService. Public calls: credentials are never sent."""
-
-    _stub_class = auth_pb2_grpc.AuthServiceStub
-    _authenticated = False
-    Register: Unary[auth_pb2.RegisterRequest, user_pb2.User]
-    Login: Unary[auth_pb2.LoginRequest, auth_pb2.TokenPair]
-    Refresh: Unary[auth_pb2.RefreshRequest, auth_pb2.TokenPair]
-    Logout: Unary[auth_pb2.LogoutRequest, auth_pb2.LogoutResponse]
-
-
-class UserService(_Service):
-    """gigwire.v1.UserService: profiles and role administration."""
-
-    _stub_class = user_pb2_grpc.UserServiceStub
-    GetMe: Unary[user_pb2.GetMeRequest, user_pb2.User]
-    GetUser: Unary[user_pb2.GetUserRequest, user_pb2.User]
-    UpdateMe: Unary[user_pb2.UpdateMeRequest, user_pb2.User]
-    ListUsers: Unary[user_pb2.ListUsersRequest, user_pb2.ListUsersResponse]
-    GrantRole: Unary[user_pb2.GrantRoleRequest, user_pb2.User]
-    RevokeRole: Unary[user_pb2.RevokeRoleRequest, user_pb2.User]
-
-
-class ApiKeyService(_Service):
-    """gigwire.v1.ApiKeyService: partner API keys (admins only)."""
-
-    _stub_class = api_key_pb2_grpc.ApiKeyServiceStub
-    CreateApiKey: Unary[api_key_pb2.CreateApiKeyRequest, api_key_pb2.CreateApiKeyResponse]
-    ListApiKeys: Unary[api_key_pb2.ListApiKeysRequest, api_key_pb2.ListApiKeysResponse]
-    RevokeApiKey: Unary[api_key_pb2.RevokeApiKeyRequest, api_key_pb2.ApiKey]
-
-
-class CatalogService(_Service):
-    """gigwire.v1.CatalogService: the category tree and sellers' gigs.
-    ListCategories, GetGig and ListGigs also work without credentials."""
-
-    _stub_class = catalog_pb2_grpc.CatalogServiceStub
-    ListCategories: Unary[catalog_pb2.ListCategoriesRequest, catalog_pb2.ListCategoriesResponse]
-    CreateCategory: Unary[catalog_pb2.CreateCategoryRequest, category_pb2.Category]
-    UpdateCategory: Unary[catalog_pb2.UpdateCategoryRequest, category_pb2.Category]
-    CreateGig: Unary[catalog_pb2.CreateGigRequest, gig_pb2.Gig]
-    UpdateGig: Unary[catalog_pb2.UpdateGigRequest, gig_pb2.Gig]
-    SubmitGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
-    PauseGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
-    ResumeGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
-    ArchiveGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
-    ApproveGig: Unary[catalog_pb2.GigActionRequest, gig_pb2.Gig]
-    RejectGig: Unary[catalog_pb2.RejectGigRequest, gig_pb2.Gig]
-    GetGig: Unary[catalog_pb2.GetGigRequest, gig_pb2.Gig]
-    ListGigs: Unary[catalog_pb2.ListGigsRequest, catalog_pb2.ListGigsResponse]
-
-
-class SellerService(_Service):
-    """gigwire.v1.SellerService: finding sellers."""
-
-    _stub_class = seller_pb2_grpc.SellerServiceStub
-    SearchSellers: Unary[seller_pb2.SearchSellersRequest, seller_pb2.SearchSellersResponse]
-
-
-class JobService(_Service):
-    """gigwire.v1.JobService: buyers post and cancel jobs; admins review them."""
-
-    _stub_class = job_pb2_grpc.JobServiceStub
-    CreateJob: Unary[job_pb2.CreateJobRequest, job_pb2.Job]
-    GetJob: Unary[job_pb2.GetJobRequest, job_pb2.Job]
-    ListJobs: Unary[job_pb2.ListJobsRequest, job_pb2.ListJobsResponse]
-    CancelJob: Unary[job_pb2.CancelJobRequest, job_pb2.Job]
-    ApproveJob: Unary[job_pb2.ApproveJobRequest, job_pb2.Job]
-    RejectJob: Unary[job_pb2.RejectJobRequest, job_pb2.Job]
-
-
-class AssignmentService(_Service):
-    """gigwire.v1.AssignmentService: admins assign sellers to open jobs."""
-
-    _stub_class = assignment_pb2_grpc.AssignmentServiceStub
-    AssignSellers: Unary[assignment_pb2.AssignSellersRequest, assignment_pb2.AssignSellersResponse]
-    ListAssignments: Unary[assignment_pb2.ListAssignmentsRequest,
-                           assignment_pb2.ListAssignmentsResponse]
-
-
-class OfferService(_Service):
-    """gigwire.v1.OfferService: sellers answer offers; admins oversee them."""
-
-    _stub_class = offer_pb2_grpc.OfferServiceStub
-    ListOffers: Unary[offer_pb2.ListOffersRequest, offer_pb2.ListOffersResponse]
-    GetOffer: Unary[offer_pb2.GetOfferRequest, offer_pb2.Offer]
-    AcceptOffer: Unary[offer_pb2.AcceptOfferRequest, offer_pb2.Offer]
-    DeclineOffer: Unary[offer_pb2.DeclineOfferRequest, offer_pb2.Offer]
-    WithdrawOffer: Unary[offer_pb2.WithdrawOfferRequest, offer_pb2.Offer]
-    WatchOffers: ServerStream[offer_pb2.WatchOffersRequest, offer_pb2.WatchOffersResponse]
-
-
-class BookingService(_Service):
-    """gigwire.v1.BookingService: both sides move bookings forward."""
-
-    _stub_class = booking_pb2_grpc.BookingServiceStub
-    GetBooking: Unary[booking_pb2.GetBookingRequest, booking_pb2.Booking]
-    ListBookings: Unary[booking_pb2.ListBookingsRequest, booking_pb2.ListBookingsResponse]
-    DeliverBooking: Unary[booking_pb2.DeliverBookingRequest, booking_pb2.Booking]
-    RequestRevision: Unary[booking_pb2.RequestRevisionRequest, booking_pb2.Booking]
-    CompleteBooking: Unary[booking_pb2.CompleteBookingRequest, booking_pb2.Booking]
-    CancelBooking: Unary[booking_pb2.CancelBookingRequest, booking_pb2.Booking]
-
-
-class ReviewService(_Service):
-    """gigwire.v1.ReviewService: reviews of completed bookings."""
-
-    _stub_class = review_pb2_grpc.ReviewServiceStub
-    CreateReview: Unary[review_pb2.CreateReviewRequest, review_pb2.Review]
-    ListReviews: Unary[review_pb2.ListReviewsRequest, review_pb2.ListReviewsResponse]
-
-
-class AuditService(_Service):
-    """gigwire.v1.AuditService: the audit log of admin actions (admins only)."""
-
-    _stub_class = audit_pb2_grpc.AuditServiceStub
-    ListAuditEntries: Unary[audit_pb2.ListAuditEntriesRequest, audit_pb2.ListAuditEntriesResponse]
-
-
-class EventService(_Service):
-    """gigwire.v1.EventService: the stream of every change the caller may see.
-    Prefer Client.watch_events, which resumes across reconnects."""
-
-    _stub_class = event_pb2_grpc.EventServiceStub
-    WatchEvents: ServerStream[event_pb2.WatchEventsRequest, event_pb2.WatchEventsResponse]
-
-
-class NotificationService(_Service):
-    """gigwire.v1.NotificationService: the caller's inbox."""
-
-    _stub_class = notification_pb2_grpc.NotificationServiceStub
-    ListNotifications: Unary[notification_pb2.ListNotificationsRequest,
-                             notification_pb2.ListNotificationsResponse]
-    MarkNotificationsRead: Unary[notification_pb2.MarkNotificationsReadRequest,
-                                 notification_pb2.MarkNotificationsReadResponse]
-
-
 def sdk_channel_options(extra: ChannelOptions = (),
                         service_config: Optional[str] = None) -> List[Tuple[str, Any]]:
     """The SDK's channel arguments (service config, retries on), then `extra`."""
@@ -381,40 +220,7 @@ def _open_channel(target: str, secure: bool, root_certificates: Optional[bytes],
     return grpc.secure_channel(target, credentials, options=options)
 
 
-SERVICE_ATTRIBUTES = {
-    "auth": AuthService, "users": UserService, "api_keys": ApiKeyService,
-    "catalog": CatalogService, "sellers": SellerService, "jobs": JobService,
-    "assignments": AssignmentService, "offers": OfferService, "bookings": BookingService,
-    "reviews": ReviewService, "audit": AuditService, "events": EventService,
-    "notifications": NotificationService,
-}
-
-
-class _Services:
-    """One attribute per gigwire.v1 service (SERVICE_ATTRIBUTES), for Client and
-    gigwire.aio.AsyncClient."""
-
-    auth: AuthService
-    users: UserService
-    api_keys: ApiKeyService
-    catalog: CatalogService
-    sellers: SellerService
-    jobs: JobService
-    assignments: AssignmentService
-    offers: OfferService
-    bookings: BookingService
-    reviews: ReviewService
-    audit: AuditService
-    events: EventService
-    notifications: NotificationService
-
-    def _bind_services(self, channel: Any, session: _Session, unary: Callable[..., Any],
-                       stream: Callable[..., Any]) -> None:
-        for name, service in SERVICE_ATTRIBUTES.items():
-            setattr(self, name, service(channel, session, unary, stream))
-
-
-class Client(_Services):
+class Client(Services):
     """A connection to a gigwired server.
 
     Args:
@@ -444,7 +250,8 @@ class Client(_Services):
         self._session.refresh = self._refresh_stored_login
         options = sdk_channel_options(channel_options, service_config)
         self._channel = _open_channel(target, secure, root_certificates, options)
-        self._bind_services(self._channel, self._session, Unary, ServerStream)
+        bind_services(self, self._service_classes, self._channel, self._session, Unary,
+                      ServerStream)
 
     @property
     def channel(self) -> grpc.Channel:

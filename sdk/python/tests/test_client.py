@@ -8,7 +8,7 @@ import pytest
 
 import gigwire.v1
 from gigwire import Client, GigwireError, ServerStream, Unary, __version__
-from gigwire.client import _Service
+from gigwire._service import Service as _Service
 from gigwire.v1 import api_key_pb2, assignment_pb2, audit_pb2, auth_pb2, auth_pb2_grpc
 from gigwire.v1 import booking_pb2, catalog_pb2, errors_pb2, event_pb2, job_pb2
 from gigwire.v1 import notification_pb2, offer_pb2, review_pb2

@@ -5,7 +5,8 @@
 // service config shared by every SDK (deadline and retries per method; see
 // service-config.ts), and mutations get a request_id when the caller gives none.
 //
-// To expose a new service, add one line to SERVICES.
+// The services (SERVICES) are generated from the protos by scripts/gen.mjs: a
+// service or RPC added to a proto appears here, typed, after a build.
 import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import {
   type CallOptions,
@@ -20,42 +21,16 @@ import {
 } from "@connectrpc/connect-node";
 import { type Credentials, credentialsInterceptor } from "./credentials.js";
 import { toGigwireError } from "./errors.js";
-import { type Event, EventService } from "./gen/gigwire/v1/event_pb.js";
-import { NotificationService } from "./gen/gigwire/v1/notification_pb.js";
+import type { Event } from "./gen/gigwire/v1/event_pb.js";
 import type { OfferEvent } from "./gen/gigwire/v1/offer_pb.js";
+import { SERVICES } from "./gen/services.js";
 import { Watch, type WatchOffersOptions, type WatchOptions } from "./watch.js";
 import { SERVICE_CONFIG } from "./gen/service_config.js";
 import { LoginSession } from "./session.js";
 import { callWithPolicy, methodPolicy, withRequestId } from "./service-config.js";
-import { ApiKeyService } from "./gen/gigwire/v1/api_key_pb.js";
-import { AssignmentService } from "./gen/gigwire/v1/assignment_pb.js";
-import { AuditService } from "./gen/gigwire/v1/audit_pb.js";
-import { AuthService } from "./gen/gigwire/v1/auth_pb.js";
-import { BookingService } from "./gen/gigwire/v1/booking_pb.js";
-import { CatalogService } from "./gen/gigwire/v1/catalog_pb.js";
-import { JobService } from "./gen/gigwire/v1/job_pb.js";
-import { OfferService } from "./gen/gigwire/v1/offer_pb.js";
-import { ReviewService } from "./gen/gigwire/v1/review_pb.js";
-import { SellerService } from "./gen/gigwire/v1/seller_pb.js";
-import { UserService } from "./gen/gigwire/v1/user_pb.js";
 
-/** The services of a GigwireClient, by property name. */
-export const SERVICES = {
-  auth: AuthService,
-  users: UserService,
-  apiKeys: ApiKeyService,
-  catalog: CatalogService,
-  sellers: SellerService,
-  jobs: JobService,
-  assignments: AssignmentService,
-  offers: OfferService,
-  bookings: BookingService,
-  reviews: ReviewService,
-  audit: AuditService,
-  events: EventService,
-  notifications: NotificationService,
-} as const;
-
+/** Every gigwire.v1 service by GigwireClient property: generated from the protos (scripts/gen.mjs). */
+export { SERVICES };
 
 /** Options of createClient. */
 export interface ClientOptions extends Credentials {

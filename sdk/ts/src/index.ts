@@ -53,23 +53,7 @@ export {
   isRetryable,
 } from "./watch.js";
 
-// Generated code. The hand-written FieldViolation above (a plain object)
+// Generated code: every module of the protos (src/gen/all.ts, written by
+// scripts/gen.mjs). The hand-written FieldViolation above (a plain object)
 // shadows the generated message type of the same name.
-export * from "./gen/gigwire/v1/api_key_pb.js";
-export * from "./gen/gigwire/v1/assignment_pb.js";
-export * from "./gen/gigwire/v1/audit_pb.js";
-export * from "./gen/gigwire/v1/auth_pb.js";
-export * from "./gen/gigwire/v1/booking_pb.js";
-export * from "./gen/gigwire/v1/catalog_pb.js";
-export * from "./gen/gigwire/v1/category_pb.js";
-export * from "./gen/gigwire/v1/common_pb.js";
-export * from "./gen/gigwire/v1/errors_pb.js";
-export * from "./gen/gigwire/v1/event_pb.js";
-export * from "./gen/gigwire/v1/event_type_pb.js";
-export * from "./gen/gigwire/v1/gig_pb.js";
-export * from "./gen/gigwire/v1/job_pb.js";
-export * from "./gen/gigwire/v1/notification_pb.js";
-export * from "./gen/gigwire/v1/offer_pb.js";
-export * from "./gen/gigwire/v1/review_pb.js";
-export * from "./gen/gigwire/v1/seller_pb.js";
-export * from "./gen/gigwire/v1/user_pb.js";
+export * from "./gen/all.js";

@@ -33,6 +33,12 @@ async def job_state(client: AsyncClient, job_id: str) -> int:
     return job.state
 
 
+async def first_async_offer_id(client: AsyncClient) -> str:
+    async for event in client.watch_offers():
+        return event.offer.id
+    return ""
+
+
 def raw_stub(channel: grpc.Channel) -> str:
     stub = job_pb2_grpc.JobServiceStub(channel)
     job: job_pb2.Job = stub.GetJob(job_pb2.GetJobRequest(id="job_1"))

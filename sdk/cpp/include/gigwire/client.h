@@ -5,7 +5,8 @@
 // a default deadline, SDK identification metadata, and errors as
 // absl::Status carrying the server's machine-readable details (see
 // ApiErrorOf). Every call returns absl::StatusOr<Response>: the named methods
-// below, or Call() for any unary RPC of the API. Deadlines and retries follow
+// below, or Call() for any unary RPC of the API (every service's stub comes
+// with this header through the generated "gigwire/v1/all.grpc.h"). Deadlines and retries follow
 // the service config shared by every Gigwire SDK (sdk/service_config.json):
 // gRPC retries UNAVAILABLE with backoff for reads and for mutations carrying
 // a request_id, which the client fills in when empty. WatchEvents and
@@ -37,20 +38,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "gigwire/v1/api_key.grpc.pb.h"
-#include "gigwire/v1/assignment.grpc.pb.h"
-#include "gigwire/v1/audit.grpc.pb.h"
-#include "gigwire/v1/auth.grpc.pb.h"
-#include "gigwire/v1/booking.grpc.pb.h"
-#include "gigwire/v1/catalog.grpc.pb.h"
-#include "gigwire/v1/errors.pb.h"
-#include "gigwire/v1/event.grpc.pb.h"
-#include "gigwire/v1/job.grpc.pb.h"
-#include "gigwire/v1/notification.grpc.pb.h"
-#include "gigwire/v1/offer.grpc.pb.h"
-#include "gigwire/v1/review.grpc.pb.h"
-#include "gigwire/v1/seller.grpc.pb.h"
-#include "gigwire/v1/user.grpc.pb.h"
+#include "gigwire/v1/all.grpc.h"  // generated: every gigwire.v1 service and message
 #include "gigwire/watch.h"
 
 namespace gigwire {
