@@ -44,6 +44,8 @@ check_python() {
   /usr/bin/python3 -m venv "$work/venv" &&
     "$work/venv/bin/pip" install -q --disable-pip-version-check "./sdk/python[typing]" pytest \
       mypy &&
+    "$work/venv/bin/python" -c 'import importlib.metadata as m, sys
+sys.exit(m.metadata("gigwire")["License-Expression"] != "Apache-2.0")' &&
     (cd "$work" && GIGWIRE_USE_INSTALLED_SDK=1 GIGWIRED="$gigwired" GIGWIRE_E2E=require \
       "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/e2e/python/test_conformance.py") &&
     check_python_types
@@ -77,7 +79,9 @@ check_ts() {
     (cd "$work/ts/consumer" &&
       npm install --silent --no-audit --no-fund "$ts_tarball" @types/node@20 &&
       "$root/sdk/ts/node_modules/.bin/tsc" -p tsconfig.json &&
-      node list-categories.js "$address")
+      node list-categories.js "$address" &&
+      node -e 'const license = require("@gigwire/sdk/package.json").license;
+        if (license !== "Apache-2.0") throw new Error(`license: ${license}`);')
 }
 
 # A CommonJS project made as `npm init -y` makes one: TypeScript compiled to
