@@ -6,6 +6,10 @@
 #include "server/api/convert.h"
 #include "server/api/work_convert.h"
 #include "server/common/status.h"
+#include "server/domain/bookings.h"
+#include "server/domain/catalog.h"
+#include "server/domain/jobs.h"
+#include "server/domain/offers.h"
 
 namespace gigwire {
 namespace {
@@ -35,7 +39,67 @@ struct ResourceToEvent {
   }
 };
 
+// The fields of a stored resource that the allowed-actions rules read.
+Job JobRuleFields(const v1::Job& in) {
+  Job job;
+  job.buyer_id = in.buyer_id();
+  job.state = static_cast<JobState>(in.state());
+  return job;
+}
+
+Offer OfferRuleFields(const v1::Offer& in) {
+  Offer offer;
+  offer.seller_id = in.seller_id();
+  offer.state = static_cast<OfferState>(in.state());
+  offer.expire_time = TimeFromProto(in.expire_time());
+  return offer;
+}
+
+Booking BookingRuleFields(const v1::Booking& in) {
+  Booking booking;
+  booking.buyer_id = in.buyer_id();
+  booking.seller_id = in.seller_id();
+  booking.state = static_cast<BookingState>(in.state());
+  booking.buyer_reviewed = in.buyer_reviewed();
+  booking.seller_reviewed = in.seller_reviewed();
+  return booking;
+}
+
+Gig GigRuleFields(const v1::Gig& in) {
+  Gig gig;
+  gig.seller_id = in.seller_id();
+  gig.state = static_cast<GigState>(in.state());
+  return gig;
+}
+
+template <typename Message>
+void SetActions(const std::vector<std::string>& actions, Message* resource) {
+  resource->clear_allowed_actions();
+  for (const std::string& action : actions) resource->add_allowed_actions(action);
+}
+
 }  // namespace
+
+void AddAllowedActions(const Principal& viewer, absl::Time now, v1::Event* event) {
+  switch (event->resource_case()) {
+    case v1::Event::kJob:
+      SetActions(JobActions(viewer, JobRuleFields(event->job())), event->mutable_job());
+      break;
+    case v1::Event::kOffer:
+      SetActions(OfferActions(viewer, OfferRuleFields(event->offer()), now),
+                 event->mutable_offer());
+      break;
+    case v1::Event::kBooking:
+      SetActions(BookingActions(viewer, BookingRuleFields(event->booking())),
+                 event->mutable_booking());
+      break;
+    case v1::Event::kGig:
+      SetActions(GigActions(&viewer, GigRuleFields(event->gig())), event->mutable_gig());
+      break;
+    default:
+      break;
+  }
+}
 
 std::string ProtoEventEncoder::Encode(const DomainEvent& event) const {
   v1::Event proto;
@@ -54,9 +118,11 @@ absl::Status DecodeEvent(const EventRecord& record, v1::Event* out) {
   return absl::OkStatus();
 }
 
-absl::Status DecodeOfferEvent(const EventRecord& record, v1::OfferEvent* out) {
+absl::Status DecodeOfferEvent(const EventRecord& record, const Principal& viewer,
+                              absl::Time now, v1::OfferEvent* out) {
   v1::Event event;
   GW_RETURN_IF_ERROR(DecodeEvent(record, &event));
+  AddAllowedActions(viewer, now, &event);
   if (!event.has_offer()) return Internal("not an offer event");
   out->set_cursor(event.cursor());
   out->set_type(event.type());
@@ -98,9 +164,11 @@ absl::StatusOr<std::vector<EventType>> EventTypesFromProto(
   return out;
 }
 
-absl::Status WatchEventsCodec::FillEvent(const EventRecord& record,
-                                         v1::WatchEventsResponse* out) {
-  return DecodeEvent(record, out->mutable_event());
+absl::Status WatchEventsCodec::FillEvent(const EventRecord& record, const Principal& viewer,
+                                         absl::Time now, v1::WatchEventsResponse* out) {
+  GW_RETURN_IF_ERROR(DecodeEvent(record, out->mutable_event()));
+  AddAllowedActions(viewer, now, out->mutable_event());
+  return absl::OkStatus();
 }
 
 void WatchEventsCodec::FillHeartbeat(int64_t cursor, absl::Time now,
@@ -109,9 +177,9 @@ void WatchEventsCodec::FillHeartbeat(int64_t cursor, absl::Time now,
   ToProto(now, out->mutable_heartbeat()->mutable_time());
 }
 
-absl::Status WatchOffersCodec::FillEvent(const EventRecord& record,
-                                         v1::WatchOffersResponse* out) {
-  return DecodeOfferEvent(record, out->mutable_event());
+absl::Status WatchOffersCodec::FillEvent(const EventRecord& record, const Principal& viewer,
+                                         absl::Time now, v1::WatchOffersResponse* out) {
+  return DecodeOfferEvent(record, viewer, now, out->mutable_event());
 }
 
 void WatchOffersCodec::FillHeartbeat(int64_t cursor, absl::Time now,

@@ -14,6 +14,7 @@
 #include "gigwire/v1/event.pb.h"
 #include "gigwire/v1/notification.pb.h"
 #include "gigwire/v1/offer.pb.h"
+#include "server/auth/authenticator.h"
 #include "server/domain/event.h"
 #include "server/domain/outbox.h"
 
@@ -21,15 +22,21 @@ namespace gigwire {
 
 class ProtoEventEncoder final : public EventEncoder {
  public:
-  // The resource without allowed_actions (they depend on who asks).
+  // The resource without allowed_actions (they depend on who asks: the
+  // stream adds them for its caller, see AddAllowedActions).
   std::string Encode(const DomainEvent& event) const override;
 };
 
-// The stored event as sent on a stream, its cursor filled in.
+// The stored event, its cursor filled in (allowed_actions still empty).
 // INTERNAL when the payload does not parse.
 absl::Status DecodeEvent(const EventRecord& record, v1::Event* out);
-// The same for WatchOffers; INTERNAL also when it is not an offer event.
-absl::Status DecodeOfferEvent(const EventRecord& record, v1::OfferEvent* out);
+// Fills the resource's allowed_actions for `viewer` at `now`, as its Get
+// would: an event then carries what a Get by its receiver returns.
+void AddAllowedActions(const Principal& viewer, absl::Time now, v1::Event* event);
+// The event as WatchOffers sends it to `viewer`; INTERNAL also when it is
+// not an offer event.
+absl::Status DecodeOfferEvent(const EventRecord& record, const Principal& viewer,
+                              absl::Time now, v1::OfferEvent* out);
 
 void ToProto(const Notification& notification, v1::Notification* out);
 
@@ -44,11 +51,13 @@ absl::StatusOr<std::vector<EventType>> EventTypesFromProto(
 
 // The WatchReactor codecs of the two watch streams (see watch_reactor.h).
 struct WatchEventsCodec {
-  static absl::Status FillEvent(const EventRecord& record, v1::WatchEventsResponse* out);
+  static absl::Status FillEvent(const EventRecord& record, const Principal& viewer,
+                                absl::Time now, v1::WatchEventsResponse* out);
   static void FillHeartbeat(int64_t cursor, absl::Time now, v1::WatchEventsResponse* out);
 };
 struct WatchOffersCodec {
-  static absl::Status FillEvent(const EventRecord& record, v1::WatchOffersResponse* out);
+  static absl::Status FillEvent(const EventRecord& record, const Principal& viewer,
+                                absl::Time now, v1::WatchOffersResponse* out);
   static void FillHeartbeat(int64_t cursor, absl::Time now, v1::WatchOffersResponse* out);
 };
 

@@ -33,7 +33,8 @@
 
 namespace gigwire {
 
-// Codec: static absl::Status FillEvent(const EventRecord&, Response*);
+// Codec: static absl::Status FillEvent(const EventRecord&, const Principal& viewer,
+//                                      absl::Time now, Response*);
 //        static void FillHeartbeat(int64_t cursor, absl::Time now, Response*).
 template <typename Response, typename Codec>
 class WatchReactor final : public grpc::ServerWriteReactor<Response> {
@@ -111,7 +112,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response> {
     }
     if (item->kind == StreamItem::Kind::kHeartbeat) {
       Codec::FillHeartbeat(item->cursor, absl::Now(), &response_);
-    } else if (absl::Status status = Codec::FillEvent(*item->event, &response_); !status.ok()) {
+    } else if (absl::Status status =
+                   Codec::FillEvent(*item->event, principal_, absl::Now(), &response_);
+               !status.ok()) {
       FinishLocked(status);
       return;
     }

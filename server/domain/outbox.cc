@@ -49,6 +49,35 @@ struct AudienceOf {
   }
 };
 
+// The resource as stored, read back in the writing transaction: an event
+// carries exactly what a Get returns at that moment (fields joined for
+// display such as an offer's job title, times at the stored precision),
+// whatever the caller built in memory.
+struct StoredResource {
+  Tx& tx;
+
+  template <typename T>
+  static absl::StatusOr<EventResource> Wrap(absl::StatusOr<T> found) {
+    if (!found.ok()) return found.status();
+    return EventResource(*std::move(found));
+  }
+  absl::StatusOr<EventResource> operator()(const Job& job) const {
+    return Wrap(tx.jobs().FindById(job.id));
+  }
+  absl::StatusOr<EventResource> operator()(const Offer& offer) const {
+    return Wrap(tx.offers().FindById(offer.id));
+  }
+  absl::StatusOr<EventResource> operator()(const Booking& booking) const {
+    return Wrap(tx.bookings().FindById(booking.id));
+  }
+  absl::StatusOr<EventResource> operator()(const Review& review) const {
+    return Wrap(tx.reviews().FindById(review.id));
+  }
+  absl::StatusOr<EventResource> operator()(const Gig& gig) const {
+    return Wrap(tx.gigs().FindById(gig.id));
+  }
+};
+
 // The audience members to notify: buyer and seller, once each, not the actor.
 std::vector<std::string> Recipients(const EventRecord& record) {
   std::vector<std::string> recipients;
@@ -87,6 +116,7 @@ constexpr SummaryWords kSummaries[] = {
     {EventType::kJobCancelled, "Job cancelled:", ""},
     {EventType::kJobExpired, "Your job", "expired unbooked"},
     {EventType::kJobBooked, "Your job", "was booked"},
+    {EventType::kJobReopened, "Your job", "is open again: its booking was cancelled"},
     {EventType::kOfferCreated, "New offer:", ""},
     {EventType::kOfferAccepted, "Offer accepted:", ""},
     {EventType::kOfferDeclined, "Offer declined:", ""},
@@ -140,8 +170,9 @@ std::string NotificationSummary(const DomainEvent& event) {
 }
 
 absl::Status Outbox::Record(Tx& tx, EventType type, const std::string& actor_id, absl::Time now,
-                            std::variant<Job, Offer, Booking, Review, Gig> resource) const {
-  DomainEvent event{type, actor_id, now, std::move(resource)};
+                            const EventResource& resource) const {
+  GW_ASSIGN_OR_RETURN(EventResource stored, std::visit(StoredResource{tx}, resource));
+  DomainEvent event{type, actor_id, now, std::move(stored), /*title=*/""};
   EventRecord record;
   record.type = type;
   record.create_time = now;

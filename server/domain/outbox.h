@@ -28,12 +28,15 @@
 
 namespace gigwire {
 
+// What an event is about.
+using EventResource = std::variant<Job, Offer, Booking, Review, Gig>;
+
 // A change about to be recorded: the resource right after it.
 struct DomainEvent {
   EventType type = EventType::kJobCreated;
   std::string actor_id;  // a user id, or kSystemActor
   absl::Time time;
-  std::variant<Job, Offer, Booking, Review, Gig> resource;
+  EventResource resource;
   // The title of the job (or gig) the event concerns, for summaries: Record
   // fills it from the job of an offer, booking or review when it notifies
   // someone; empty when unknown. Not part of the payload.
@@ -51,14 +54,16 @@ class Outbox {
  public:
   explicit Outbox(const EventEncoder& encoder) : encoder_(encoder) {}
 
-  // Appends the event and its notifications in `tx`. For a review, pass the
-  // review; its audience is its booking's buyer and seller (read in `tx`).
+  // Appends the event and its notifications in `tx`. `resource` must already
+  // be saved in `tx`: the event carries it as read back from `tx` by id, so
+  // it equals what a Get returns (only its id is taken from the argument).
+  // For a review, its audience is its booking's buyer and seller.
   // Audience: a job's buyer; an offer's seller; a booking's buyer and
   // seller; a gig's seller. Each audience member other than `actor_id` gets
-  // one notification. Errors: the store's (NOT_FOUND for a review whose
-  // booking does not exist).
+  // one notification. Errors: the store's (NOT_FOUND for a resource not
+  // saved in `tx`, or a review whose booking does not exist).
   absl::Status Record(Tx& tx, EventType type, const std::string& actor_id, absl::Time now,
-                      std::variant<Job, Offer, Booking, Review, Gig> resource) const;
+                      const EventResource& resource) const;
 
  private:
   const EventEncoder& encoder_;

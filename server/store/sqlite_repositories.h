@@ -139,6 +139,7 @@ class SqliteBookingRepository final : public BookingRepository {
 class SqliteReviewRepository final : public ReviewRepository {
  public:
   explicit SqliteReviewRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Review> FindById(const std::string& id) override;
   absl::Status Insert(const Review& review) override;
   absl::StatusOr<std::vector<Review>> ListBySubject(const std::string& subject_id,
                                                     const std::optional<ListCursor>& after,

@@ -532,6 +532,27 @@ absl::StatusOr<std::vector<Booking>> SqliteBookingRepository::List(const Booking
 
 // ---- reviews ----
 
+namespace {
+
+constexpr char kReviewSelect[] =
+    "SELECT id, booking_id, author_id, subject_id, rating, text, create_time FROM reviews";
+
+Review ReviewFromRow(SQLite::Statement& row) {
+  return {row.getColumn(0).getString(), row.getColumn(1).getString(),
+          row.getColumn(2).getString(), row.getColumn(3).getString(),
+          row.getColumn(4).getInt(),    row.getColumn(5).getString(),
+          TimeColumn(row.getColumn(6))};
+}
+
+}  // namespace
+
+absl::StatusOr<Review> SqliteReviewRepository::FindById(const std::string& id) {
+  SQLite::Statement& query = sql_.Get(absl::StrCat(kReviewSelect, " WHERE id = ?"));
+  query.bind(1, id);
+  if (!query.executeStep()) return NotFound(absl::StrCat("review ", id));
+  return ReviewFromRow(query);
+}
+
 absl::Status SqliteReviewRepository::Insert(const Review& r) {
   SQLite::Statement& insert = sql_.Get("INSERT INTO reviews (id, booking_id, author_id, subject_id, rating, text, create_time) "
       "VALUES (?,?,?,?,?,?,?)");
@@ -553,9 +574,7 @@ absl::Status SqliteReviewRepository::Insert(const Review& r) {
 
 absl::StatusOr<std::vector<Review>> SqliteReviewRepository::ListBySubject(
     const std::string& subject_id, const std::optional<ListCursor>& after, int limit) {
-  std::string sql =
-      "SELECT id, booking_id, author_id, subject_id, rating, text, create_time FROM reviews "
-      "WHERE subject_id = ?";
+  std::string sql = absl::StrCat(kReviewSelect, " WHERE subject_id = ?");
   AppendAfter(sql, after);
   sql += " ORDER BY create_time DESC, id DESC LIMIT ?";
   SQLite::Statement& select = sql_.Get(sql);
@@ -563,12 +582,7 @@ absl::StatusOr<std::vector<Review>> SqliteReviewRepository::ListBySubject(
   int index = BindAfter(select, 2, after);
   select.bind(index, limit);
   std::vector<Review> out;
-  while (select.executeStep()) {
-    out.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
-                   select.getColumn(2).getString(), select.getColumn(3).getString(),
-                   select.getColumn(4).getInt(), select.getColumn(5).getString(),
-                   TimeColumn(select.getColumn(6))});
-  }
+  while (select.executeStep()) out.push_back(ReviewFromRow(select));
   return out;
 }
 

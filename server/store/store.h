@@ -213,6 +213,8 @@ class BookingRepository {
 class ReviewRepository {
  public:
   virtual ~ReviewRepository() = default;
+  // NOT_FOUND when there is no review `id`.
+  virtual absl::StatusOr<Review> FindById(const std::string& id) = 0;
   // ALREADY_EXISTS when the author already reviewed the booking.
   virtual absl::Status Insert(const Review& review) = 0;
   // Reviews received by `subject_id`, newest first.
