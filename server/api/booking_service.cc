@@ -78,8 +78,10 @@ Status BookingServiceImpl::CancelBooking(ServerContext* ctx,
                                          v1::Booking* resp) {
   constexpr char kMethod[] = "/gigwire.v1.BookingService/CancelBooking";
   return rpc_.Run(ctx, kMethod, Access::kAuthenticated, [&](const CallInfo& call) -> absl::Status {
-    GW_ASSIGN_OR_RETURN(Booking b, bookings_.Cancel(*call.principal, req->id(), req->reason(),
-                                                    MakeRequestKey(call, "CancelBooking", *req)));
+    GW_ASSIGN_OR_RETURN(Booking b,
+                        bookings_.Cancel(*call.principal, req->id(), req->reason(),
+                                         req->cancel_job(),
+                                         MakeRequestKey(call, "CancelBooking", *req)));
     ToProto(b, *call.principal, resp);
     return absl::OkStatus();
   });

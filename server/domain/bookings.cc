@@ -98,9 +98,10 @@ absl::StatusOr<BookingPage> Bookings::List(const Principal& caller, const Bookin
   return page;
 }
 
-absl::StatusOr<Booking> Bookings::Change(const Principal& caller, const std::string& id,
-                                         const RequestKey& key, EventType type,
-                                         absl::FunctionRef<absl::Status(Tx&, Booking&)> change) {
+absl::StatusOr<Booking> Bookings::Change(
+    const Principal& caller, const std::string& id, const RequestKey& key, EventType type,
+    absl::FunctionRef<absl::Status(Tx&, Booking&)> change,
+    absl::FunctionRef<absl::Status(Tx&, const Booking&)> after) {
   return IdempotentWrite<Booking>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Booking> {
@@ -109,6 +110,7 @@ absl::StatusOr<Booking> Bookings::Change(const Principal& caller, const std::str
         const absl::Time now = clock_.Now();
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.bookings(), b, now));
         GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, b));
+        GW_RETURN_IF_ERROR(after(tx, b));
         return b;
       },
       [&](Tx& tx, const std::string& booking_id) { return tx.bookings().FindById(booking_id); },
@@ -163,7 +165,8 @@ absl::StatusOr<Booking> Bookings::Complete(const Principal& caller, const std::s
 }
 
 absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::string& id,
-                                         const std::string& reason, const RequestKey& key) {
+                                         const std::string& reason, bool cancel_job,
+                                         const RequestKey& key) {
   GW_RETURN_IF_ERROR(CheckNote("reason", reason, 1, 500));
   auto cancel = [&](Tx& tx, Booking& b) -> absl::Status {
     const bool admin = caller.Has(Role::kAdmin), buyer = b.buyer_id == caller.user_id;
@@ -179,7 +182,31 @@ absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::str
     b.cancel_reason = reason;
     return absl::OkStatus();
   };
-  return Change(caller, id, key, EventType::kBookingCancelled, cancel);
+  auto release = [&](Tx& tx, const Booking& b) {
+    return ReleaseJob(tx, caller, b, reason, cancel_job);
+  };
+  return Change(caller, id, key, EventType::kBookingCancelled, cancel, release);
+}
+
+absl::Status Bookings::ReleaseJob(Tx& tx, const Principal& caller, const Booking& booking,
+                                  const std::string& reason, bool cancel_job) {
+  GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(booking.job_id));
+  if (job.state != JobState::kBooked || job.booking_id != booking.id) return absl::OkStatus();
+  const absl::Time now = clock_.Now();
+  EventType type = EventType::kJobReopened;
+  if (cancel_job) {
+    job.state = JobState::kCancelled;
+    job.cancel_reason = reason;
+    type = EventType::kJobCancelled;
+  } else if (now >= job.due_time) {
+    job.state = JobState::kExpired;
+    type = EventType::kJobExpired;
+  } else {
+    job.state = JobState::kOpen;
+  }
+  job.booking_id.clear();
+  GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
+  return outbox_.Record(tx, type, caller.user_id, now, job);
 }
 
 }  // namespace gigwire

@@ -53,14 +53,24 @@ class Bookings {
                                           const std::string& note, const RequestKey& key);
   absl::StatusOr<Booking> Complete(const Principal& caller, const std::string& id,
                                    const RequestKey& key);
+  // Cancels the booking and releases its job in the same transaction: the
+  // job goes back to OPEN (JOB_REOPENED) for admins to assign other sellers,
+  // or is CANCELLED too when `cancel_job`, or EXPIRED if past its due time.
   absl::StatusOr<Booking> Cancel(const Principal& caller, const std::string& id,
-                                 const std::string& reason, const RequestKey& key);
+                                 const std::string& reason, bool cancel_job,
+                                 const RequestKey& key);
 
  private:
-  // Loads a visible booking, applies `change`, saves it and records `type`.
-  absl::StatusOr<Booking> Change(const Principal& caller, const std::string& id,
-                                 const RequestKey& key, EventType type,
-                                 absl::FunctionRef<absl::Status(Tx&, Booking&)> change);
+  // Loads a visible booking, applies `change`, saves it, records `type`,
+  // then runs `after` (further changes in the same transaction).
+  absl::StatusOr<Booking> Change(
+      const Principal& caller, const std::string& id, const RequestKey& key, EventType type,
+      absl::FunctionRef<absl::Status(Tx&, Booking&)> change,
+      absl::FunctionRef<absl::Status(Tx&, const Booking&)> after = NothingMore);
+  // The job of a just-cancelled booking, no longer booked (see Cancel).
+  absl::Status ReleaseJob(Tx& tx, const Principal& caller, const Booking& booking,
+                          const std::string& reason, bool cancel_job);
+  static absl::Status NothingMore(Tx&, const Booking&) { return absl::OkStatus(); }
   Store& store_;
   const Clock& clock_;
   const Outbox& outbox_;

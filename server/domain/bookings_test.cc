@@ -193,7 +193,7 @@ TEST_F(BookingsTest, CompleteByAnAdminWorksFromActiveAndIsAudited) {
 }
 
 TEST_F(BookingsTest, CompleteOfACancelledBookingIsInvalidState) {
-  ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "No longer needed", NoKey()).ok());
+  ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "No longer needed", /*cancel_job=*/false, NoKey()).ok());
   EXPECT_TRUE(
       IsInvalidState(bookings_->Complete(admin_, booking_.id, NoKey()).status(), "CANCELLED"));
   EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 0);
@@ -202,14 +202,14 @@ TEST_F(BookingsTest, CompleteOfACancelledBookingIsInvalidState) {
 // ---- Cancel ----
 
 TEST_F(BookingsTest, CancelByTheBuyerOnlyBeforeDelivery) {
-  EXPECT_TRUE(HasError(bookings_->Cancel(seller_, booking_.id, "can't", NoKey()).status(),
+  EXPECT_TRUE(HasError(bookings_->Cancel(seller_, booking_.id, "can't", /*cancel_job=*/false, NoKey()).status(),
                        absl::StatusCode::kPermissionDenied, v1::NOT_RESOURCE_OWNER));
-  absl::Status no_reason = bookings_->Cancel(buyer_, booking_.id, "", NoKey()).status();
+  absl::Status no_reason = bookings_->Cancel(buyer_, booking_.id, "", /*cancel_job=*/false, NoKey()).status();
   EXPECT_TRUE(HasError(no_reason, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
   EXPECT_THAT(ViolatedFields(no_reason), ElementsAre("reason"));
 
   absl::StatusOr<Booking> cancelled =
-      bookings_->Cancel(buyer_, booking_.id, "Plans changed", NoKey());
+      bookings_->Cancel(buyer_, booking_.id, "Plans changed", /*cancel_job=*/false, NoKey());
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, BookingState::kCancelled);
   EXPECT_EQ(StoredBooking(booking_.id).cancel_reason, "Plans changed");
@@ -218,14 +218,14 @@ TEST_F(BookingsTest, CancelByTheBuyerOnlyBeforeDelivery) {
   Booking delivered = ActiveBooking(buyer_, seller_);
   Deliver(delivered.id);
   EXPECT_TRUE(IsInvalidState(
-      bookings_->Cancel(buyer_, delivered.id, "too late", NoKey()).status(), "DELIVERED"));
+      bookings_->Cancel(buyer_, delivered.id, "too late", /*cancel_job=*/false, NoKey()).status(), "DELIVERED"));
   EXPECT_EQ(StoredBooking(delivered.id).state, BookingState::kDelivered);
 }
 
 TEST_F(BookingsTest, CancelByAnAdminFromAnyNonFinalStateIsAudited) {
   Deliver(booking_.id);
   absl::StatusOr<Booking> cancelled =
-      bookings_->Cancel(admin_, booking_.id, "Dispute settled", NoKey());
+      bookings_->Cancel(admin_, booking_.id, "Dispute settled", /*cancel_job=*/false, NoKey());
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, BookingState::kCancelled);
   std::vector<AuditEntry> audit = AuditEntries("CancelBooking");
@@ -235,12 +235,12 @@ TEST_F(BookingsTest, CancelByAnAdminFromAnyNonFinalStateIsAudited) {
   EXPECT_EQ(audit[0].note, "Dispute settled");
 
   Booking active = ActiveBooking(buyer_, seller_);
-  EXPECT_TRUE(bookings_->Cancel(admin_, active.id, "Fraud", NoKey()).ok());
+  EXPECT_TRUE(bookings_->Cancel(admin_, active.id, "Fraud", /*cancel_job=*/false, NoKey()).ok());
 
-  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, booking_.id, "again", NoKey()).status(),
+  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, booking_.id, "again", /*cancel_job=*/false, NoKey()).status(),
                              "CANCELLED"));
   Booking completed = CompletedBooking(buyer_, seller_);
-  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, completed.id, "late", NoKey()).status(),
+  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, completed.id, "late", /*cancel_job=*/false, NoKey()).status(),
                              "COMPLETED"));
   EXPECT_EQ(AuditEntries("CancelBooking").size(), 2u);
 }

@@ -14,7 +14,7 @@ bool IsOfferEvent(EventType type) {
 }
 
 bool IsKnownEventType(int value) {
-  return (value >= 1 && value <= 6) || (value >= 20 && value <= 25) ||
+  return (value >= 1 && value <= 7) || (value >= 20 && value <= 25) ||
          (value >= 40 && value <= 44) || value == 60 || (value >= 80 && value <= 87);
 }
 

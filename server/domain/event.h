@@ -21,7 +21,7 @@ namespace gigwire {
 // Same numbers as gigwire.v1.EventType.
 enum class EventType : int {
   kJobCreated = 1, kJobApproved = 2, kJobRejected = 3, kJobCancelled = 4, kJobExpired = 5,
-  kJobBooked = 6,
+  kJobBooked = 6, kJobReopened = 7,
   kOfferCreated = 20, kOfferAccepted = 21, kOfferDeclined = 22, kOfferExpired = 23,
   kOfferWithdrawn = 24, kOfferSuperseded = 25,
   kBookingCreated = 40, kBookingDelivered = 41, kBookingRevisionRequested = 42,

@@ -273,11 +273,62 @@ CREATE INDEX offers_by_create_time ON offers (create_time DESC, id DESC);
 CREATE INDEX offers_by_state ON offers (state, create_time DESC, id DESC);
 )sql";
 
-absl::Status ApplyOne(SQLite::Database& db, const Migration& m) {
+// A cancelled booking no longer holds its job (issue 12): the job reopens
+// and may be booked again, so a job has at most one booking that is not
+// cancelled, instead of one booking for ever. SQLite cannot drop a column's
+// UNIQUE constraint, so the table is rebuilt (SQLite's documented procedure:
+// new table, copy, drop, rename, indexes; foreign keys checked at the end).
+constexpr char kV5RebookableJobs[] = R"sql(
+CREATE TABLE bookings_v5 (
+  id              TEXT PRIMARY KEY,
+  job_id          TEXT NOT NULL REFERENCES jobs (id),
+  offer_id        TEXT NOT NULL UNIQUE REFERENCES offers (id),
+  buyer_id        TEXT NOT NULL REFERENCES users (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  state           INTEGER NOT NULL,
+  delivery_note   TEXT NOT NULL DEFAULT '',
+  revision_note   TEXT NOT NULL DEFAULT '',
+  revision_count  INTEGER NOT NULL DEFAULT 0,
+  cancel_reason   TEXT NOT NULL DEFAULT '',
+  buyer_reviewed  INTEGER NOT NULL DEFAULT 0,
+  seller_reviewed INTEGER NOT NULL DEFAULT 0,
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  complete_time   INTEGER
+) STRICT;
+INSERT INTO bookings_v5 (id, job_id, offer_id, buyer_id, seller_id, state, delivery_note,
+    revision_note, revision_count, cancel_reason, buyer_reviewed, seller_reviewed, version,
+    create_time, update_time, complete_time)
+  SELECT id, job_id, offer_id, buyer_id, seller_id, state, delivery_note, revision_note,
+    revision_count, cancel_reason, buyer_reviewed, seller_reviewed, version, create_time,
+    update_time, complete_time FROM bookings;
+DROP TABLE bookings;
+ALTER TABLE bookings_v5 RENAME TO bookings;
+CREATE UNIQUE INDEX bookings_live_by_job ON bookings (job_id) WHERE state != 4;
+CREATE INDEX bookings_by_job ON bookings (job_id);
+CREATE INDEX bookings_by_create_time ON bookings (create_time DESC, id DESC);
+CREATE INDEX bookings_by_state ON bookings (state, create_time DESC, id DESC);
+CREATE INDEX bookings_by_buyer ON bookings (buyer_id, create_time DESC, id DESC);
+CREATE INDEX bookings_by_seller ON bookings (seller_id, create_time DESC, id DESC);
+)sql";
+
+// Throws when the migrated schema breaks a foreign key: migrations run with
+// enforcement off (so that tables can be rebuilt) and are checked once.
+void CheckForeignKeys(SQLite::Database& db) {
+  SQLite::Statement check(db, "PRAGMA foreign_key_check");
+  if (check.executeStep()) {
+    throw SQLite::Exception(
+        absl::StrCat("a foreign key of table ", check.getColumn(0).getString(), " is broken"));
+  }
+}
+
+absl::Status ApplyInTransaction(SQLite::Database& db, const Migration& m) {
   try {
     db.exec("BEGIN IMMEDIATE");
     try {
       db.exec(m.sql);
+      CheckForeignKeys(db);
       SQLite::Statement record(db,
           "INSERT INTO schema_migrations (version, name, applied_time) "
           "VALUES (?, ?, CAST(strftime('%s','now') AS INTEGER) * 1000000)");
@@ -291,9 +342,18 @@ absl::Status ApplyOne(SQLite::Database& db, const Migration& m) {
     }
   } catch (const SQLite::Exception& e) {
     return Internal(absl::StrCat("migration ", m.version, " (", m.name, ") failed: ",
-                                 e.getErrorStr()));
+                                 e.what()));
   }
   return absl::OkStatus();
+}
+
+// Runs `m` in one transaction with foreign-key enforcement off (a setting
+// that only changes outside a transaction), then restores it.
+absl::Status ApplyOne(SQLite::Database& db, const Migration& m) {
+  db.exec("PRAGMA foreign_keys = OFF");
+  absl::Status status = ApplyInTransaction(db, m);
+  db.exec("PRAGMA foreign_keys = ON");
+  return status;
 }
 
 }  // namespace
@@ -304,6 +364,7 @@ const std::vector<Migration>& BuiltInMigrations() {
       {2, "marketplace: categories, gigs, jobs, offers, bookings, reviews, audit", kV2Marketplace},
       {3, "events: outbox and notifications", kV3Events},
       {4, "offers: indexes for admin lists", kV4OfferListIndexes},
+      {5, "bookings: a job may be booked again after a cancelled booking", kV5RebookableJobs},
   };
   return *kMigrations;
 }
