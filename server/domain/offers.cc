@@ -82,7 +82,7 @@ std::vector<std::string> OfferActions(const Principal& viewer, const Offer& offe
   std::vector<std::string> actions;
   if (offer.state != OfferState::kPending || now >= offer.expire_time) return actions;
   if (viewer.user_id == offer.seller_id) {
-    actions.push_back("accept");
+    if (viewer.Has(Role::kSeller)) actions.push_back("accept");
     actions.push_back("decline");
   }
   if (viewer.Has(Role::kAdmin)) actions.push_back("withdraw");
@@ -259,6 +259,8 @@ absl::StatusOr<Offer> Offers::Accept(const Principal& caller, const std::string&
   Booking booking;
   auto accept = [&](Tx& tx, Offer& offer) -> absl::Status {
     if (offer.seller_id != caller.user_id) return NotOwner("only the offer's seller may accept it");
+    // A seller whose role was revoked keeps its bookings but takes no new work.
+    GW_RETURN_IF_ERROR(RequireRole(caller, Role::kSeller));
     GW_ASSIGN_OR_RETURN(job, tx.jobs().FindById(offer.job_id));
     GW_RETURN_IF_ERROR(RequireState(job.state, {JobState::kOpen}, "job", "book", JobStateName));
     const absl::Time now = clock_.Now();

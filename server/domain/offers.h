@@ -7,6 +7,9 @@
 //
 // Visibility: an offer is visible to its seller and to admins (NOT_FOUND to
 // everyone else). Errors as in jobs.h, plus INVALID_STATE for an expired offer.
+// Accepting needs ROLE_SELLER now (PERMISSION_DENIED, ROLE_REQUIRED): a
+// seller whose role was revoked may still decline offers and finish the
+// bookings it already has (bookings.h), but takes no new work.
 // Events (through the outbox, in the same transaction; none on a replay):
 // OFFER_CREATED per assigned seller; OFFER_DECLINED, OFFER_WITHDRAWN,
 // OFFER_EXPIRED (actor "system"); an accept records OFFER_ACCEPTED, then
