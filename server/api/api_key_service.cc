@@ -11,7 +11,7 @@ constexpr char kService[] = "/gigwire.v1.ApiKeyService/";
 grpc::Status ApiKeyServiceImpl::CreateApiKey(grpc::ServerContext* context,
                                              const v1::CreateApiKeyRequest* request,
                                              v1::CreateApiKeyResponse* response) {
-  return rpc_.Run(context, std::string(kService) + "CreateApiKey", Access::kAuthenticated,
+  return rpc_.Run(context, std::string(kService) + "CreateApiKey", Access::kSession,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(IssuedApiKey issued,
                                         api_keys_.Create(*call.principal, request->display_name(),
@@ -25,7 +25,7 @@ grpc::Status ApiKeyServiceImpl::CreateApiKey(grpc::ServerContext* context,
 grpc::Status ApiKeyServiceImpl::ListApiKeys(grpc::ServerContext* context,
                                             const v1::ListApiKeysRequest* request,
                                             v1::ListApiKeysResponse* response) {
-  return rpc_.Run(context, std::string(kService) + "ListApiKeys", Access::kAuthenticated,
+  return rpc_.Run(context, std::string(kService) + "ListApiKeys", Access::kSession,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(ApiKeyPage page,
                                         api_keys_.List(*call.principal, request->page_size(),
@@ -39,7 +39,7 @@ grpc::Status ApiKeyServiceImpl::ListApiKeys(grpc::ServerContext* context,
 grpc::Status ApiKeyServiceImpl::RevokeApiKey(grpc::ServerContext* context,
                                              const v1::RevokeApiKeyRequest* request,
                                              v1::ApiKey* response) {
-  return rpc_.Run(context, std::string(kService) + "RevokeApiKey", Access::kAuthenticated,
+  return rpc_.Run(context, std::string(kService) + "RevokeApiKey", Access::kSession,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(ApiKey key,
                                         api_keys_.Revoke(*call.principal, request->id()));

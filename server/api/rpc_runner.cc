@@ -69,7 +69,12 @@ absl::Status RpcRunner::Admit(grpc::ServerContextBase* context, Access access, C
   GW_ASSIGN_OR_RETURN(principal, authenticator_.Authenticate(Metadata(context, "authorization"),
                                                              Metadata(context, "x-api-key")));
   call.principal = &principal;
-  return limits_.per_principal().Acquire(principal.user_id);
+  GW_RETURN_IF_ERROR(limits_.per_principal().Acquire(principal.user_id));
+  if (access == Access::kSession && !principal.api_key_id.empty()) {
+    return BearerTokenRequired(
+        "this call needs a signed-in user's bearer token, not an API key");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RpcRunner::AdmitStream(grpc::ServerContextBase* context, CallInfo& call,

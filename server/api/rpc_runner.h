@@ -22,6 +22,9 @@ namespace gigwire {
 enum class Access {
   kPublic,         // auth endpoints: no credentials; per-address auth limit
   kAuthenticated,  // credentials required; rate limited per principal
+  kSession,        // as kAuthenticated, but only a signed-in user's bearer
+                   // token: API keys and roles are not managed with an API
+                   // key (PERMISSION_DENIED, BEARER_TOKEN_REQUIRED)
   kOptional,       // public browsing: authenticated when credentials are sent
                    // (per principal), else anonymous (per-address browse limit)
 };

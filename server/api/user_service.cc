@@ -63,7 +63,7 @@ grpc::Status UserServiceImpl::ListUsers(grpc::ServerContext* context,
 
 grpc::Status UserServiceImpl::GrantRole(grpc::ServerContext* context,
                                         const v1::GrantRoleRequest* request, v1::User* response) {
-  return rpc_.Run(context, std::string(kService) + "GrantRole", Access::kAuthenticated,
+  return rpc_.Run(context, std::string(kService) + "GrantRole", Access::kSession,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(Role role, RoleFromProto(request->role(), "role"));
                     GW_ASSIGN_OR_RETURN(User user, accounts_.GrantRole(
@@ -76,7 +76,7 @@ grpc::Status UserServiceImpl::GrantRole(grpc::ServerContext* context,
 grpc::Status UserServiceImpl::RevokeRole(grpc::ServerContext* context,
                                          const v1::RevokeRoleRequest* request,
                                          v1::User* response) {
-  return rpc_.Run(context, std::string(kService) + "RevokeRole", Access::kAuthenticated,
+  return rpc_.Run(context, std::string(kService) + "RevokeRole", Access::kSession,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(Role role, RoleFromProto(request->role(), "role"));
                     GW_ASSIGN_OR_RETURN(User user, accounts_.RevokeRole(

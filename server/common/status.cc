@@ -105,6 +105,18 @@ absl::Status CursorExpired(absl::string_view message) {
   return WithReason(absl::StatusCode::kOutOfRange, v1::CURSOR_EXPIRED, message);
 }
 
+absl::Status CursorAhead(absl::string_view message) {
+  return WithReason(absl::StatusCode::kOutOfRange, v1::CURSOR_AHEAD, message);
+}
+
+absl::Status BearerTokenRequired(absl::string_view message) {
+  return WithReason(absl::StatusCode::kPermissionDenied, v1::BEARER_TOKEN_REQUIRED, message);
+}
+
+absl::Status MalformedRequest(absl::string_view message) {
+  return WithReason(absl::StatusCode::kInvalidArgument, v1::MALFORMED_REQUEST, message);
+}
+
 absl::Status SlowConsumer(absl::string_view message) {
   return WithReason(absl::StatusCode::kResourceExhausted, v1::SLOW_CONSUMER, message);
 }

@@ -64,6 +64,12 @@ absl::Status RateLimited(absl::Duration retry_after);
 absl::Status ServerBusy(absl::string_view message);
 // OUT_OF_RANGE, reason CURSOR_EXPIRED: a stream's resume cursor is gone.
 absl::Status CursorExpired(absl::string_view message);
+// OUT_OF_RANGE, reason CURSOR_AHEAD: a resume cursor past the newest event.
+absl::Status CursorAhead(absl::string_view message);
+// PERMISSION_DENIED, reason BEARER_TOKEN_REQUIRED: not with an API key.
+absl::Status BearerTokenRequired(absl::string_view message);
+// INVALID_ARGUMENT, reason MALFORMED_REQUEST: the request did not decode.
+absl::Status MalformedRequest(absl::string_view message);
 // RESOURCE_EXHAUSTED, reason SLOW_CONSUMER: a stream's client read too slowly.
 absl::Status SlowConsumer(absl::string_view message);
 // UNAVAILABLE, reason SHUTTING_DOWN: reconnect (to this server once it is back).

@@ -336,7 +336,7 @@ absl::Status CheckResumable(int64_t position, const OutboxPage& page) {
                                       page.pruned_through, "); list again"));
   }
   if (position > page.latest) {
-    return CursorExpired(absl::StrCat("cursor ", position, " is ahead of the newest event ",
+    return CursorAhead(absl::StrCat("cursor ", position, " is ahead of the newest event ",
                                       page.latest, "; list again"));
   }
   return absl::OkStatus();
