@@ -8,6 +8,8 @@
 #include "gtest/gtest.h"
 #include "server/common/ids.h"
 #include "server/common/status.h"
+#include "server/domain/jobs.h"
+#include "server/domain/offers.h"
 #include "server/testing/marketplace_fixture.h"
 
 namespace gigwire {
@@ -243,6 +245,113 @@ TEST_F(BookingsTest, CancelByAnAdminFromAnyNonFinalStateIsAudited) {
   EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, completed.id, "late", /*cancel_job=*/false, NoKey()).status(),
                              "COMPLETED"));
   EXPECT_EQ(AuditEntries("CancelBooking").size(), 2u);
+}
+
+// ---- Cancel releases the job ----
+
+// The job of booking_, and what cancelling booking_ as `caller` recorded.
+struct Released {
+  Job job;
+  std::vector<EventType> events;
+};
+
+class CancelReleasesJobTest : public BookingsTest {
+ protected:
+  Released CancelBooking(const Principal& caller, const std::string& reason, bool cancel_job) {
+    const int64_t before = LatestSequence();
+    absl::StatusOr<Booking> cancelled =
+        bookings_->Cancel(caller, booking_.id, reason, cancel_job, NoKey());
+    EXPECT_TRUE(cancelled.ok()) << cancelled.status();
+    return {StoredJob(booking_.job_id), EventTypesAfter(before)};
+  }
+
+  // Inserts a booking of booking_'s job behind the services' backs.
+  absl::Status InsertBooking(const std::string& offer_id, BookingState state) {
+    Booking extra = booking_;
+    extra.id = NewId("bkg");
+    extra.offer_id = offer_id;
+    extra.state = state;
+    return store_->Write([&](Tx& tx) { return tx.bookings().Insert(extra); });
+  }
+};
+
+TEST_F(CancelReleasesJobTest, CancellingTheBookingReopensTheJob) {
+  ASSERT_EQ(StoredJob(booking_.job_id).state, JobState::kBooked);
+  Released released = CancelBooking(buyer_, "Plans changed", /*cancel_job=*/false);
+  EXPECT_EQ(released.job.state, JobState::kOpen);
+  EXPECT_THAT(released.job.booking_id, IsEmpty());
+  EXPECT_THAT(released.job.cancel_reason, IsEmpty());
+  EXPECT_THAT(released.events, ElementsAre(EventType::kBookingCancelled, EventType::kJobReopened));
+  EXPECT_THAT(JobActions(buyer_, released.job), ElementsAre("cancel"));
+  EXPECT_THAT(JobActions(admin_, released.job), ElementsAre("assign"));
+}
+
+TEST_F(CancelReleasesJobTest, CancelJobCancelsTheJobWithTheReason) {
+  Released released = CancelBooking(admin_, "The buyer closed the project", /*cancel_job=*/true);
+  EXPECT_EQ(released.job.state, JobState::kCancelled);
+  EXPECT_EQ(released.job.cancel_reason, "The buyer closed the project");
+  EXPECT_THAT(released.job.booking_id, IsEmpty());
+  EXPECT_THAT(released.events,
+              ElementsAre(EventType::kBookingCancelled, EventType::kJobCancelled));
+}
+
+TEST_F(CancelReleasesJobTest, CancellingPastTheDueTimeExpiresTheJob) {
+  clock_.Advance(absl::Hours(24 * 8));  // the job was due in a week
+  Released released = CancelBooking(buyer_, "Too late now", /*cancel_job=*/false);
+  EXPECT_EQ(released.job.state, JobState::kExpired);
+  EXPECT_THAT(released.job.booking_id, IsEmpty());
+  EXPECT_THAT(released.events, ElementsAre(EventType::kBookingCancelled, EventType::kJobExpired));
+}
+
+TEST_F(CancelReleasesJobTest, AReplayedCancelReleasesTheJobOnce) {
+  const RequestKey key = KeyOf(buyer_, "CancelBooking", "req-cancel-1", "fp");
+  const int64_t before = LatestSequence();
+  ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "Plans changed", false, key).ok());
+  ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "Plans changed", false, key).ok());
+  EXPECT_THAT(EventTypesAfter(before),
+              ElementsAre(EventType::kBookingCancelled, EventType::kJobReopened));
+  EXPECT_EQ(StoredJob(booking_.job_id).state, JobState::kOpen);
+}
+
+TEST_F(CancelReleasesJobTest, AReopenedJobIsBookedAgainByAnotherSeller) {
+  CancelBooking(buyer_, "The seller fell ill", /*cancel_job=*/false);
+  Principal second = NewPrincipal("second-seller", {Role::kSeller});
+  Principal third = NewPrincipal("third-seller", {Role::kSeller});
+  std::vector<Assignment> offers = AssignSellers(booking_.job_id, {second, third});
+  ASSERT_EQ(offers.size(), 2u);
+  absl::StatusOr<Offer> accepted = offers_->Accept(second, offers[0].offer_id, NoKey());
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+
+  Job job = StoredJob(booking_.job_id);
+  EXPECT_EQ(job.state, JobState::kBooked);
+  EXPECT_EQ(job.booking_id, accepted->booking_id);
+  Booking rebooked = StoredBooking(accepted->booking_id);
+  EXPECT_EQ(rebooked.state, BookingState::kActive);
+  EXPECT_EQ(rebooked.seller_id, second.user_id);
+  EXPECT_EQ(StoredOffer(offers[1].offer_id).state, OfferState::kSuperseded);
+  std::set<std::string> ids;
+  for (const Booking& b : BookingsOfJob(booking_.job_id)) ids.insert(b.id);
+  EXPECT_THAT(ids, UnorderedElementsAre(booking_.id, rebooked.id));
+}
+
+TEST_F(CancelReleasesJobTest, AJobNeverHasTwoLiveBookings) {
+  CancelBooking(buyer_, "The seller fell ill", /*cancel_job=*/false);
+  Principal second = NewPrincipal("second-seller", {Role::kSeller});
+  Principal third = NewPrincipal("third-seller", {Role::kSeller});
+  std::vector<Assignment> offers = AssignSellers(booking_.job_id, {second, third});
+  ASSERT_EQ(offers.size(), 2u);
+  ASSERT_TRUE(offers_->Accept(second, offers[0].offer_id, NoKey()).ok());
+
+  EXPECT_TRUE(IsInvalidState(offers_->Accept(third, offers[1].offer_id, NoKey()).status(),
+                             "SUPERSEDED"));
+  Principal fourth = NewPrincipal("fourth-seller", {Role::kSeller});
+  AssignInput more{booking_.job_id, {fourth.user_id}, "late", absl::Hours(48)};
+  EXPECT_TRUE(IsInvalidState(offers_->Assign(admin_, more, NoKey()).status(), "BOOKED"));
+  // The store refuses a second live booking even behind the services' backs,
+  // and still takes a cancelled one.
+  EXPECT_TRUE(HasError(InsertBooking(offers[1].offer_id, BookingState::kActive),
+                       absl::StatusCode::kAlreadyExists, v1::DUPLICATE));
+  EXPECT_TRUE(InsertBooking(offers[1].offer_id, BookingState::kCancelled).ok());
 }
 
 // ---- List ----

@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Exception.h"
+#include "SQLiteCpp/Statement.h"
+#include "sqlite3.h"
 #include "gtest/gtest.h"
 #include "server/testing/temp_dir.h"
 
@@ -98,6 +101,106 @@ TEST_F(MigrationsTest, FixedMigrationAppliesAfterAFailure) {
   ASSERT_TRUE(ApplyMigrations(db_, migrations).ok());
   EXPECT_EQ(Version(), 2);
   EXPECT_TRUE(db_.tableExists("t2"));
+}
+
+// ---- 4 -> 5: a job may be booked again after a cancelled booking ----
+
+// A version-4 database with a completed, reviewed booking: a buyer, two
+// sellers, a category, a job BOOKED by the first seller's offer (the second
+// seller's offer superseded), the booking and the buyer's review of it.
+constexpr char kVersion4Rows[] = R"sql(
+INSERT INTO users (id, email, password_hash, display_name, roles, create_time, update_time)
+  VALUES ('usr_b', 'b@example.com', 'h', 'Buyer', 1, 1, 1),
+         ('usr_s1', 's1@example.com', 'h', 'Seller one', 2, 1, 1),
+         ('usr_s2', 's2@example.com', 'h', 'Seller two', 2, 1, 1);
+INSERT INTO categories (id, slug, display_name, version, create_time)
+  VALUES ('cat_1', 'design', 'Design', 1, 1);
+INSERT INTO jobs (id, buyer_id, title, description, category_id, currency_code,
+    budget_min_minor, budget_max_minor, due_time, state, booking_id, version, create_time,
+    update_time)
+  VALUES ('job_1', 'usr_b', 'Logo', 'A logo', 'cat_1', 'USD', 100, 500, 9, 3, 'bkg_1', 3, 1, 2);
+INSERT INTO offers (id, job_id, seller_id, assignment_id, state, expire_time, booking_id,
+    version, create_time, update_time)
+  VALUES ('off_1', 'job_1', 'usr_s1', 'asg_1', 2, 9, 'bkg_1', 2, 1, 2),
+         ('off_2', 'job_1', 'usr_s2', 'asg_2', 6, 9, '', 2, 1, 2);
+INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, state, delivery_note,
+    buyer_reviewed, version, create_time, update_time, complete_time)
+  VALUES ('bkg_1', 'job_1', 'off_1', 'usr_b', 'usr_s1', 3, 'Done', 1, 4, 2, 3, 3);
+INSERT INTO reviews (id, booking_id, author_id, subject_id, rating, text, create_time)
+  VALUES ('rev_1', 'bkg_1', 'usr_b', 'usr_s1', 5, 'Great', 4);
+)sql";
+
+class RebookableJobsMigrationTest : public MigrationsTest {
+ protected:
+  void SetUp() override {
+    const std::vector<Migration>& all = BuiltInMigrations();
+    ASSERT_GE(all.size(), 5u);
+    ASSERT_EQ(all[4].version, 5);
+    ASSERT_TRUE(ApplyMigrations(db_, {all.begin(), all.begin() + 4}).ok());
+    ASSERT_EQ(Version(), 4);
+    db_.exec("PRAGMA foreign_keys = ON");
+    db_.exec(kVersion4Rows);
+  }
+
+  int Count(const std::string& table) {
+    return db_.execAndGet("SELECT COUNT(*) FROM " + table).getInt();
+  }
+
+  // Inserts a booking of job_1 for `offer_id` in `state`; false when the
+  // database refuses it.
+  bool InsertBooking(const std::string& id, const std::string& offer_id, int state) {
+    try {
+      db_.exec("INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, state, version, "
+               "create_time, update_time) VALUES ('" + id + "', 'job_1', '" + offer_id +
+               "', 'usr_b', 'usr_s2', " + std::to_string(state) + ", 1, 5, 5)");
+      return true;
+    } catch (const SQLite::Exception& e) {
+      EXPECT_EQ(e.getExtendedErrorCode(), SQLITE_CONSTRAINT_UNIQUE) << e.what();
+      return false;
+    }
+  }
+};
+
+TEST_F(RebookableJobsMigrationTest, KeepsEveryRowAndEveryReference) {
+  ASSERT_FALSE(InsertBooking("bkg_2", "off_2", /*CANCELLED=*/4));  // v4: one booking per job
+  absl::Status migrated = ApplyMigrations(db_, BuiltInMigrations());
+  ASSERT_TRUE(migrated.ok()) << migrated;
+  EXPECT_EQ(Version(), BuiltInMigrations().back().version);
+  EXPECT_EQ(Count("users"), 3);
+  EXPECT_EQ(Count("jobs"), 1);
+  EXPECT_EQ(Count("offers"), 2);
+  EXPECT_EQ(Count("bookings"), 1);
+  EXPECT_EQ(Count("reviews"), 1);
+  SQLite::Statement booking(db_,
+      "SELECT b.id, b.state, b.delivery_note, b.buyer_reviewed, b.version, b.complete_time "
+      "FROM reviews r JOIN bookings b ON b.id = r.booking_id WHERE r.id = 'rev_1'");
+  ASSERT_TRUE(booking.executeStep());
+  EXPECT_EQ(booking.getColumn(0).getString(), "bkg_1");
+  EXPECT_EQ(booking.getColumn(1).getInt(), 3);
+  EXPECT_EQ(booking.getColumn(2).getString(), "Done");
+  EXPECT_EQ(booking.getColumn(3).getInt(), 1);
+  EXPECT_EQ(booking.getColumn(4).getInt(), 4);
+  EXPECT_EQ(booking.getColumn(5).getInt64(), 3);
+  SQLite::Statement broken(db_, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(broken.executeStep()) << "broken foreign key in " << broken.getColumn(0).getString();
+  EXPECT_EQ(db_.execAndGet("PRAGMA foreign_keys").getInt(), 1);
+}
+
+TEST_F(RebookableJobsMigrationTest, AJobTakesANewBookingOnlyOnceTheLiveOneIsCancelled) {
+  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
+                           "AND name = 'bookings_live_by_job'").getInt(), 1);
+  EXPECT_FALSE(InsertBooking("bkg_2", "off_2", /*ACTIVE=*/1));  // bkg_1 is COMPLETED: live
+  db_.exec("UPDATE bookings SET state = 4 WHERE id = 'bkg_1'");  // CANCELLED
+  EXPECT_TRUE(InsertBooking("bkg_2", "off_2", /*ACTIVE=*/1));
+  db_.exec("INSERT INTO users (id, email, password_hash, display_name, roles, create_time, "
+           "update_time) VALUES ('usr_s3', 's3@example.com', 'h', 'Seller three', 2, 1, 1)");
+  db_.exec("INSERT INTO offers (id, job_id, seller_id, assignment_id, state, expire_time, "
+           "version, create_time, update_time) VALUES ('off_3', 'job_1', 'usr_s3', 'asg_3', 6, "
+           "9, 1, 5, 5)");
+  EXPECT_FALSE(InsertBooking("bkg_3", "off_3", /*DELIVERED=*/2));  // bkg_2 is live
+  EXPECT_TRUE(InsertBooking("bkg_3", "off_3", /*CANCELLED=*/4));
+  EXPECT_EQ(Count("bookings"), 3);
 }
 
 }  // namespace
