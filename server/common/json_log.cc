@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/common/bounded_text.h"
 
 namespace gigwire {
 
@@ -41,7 +42,11 @@ JsonLog& JsonLog::Str(absl::string_view key, absl::string_view value) {
   line_.push_back(',');
   AppendQuoted(line_, key);
   line_.push_back(':');
-  AppendQuoted(line_, value);
+  if (value.size() > kMaxLogValueBytes) {
+    AppendQuoted(line_, BoundedText(value, kMaxLogValueBytes));
+  } else {
+    AppendQuoted(line_, value);
+  }
   return *this;
 }
 

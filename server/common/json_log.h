@@ -2,8 +2,10 @@
 //
 //   JsonLog("rpc").Str("method", m).Num("latency_ms", 1.5).Emit();
 //
-// Values are escaped as JSON; never pass secrets. Emit() writes the whole
-// line with a single write, so lines from different threads never interleave.
+// Values are escaped as JSON; never pass secrets. A string value longer than
+// kMaxLogValueBytes is cut (bounded_text.h), so no client input makes a
+// huge line. Emit() writes the whole line with a single write, so lines
+// from different threads never interleave.
 // Thread safety: a JsonLog object belongs to one thread; Emit is thread-safe.
 #ifndef GIGWIRE_SERVER_COMMON_JSON_LOG_H_
 #define GIGWIRE_SERVER_COMMON_JSON_LOG_H_

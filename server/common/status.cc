@@ -5,6 +5,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/bounded_text.h"
 
 namespace gigwire {
 namespace {
@@ -63,8 +64,10 @@ absl::Status RoleRequired(absl::string_view role) {
 }
 
 absl::Status NotFound(absl::string_view what) {
+  // `what` often quotes the id the client sent: bounded, so the message
+  // still ends with "not found" however long that id was.
   return WithReason(absl::StatusCode::kNotFound, v1::RESOURCE_NOT_FOUND,
-                    absl::StrCat(what, " not found"));
+                    absl::StrCat(BoundedText(what, 256), " not found"));
 }
 
 absl::Status NotOwner(absl::string_view message) {
