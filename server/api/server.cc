@@ -11,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.pb.h"
+#include "server/api/library_logs.h"
+#include "server/api/malformed_request.h"
 #include "server/common/json_log.h"
 #include "server/common/status.h"
 
@@ -112,7 +114,11 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
   grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<GigwireServer> server(new GigwireServer(backend));
+  RouteLibraryLogsToJson();
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(options.listen_address, Credentials(options), &server->port_);
   ApplyTransportPolicy(options, builder);
   builder.RegisterService(&server->auth_service_);
@@ -142,12 +148,20 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
 void GigwireServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  const absl::Time deadline = absl::Now() + grace;
   server_->GetHealthCheckService()->SetServingStatus(false);
   JsonLog("shutting down").Num("grace_s", absl::ToDoubleSeconds(grace)).Emit();
-  // Streams never finish by themselves: end them first so that the grace
-  // period is spent on unary calls, and clients see UNAVAILABLE at once.
+  // Streams never finish by themselves: end them first, so that clients see
+  // UNAVAILABLE at once and reconnect from their cursor.
   hub_.Shutdown();
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  // New calls are refused UNAVAILABLE (retriable) while the calls already
+  // running finish: none ends CANCELLED unless the grace period runs out.
+  if (!rpc_.Drain(deadline)) {
+    JsonLog("grace period over: cancelling the calls still running", "warn").Emit();
+  }
+  // Nothing of ours is running now: close every connection at once, idle
+  // ones included, instead of waiting the grace period for clients to leave.
+  server_->Shutdown(absl::ToChronoTime(absl::Now()));
 }
 
 void GigwireServer::Wait() { server_->Wait(); }

@@ -1,0 +1,83 @@
+// Requests that do not decode; see malformed_request.h.
+#include "server/api/malformed_request.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "server/api/library_logs.h"
+#include "server/api/rpc_runner.h"
+#include "server/api/status_conversion.h"
+#include "server/common/status.h"
+
+namespace gigwire {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+using grpc::experimental::InterceptorBatchMethods;
+
+// The request message type of `method`, or "" for a method not in the pool.
+std::string RequestTypeOf(absl::string_view method) {
+  absl::ConsumePrefix(&method, "/");
+  const std::string dotted = absl::StrReplaceAll(method, {{"/", "."}});
+  const google::protobuf::MethodDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted);
+  return descriptor == nullptr ? "" : descriptor->input_type()->full_name();
+}
+
+class MalformedRequestInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit MalformedRequestInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : info_(info), start_(absl::Now()) {}
+
+  void Intercept(InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      malformed_ = true;
+      problem_ = TakeRequestDecodeProblem();
+    }
+    if (malformed_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
+        !methods->GetSendStatus().ok()) {
+      Answer(methods);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Answer(InterceptorBatchMethods* methods) {
+    const absl::Status status = MalformedRequest(MalformedRequestMessage(info_->method(), problem_));
+    methods->ModifySendStatus(ToGrpcStatus(status));
+    CallInfo call;
+    call.peer_address = PeerAddress(info_->server_context()->peer());
+    RpcRunner::LogCallEnd(info_->method(), status, absl::Now() - start_, call);
+  }
+
+  grpc::experimental::ServerRpcInfo* const info_;
+  const absl::Time start_;
+  bool malformed_ = false;
+  std::string problem_;
+};
+
+}  // namespace
+
+std::string MalformedRequestMessage(absl::string_view method, absl::string_view problem) {
+  const std::string type = RequestTypeOf(method);
+  std::string message = absl::StrCat("the request is not a valid ",
+                                     type.empty() ? "message for this method" : type);
+  if (!problem.empty()) {
+    absl::StrAppend(&message, ": ", problem);
+  } else {
+    absl::StrAppend(&message, " (not protobuf of that type, or a string field that is not UTF-8)");
+  }
+  return message;
+}
+
+grpc::experimental::Interceptor* MalformedRequestInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new MalformedRequestInterceptor(info);
+}
+
+}  // namespace gigwire
