@@ -80,7 +80,32 @@ absl::Status RpcRunner::Admit(grpc::ServerContextBase* context, Access access, C
 absl::Status RpcRunner::AdmitStream(grpc::ServerContextBase* context, CallInfo& call,
                                     Principal& principal) {
   call.peer_address = PeerAddress(context->peer());
-  return Admit(context, Access::kAuthenticated, call, principal);
+  GW_RETURN_IF_ERROR(Enter());
+  absl::Status admitted = Admit(context, Access::kAuthenticated, call, principal);
+  if (!admitted.ok()) Leave();
+  return admitted;
+}
+
+absl::Status RpcRunner::Enter() {
+  // Counted before the check, so Drain never misses a call it let in.
+  in_flight_.fetch_add(1);
+  if (!draining_.load()) return absl::OkStatus();
+  Leave();
+  return ShuttingDown("the server is shutting down; retry (with the same request_id)");
+}
+
+bool RpcRunner::Drain(absl::Time deadline) {
+  draining_.store(true);
+  while (in_flight_.load() > 0) {
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return true;
+}
+
+void RpcRunner::LogCallEnd(absl::string_view method, const absl::Status& status,
+                           absl::Duration latency, const CallInfo& call) {
+  LogCall(method, status, latency, call);
 }
 
 void RpcRunner::LogStreamEnd(absl::string_view method, const absl::Status& status,
@@ -95,8 +120,12 @@ grpc::Status RpcRunner::Run(grpc::ServerContext* context, absl::string_view meth
   CallInfo call;
   call.peer_address = PeerAddress(context->peer());
   Principal principal;
-  absl::Status status = Admit(context, access, call, principal);
-  if (status.ok()) status = body(call);
+  absl::Status status = Enter();
+  if (status.ok()) {
+    status = Admit(context, access, call, principal);
+    if (status.ok()) status = body(call);
+    Leave();
+  }
   LogCall(method, status, absl::Now() - start, call);
   return ToGrpcStatus(status);
 }

@@ -9,6 +9,8 @@
 
 #include <grpcpp/server_context.h>
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -46,21 +48,39 @@ class RpcRunner {
 
   RateLimits& limits() { return limits_; }
 
+  // Shutdown: from now on every call (unary or stream) is refused at once
+  // with UNAVAILABLE (SHUTTING_DOWN), which clients retry elsewhere or
+  // later; then waits until the calls admitted before have finished (streams
+  // included: end them first), or until `deadline`. True when none is left.
+  bool Drain(absl::Time deadline);
+
   // The start of a server-streaming call (always kAuthenticated): fills
-  // `call` and `principal`, or returns why the stream must end at once. The
+  // `call` and `principal`, or returns why the stream must end at once. An
+  // admitted stream counts as in flight (see Drain) until EndStream; the
   // caller logs the end with LogStreamEnd.
   absl::Status AdmitStream(grpc::ServerContextBase* context, CallInfo& call,
                            Principal& principal);
+  void EndStream() { Leave(); }
   // One JSON line for a finished stream: method, code, duration, messages sent.
   static void LogStreamEnd(absl::string_view method, const absl::Status& status,
                            absl::Duration duration, const CallInfo& call, int64_t messages);
+  // The same line as Run logs, for a unary call answered outside Run (a
+  // request that did not decode, see malformed_request.h).
+  static void LogCallEnd(absl::string_view method, const absl::Status& status,
+                         absl::Duration latency, const CallInfo& call);
 
  private:
   absl::Status Admit(grpc::ServerContextBase* context, Access access, CallInfo& call,
                      Principal& principal);
 
+  // Counts the call in flight, or refuses it when draining.
+  absl::Status Enter();
+  void Leave() { in_flight_.fetch_sub(1); }
+
   const Authenticator& authenticator_;
   RateLimits& limits_;
+  std::atomic<bool> draining_{false};
+  std::atomic<int64_t> in_flight_{0};  // unary calls in Run, admitted streams
 };
 
 // "ipv4:127.0.0.1:5000" -> "127.0.0.1"; "ipv6:[::1]:5000" -> "::1".

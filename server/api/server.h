@@ -118,8 +118,10 @@ class GigwireServer {
   int port() const { return port_; }
 
   // Marks health NOT_SERVING, ends every open stream with UNAVAILABLE (so
-  // clients reconnect elsewhere at once), stops accepting, waits for
-  // in-flight calls up to `grace`, then cancels what is left. Idempotent.
+  // clients reconnect elsewhere at once), refuses new calls with UNAVAILABLE
+  // (SHUTTING_DOWN) while in-flight calls finish, up to `grace`, then closes
+  // every connection at once (idle ones do not hold it up) and cancels what
+  // is left. Idempotent.
   void Shutdown(absl::Duration grace);
   // Blocks until Shutdown has completed.
   void Wait();

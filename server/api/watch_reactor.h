@@ -46,6 +46,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response> {
   absl::StatusOr<const Principal*> Admit(RpcRunner& rpc, grpc::ServerContextBase* context) {
     absl::Status status = rpc.AdmitStream(context, call_, principal_);
     if (!status.ok()) return status;
+    admitted_by_ = &rpc;
     return &principal_;
   }
 
@@ -95,6 +96,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response> {
     }
     if (subscription != nullptr) subscription->Cancel();  // no wakeup runs after this
     RpcRunner::LogStreamEnd(method_, status, absl::Now() - start_, call_, messages);
+    if (admitted_by_ != nullptr) admitted_by_->EndStream();
     delete this;
   }
 
@@ -133,6 +135,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response> {
   const absl::Time start_;
   Principal principal_;  // set by Admit, before any other thread sees the reactor
   CallInfo call_;
+  RpcRunner* admitted_by_ = nullptr;  // set by a successful Admit
 
   absl::Mutex mu_;
   std::shared_ptr<Subscription> subscription_ ABSL_GUARDED_BY(mu_);
