@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cmd/common/terminal.h"
+#include "cmd/gigwired/database_lock.h"
 #include "cmd/gigwired/flags.h"
 #include "server/api/server.h"
 #include "server/common/json_log.h"
@@ -136,6 +137,13 @@ int Run(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // Only a serving process takes the lock: --create-admin may run beside it.
+  if (flags->create_admin.empty()) {
+    if (absl::Status locked = LockDatabaseForThisProcess(flags->db); !locked.ok()) {
+      JsonLog("fatal", "error").Str("error", locked.message()).Emit();
+      return 1;
+    }
+  }
   absl::StatusOr<BackendOptions> options = MakeBackendOptions(*flags);
   absl::StatusOr<std::unique_ptr<Backend>> backend =
       options.ok() ? Backend::Open(*options) : absl::StatusOr<std::unique_ptr<Backend>>(options.status());
