@@ -5,18 +5,33 @@
 // What a caller may not see is NOT_FOUND; what it sees but may not do is
 // PERMISSION_DENIED. Mutations let the allowed persona act last-but-one or
 // last, so the expectation after it reflects the changed state.
+//
+// Each row runs twice, once per credential: with bearer tokens, and with
+// API keys (issued by the admin for the buyer, the seller and the admin;
+// the other personas call as in the bearer run, so the state evolves the
+// same way). A key gets the bearer token's code, except on the RPCs a row
+// declares bearer-only (managing API keys and roles), which refuse every key
+// PERMISSION_DENIED (BEARER_TOKEN_REQUIRED). Every RPC of every service has
+// a row (checked against the protos' descriptors), so a new RPC must state
+// its codes and the credentials it takes.
 #include <grpcpp/create_channel.h>
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor_database.h>
 
 #include <array>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
+#include <tuple>
 
 #include "gigwire/v1/api_key.grpc.pb.h"
 #include "gigwire/v1/assignment.grpc.pb.h"
 #include "gigwire/v1/audit.grpc.pb.h"
 #include "gigwire/v1/booking.grpc.pb.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/errors.pb.h"
 #include "gigwire/v1/event.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/notification.grpc.pb.h"
@@ -40,6 +55,13 @@ constexpr StatusCode OK = StatusCode::OK, NF = StatusCode::NOT_FOUND,
                      PD = StatusCode::PERMISSION_DENIED, UA = StatusCode::UNAUTHENTICATED,
                      FP = StatusCode::FAILED_PRECONDITION;
 
+// How the personas that have an API key authenticate in a run.
+enum class Credential { kBearerToken, kApiKey };
+
+// The credentials a row's RPC takes: managing API keys and roles needs a
+// signed-in user's bearer token.
+enum class Accepts { kBearerOrApiKey, kBearerOnly };
+
 // What a row needs to exist before its calls.
 enum class Setup { kBase, kPendingGig, kPausedGig, kPendingJob, kActive, kDelivered, kCompleted };
 
@@ -50,7 +72,11 @@ struct World {
   std::shared_ptr<grpc::Channel> channel;
   std::array<std::string, kPersonas> token;  // empty for anonymous
   std::array<std::string, kPersonas> user_id;
-  std::string category_id, gig_id, draft_gig_id, job_id, pending_job_id, offer_id, booking_id;
+  // Secrets and ids of the keys of the buyer, the seller and the admin.
+  std::array<std::string, kPersonas> api_key, api_key_id;
+  Credential credential = Credential::kBearerToken;  // the setup uses tokens
+  std::string category_id, category_etag, gig_id, draft_gig_id, job_id, pending_job_id,
+      offer_id, booking_id;
 
   template <typename Service>
   std::unique_ptr<typename Service::Stub> Stub() {
@@ -58,52 +84,87 @@ struct World {
   }
 };
 
+// The metadata a call is made with; no header for anonymous.
+struct Caller {
+  std::string header, value;
+};
+
+Caller BearerToken(const std::string& token) {
+  if (token.empty()) return {};
+  return {"authorization", "Bearer " + token};
+}
+
+Caller ApiKey(const std::string& secret) { return {"x-api-key", secret}; }
+
+bool CallsWithApiKey(const World& w, Persona p) {
+  return w.credential == Credential::kApiKey && !w.api_key[p].empty();
+}
+
+// How `p` authenticates in the current run.
+Caller CallerFor(const World& w, Persona p) {
+  return CallsWithApiKey(w, p) ? ApiKey(w.api_key[p]) : BearerToken(w.token[p]);
+}
+
+// The reason in a status's details (gigwire.v1.RpcStatus), or UNSPECIFIED.
+pb::ErrorReason ReasonIn(const grpc::Status& status) {
+  pb::RpcStatus envelope;
+  pb::ErrorDetails details;
+  if (status.ok() || !envelope.ParseFromString(status.error_details()) ||
+      envelope.details_size() != 1 || !envelope.details(0).UnpackTo(&details)) {
+    return pb::ERROR_REASON_UNSPECIFIED;
+  }
+  return details.reason();
+}
+
 template <typename T>
 struct NonDeduced {
   using type = T;
 };
 
-// Calls one unary method of a fresh stub as `token`, returning the code.
+// Calls one unary method of a fresh stub as `caller`, returning its status.
 template <typename Service, typename Request, typename Response>
-StatusCode Call(World& w, const std::string& token,
+grpc::Status Call(World& w, const Caller& caller,
                 grpc::Status (Service::Stub::*method)(grpc::ClientContext*, const Request&,
                                                       Response*),
                 const typename NonDeduced<Request>::type& request,
                 typename NonDeduced<Response>::type* response) {
   auto stub = w.Stub<Service>();
   grpc::ClientContext context;
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  if (!caller.header.empty()) context.AddMetadata(caller.header, caller.value);
   Response ignored;
-  return ((*stub).*method)(&context, request, response ? response : &ignored).error_code();
+  return ((*stub).*method)(&context, request, response ? response : &ignored);
 }
 
-// Opens one server stream as `token` and reads its first message: OK when
-// one arrives (a watch starts with a heartbeat), else the stream's code.
+// Opens one server stream as `caller` and reads its first message: OK when
+// one arrives (a watch starts with a heartbeat), else the stream's status.
 template <typename Service, typename Request, typename Response>
-StatusCode FirstMessage(World& w, const std::string& token,
+grpc::Status FirstMessage(World& w, const Caller& caller,
                         std::unique_ptr<grpc::ClientReader<Response>> (Service::Stub::*method)(
                             grpc::ClientContext*, const Request&),
                         const typename NonDeduced<Request>::type& request) {
   auto stub = w.Stub<Service>();
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  if (!caller.header.empty()) context.AddMetadata(caller.header, caller.value);
   std::unique_ptr<grpc::ClientReader<Response>> reader = ((*stub).*method)(&context, request);
   Response first;
   if (reader->Read(&first)) {
     context.TryCancel();
-    return OK;
+    return grpc::Status::OK;
   }
-  return reader->Finish().error_code();
+  return reader->Finish();
 }
 
 #define GW_STREAM(w, persona, Service, Method, request) \
-  FirstMessage<pb::Service>(w, (w).token[persona], &pb::Service::Stub::Method, request)
+  FirstMessage<pb::Service>(w, CallerFor(w, persona), &pb::Service::Stub::Method, request)
 
 #define GW_CALL(w, persona, Service, Method, request, response) \
-  Call<pb::Service>(w, (w).token[persona], &pb::Service::Stub::Method, request, response)
+  Call<pb::Service>(w, CallerFor(w, persona), &pb::Service::Stub::Method, request, response)
 
-void MustOk(StatusCode code, const char* step) { ASSERT_EQ(code, OK) << step; }
+void MustOk(const grpc::Status& status, const char* step) {
+  ASSERT_TRUE(status.ok()) << step << ": " << status.error_code() << " "
+                           << status.error_message();
+}
 
 void CreateCast(World& w) {
   const std::pair<Persona, std::vector<Role>> cast[] = {
@@ -121,6 +182,26 @@ void CreateCast(World& w) {
   ASSERT_TRUE(admin.ok()) << admin.status();
   w.user_id[kAdmin] = admin->id;
   for (int p = kBuyer; p < kPersonas; ++p) w.token[p] = w.backend->tokens.Issue(w.user_id[p]);
+}
+
+// A new key acting as `owner`, issued with the admin's bearer token.
+pb::CreateApiKeyResponse IssueApiKey(World& w, Persona owner, const std::string& name) {
+  pb::CreateApiKeyRequest create;
+  create.set_display_name(name);
+  create.set_user_id(w.user_id[owner]);
+  pb::CreateApiKeyResponse issued;
+  MustOk(Call<pb::ApiKeyService>(w, BearerToken(w.token[kAdmin]),
+                                 &pb::ApiKeyService::Stub::CreateApiKey, create, &issued),
+         "CreateApiKey");
+  return issued;
+}
+
+void IssuePersonaKeys(World& w) {
+  for (Persona p : {kBuyer, kSeller, kAdmin}) {
+    pb::CreateApiKeyResponse issued = IssueApiKey(w, p, "key of persona " + std::to_string(p));
+    w.api_key[p] = issued.secret();
+    w.api_key_id[p] = issued.api_key().id();
+  }
 }
 
 std::string NewGig(World& w, Persona owner, bool approve) {
@@ -202,12 +283,14 @@ void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
   w.server = *GigwireServer::Start(server_options, *w.backend);
   w.channel = grpc::CreateChannel(w.server->address(), grpc::InsecureChannelCredentials());
   CreateCast(w);
+  IssuePersonaKeys(w);
   pb::CreateCategoryRequest category;
   category.mutable_category()->set_slug("design");
   category.mutable_category()->set_display_name("Design");
   pb::Category made;
   MustOk(GW_CALL(w, kAdmin, CatalogService, CreateCategory, category, &made), "CreateCategory");
   w.category_id = made.id();
+  w.category_etag = made.etag();
   w.gig_id = NewGig(w, kSeller, /*approve=*/true);
   w.draft_gig_id = NewGig(w, kSeller, /*approve=*/false);
   w.job_id = NewJob(w, /*approve=*/true);
@@ -227,16 +310,21 @@ void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
 }
 
 struct Row {
-  const char* name;
+  const char* name;  // starts with the RPC's method name
   Setup setup;
-  std::function<StatusCode(World&, Persona)> call;
-  // Expected code per persona, indexed by Persona (not by call order).
+  Accepts accepts;
+  std::function<grpc::Status(World&, Persona)> call;
+  // Expected code per persona with a bearer token, indexed by Persona (not
+  // by call order). With an API key: the same unless `accepts` is
+  // kBearerOnly (then PERMISSION_DENIED, BEARER_TOKEN_REQUIRED).
   std::array<StatusCode, kPersonas> expected;
 };
 
+constexpr Accepts ANY = Accepts::kBearerOrApiKey, BEARER_ONLY = Accepts::kBearerOnly;
+
 // Expected codes listed as {anonymous, buyer, other buyer, seller, other seller, admin}.
-#define ROW(name, setup, expr, ...) \
-  Row { name, setup, [](World& w, Persona p) { return expr; }, { __VA_ARGS__ } }
+#define ROW(name, setup, accepts, expr, ...) \
+  Row { name, setup, accepts, [](World& w, Persona p) { return expr; }, { __VA_ARGS__ } }
 
 template <typename Request>
 Request WithId(const std::string& id) {
@@ -283,79 +371,119 @@ Request WithNote(const std::string& id, const char* note) {
   return r;
 }
 
+// A new title for the approved gig, with its etag as the admin reads it now.
+pb::UpdateGigRequest GigRetitle(World& w) {
+  pb::Gig current;
+  MustOk(Call<pb::CatalogService>(w, BearerToken(w.token[kAdmin]),
+                                  &pb::CatalogService::Stub::GetGig,
+                                  WithId<pb::GetGigRequest>(w.gig_id), &current),
+         "GetGig");
+  pb::UpdateGigRequest r;
+  r.mutable_gig()->set_id(w.gig_id);
+  r.mutable_gig()->set_title("A clearer title for the gig");
+  r.mutable_update_mask()->add_paths("title");
+  r.set_etag(current.etag());
+  return r;
+}
+
+pb::UpdateCategoryRequest CategoryRename(const World& w) {
+  pb::UpdateCategoryRequest r;
+  r.mutable_category()->set_id(w.category_id);
+  r.mutable_category()->set_display_name("Design and branding");
+  r.mutable_update_mask()->add_paths("display_name");
+  r.set_etag(w.category_etag);
+  return r;
+}
+
+pb::UpdateMeRequest Rename() {
+  pb::UpdateMeRequest r;
+  r.mutable_user()->set_display_name("Renamed persona");
+  r.mutable_update_mask()->add_paths("display_name");
+  return r;
+}
+
+template <typename Request>
+Request RoleChange(const std::string& user_id, pb::Role role) {
+  Request r;
+  r.set_user_id(user_id);
+  r.set_role(role);
+  return r;
+}
+
 const std::vector<Row>& Rows() {
   using S = Setup;
   static const auto* const kRows = new std::vector<Row>{
       // ---- reads ----
-      ROW("ListCategories", S::kBase,
+      ROW("ListCategories", S::kBase, ANY,
           GW_CALL(w, p, CatalogService, ListCategories, pb::ListCategoriesRequest(), nullptr),
           OK, OK, OK, OK, OK, OK),
-      ROW("GetGig approved", S::kBase,
+      ROW("GetGig approved", S::kBase, ANY,
           GW_CALL(w, p, CatalogService, GetGig, WithId<pb::GetGigRequest>(w.gig_id), nullptr),
           OK, OK, OK, OK, OK, OK),
-      ROW("GetGig draft", S::kBase,
+      ROW("GetGig draft", S::kBase, ANY,
           GW_CALL(w, p, CatalogService, GetGig, WithId<pb::GetGigRequest>(w.draft_gig_id),
                   nullptr),
           NF, NF, NF, OK, NF, OK),
-      ROW("ListGigs", S::kBase,
+      ROW("ListGigs", S::kBase, ANY,
           GW_CALL(w, p, CatalogService, ListGigs, pb::ListGigsRequest(), nullptr),
           OK, OK, OK, OK, OK, OK),
-      ROW("SearchSellers", S::kBase,
+      ROW("SearchSellers", S::kBase, ANY,
           GW_CALL(w, p, SellerService, SearchSellers, pb::SearchSellersRequest(), nullptr),
           UA, OK, OK, OK, OK, OK),
-      ROW("GetJob", S::kBase,
+      ROW("GetJob", S::kBase, ANY,
           GW_CALL(w, p, JobService, GetJob, WithId<pb::GetJobRequest>(w.job_id), nullptr),
           UA, OK, NF, OK, NF, OK),
-      ROW("ListJobs", S::kBase, GW_CALL(w, p, JobService, ListJobs, pb::ListJobsRequest(), nullptr),
+      ROW("ListJobs", S::kBase, ANY,
+          GW_CALL(w, p, JobService, ListJobs, pb::ListJobsRequest(), nullptr),
           UA, OK, OK, OK, OK, OK),
-      ROW("ListAssignments", S::kBase,
+      ROW("ListAssignments", S::kBase, ANY,
           [&] {
             pb::ListAssignmentsRequest r;
             r.set_job_id(w.job_id);
             return GW_CALL(w, p, AssignmentService, ListAssignments, r, nullptr);
           }(),
           UA, OK, NF, PD, NF, OK),
-      ROW("ListOffers", S::kBase,
+      ROW("ListOffers", S::kBase, ANY,
           GW_CALL(w, p, OfferService, ListOffers, pb::ListOffersRequest(), nullptr),
           UA, OK, OK, OK, OK, OK),
-      ROW("GetOffer", S::kBase,
+      ROW("GetOffer", S::kBase, ANY,
           GW_CALL(w, p, OfferService, GetOffer, WithId<pb::GetOfferRequest>(w.offer_id), nullptr),
           UA, NF, NF, OK, NF, OK),
-      ROW("GetBooking", S::kActive,
+      ROW("GetBooking", S::kActive, ANY,
           GW_CALL(w, p, BookingService, GetBooking, WithId<pb::GetBookingRequest>(w.booking_id),
                   nullptr),
           UA, OK, NF, OK, NF, OK),
-      ROW("ListBookings", S::kActive,
+      ROW("ListBookings", S::kActive, ANY,
           GW_CALL(w, p, BookingService, ListBookings, pb::ListBookingsRequest(), nullptr),
           UA, OK, OK, OK, OK, OK),
-      ROW("ListReviews", S::kBase,
+      ROW("ListReviews", S::kBase, ANY,
           [&] {
             pb::ListReviewsRequest r;
             r.set_user_id(w.user_id[kSeller]);
             return GW_CALL(w, p, ReviewService, ListReviews, r, nullptr);
           }(),
           OK, OK, OK, OK, OK, OK),
-      ROW("ListAuditEntries", S::kBase,
+      ROW("ListAuditEntries", S::kBase, ANY,
           GW_CALL(w, p, AuditService, ListAuditEntries, pb::ListAuditEntriesRequest(), nullptr),
           UA, PD, PD, PD, PD, OK),
-      ROW("ListUsers", S::kBase,
+      ROW("ListUsers", S::kBase, ANY,
           GW_CALL(w, p, UserService, ListUsers, pb::ListUsersRequest(), nullptr),
           UA, PD, PD, PD, PD, OK),
-      ROW("ListApiKeys", S::kBase,
+      ROW("ListApiKeys", S::kBase, BEARER_ONLY,
           GW_CALL(w, p, ApiKeyService, ListApiKeys, pb::ListApiKeysRequest(), nullptr),
           UA, PD, PD, PD, PD, OK),
       // ---- real time (each watch sees only the caller's own events) ----
-      ROW("WatchEvents", S::kBase,
+      ROW("WatchEvents", S::kBase, ANY,
           GW_STREAM(w, p, EventService, WatchEvents, pb::WatchEventsRequest()),
           UA, OK, OK, OK, OK, OK),
-      ROW("WatchOffers", S::kBase,
+      ROW("WatchOffers", S::kBase, ANY,
           GW_STREAM(w, p, OfferService, WatchOffers, pb::WatchOffersRequest()),
           UA, PD, PD, OK, OK, OK),
-      ROW("ListNotifications", S::kBase,
+      ROW("ListNotifications", S::kBase, ANY,
           GW_CALL(w, p, NotificationService, ListNotifications,
                   pb::ListNotificationsRequest(), nullptr),
           UA, OK, OK, OK, OK, OK),
-      ROW("MarkNotificationsRead", S::kBase,
+      ROW("MarkNotificationsRead", S::kBase, ANY,
           [&] {
             pb::MarkNotificationsReadRequest r;
             r.set_up_to_id("999999");
@@ -363,7 +491,7 @@ const std::vector<Row>& Rows() {
           }(),
           UA, OK, OK, OK, OK, OK),
       // ---- catalog mutations ----
-      ROW("CreateCategory", S::kBase,
+      ROW("CreateCategory", S::kBase, ANY,
           [&] {
             pb::CreateCategoryRequest r;
             r.mutable_category()->set_slug("dev-" + std::to_string(p));
@@ -371,48 +499,56 @@ const std::vector<Row>& Rows() {
             return GW_CALL(w, p, CatalogService, CreateCategory, r, nullptr);
           }(),
           UA, PD, PD, PD, PD, OK),
-      ROW("CreateGig", S::kBase, GW_CALL(w, p, CatalogService, CreateGig, GigDraft(w), nullptr),
+      ROW("UpdateCategory", S::kBase, ANY,
+          GW_CALL(w, p, CatalogService, UpdateCategory, CategoryRename(w), nullptr),
+          UA, PD, PD, PD, PD, OK),
+      ROW("CreateGig", S::kBase, ANY,
+          GW_CALL(w, p, CatalogService, CreateGig, GigDraft(w), nullptr),
           UA, PD, PD, OK, OK, PD),
-      ROW("SubmitGig draft", S::kBase,
+      ROW("UpdateGig", S::kBase, ANY,
+          GW_CALL(w, p, CatalogService, UpdateGig, GigRetitle(w), nullptr),
+          UA, PD, PD, OK, PD, PD),
+      ROW("SubmitGig draft", S::kBase, ANY,
           GW_CALL(w, p, CatalogService, SubmitGig, WithId<pb::GigActionRequest>(w.draft_gig_id),
                   nullptr),
           UA, NF, NF, OK, NF, PD),
-      ROW("PauseGig", S::kBase,
+      ROW("PauseGig", S::kBase, ANY,
           GW_CALL(w, p, CatalogService, PauseGig, WithId<pb::GigActionRequest>(w.gig_id), nullptr),
           UA, PD, PD, OK, PD, PD),
-      ROW("ResumeGig", S::kPausedGig,
+      ROW("ResumeGig", S::kPausedGig, ANY,
           GW_CALL(w, p, CatalogService, ResumeGig, WithId<pb::GigActionRequest>(w.gig_id),
                   nullptr),
           UA, NF, NF, OK, NF, PD),
-      ROW("ArchiveGig", S::kBase,
+      ROW("ArchiveGig", S::kBase, ANY,
           GW_CALL(w, p, CatalogService, ArchiveGig, WithId<pb::GigActionRequest>(w.gig_id),
                   nullptr),
           UA, PD, PD, OK, PD, FP),
-      ROW("ApproveGig", S::kPendingGig,
+      ROW("ApproveGig", S::kPendingGig, ANY,
           GW_CALL(w, p, CatalogService, ApproveGig,
                   WithId<pb::GigActionRequest>(w.draft_gig_id), nullptr),
           UA, PD, PD, PD, PD, OK),
-      ROW("RejectGig", S::kPendingGig,
+      ROW("RejectGig", S::kPendingGig, ANY,
           GW_CALL(w, p, CatalogService, RejectGig,
                   WithReason<pb::RejectGigRequest>(w.draft_gig_id, "Blurry images"),
                   nullptr),
           UA, PD, PD, PD, PD, OK),
       // ---- jobs, assignments, offers ----
-      ROW("CreateJob", S::kBase, GW_CALL(w, p, JobService, CreateJob, JobDraft(w), nullptr),
+      ROW("CreateJob", S::kBase, ANY,
+          GW_CALL(w, p, JobService, CreateJob, JobDraft(w), nullptr),
           UA, OK, OK, PD, PD, PD),
-      ROW("CancelJob", S::kBase,
+      ROW("CancelJob", S::kBase, ANY,
           GW_CALL(w, p, JobService, CancelJob, WithId<pb::CancelJobRequest>(w.job_id), nullptr),
           UA, OK, NF, PD, NF, PD),
-      ROW("ApproveJob", S::kPendingJob,
+      ROW("ApproveJob", S::kPendingJob, ANY,
           GW_CALL(w, p, JobService, ApproveJob, WithId<pb::ApproveJobRequest>(w.pending_job_id),
                   nullptr),
           UA, PD, PD, PD, PD, OK),
-      ROW("RejectJob", S::kPendingJob,
+      ROW("RejectJob", S::kPendingJob, ANY,
           GW_CALL(w, p, JobService, RejectJob,
                   WithReason<pb::RejectJobRequest>(w.pending_job_id, "Too vague"),
                   nullptr),
           UA, PD, PD, PD, PD, OK),
-      ROW("AssignSellers", S::kBase,
+      ROW("AssignSellers", S::kBase, ANY,
           [&] {
             pb::AssignSellersRequest r;
             r.set_job_id(w.job_id);
@@ -420,40 +556,40 @@ const std::vector<Row>& Rows() {
             return GW_CALL(w, p, AssignmentService, AssignSellers, r, nullptr);
           }(),
           UA, PD, PD, PD, PD, OK),
-      ROW("AcceptOffer", S::kBase,
+      ROW("AcceptOffer", S::kBase, ANY,
           GW_CALL(w, p, OfferService, AcceptOffer, WithId<pb::AcceptOfferRequest>(w.offer_id),
                   nullptr),
           UA, NF, NF, OK, NF, FP),
-      ROW("DeclineOffer", S::kBase,
+      ROW("DeclineOffer", S::kBase, ANY,
           GW_CALL(w, p, OfferService, DeclineOffer, WithId<pb::DeclineOfferRequest>(w.offer_id),
                   nullptr),
           UA, NF, NF, OK, NF, FP),
-      ROW("WithdrawOffer", S::kBase,
+      ROW("WithdrawOffer", S::kBase, ANY,
           GW_CALL(w, p, OfferService, WithdrawOffer,
                   WithReason<pb::WithdrawOfferRequest>(w.offer_id, "Changed plans"),
                   nullptr),
           UA, PD, PD, PD, PD, OK),
       // ---- bookings and reviews ----
-      ROW("DeliverBooking", S::kActive,
+      ROW("DeliverBooking", S::kActive, ANY,
           GW_CALL(w, p, BookingService, DeliverBooking,
                   WithNote<pb::DeliverBookingRequest>(w.booking_id, "Done"),
                   nullptr),
           UA, PD, NF, OK, NF, PD),
-      ROW("RequestRevision", S::kDelivered,
+      ROW("RequestRevision", S::kDelivered, ANY,
           GW_CALL(w, p, BookingService, RequestRevision,
                   WithNote<pb::RequestRevisionRequest>(w.booking_id, "Bigger font"),
                   nullptr),
           UA, OK, NF, PD, NF, PD),
-      ROW("CompleteBooking", S::kDelivered,
+      ROW("CompleteBooking", S::kDelivered, ANY,
           GW_CALL(w, p, BookingService, CompleteBooking,
                   WithId<pb::CompleteBookingRequest>(w.booking_id), nullptr),
           UA, OK, NF, PD, NF, FP),
-      ROW("CancelBooking", S::kActive,
+      ROW("CancelBooking", S::kActive, ANY,
           GW_CALL(w, p, BookingService, CancelBooking,
                   WithReason<pb::CancelBookingRequest>(w.booking_id, "No longer needed"),
                   nullptr),
           UA, OK, NF, PD, NF, FP),
-      ROW("CreateReview", S::kCompleted,
+      ROW("CreateReview", S::kCompleted, ANY,
           [&] {
             pb::CreateReviewRequest r;
             r.mutable_review()->set_booking_id(w.booking_id);
@@ -461,48 +597,170 @@ const std::vector<Row>& Rows() {
             return GW_CALL(w, p, ReviewService, CreateReview, r, nullptr);
           }(),
           UA, OK, NF, OK, NF, PD),
-      // ---- accounts ----
-      ROW("GrantRole", S::kBase,
+      // ---- accounts and API keys ----
+      ROW("GetMe", S::kBase, ANY,
+          GW_CALL(w, p, UserService, GetMe, pb::GetMeRequest(), nullptr),
+          UA, OK, OK, OK, OK, OK),
+      ROW("GetUser", S::kBase, ANY,
+          GW_CALL(w, p, UserService, GetUser, WithId<pb::GetUserRequest>(w.user_id[kSeller]),
+                  nullptr),
+          UA, OK, OK, OK, OK, OK),
+      ROW("UpdateMe", S::kBase, ANY, GW_CALL(w, p, UserService, UpdateMe, Rename(), nullptr),
+          UA, OK, OK, OK, OK, OK),
+      ROW("GrantRole", S::kBase, BEARER_ONLY,
+          GW_CALL(w, p, UserService, GrantRole,
+                  RoleChange<pb::GrantRoleRequest>(w.user_id[kBuyer], pb::ROLE_SELLER),
+                  nullptr),
+          UA, PD, PD, PD, PD, OK),
+      ROW("RevokeRole", S::kBase, BEARER_ONLY,
+          GW_CALL(w, p, UserService, RevokeRole,
+                  RoleChange<pb::RevokeRoleRequest>(w.user_id[kOtherSeller], pb::ROLE_SELLER),
+                  nullptr),
+          UA, PD, PD, PD, PD, OK),
+      ROW("CreateApiKey", S::kBase, BEARER_ONLY,
           [&] {
-            pb::GrantRoleRequest r;
+            pb::CreateApiKeyRequest r;
+            r.set_display_name("Partner integration");
             r.set_user_id(w.user_id[kBuyer]);
-            r.set_role(pb::ROLE_SELLER);
-            return GW_CALL(w, p, UserService, GrantRole, r, nullptr);
+            return GW_CALL(w, p, ApiKeyService, CreateApiKey, r, nullptr);
           }(),
+          UA, PD, PD, PD, PD, OK),
+      ROW("RevokeApiKey", S::kBase, BEARER_ONLY,
+          GW_CALL(w, p, ApiKeyService, RevokeApiKey,
+                  WithId<pb::RevokeApiKeyRequest>(w.api_key_id[kBuyer]), nullptr),
           UA, PD, PD, PD, PD, OK),
   };
   return *kRows;
 }
 
-class AuthorizationTest : public ::testing::TestWithParam<size_t> {};
-
-TEST_P(AuthorizationTest, EachPersonaGetsItsCode) {
-  const Row& row = Rows()[GetParam()];
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("gigwire-authz-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(GetParam()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  {
-    World w;
-    BuildWorld(w, dir, row.setup);
-    ASSERT_FALSE(::testing::Test::HasFatalFailure()) << "world setup failed";
-    for (Persona p : kCallOrder) {
-      EXPECT_EQ(row.call(w, p), row.expected[p]) << row.name << " as persona " << p;
-    }
-    w.server->Shutdown(absl::Seconds(1));
+// The code (and, where the credential decides it, the reason) of one call.
+void ExpectOutcome(const Row& row, const World& w, Persona p, const grpc::Status& status) {
+  const std::string where = std::string(row.name) + " as persona " + std::to_string(p) +
+                            (CallsWithApiKey(w, p) ? " with an API key" : "") + ": " +
+                            status.error_message();
+  if (CallsWithApiKey(w, p) && row.accepts == Accepts::kBearerOnly) {
+    EXPECT_EQ(status.error_code(), PD) << where;
+    EXPECT_EQ(ReasonIn(status), pb::BEARER_TOKEN_REQUIRED) << where;
+    return;
   }
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(status.error_code(), row.expected[p]) << where;
+  EXPECT_NE(ReasonIn(status), pb::BEARER_TOKEN_REQUIRED) << where;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryRpc, AuthorizationTest, ::testing::Range<size_t>(0, Rows().size()),
-                         [](const ::testing::TestParamInfo<size_t>& info) {
-                           std::string name = Rows()[info.param].name;
-                           for (char& c : name) {
-                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+// A fresh directory for one world, removed with it.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              ("gigwire-authz-" + std::to_string(::getpid()) + "-" + name)) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void PrintTo(Credential credential, std::ostream* os) {
+  *os << (credential == Credential::kApiKey ? "API key" : "bearer token");
+}
+
+using RowAndCredential = std::tuple<size_t, Credential>;
+
+std::string ParamName(const ::testing::TestParamInfo<RowAndCredential>& info) {
+  const auto& [index, credential] = info.param;
+  std::string name = Rows()[index].name;
+  for (char& c : name) {
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name + (credential == Credential::kApiKey ? "_ApiKey" : "_BearerToken");
+}
+
+class AuthorizationTest : public ::testing::TestWithParam<RowAndCredential> {};
+
+TEST_P(AuthorizationTest, EachPersonaGetsItsCode) {
+  const auto& [index, credential] = GetParam();
+  const Row& row = Rows()[index];
+  ScratchDir dir(ParamName(::testing::TestParamInfo<RowAndCredential>(GetParam(), 0)));
+  World w;
+  BuildWorld(w, dir.path(), row.setup);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure()) << "world setup failed";
+  w.credential = credential;
+  for (Persona p : kCallOrder) ExpectOutcome(row, w, p, row.call(w, p));
+  w.server->Shutdown(absl::Seconds(1));
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryRpc, AuthorizationTest,
+                         ::testing::Combine(::testing::Range<size_t>(0, Rows().size()),
+                                            ::testing::Values(Credential::kBearerToken,
+                                                              Credential::kApiKey)),
+                         ParamName);
+
+// Every RPC of every gigwire.v1 service linked into the server has a row,
+// except AuthService's: they are public (Access::kPublic) and read no
+// credentials.
+TEST(AuthorizationTableTest, HasARowForEveryRpc) {
+  std::set<std::string> covered;
+  for (const Row& row : Rows()) {
+    const std::string name = row.name;
+    covered.insert(name.substr(0, name.find(' ')));
+  }
+  std::vector<std::string> files;
+  ASSERT_TRUE(google::protobuf::DescriptorPool::internal_generated_database()->FindAllFileNames(
+      &files));
+  int services = 0;
+  for (const std::string& file : files) {
+    if (file.rfind("gigwire/v1/", 0) != 0) continue;
+    const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindFileByName(file);
+    ASSERT_NE(descriptor, nullptr) << file;
+    for (int s = 0; s < descriptor->service_count(); ++s, ++services) {
+      const google::protobuf::ServiceDescriptor* service = descriptor->service(s);
+      if (service->name() == "AuthService") continue;
+      for (int m = 0; m < service->method_count(); ++m) {
+        EXPECT_EQ(covered.count(service->method(m)->name()), 1u)
+            << service->full_name() << "." << service->method(m)->name() << " has no row";
+      }
+    }
+  }
+  EXPECT_GT(services, 1) << "the server links every service";
+}
+
+void ExpectRefused(const grpc::Status& status, StatusCode code, pb::ErrorReason reason,
+                   const char* step) {
+  EXPECT_EQ(status.error_code(), code) << step << ": " << status.error_message();
+  EXPECT_EQ(ReasonIn(status), reason) << step;
+}
+
+// The issue's case: an admin's API key cannot mint or revoke keys (not even
+// itself), and once revoked (with a bearer token) it is refused on its next
+// call.
+TEST(ApiKeyCredentialTest, AnAdminsKeyCannotManageKeysAndDiesWhenRevoked) {
+  ScratchDir dir("revoked-key");
+  World w;
+  BuildWorld(w, dir.path(), Setup::kBase);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure()) << "world setup failed";
+  const pb::CreateApiKeyResponse key = IssueApiKey(w, kAdmin, "Partner integration");
+  const Caller by_key = ApiKey(key.secret()), by_token = BearerToken(w.token[kAdmin]);
+  pb::CreateApiKeyRequest mint;
+  mint.set_display_name("Minted through a key");
+  mint.set_user_id(w.user_id[kAdmin]);
+  const auto revoke = WithId<pb::RevokeApiKeyRequest>(key.api_key().id());
+  const auto get_job = WithId<pb::GetJobRequest>(w.job_id);
+  using Keys = pb::ApiKeyService::Stub;
+  ExpectRefused(Call<pb::ApiKeyService>(w, by_key, &Keys::CreateApiKey, mint, nullptr), PD,
+                pb::BEARER_TOKEN_REQUIRED, "CreateApiKey with a key");
+  ExpectRefused(Call<pb::ApiKeyService>(w, by_key, &Keys::RevokeApiKey, revoke, nullptr), PD,
+                pb::BEARER_TOKEN_REQUIRED, "RevokeApiKey with a key");
+  MustOk(Call<pb::JobService>(w, by_key, &pb::JobService::Stub::GetJob, get_job, nullptr),
+         "GetJob with the key, whose refused revocation changed nothing");
+  MustOk(Call<pb::ApiKeyService>(w, by_token, &Keys::RevokeApiKey, revoke, nullptr),
+         "RevokeApiKey with the admin's bearer token");
+  ExpectRefused(Call<pb::JobService>(w, by_key, &pb::JobService::Stub::GetJob, get_job, nullptr),
+                UA, pb::API_KEY_INVALID, "GetJob with the revoked key");
+  w.server->Shutdown(absl::Seconds(1));
+}
 
 }  // namespace
 }  // namespace gigwire
