@@ -24,9 +24,11 @@ INITIAL_BACKOFF_S = 0.1
 
 
 class CursorExpiredError(GigwireError):
-    """OUT_OF_RANGE / CURSOR_EXPIRED: the server no longer keeps the events after the
-    watch's cursor (or the cursor is ahead of it), so some were missed. Never retried:
-    list the resources again, then watch from the list's `event_cursor`."""
+    """OUT_OF_RANGE with reason CURSOR_EXPIRED (the server no longer keeps the events
+    after the watch's cursor, so some were missed) or CURSOR_AHEAD (the cursor is ahead
+    of the server's newest event: it came from another server or database). `reason`
+    says which. Never retried: list the resources again, then watch from the list's
+    `event_cursor`."""
 
     @classmethod
     def from_error(cls, error: GigwireError) -> "CursorExpiredError":
@@ -46,7 +48,9 @@ class _Stream(Protocol):
 
 
 def is_cursor_expired(error: GigwireError) -> bool:
-    return error.code == grpc.StatusCode.OUT_OF_RANGE and error.reason == "CURSOR_EXPIRED"
+    """True when the stream cannot resume from its cursor (CURSOR_EXPIRED, CURSOR_AHEAD)."""
+    return (error.code == grpc.StatusCode.OUT_OF_RANGE
+            and error.reason in ("CURSOR_EXPIRED", "CURSOR_AHEAD"))
 
 
 def is_retryable(error: GigwireError) -> bool:

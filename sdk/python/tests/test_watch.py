@@ -159,15 +159,16 @@ def test_resume_cursor_is_used_and_older_events_dropped(fake):
     assert servicer.requests[0][0] == "6"
 
 
-def test_cursor_expired_raises_distinct_error_without_retry(fake):
+@pytest.mark.parametrize("reason", ["CURSOR_EXPIRED", "CURSOR_AHEAD"])
+def test_a_cursor_that_cannot_resume_raises_distinct_error_without_retry(fake, reason):
     servicer, client = fake
-    servicer.script = [([], end(grpc.StatusCode.OUT_OF_RANGE, errors_pb2.CURSOR_EXPIRED))]
+    servicer.script = [([], end(grpc.StatusCode.OUT_OF_RANGE,
+                                errors_pb2.ErrorReason.Value(reason)))]
     watch = fast_watch(client, resume_cursor="1")
     with pytest.raises(CursorExpiredError) as caught:
         next(watch)
     assert isinstance(caught.value, GigwireError)
-    assert (caught.value.code, caught.value.reason) == (
-        grpc.StatusCode.OUT_OF_RANGE, "CURSOR_EXPIRED")
+    assert (caught.value.code, caught.value.reason) == (grpc.StatusCode.OUT_OF_RANGE, reason)
     assert isinstance(caught.value.__cause__, grpc.RpcError)
     assert len(servicer.requests) == 1
 

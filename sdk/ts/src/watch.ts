@@ -48,27 +48,34 @@ export interface WatchResponse<E> {
 export type OpenStream<E> = (cursor: string, signal: AbortSignal) => AsyncIterable<WatchResponse<E>>;
 
 /**
- * OUT_OF_RANGE / CURSOR_EXPIRED: the server no longer keeps the events after
- * the watch's cursor (or the cursor is ahead of it), so some were missed.
- * Never retried: list the resources again, then watch from the list's
- * `eventCursor`. `cause` is the GigwireError (code, reason, metadata).
+ * OUT_OF_RANGE with reason CURSOR_EXPIRED (the server no longer keeps the
+ * events after the watch's cursor, so some were missed) or CURSOR_AHEAD (the
+ * cursor is ahead of the server's newest event: it came from another server
+ * or database); `reason` says which. Never retried: list the resources
+ * again, then watch from the list's `eventCursor`. `cause` is the
+ * GigwireError (code, reason, metadata).
  */
 export class CursorExpiredError extends Error {
   override readonly name = "CursorExpiredError";
   readonly code = "OUT_OF_RANGE" as const;
-  readonly reason = "CURSOR_EXPIRED" as const;
+  readonly reason: "CURSOR_EXPIRED" | "CURSOR_AHEAD";
   /** The server's error. */
   override readonly cause: GigwireError;
 
   constructor(cause: GigwireError) {
-    super(`watch cursor expired: ${cause.rawMessage}`, { cause });
+    super(`watch cannot resume from its cursor: ${cause.rawMessage}`, { cause });
     this.cause = cause;
+    this.reason = cause.reason === "CURSOR_AHEAD" ? "CURSOR_AHEAD" : "CURSOR_EXPIRED";
   }
 }
 
-/** True when a stream ended with OUT_OF_RANGE / CURSOR_EXPIRED. */
+/** True when a stream cannot resume from its cursor: OUT_OF_RANGE with
+ * CURSOR_EXPIRED or CURSOR_AHEAD. */
 export function isCursorExpired(error: GigwireError): boolean {
-  return error.code === "OUT_OF_RANGE" && error.reason === "CURSOR_EXPIRED";
+  return (
+    error.code === "OUT_OF_RANGE" &&
+    (error.reason === "CURSOR_EXPIRED" || error.reason === "CURSOR_AHEAD")
+  );
 }
 
 /**

@@ -107,20 +107,22 @@ describe("Watch", () => {
     assert.deepEqual(cursors, ["6"]);
   });
 
-  it("throws CursorExpiredError without retrying", async () => {
-    const { open, cursors } = scripted([
-      { messages: [], end: gigwireError(Code.OutOfRange, ErrorReason.CURSOR_EXPIRED) },
-    ]);
-    const watch = new Watch(open, { ...FAST, resumeCursor: "1" }, { tokenRefreshable: false });
-    await assert.rejects(take(watch, 1), (e: unknown) => {
-      assert.ok(e instanceof CursorExpiredError);
-      assert.equal(e.code, "OUT_OF_RANGE");
-      assert.equal(e.reason, "CURSOR_EXPIRED");
-      assert.ok(e.cause instanceof GigwireError);
-      return true;
+  for (const reason of ["CURSOR_EXPIRED", "CURSOR_AHEAD"] as const) {
+    it(`throws CursorExpiredError without retrying on ${reason}`, async () => {
+      const { open, cursors } = scripted([
+        { messages: [], end: gigwireError(Code.OutOfRange, ErrorReason[reason]) },
+      ]);
+      const watch = new Watch(open, { ...FAST, resumeCursor: "1" }, { tokenRefreshable: false });
+      await assert.rejects(take(watch, 1), (e: unknown) => {
+        assert.ok(e instanceof CursorExpiredError);
+        assert.equal(e.code, "OUT_OF_RANGE");
+        assert.equal(e.reason, reason);
+        assert.ok(e.cause instanceof GigwireError);
+        return true;
+      });
+      assert.equal(cursors.length, 1);
     });
-    assert.equal(cursors.length, 1);
-  });
+  }
 
   for (const [code, reason] of [
     [Code.InvalidArgument, ErrorReason.INVALID_FIELDS],

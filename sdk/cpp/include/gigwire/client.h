@@ -152,7 +152,8 @@ class Client {
   //
   // Returns OK when `on_event` returns false or `options.stop` is stopped;
   // OUT_OF_RANGE (ApiErrorOf(status).reason == v1::CURSOR_EXPIRED) when the
-  // server no longer keeps the events after the cursor: list again, then watch
+  // server no longer keeps the events after the cursor, or (CURSOR_AHEAD)
+  // when the cursor is ahead of its newest event: list again, then watch
   // from the list's event_cursor; any other error (INVALID_ARGUMENT,
   // PERMISSION_DENIED, UNAUTHENTICATED...) as is. `on_event` and
   // `options.on_heartbeat` run on the calling thread; they must not call
