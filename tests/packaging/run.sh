@@ -10,7 +10,8 @@
 #   ts_cjs  the same package in a CommonJS project made by `npm init -y`: a
 #           TypeScript consumer compiled to require(), and plain require()s
 #   cpp     `cmake --install` of the SDK; a CMake project using
-#           find_package(gigwire) and gigwire::sdk, built and run
+#           find_package(gigwire) and gigwire::sdk, built and run; the
+#           installed gigwired and gigctl binaries run from the prefix
 # Needs `make build` first (gigwired, the CMake tree, sdk/ts node_modules) and
 # the network for PyPI. Prints one "ok NAME" or "FAILED NAME" line per check,
 # then "packaging: N passed, N failed". Work files go to build/packaging/.
@@ -107,7 +108,16 @@ check_cpp() {
     cmake -S tests/packaging/cpp_consumer -B "$work/cpp/build" -G Ninja \
       -DCMAKE_PREFIX_PATH="$work/cpp/prefix" >/dev/null &&
     ninja -C "$work/cpp/build" --quiet &&
-    "$work/cpp/build/list_categories" "$address"
+    "$work/cpp/build/list_categories" "$address" &&
+    check_installed_binaries "$work/cpp/prefix/bin"
+}
+
+# The installed gigwired and gigctl run on their own: the server answers
+# --help, and gigctl lists the running server's services over reflection.
+check_installed_binaries() {
+  local bin=$1
+  "$bin/gigwired" --help | grep -q -- "--listen" &&
+    "$bin/gigctl" --insecure --server "$address" list | grep -qx "gigwire.v1.JobService"
 }
 
 mkdir -p "$work"
