@@ -40,6 +40,7 @@ class Seeder {
     GW_RETURN_IF_ERROR(Categories());
     GW_RETURN_IF_ERROR(Gigs());
     GW_RETURN_IF_ERROR(FinishedWork());
+    GW_RETURN_IF_ERROR(ReassignedWork());
     return OpenWork();
   }
 
@@ -152,6 +153,25 @@ class Seeder {
     GW_RETURN_IF_ERROR(s_.reviews.Create(people_[buyer], by_buyer, {}).status());
     Review by_seller{"", booking, "", "", 5, "Clear brief, quick feedback."};
     return s_.reviews.Create(people_[seller], by_seller, {}).status();
+  }
+
+  // Ada's jar labels: Lee accepted, Ada cancelled that booking (Lee is away),
+  // so the job went back to OPEN (JOB_REOPENED) and Sam took it: one job
+  // with a CANCELLED booking and an ACTIVE one.
+  absl::Status ReassignedWork() {
+    GW_ASSIGN_OR_RETURN(Job job, PostJob("ada", "Labels for the jam jars", "illustration", true));
+    GW_ASSIGN_OR_RETURN(Offer first, AssignAndAccept(job.id, "lee"));
+    GW_RETURN_IF_ERROR(s_.bookings
+                           .Cancel(people_["ada"], first.booking_id,
+                                   "Lee is away until next month.", /*cancel_job=*/false, {})
+                           .status());
+    return AssignAndAccept(job.id, "sam").status();
+  }
+
+  absl::StatusOr<Offer> AssignAndAccept(const std::string& job_id, const char* seller) {
+    AssignInput in{job_id, {people_[seller].user_id}, "Your portfolio fits this brief."};
+    GW_ASSIGN_OR_RETURN(std::vector<Assignment> made, s_.offers.Assign(people_["admin"], in, {}));
+    return s_.offers.Accept(people_[seller], made[0].offer_id, {});
   }
 
   // An OPEN job with pending offers, and two jobs in the review queue.

@@ -1,7 +1,9 @@
 // Demo data for `make run`: a believable small marketplace so a newcomer can
 // try every call at once: an admin, buyers and sellers with profiles, a
-// category tree, approved and pending gigs, a completed booking with reviews
-// both ways, an open job with pending offers, and jobs waiting for review.
+// category tree, approved and pending gigs, completed bookings with reviews
+// both ways, a job whose booking its buyer cancelled and that another seller
+// then took (reopened, booked again), an open job with pending offers, and
+// jobs waiting for review.
 // Never used unless gigwired gets --demo-data.
 #ifndef GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 #define GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_

@@ -487,6 +487,22 @@ def test_show_verbs_preview_sellers_gigs_bookings_and_users(demo_server, tmp_pat
     assert as_json["id"] == booking["id"]  # -o json: the booking alone
 
 
+def test_the_demo_has_a_job_reopened_by_a_cancelled_booking_and_booked_again(demo_server,
+                                                                            tmp_path):
+    gigctl = demo_admin(demo_server, tmp_path)
+    [cancelled] = gigctl.json_lines("bookings", "list", "--state", "cancelled")
+    assert cancelled["cancel_reason"] == "Lee is away until next month.", cancelled
+    [lee] = gigctl.json_lines("users", "show", "lee@demo.gigwire.dev")
+    assert cancelled["seller_id"] == lee["id"], cancelled
+    [job] = gigctl.json_lines("call", "gigwire.v1.JobService/GetJob",
+                              "-d", json.dumps({"id": cancelled["job_id"]}))
+    assert job["state"] == "JOB_STATE_BOOKED" and job["booking_id"] != cancelled["id"], job
+    [active] = gigctl.json_lines("bookings", "show", job["booking_id"])
+    assert active["state"] == "BOOKING_STATE_ACTIVE", active
+    [sam] = gigctl.json_lines("users", "show", "sam@demo.gigwire.dev")
+    assert active["seller_id"] == sam["id"], active
+
+
 def test_lists_show_names_and_take_emails_and_slugs(demo_server, tmp_path):
     gigctl = demo_admin(demo_server, tmp_path)
     gigs = gigctl.ok("gigs", "list", "--category", "logo-design", "--state", "approved")
