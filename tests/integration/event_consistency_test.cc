@@ -1,0 +1,471 @@
+// Every event equals what its receiver's Get returns (issue 12, defect 1).
+//
+// A scenario on an in-process server produces every EventType, with
+// WatchEvents open as the buyer, the seller and an admin and WatchOffers as
+// the seller. After each step, every watcher must receive exactly the
+// events it may see, and each event's resource must equal, field by field
+// (allowed_actions, display fields and times included), what the matching
+// Get by that watcher returns right then. The types seen must cover the
+// whole enum, so an event type added without coverage here fails the test.
+#include <grpcpp/client_context.h>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gigwire/v1/assignment.grpc.pb.h"
+#include "gigwire/v1/booking.grpc.pb.h"
+#include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/event.grpc.pb.h"
+#include "gigwire/v1/job.grpc.pb.h"
+#include "gigwire/v1/offer.grpc.pb.h"
+#include "gigwire/v1/review.grpc.pb.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "tests/testing/in_process_server.h"
+
+namespace gigwire {
+namespace {
+
+namespace pb = ::gigwire::v1;
+using google::protobuf::util::MessageDifferencer;
+
+// Who a step's event is for, besides admins (who see everything): the
+// buyer, and the watched seller (not the other seller).
+struct Expected {
+  pb::EventType type;
+  bool buyer;
+  bool seller;
+};
+Expected ForBuyer(pb::EventType type) { return {type, true, false}; }
+Expected ForSeller(pb::EventType type) { return {type, false, true}; }
+Expected ForBoth(pb::EventType type) { return {type, true, true}; }
+
+bool IsOfferEvent(pb::EventType type) {
+  return type >= pb::OFFER_CREATED && type <= pb::OFFER_SUPERSEDED;
+}
+
+pb::Event AsEvent(const pb::Event& event) { return event; }
+pb::Event AsEvent(const pb::OfferEvent& offer_event) {
+  pb::Event event;
+  event.set_cursor(offer_event.cursor());
+  event.set_type(offer_event.type());
+  *event.mutable_create_time() = offer_event.create_time();
+  event.set_actor_id(offer_event.actor_id());
+  *event.mutable_offer() = offer_event.offer();
+  return event;
+}
+
+// One open watch stream, read from the test's thread.
+class Watch {
+ public:
+  virtual ~Watch() = default;
+  // The next event, skipping heartbeats; nullopt once the stream has ended.
+  virtual std::optional<pb::Event> Next() = 0;
+};
+
+template <typename Service, typename Request, typename Response>
+class StreamWatch final : public Watch {
+ public:
+  using Open = std::unique_ptr<grpc::ClientReader<Response>> (Service::Stub::*)(
+      grpc::ClientContext*, const Request&);
+
+  // Opens the stream and waits for its first heartbeat: from then on the
+  // stream is subscribed and receives every event that commits.
+  StreamWatch(testutil::InProcessServer& server, const std::string& user_id, Open open)
+      : stub_(server.channel()) {
+    context_.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(2)));  // hang guard
+    server.Authenticate(user_id, context_);
+    reader_ = (stub_.*open)(&context_, Request());
+    Response first;
+    EXPECT_TRUE(reader_->Read(&first) && first.has_heartbeat())
+        << reader_->Finish().error_message();
+  }
+  ~StreamWatch() override { context_.TryCancel(); }
+
+  std::optional<pb::Event> Next() override {
+    Response response;
+    while (reader_->Read(&response)) {
+      if (response.has_event()) return AsEvent(response.event());
+    }
+    return std::nullopt;
+  }
+
+ private:
+  typename Service::Stub stub_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<Response>> reader_;
+};
+
+struct Watcher {
+  std::string name;
+  std::string user_id;
+  bool admin = false;
+  bool seller = false;       // the watched seller (else the buyer, unless admin)
+  bool offers_only = false;  // WatchOffers
+  std::unique_ptr<Watch> stream;
+
+  bool Receives(const Expected& e) const {
+    if (offers_only) return e.seller && IsOfferEvent(e.type);
+    return admin || (seller ? e.seller : e.buyer);
+  }
+};
+
+template <typename Request>
+Request WithId(const std::string& id) {
+  Request request;
+  request.set_id(id);
+  return request;
+}
+
+class EventConsistencyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    buyer_ = server_.AddUser("buyer@example.com", {Role::kBuyer});
+    seller_ = server_.AddUser("seller@example.com", {Role::kSeller});
+    other_seller_ = server_.AddUser("other@example.com", {Role::kSeller});
+    admin_ = server_.AddAdmin("admin@example.com");
+    pb::CreateCategoryRequest category;
+    category.mutable_category()->set_slug("design");
+    category.mutable_category()->set_display_name("Design");
+    category_id_ = Call(admin_, &pb::CatalogService::Stub::CreateCategory, category).id();
+    AddWatcher<pb::EventService>("buyer", buyer_, false, &pb::EventService::Stub::WatchEvents);
+    AddWatcher<pb::EventService>("seller", seller_, false, &pb::EventService::Stub::WatchEvents);
+    AddWatcher<pb::EventService>("admin", admin_, false, &pb::EventService::Stub::WatchEvents);
+    AddWatcher<pb::OfferService>("seller's offers", seller_, true,
+                                 &pb::OfferService::Stub::WatchOffers);
+  }
+
+  template <typename Service, typename Request, typename Response>
+  void AddWatcher(const std::string& name, const std::string& user_id, bool offers_only,
+                  std::unique_ptr<grpc::ClientReader<Response>> (Service::Stub::*open)(
+                      grpc::ClientContext*, const Request&)) {
+    watchers_.push_back(Watcher{
+        name, user_id, user_id == admin_, user_id == seller_, offers_only,
+        std::make_unique<StreamWatch<Service, Request, Response>>(server_, user_id, open)});
+  }
+
+  template <typename Stub, typename Request, typename Response>
+  Response Call(const std::string& user_id,
+                testutil::InProcessServer::Method<Stub, Request, Response> method,
+                const typename testutil::NonDeduced<Request>::type& request) {
+    return server_.Call(user_id, method, request);
+  }
+
+  // Reads what each watcher receives for the step just done: exactly the
+  // `step` events it may see, in order, each equal to its Get right now.
+  void ExpectEvents(const std::vector<Expected>& step) {
+    for (Watcher& watcher : watchers_) {
+      std::vector<pb::EventType> wanted, received;
+      for (const Expected& e : step) {
+        if (watcher.Receives(e)) wanted.push_back(e.type);
+      }
+      for (size_t i = 0; i < wanted.size(); ++i) {
+        std::optional<pb::Event> event = watcher.stream->Next();
+        if (!event.has_value()) {
+          ADD_FAILURE() << watcher.name << "'s stream ended";
+          break;
+        }
+        received.push_back(event->type());
+        seen_.insert(event->type());
+        ExpectEqualsGet(watcher, *event);
+      }
+      EXPECT_EQ(received, wanted) << "events received by the " << watcher.name;
+    }
+  }
+
+  void ExpectEqualsGet(const Watcher& watcher, const pb::Event& event) {
+    const std::string& as = watcher.user_id;
+    switch (event.resource_case()) {
+      case pb::Event::kJob:
+        return ExpectSame(watcher, event, event.job(),
+                          Call(as, &pb::JobService::Stub::GetJob,
+                               WithId<pb::GetJobRequest>(event.job().id())));
+      case pb::Event::kOffer:
+        return ExpectSame(watcher, event, event.offer(),
+                          Call(as, &pb::OfferService::Stub::GetOffer,
+                               WithId<pb::GetOfferRequest>(event.offer().id())));
+      case pb::Event::kBooking:
+        return ExpectSame(watcher, event, event.booking(),
+                          Call(as, &pb::BookingService::Stub::GetBooking,
+                               WithId<pb::GetBookingRequest>(event.booking().id())));
+      case pb::Event::kGig:
+        return ExpectSame(watcher, event, event.gig(),
+                          Call(as, &pb::CatalogService::Stub::GetGig,
+                               WithId<pb::GetGigRequest>(event.gig().id())));
+      case pb::Event::kReview:
+        return ExpectSame(watcher, event, event.review(), ListedReview(as, event.review()));
+      default:
+        ADD_FAILURE() << pb::EventType_Name(event.type()) << " carries no resource";
+    }
+  }
+
+  // The entry of `review` in ListReviews of its subject, as `user_id`.
+  pb::Review ListedReview(const std::string& user_id, const pb::Review& review) {
+    pb::ListReviewsRequest list;
+    list.set_user_id(review.subject_id());
+    list.set_page_size(500);
+    const pb::ListReviewsResponse listing =
+        Call(user_id, &pb::ReviewService::Stub::ListReviews, list);
+    for (const pb::Review& listed : listing.reviews()) {
+      if (listed.id() == review.id()) return listed;
+    }
+    ADD_FAILURE() << "review " << review.id() << " is not listed";
+    return pb::Review();
+  }
+
+  static void ExpectSame(const Watcher& watcher, const pb::Event& event,
+                         const google::protobuf::Message& sent,
+                         const google::protobuf::Message& got) {
+    std::string difference;
+    MessageDifferencer differencer;
+    differencer.ReportDifferencesToString(&difference);
+    EXPECT_TRUE(differencer.Compare(sent, got))
+        << pb::EventType_Name(event.type()) << " sent to the " << watcher.name
+        << " differs from its Get (left: the event, right: the Get):\n" << difference;
+  }
+
+  // ---- steps: each makes its change, then checks what the watchers got ----
+
+  std::string CreateGig(const std::string& title) {
+    pb::CreateGigRequest create;
+    pb::Gig* gig = create.mutable_gig();
+    gig->set_title(title);
+    gig->set_description("Vector logo with two rounds of revisions.");
+    gig->set_category_id(category_id_);
+    gig->mutable_price()->set_currency_code("USD");
+    gig->mutable_price()->set_amount_minor(15000);
+    gig->set_delivery_days(5);
+    std::string id = Call(seller_, &pb::CatalogService::Stub::CreateGig, create).id();
+    ExpectEvents({ForSeller(pb::GIG_CREATED)});
+    return id;
+  }
+
+  void RetitleGig(const std::string& id) {
+    pb::Gig current =
+        Call(seller_, &pb::CatalogService::Stub::GetGig, WithId<pb::GetGigRequest>(id));
+    pb::UpdateGigRequest update;
+    update.mutable_gig()->set_id(id);
+    update.mutable_gig()->set_title("Logo design, four concepts");
+    update.mutable_update_mask()->add_paths("title");
+    update.set_etag(current.etag());
+    Call(seller_, &pb::CatalogService::Stub::UpdateGig, update);
+    ExpectEvents({ForSeller(pb::GIG_UPDATED)});
+  }
+
+  using GigAction = testutil::InProcessServer::Method<pb::CatalogService::Stub,
+                                                      pb::GigActionRequest, pb::Gig>;
+  void ActOnGig(const std::string& user_id, GigAction action, const std::string& id,
+                pb::EventType type) {
+    Call(user_id, action, WithId<pb::GigActionRequest>(id));
+    ExpectEvents({ForSeller(type)});
+  }
+
+  std::string PostJob(absl::Duration due_in) {
+    pb::CreateJobRequest create;
+    pb::Job* job = create.mutable_job();
+    job->set_title("Brand identity for a bakery");
+    job->set_description("Logo, colours and a sign.");
+    job->set_category_id(category_id_);
+    job->mutable_budget()->mutable_min()->set_currency_code("USD");
+    job->mutable_budget()->mutable_min()->set_amount_minor(10000);
+    job->mutable_budget()->mutable_max()->set_currency_code("USD");
+    job->mutable_budget()->mutable_max()->set_amount_minor(50000);
+    job->mutable_due_time()->set_seconds(absl::ToUnixSeconds(server_.clock().Now() + due_in));
+    std::string id = Call(buyer_, &pb::JobService::Stub::CreateJob, create).id();
+    ExpectEvents({ForBuyer(pb::JOB_CREATED)});
+    return id;
+  }
+
+  std::string OpenJob(absl::Duration due_in = absl::Hours(24 * 30)) {
+    std::string id = PostJob(due_in);
+    Call(admin_, &pb::JobService::Stub::ApproveJob, WithId<pb::ApproveJobRequest>(id));
+    ExpectEvents({ForBuyer(pb::JOB_APPROVED)});
+    return id;
+  }
+
+  // The offer ids, in the order of `sellers`.
+  std::vector<std::string> Assign(const std::string& job_id, std::vector<std::string> sellers,
+                                  absl::Duration ttl = absl::Hours(48)) {
+    pb::AssignSellersRequest assign;
+    assign.set_job_id(job_id);
+    assign.set_note("Your portfolio fits");
+    assign.mutable_offer_ttl()->set_seconds(absl::ToInt64Seconds(ttl));
+    std::vector<Expected> events;
+    for (const std::string& seller : sellers) {
+      assign.add_seller_ids(seller);
+      events.push_back({pb::OFFER_CREATED, false, seller == seller_});
+    }
+    pb::AssignSellersResponse assigned =
+        Call(admin_, &pb::AssignmentService::Stub::AssignSellers, assign);
+    ExpectEvents(events);
+    std::vector<std::string> offer_ids;
+    for (const pb::Assignment& a : assigned.assignments()) offer_ids.push_back(a.offer_id());
+    return offer_ids;
+  }
+
+  // `seller` accepts; `superseded` other sellers' offers were pending. The booking id.
+  std::string Accept(const std::string& seller, const std::string& offer_id,
+                     const std::vector<std::string>& superseded = {}) {
+    pb::Offer accepted = Call(seller, &pb::OfferService::Stub::AcceptOffer,
+                              WithId<pb::AcceptOfferRequest>(offer_id));
+    const bool watched = seller == seller_;
+    std::vector<Expected> events = {{pb::OFFER_ACCEPTED, false, watched}};
+    for (const std::string& other : superseded) {
+      events.push_back({pb::OFFER_SUPERSEDED, false, other == seller_});
+    }
+    events.push_back({pb::BOOKING_CREATED, true, watched});
+    events.push_back(ForBuyer(pb::JOB_BOOKED));
+    ExpectEvents(events);
+    return accepted.booking_id();
+  }
+
+  void RunScheduler() {
+    absl::Status ran = server_.backend().scheduler.RunOnce(server_.clock().Now());
+    ASSERT_TRUE(ran.ok()) << ran;
+  }
+
+  std::string AssignOne(const std::string& job_id, const std::string& seller,
+                        absl::Duration ttl = absl::Hours(48)) {
+    std::vector<std::string> offer_ids = Assign(job_id, {seller}, ttl);
+    return offer_ids.empty() ? "" : offer_ids[0];
+  }
+
+  void Deliver(const std::string& booking_id) {
+    pb::DeliverBookingRequest deliver;
+    deliver.set_id(booking_id);
+    deliver.set_note("Files in the shared folder");
+    Call(seller_, &pb::BookingService::Stub::DeliverBooking, deliver);
+    ExpectEvents({ForBoth(pb::BOOKING_DELIVERED)});
+  }
+
+  void Review(const std::string& author, const std::string& booking_id) {
+    pb::CreateReviewRequest create;
+    create.mutable_review()->set_booking_id(booking_id);
+    create.mutable_review()->set_rating(5);
+    create.mutable_review()->set_text("A pleasure to work with");
+    Call(author, &pb::ReviewService::Stub::CreateReview, create);
+    ExpectEvents({ForBoth(pb::REVIEW_CREATED)});
+  }
+
+  void CancelBooking(const std::string& user_id, const std::string& booking_id,
+                     bool cancel_job, const std::vector<Expected>& events) {
+    pb::CancelBookingRequest cancel;
+    cancel.set_id(booking_id);
+    cancel.set_reason("The plans changed");
+    cancel.set_cancel_job(cancel_job);
+    Call(user_id, &pb::BookingService::Stub::CancelBooking, cancel);
+    ExpectEvents(events);
+  }
+
+  // ---- the scenario, in parts ----
+
+  void GigLifecycles() {
+    using Catalog = pb::CatalogService::Stub;
+    std::string gig = CreateGig("Logo design, three concepts");
+    RetitleGig(gig);
+    ActOnGig(seller_, &Catalog::SubmitGig, gig, pb::GIG_SUBMITTED);
+    ActOnGig(admin_, &Catalog::ApproveGig, gig, pb::GIG_APPROVED);
+    ActOnGig(seller_, &Catalog::PauseGig, gig, pb::GIG_PAUSED);
+    ActOnGig(seller_, &Catalog::ResumeGig, gig, pb::GIG_RESUMED);
+    ActOnGig(seller_, &Catalog::ArchiveGig, gig, pb::GIG_ARCHIVED);
+    std::string refused = CreateGig("Logos in any style");
+    ActOnGig(seller_, &Catalog::SubmitGig, refused, pb::GIG_SUBMITTED);
+    pb::RejectGigRequest reject;
+    reject.set_id(refused);
+    reject.set_reason("Add samples of your work");
+    Call(admin_, &Catalog::RejectGig, reject);
+    ExpectEvents({ForSeller(pb::GIG_REJECTED)});
+  }
+
+  void JobsThatNeverBook() {
+    pb::RejectJobRequest reject;
+    reject.set_id(PostJob(absl::Hours(24 * 30)));
+    reject.set_reason("Too vague");
+    Call(admin_, &pb::JobService::Stub::RejectJob, reject);
+    ExpectEvents({ForBuyer(pb::JOB_REJECTED)});
+
+    const std::string declined_job = OpenJob();
+    pb::DeclineOfferRequest decline;
+    decline.set_id(AssignOne(declined_job, seller_));
+    decline.set_reason("Fully booked this month");
+    Call(seller_, &pb::OfferService::Stub::DeclineOffer, decline);
+    ExpectEvents({ForSeller(pb::OFFER_DECLINED)});
+    pb::CancelJobRequest cancel;
+    cancel.set_id(declined_job);
+    cancel.set_reason("Found someone locally");
+    Call(buyer_, &pb::JobService::Stub::CancelJob, cancel);
+    ExpectEvents({ForBuyer(pb::JOB_CANCELLED)});
+
+    pb::WithdrawOfferRequest withdraw;
+    withdraw.set_id(AssignOne(OpenJob(), seller_));
+    withdraw.set_reason("Assigned by mistake");
+    Call(admin_, &pb::OfferService::Stub::WithdrawOffer, withdraw);
+    ExpectEvents({ForSeller(pb::OFFER_WITHDRAWN)});
+  }
+
+  void BookedJobWithReviews() {
+    std::vector<std::string> offers = Assign(OpenJob(), {seller_, other_seller_});
+    ASSERT_EQ(offers.size(), 2u);
+    const std::string booking = Accept(seller_, offers[0], {other_seller_});
+    Deliver(booking);
+    pb::RequestRevisionRequest revise;
+    revise.set_id(booking);
+    revise.set_note("A warmer red, please");
+    Call(buyer_, &pb::BookingService::Stub::RequestRevision, revise);
+    ExpectEvents({ForBoth(pb::BOOKING_REVISION_REQUESTED)});
+    Deliver(booking);
+    Call(buyer_, &pb::BookingService::Stub::CompleteBooking,
+         WithId<pb::CompleteBookingRequest>(booking));
+    ExpectEvents({ForBoth(pb::BOOKING_COMPLETED)});
+    Review(buyer_, booking);
+    Review(seller_, booking);
+  }
+
+  // The seller's booking is cancelled: the job reopens, another seller books
+  // it, and an admin cancels that booking together with the job.
+  void ReopenedJob() {
+    const std::string job = OpenJob();
+    const std::string booking = Accept(seller_, AssignOne(job, seller_));
+    CancelBooking(buyer_, booking, /*cancel_job=*/false,
+                  {ForBoth(pb::BOOKING_CANCELLED), ForBuyer(pb::JOB_REOPENED)});
+    const std::string rebooked = Accept(other_seller_, AssignOne(job, other_seller_));
+    CancelBooking(admin_, rebooked, /*cancel_job=*/true,
+                  {ForBuyer(pb::BOOKING_CANCELLED), ForBuyer(pb::JOB_CANCELLED)});
+  }
+
+  void ExpiredOfferAndJob() {
+    const std::string job = OpenJob(/*due_in=*/absl::Hours(72));
+    AssignOne(job, seller_, /*ttl=*/absl::Hours(1));
+    server_.clock().Advance(absl::Hours(2));
+    RunScheduler();
+    ExpectEvents({ForSeller(pb::OFFER_EXPIRED)});
+    server_.clock().Advance(absl::Hours(72));
+    RunScheduler();
+    ExpectEvents({ForBuyer(pb::JOB_EXPIRED)});
+  }
+
+  testutil::InProcessServer server_;
+  std::string buyer_, seller_, other_seller_, admin_, category_id_;
+  std::vector<Watcher> watchers_;
+  std::set<pb::EventType> seen_;
+};
+
+TEST_F(EventConsistencyTest, EveryEventEqualsWhatItsReceiverGets) {
+  GigLifecycles();
+  JobsThatNeverBook();
+  BookedJobWithReviews();
+  ReopenedJob();
+  ExpiredOfferAndJob();
+  const google::protobuf::EnumDescriptor* types = pb::EventType_descriptor();
+  for (int i = 0; i < types->value_count(); ++i) {
+    const auto type = static_cast<pb::EventType>(types->value(i)->number());
+    if (type == pb::EVENT_TYPE_UNSPECIFIED) continue;
+    EXPECT_EQ(seen_.count(type), 1u) << types->value(i)->name() << " was never sent";
+  }
+}
+
+}  // namespace
+}  // namespace gigwire
