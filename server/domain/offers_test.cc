@@ -425,6 +425,24 @@ TEST_F(OffersTest, AcceptBySomeoneElseThanTheOffersSellerIsRefused) {
   EXPECT_THAT(BookingsOfJob(job.id), IsEmpty());
 }
 
+TEST_F(OffersTest, ASellerWithoutTheSellerRoleMayDeclineButNotAccept) {
+  Job job = OpenJob(buyer_);
+  std::vector<Assignment> assignments = AssignSellers(job.id, {seller_, seller2_});
+  ASSERT_EQ(assignments.size(), 2u);
+  Principal revoked = seller_;
+  revoked.roles = RoleSet();  // ROLE_SELLER revoked after the assignment
+  const std::string& offer_id = assignments[0].offer_id;
+  EXPECT_THAT(OfferActions(revoked, StoredOffer(offer_id), clock_.Now()), ElementsAre("decline"));
+  EXPECT_TRUE(HasError(offers_->Accept(revoked, offer_id, NoKey()).status(),
+                       absl::StatusCode::kPermissionDenied, v1::ROLE_REQUIRED));
+  EXPECT_EQ(StoredOffer(offer_id).state, OfferState::kPending);
+  EXPECT_EQ(StoredJob(job.id).state, JobState::kOpen);
+  EXPECT_THAT(BookingsOfJob(job.id), IsEmpty());
+  absl::StatusOr<Offer> declined = offers_->Decline(revoked, offer_id, "Stopped selling", NoKey());
+  ASSERT_TRUE(declined.ok()) << declined.status();
+  EXPECT_EQ(declined->state, OfferState::kDeclined);
+}
+
 TEST_F(OffersTest, AcceptAfterTheExpireTimeIsRefused) {
   Job job = OpenJob(buyer_);
   std::vector<Assignment> assignments =

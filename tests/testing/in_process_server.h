@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "gigwire/v1/errors.pb.h"
 #include "gtest/gtest.h"
 #include "server/api/server.h"
 #include "server/testing/temp_dir.h"
@@ -30,6 +31,20 @@ template <typename T>
 struct NonDeduced {
   using type = T;
 };
+
+// The reason in a failed call's details (gigwire.v1.ErrorDetails inside the
+// gigwire.v1.RpcStatus trailer), or ERROR_REASON_UNSPECIFIED.
+inline v1::ErrorReason ReasonIn(const grpc::Status& status) {
+  v1::RpcStatus envelope;
+  if (status.ok() || !envelope.ParseFromString(status.error_details())) {
+    return v1::ERROR_REASON_UNSPECIFIED;
+  }
+  for (const auto& any : envelope.details()) {
+    v1::ErrorDetails details;
+    if (any.UnpackTo(&details)) return details.reason();
+  }
+  return v1::ERROR_REASON_UNSPECIFIED;
+}
 
 class InProcessServer {
  public:
