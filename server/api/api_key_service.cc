@@ -43,6 +43,8 @@ grpc::Status ApiKeyServiceImpl::RevokeApiKey(grpc::ServerContext* context,
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(ApiKey key,
                                         api_keys_.Revoke(*call.principal, request->id()));
+                    hub_.EndSubscriptionsOf(key.user_id,
+                                            CredentialsChanged("an API key of yours was revoked"));
                     ToProto(key, response);
                     return absl::OkStatus();
                   });

@@ -17,7 +17,7 @@ EventFilter WatchFilterFor(const Principal& principal) {
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* EventServiceImpl::WatchEvents(
     grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
   auto* reactor = new WatchReactor<v1::WatchEventsResponse, WatchEventsCodec>(
-      "/gigwire.v1.EventService/WatchEvents");
+      "/gigwire.v1.EventService/WatchEvents", clock_);
   absl::StatusOr<const Principal*> principal = reactor->Admit(rpc_, context);
   absl::StatusOr<std::optional<int64_t>> after =
       principal.ok() ? ResumePointFromProto(request->resume_cursor(), "resume_cursor")

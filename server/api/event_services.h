@@ -11,6 +11,7 @@
 #include "gigwire/v1/event.grpc.pb.h"
 #include "gigwire/v1/notification.grpc.pb.h"
 #include "server/api/rpc_runner.h"
+#include "server/common/clock.h"
 #include "server/domain/notifications.h"
 #include "server/events/event_hub.h"
 
@@ -18,13 +19,15 @@ namespace gigwire {
 
 class EventServiceImpl final : public v1::EventService::CallbackService {
  public:
-  EventServiceImpl(RpcRunner& rpc, EventHub& hub) : rpc_(rpc), hub_(hub) {}
+  EventServiceImpl(RpcRunner& rpc, EventHub& hub, const Clock& clock)
+      : rpc_(rpc), hub_(hub), clock_(clock) {}
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
 
  private:
   RpcRunner& rpc_;
   EventHub& hub_;
+  const Clock& clock_;  // the time events' allowed_actions are judged at
 };
 
 class NotificationServiceImpl final : public v1::NotificationService::Service {

@@ -37,7 +37,7 @@ absl::StatusOr<EventFilter> OfferWatchFilter(const Principal& principal,
 grpc::ServerWriteReactor<v1::WatchOffersResponse>* OfferServiceImpl::WatchOffers(
     grpc::CallbackServerContext* context, const v1::WatchOffersRequest* request) {
   auto* reactor = new WatchReactor<v1::WatchOffersResponse, WatchOffersCodec>(
-      "/gigwire.v1.OfferService/WatchOffers");
+      "/gigwire.v1.OfferService/WatchOffers", clock_);
   absl::StatusOr<const Principal*> principal = reactor->Admit(rpc_, context);
   absl::StatusOr<std::optional<int64_t>> after =
       principal.ok() ? ResumePointFromProto(request->resume_cursor(), "resume_cursor")

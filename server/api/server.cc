@@ -93,8 +93,8 @@ Backend::~Backend() {
 GigwireServer::GigwireServer(Backend& backend)
     : rpc_(backend.authenticator, backend.limits),
       auth_service_(rpc_, backend.accounts),
-      user_service_(rpc_, backend.accounts),
-      api_key_service_(rpc_, backend.api_keys),
+      user_service_(rpc_, backend.accounts, *backend.hub),
+      api_key_service_(rpc_, backend.api_keys, *backend.hub),
       catalog_service_(rpc_, backend.catalog),
       seller_service_(rpc_, backend.sellers),
       audit_service_(rpc_, backend.audit_log),
@@ -103,7 +103,7 @@ GigwireServer::GigwireServer(Backend& backend)
       offer_service_(rpc_, backend.offers, backend.clock, *backend.hub),
       booking_service_(rpc_, backend.bookings),
       review_service_(rpc_, backend.reviews),
-      event_service_(rpc_, *backend.hub),
+      event_service_(rpc_, *backend.hub, backend.clock),
       notification_service_(rpc_, backend.notifications),
       hub_(*backend.hub) {}
 

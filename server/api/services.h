@@ -13,6 +13,7 @@
 #include "server/api/rpc_runner.h"
 #include "server/domain/accounts.h"
 #include "server/domain/api_keys.h"
+#include "server/events/event_hub.h"
 
 namespace gigwire {
 
@@ -35,7 +36,10 @@ class AuthServiceImpl final : public v1::AuthService::Service {
 
 class UserServiceImpl final : public v1::UserService::Service {
  public:
-  UserServiceImpl(RpcRunner& rpc, Accounts& accounts) : rpc_(rpc), accounts_(accounts) {}
+  // Granting or revoking a role ends the user's open streams (see
+  // EventHub::EndSubscriptionsOf), which then reconnect with the new roles.
+  UserServiceImpl(RpcRunner& rpc, Accounts& accounts, EventHub& hub)
+      : rpc_(rpc), accounts_(accounts), hub_(hub) {}
   grpc::Status GetMe(grpc::ServerContext* context, const v1::GetMeRequest* request,
                      v1::User* response) override;
   grpc::Status GetUser(grpc::ServerContext* context, const v1::GetUserRequest* request,
@@ -52,11 +56,15 @@ class UserServiceImpl final : public v1::UserService::Service {
  private:
   RpcRunner& rpc_;
   Accounts& accounts_;
+  EventHub& hub_;
 };
 
 class ApiKeyServiceImpl final : public v1::ApiKeyService::Service {
  public:
-  ApiKeyServiceImpl(RpcRunner& rpc, ApiKeys& api_keys) : rpc_(rpc), api_keys_(api_keys) {}
+  // Revoking a key ends its account's open streams (a stream opened with
+  // the key would otherwise outlive it); the others reconnect at once.
+  ApiKeyServiceImpl(RpcRunner& rpc, ApiKeys& api_keys, EventHub& hub)
+      : rpc_(rpc), api_keys_(api_keys), hub_(hub) {}
   grpc::Status CreateApiKey(grpc::ServerContext* context, const v1::CreateApiKeyRequest* request,
                             v1::CreateApiKeyResponse* response) override;
   grpc::Status ListApiKeys(grpc::ServerContext* context, const v1::ListApiKeysRequest* request,
@@ -67,6 +75,7 @@ class ApiKeyServiceImpl final : public v1::ApiKeyService::Service {
  private:
   RpcRunner& rpc_;
   ApiKeys& api_keys_;
+  EventHub& hub_;
 };
 
 }  // namespace gigwire

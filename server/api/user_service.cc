@@ -68,6 +68,7 @@ grpc::Status UserServiceImpl::GrantRole(grpc::ServerContext* context,
                     GW_ASSIGN_OR_RETURN(Role role, RoleFromProto(request->role(), "role"));
                     GW_ASSIGN_OR_RETURN(User user, accounts_.GrantRole(
                                                        *call.principal, request->user_id(), role));
+                    hub_.EndSubscriptionsOf(user.id, CredentialsChanged("your roles changed"));
                     ToProto(user, UserView::kFull, response);
                     return absl::OkStatus();
                   });
@@ -81,6 +82,7 @@ grpc::Status UserServiceImpl::RevokeRole(grpc::ServerContext* context,
                     GW_ASSIGN_OR_RETURN(Role role, RoleFromProto(request->role(), "role"));
                     GW_ASSIGN_OR_RETURN(User user, accounts_.RevokeRole(
                                                        *call.principal, request->user_id(), role));
+                    hub_.EndSubscriptionsOf(user.id, CredentialsChanged("your roles changed"));
                     ToProto(user, UserView::kFull, response);
                     return absl::OkStatus();
                   });

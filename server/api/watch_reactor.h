@@ -29,6 +29,7 @@
 #include "absl/time/clock.h"
 #include "server/api/rpc_runner.h"
 #include "server/api/status_conversion.h"
+#include "server/common/clock.h"
 #include "server/events/event_hub.h"
 
 namespace gigwire {
@@ -39,7 +40,10 @@ namespace gigwire {
 template <typename Response, typename Codec>
 class WatchReactor final : public grpc::ServerWriteReactor<Response> {
  public:
-  explicit WatchReactor(std::string method) : method_(std::move(method)), start_(absl::Now()) {}
+  // `clock` (the server's, which must outlive the reactor) is the time at
+  // which each event's allowed_actions are judged, as its Get would.
+  WatchReactor(std::string method, const Clock& clock)
+      : method_(std::move(method)), clock_(clock), start_(absl::Now()) {}
 
   // Authenticates and rate-limits the caller; on error, Reject() with it.
   // The principal lives as long as the reactor.
@@ -115,7 +119,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response> {
     if (item->kind == StreamItem::Kind::kHeartbeat) {
       Codec::FillHeartbeat(item->cursor, absl::Now(), &response_);
     } else if (absl::Status status =
-                   Codec::FillEvent(*item->event, principal_, absl::Now(), &response_);
+                   Codec::FillEvent(*item->event, principal_, clock_.Now(), &response_);
                !status.ok()) {
       FinishLocked(status);
       return;
@@ -132,6 +136,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response> {
   }
 
   const std::string method_;
+  const Clock& clock_;
   const absl::Time start_;
   Principal principal_;  // set by Admit, before any other thread sees the reactor
   CallInfo call_;

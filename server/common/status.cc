@@ -120,6 +120,10 @@ absl::Status MalformedRequest(absl::string_view message) {
   return WithReason(absl::StatusCode::kInvalidArgument, v1::MALFORMED_REQUEST, message);
 }
 
+absl::Status CredentialsChanged(absl::string_view message) {
+  return WithReason(absl::StatusCode::kUnavailable, v1::CREDENTIALS_CHANGED, message);
+}
+
 absl::Status SlowConsumer(absl::string_view message) {
   return WithReason(absl::StatusCode::kResourceExhausted, v1::SLOW_CONSUMER, message);
 }

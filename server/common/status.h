@@ -70,6 +70,9 @@ absl::Status CursorAhead(absl::string_view message);
 absl::Status BearerTokenRequired(absl::string_view message);
 // INVALID_ARGUMENT, reason MALFORMED_REQUEST: the request did not decode.
 absl::Status MalformedRequest(absl::string_view message);
+// UNAVAILABLE, reason CREDENTIALS_CHANGED: a stream must reconnect to be
+// authorized again.
+absl::Status CredentialsChanged(absl::string_view message);
 // RESOURCE_EXHAUSTED, reason SLOW_CONSUMER: a stream's client read too slowly.
 absl::Status SlowConsumer(absl::string_view message);
 // UNAVAILABLE, reason SHUTTING_DOWN: reconnect (to this server once it is back).

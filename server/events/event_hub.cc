@@ -169,6 +169,17 @@ void EventHub::Remove(Subscription* sub) {
   all_.erase(it);  // may drop the last reference but one: the caller holds `sub`
 }
 
+void EventHub::EndSubscriptionsOf(const std::string& user_id, const absl::Status& status) {
+  std::vector<std::shared_ptr<Subscription>> ended;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [raw, sub] : all_) {
+      if (sub->filter_.user_id == user_id && sub->End(status)) ended.push_back(sub);
+    }
+  }
+  for (auto& sub : ended) sub->Wake();
+}
+
 int EventHub::subscriber_count() {
   absl::MutexLock lock(&mu_);
   return static_cast<int>(all_.size());

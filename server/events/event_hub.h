@@ -129,6 +129,11 @@ class EventHub {
   // the threads. Idempotent.
   void Shutdown();
 
+  // Ends with `status` the subscriptions opened by `user_id` (their filter's
+  // user), e.g. when its roles change: a stream is authorized when it opens,
+  // so it must reopen to see what the new roles allow.
+  void EndSubscriptionsOf(const std::string& user_id, const absl::Status& status);
+
   // The highest sequence offered to live subscribers.
   int64_t published_through() const { return published_.load(); }
   int subscriber_count();

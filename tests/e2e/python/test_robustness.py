@@ -16,7 +16,7 @@ import pytest
 from google.protobuf import timestamp_pb2
 
 from conftest import gigwired_path
-from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD
+from e2e_support import ADMIN_EMAIL, ADMIN_PASSWORD, raises_gigwire
 from gigwire import GigwireError
 from gigwire.v1 import (auth_pb2, auth_pb2_grpc, catalog_pb2, catalog_pb2_grpc, category_pb2,
                         common_pb2, event_pb2, event_pb2_grpc, job_pb2, job_pb2_grpc, user_pb2,
@@ -215,3 +215,19 @@ def test_a_second_gigwired_on_the_same_database_refuses_to_start(start_server):
     with grpc.insecure_channel(first.address) as channel:
         catalog_pb2_grpc.CatalogServiceStub(channel).ListCategories(
             catalog_pb2.ListCategoriesRequest(), timeout=10)
+
+
+def test_a_users_streams_end_when_its_roles_change(admin, new_user):
+    """A stream is authorized when it opens: a role change ends it (UNAVAILABLE, so the
+    SDKs reconnect at once) and the new stream sees what the new roles allow."""
+    seller = new_user(roles=(user_pb2.ROLE_BUYER, user_pb2.ROLE_SELLER), prefix="revoked")
+    stream = seller.client.events.WatchEvents(event_pb2.WatchEventsRequest())
+    assert next(stream).HasField("heartbeat")
+    admin.users.RevokeRole(user_pb2.RevokeRoleRequest(user_id=seller.user.id,
+                                                      role=user_pb2.ROLE_SELLER))
+    with raises_gigwire(grpc.StatusCode.UNAVAILABLE, "CREDENTIALS_CHANGED"):
+        for _ in stream:
+            pass
+    again = seller.client.events.WatchEvents(event_pb2.WatchEventsRequest())
+    assert next(again).HasField("heartbeat")
+    again.cancel()
