@@ -61,7 +61,7 @@ def test_retry_and_deadline_follow_the_rule(name, method):
                      or name in IDEMPOTENT_WITHOUT_REQUEST_ID)
     assert ("retryPolicy" in entry) == retry_allowed
     if "retryPolicy" in entry:
-        assert entry["retryPolicy"]["retryableStatusCodes"] == ["UNAVAILABLE"]
+        assert entry["retryPolicy"]["retryableStatusCodes"] == ["UNAVAILABLE", "CANCELLED"]
 
 
 def test_with_request_id_fills_only_an_empty_id_and_copies():

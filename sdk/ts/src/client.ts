@@ -226,6 +226,8 @@ function wrapUnary(method: DescMethod, call: AnyFn, settings: CallSettings): Any
         (left) => call(request, { ...callOptions, timeoutMs: left }) as Promise<unknown>,
         policy,
         callOptions?.timeoutMs ?? settings.timeoutMs ?? policy.timeoutMs,
+        undefined,
+        callOptions?.signal,
       );
     try {
       return await attempt();

@@ -99,12 +99,15 @@ const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms
  * repeated after gRPC's backoff (a random delay up to
  * min(initial * multiplier^(n-1), max)) while attempts and time remain; the
  * last failure is thrown as is. `timeoutMs` overrides the policy's deadline.
+ * A call whose `signal` was aborted by the caller is never retried (its
+ * CANCELLED is the caller's own; a server's CANCELLED is retried).
  */
 export async function callWithPolicy<T>(
   attempt: (timeoutMs: number | undefined) => Promise<T>,
   policy: MethodPolicy,
   timeoutMs: number | undefined = policy.timeoutMs,
   sleep: Sleep = realSleep,
+  signal?: AbortSignal,
 ): Promise<T> {
   const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
   const retry = policy.retry;
@@ -115,9 +118,8 @@ export async function callWithPolicy<T>(
       return await attempt(left);
     } catch (e) {
       const code = e instanceof ConnectError ? e.code : Code.Unknown;
-      if (retry === undefined || attemptNumber >= retry.maxAttempts || !retry.retryable.has(code)) {
-        throw e;
-      }
+      const retryable = retry?.retryable.has(code) === true && signal?.aborted !== true;
+      if (retry === undefined || attemptNumber >= retry.maxAttempts || !retryable) throw e;
       const delayMs = Math.random() * backoffCapMs;
       if (deadline !== undefined && Date.now() + delayMs >= deadline) throw e;
       await sleep(delayMs);

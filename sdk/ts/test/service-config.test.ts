@@ -38,7 +38,7 @@ describe("service config", () => {
   it("gives reads and request_id mutations retries, streams no deadline", () => {
     assert.equal(RETRY_UNAVAILABLE.timeoutMs, 10_000);
     assert.equal(RETRY_UNAVAILABLE.retry?.maxAttempts, 4);
-    assert.deepEqual([...(RETRY_UNAVAILABLE.retry?.retryable ?? [])], [Code.Unavailable]);
+    assert.deepEqual([...(RETRY_UNAVAILABLE.retry?.retryable ?? [])], [Code.Unavailable, Code.Canceled]);
     assert.ok(methodPolicy(SERVICE_CONFIG, "gigwire.v1.JobService", "GetJob").retry);
     const refresh = methodPolicy(SERVICE_CONFIG, "gigwire.v1.AuthService", "Refresh");
     assert.equal(refresh.retry, undefined);
@@ -64,6 +64,19 @@ describe("service config", () => {
     assert.ok(err instanceof ConnectError);
     assert.equal(err.code, Code.Unavailable);
     assert.equal(down.count(), 4);
+  });
+
+  it("retries a server's CANCELLED but never a call the caller aborted", async () => {
+    const cancelled = scripted([Code.Canceled]);
+    assert.equal(await callWithPolicy(cancelled.attempt, RETRY_UNAVAILABLE, 10_000, noSleep), "done");
+    assert.equal(cancelled.count(), 2);
+    const aborted = new AbortController();
+    aborted.abort();
+    const mine = scripted([Code.Canceled]);
+    await assert.rejects(
+      callWithPolicy(mine.attempt, RETRY_UNAVAILABLE, 10_000, noSleep, aborted.signal),
+    );
+    assert.equal(mine.count(), 1);
   });
 
   it("does not retry other codes, nor methods without a retry policy", async () => {
