@@ -4,7 +4,8 @@
 // log line. This interceptor sees the failed decode and turns the answer
 // into INVALID_ARGUMENT with reason MALFORMED_REQUEST and a message naming
 // the expected message type (and the offending field when protobuf said
-// which), then logs the call as one JSON line like any other.
+// which), then logs the call as one JSON line like any other. It runs on
+// the gigwire.v1 services only (not on health or reflection).
 //
 // Thread safety: the factory is stateless; gRPC makes one interceptor per
 // call and drives it from one thread at a time.
