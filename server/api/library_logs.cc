@@ -71,7 +71,8 @@ void GrpcLogToJson(gpr_log_func_args* args) {
 
 void ProtobufLogToJson(google::protobuf::LogLevel level, const char* file, int line,
                        const std::string& message) {
-  if (absl::StrContains(message, "invalid UTF-8")) {
+  if (absl::StrContains(message, "invalid UTF-8") &&
+      absl::StrContains(message, "when parsing")) {
     decode_problem = message;  // reported by the call that sent it
     return;
   }

@@ -4,9 +4,9 @@
 // Library lines become JsonLog lines (msg "grpc" or "protobuf", with level,
 // source file and line), at most kLibraryLinesPerSecond per second (a burst
 // of the same, then one line saying how many were dropped): a flood of bad
-// requests cannot flood the log. Protobuf's complaint about a string field
-// that is not UTF-8, which a malformed request triggers, is not logged on
-// its own: it is kept for the call's own log line and error
+// requests cannot flood the log. Protobuf's complaint, while parsing, about
+// a string field that is not UTF-8 (what a malformed request triggers) is
+// not logged on its own: it is kept for the call's own log line and error
 // (TakeRequestDecodeProblem).
 //
 // Thread safety: RouteLibraryLogsToJson once, before serving (the libraries'

@@ -49,7 +49,8 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
 
  private:
   void Answer(InterceptorBatchMethods* methods) {
-    const absl::Status status = MalformedRequest(MalformedRequestMessage(info_->method(), problem_));
+    const absl::Status status =
+        MalformedRequest(MalformedRequestMessage(info_->method(), problem_));
     methods->ModifySendStatus(ToGrpcStatus(status));
     CallInfo call;
     call.peer_address = PeerAddress(info_->server_context()->peer());

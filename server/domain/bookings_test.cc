@@ -37,6 +37,12 @@ class BookingsTest : public testutil::MarketplaceTest {
                                  "delivering");
   }
 
+  // Cancels without cancelling the job too (the job reopens).
+  absl::StatusOr<Booking> Cancel(const Principal& caller, const std::string& id,
+                                 const std::string& reason) {
+    return bookings_->Cancel(caller, id, reason, /*cancel_job=*/false, NoKey());
+  }
+
   std::vector<std::string> ListedIds(const Principal& caller, const BookingFilter& filter) {
     BookingPage page =
         testutil::ValueOrFail(bookings_->List(caller, filter, 0, ""), "listing bookings");
@@ -195,7 +201,7 @@ TEST_F(BookingsTest, CompleteByAnAdminWorksFromActiveAndIsAudited) {
 }
 
 TEST_F(BookingsTest, CompleteOfACancelledBookingIsInvalidState) {
-  ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "No longer needed", /*cancel_job=*/false, NoKey()).ok());
+  ASSERT_TRUE(Cancel(buyer_, booking_.id, "No longer needed").ok());
   EXPECT_TRUE(
       IsInvalidState(bookings_->Complete(admin_, booking_.id, NoKey()).status(), "CANCELLED"));
   EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 0);
@@ -204,14 +210,14 @@ TEST_F(BookingsTest, CompleteOfACancelledBookingIsInvalidState) {
 // ---- Cancel ----
 
 TEST_F(BookingsTest, CancelByTheBuyerOnlyBeforeDelivery) {
-  EXPECT_TRUE(HasError(bookings_->Cancel(seller_, booking_.id, "can't", /*cancel_job=*/false, NoKey()).status(),
+  EXPECT_TRUE(HasError(Cancel(seller_, booking_.id, "can't").status(),
                        absl::StatusCode::kPermissionDenied, v1::NOT_RESOURCE_OWNER));
-  absl::Status no_reason = bookings_->Cancel(buyer_, booking_.id, "", /*cancel_job=*/false, NoKey()).status();
+  absl::Status no_reason = Cancel(buyer_, booking_.id, "").status();
   EXPECT_TRUE(HasError(no_reason, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
   EXPECT_THAT(ViolatedFields(no_reason), ElementsAre("reason"));
 
   absl::StatusOr<Booking> cancelled =
-      bookings_->Cancel(buyer_, booking_.id, "Plans changed", /*cancel_job=*/false, NoKey());
+      Cancel(buyer_, booking_.id, "Plans changed");
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, BookingState::kCancelled);
   EXPECT_EQ(StoredBooking(booking_.id).cancel_reason, "Plans changed");
@@ -220,14 +226,14 @@ TEST_F(BookingsTest, CancelByTheBuyerOnlyBeforeDelivery) {
   Booking delivered = ActiveBooking(buyer_, seller_);
   Deliver(delivered.id);
   EXPECT_TRUE(IsInvalidState(
-      bookings_->Cancel(buyer_, delivered.id, "too late", /*cancel_job=*/false, NoKey()).status(), "DELIVERED"));
+      Cancel(buyer_, delivered.id, "too late").status(), "DELIVERED"));
   EXPECT_EQ(StoredBooking(delivered.id).state, BookingState::kDelivered);
 }
 
 TEST_F(BookingsTest, CancelByAnAdminFromAnyNonFinalStateIsAudited) {
   Deliver(booking_.id);
   absl::StatusOr<Booking> cancelled =
-      bookings_->Cancel(admin_, booking_.id, "Dispute settled", /*cancel_job=*/false, NoKey());
+      Cancel(admin_, booking_.id, "Dispute settled");
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, BookingState::kCancelled);
   std::vector<AuditEntry> audit = AuditEntries("CancelBooking");
@@ -237,12 +243,12 @@ TEST_F(BookingsTest, CancelByAnAdminFromAnyNonFinalStateIsAudited) {
   EXPECT_EQ(audit[0].note, "Dispute settled");
 
   Booking active = ActiveBooking(buyer_, seller_);
-  EXPECT_TRUE(bookings_->Cancel(admin_, active.id, "Fraud", /*cancel_job=*/false, NoKey()).ok());
+  EXPECT_TRUE(Cancel(admin_, active.id, "Fraud").ok());
 
-  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, booking_.id, "again", /*cancel_job=*/false, NoKey()).status(),
+  EXPECT_TRUE(IsInvalidState(Cancel(admin_, booking_.id, "again").status(),
                              "CANCELLED"));
   Booking completed = CompletedBooking(buyer_, seller_);
-  EXPECT_TRUE(IsInvalidState(bookings_->Cancel(admin_, completed.id, "late", /*cancel_job=*/false, NoKey()).status(),
+  EXPECT_TRUE(IsInvalidState(Cancel(admin_, completed.id, "late").status(),
                              "COMPLETED"));
   EXPECT_EQ(AuditEntries("CancelBooking").size(), 2u);
 }

@@ -1,6 +1,7 @@
 // The outbox; see outbox.h.
 #include "server/domain/outbox.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -89,11 +90,20 @@ std::vector<std::string> Recipients(const EventRecord& record) {
   return recipients;
 }
 
-// The title for the summary: the job's or gig's own, else the job's (read in
-// `tx`); empty when the job is gone.
+// The title a resource carries: a job's or gig's own, the job title joined
+// into a stored offer or booking; nullopt for a review.
+std::optional<std::string> OwnTitle(const EventResource& resource) {
+  if (const Job* job = std::get_if<Job>(&resource)) return job->title;
+  if (const Gig* gig = std::get_if<Gig>(&resource)) return gig->title;
+  if (const Offer* offer = std::get_if<Offer>(&resource)) return offer->job_title;
+  if (const Booking* booking = std::get_if<Booking>(&resource)) return booking->job_title;
+  return std::nullopt;
+}
+
+// The title for the summary: the one the resource carries, else (a review)
+// its job's, read in `tx`; empty when the job is gone.
 absl::StatusOr<std::string> TitleOf(Tx& tx, const DomainEvent& event, const std::string& job_id) {
-  if (const Job* job = std::get_if<Job>(&event.resource)) return job->title;
-  if (const Gig* gig = std::get_if<Gig>(&event.resource)) return gig->title;
+  if (std::optional<std::string> own = OwnTitle(event.resource)) return *own;
   if (job_id.empty()) return std::string();
   absl::StatusOr<Job> job = tx.jobs().FindById(job_id);
   if (absl::IsNotFound(job.status())) return std::string();
@@ -155,10 +165,7 @@ std::string NotificationSummary(const DomainEvent& event) {
     before = absl::StrCat("New ", review->rating, "-star review:");
   }
   std::string title = event.title;
-  if (title.empty()) {
-    if (const Job* job = std::get_if<Job>(&event.resource)) title = job->title;
-    if (const Gig* gig = std::get_if<Gig>(&event.resource)) title = gig->title;
-  }
+  if (title.empty()) title = OwnTitle(event.resource).value_or("");
   std::string summary = std::move(before);
   if (title.empty()) {
     if (!summary.empty() && summary.back() == ':') summary.pop_back();

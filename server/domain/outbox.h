@@ -71,8 +71,9 @@ class Outbox {
 
 // The one-line, human-readable summary of a notification, e.g.
 // `New offer: "Logo design"` or `Your job "Logo design" was approved`; the
-// title is `event.title`, else the job's or gig's own title, and is left
-// out when unknown (`New offer`).
+// title is `event.title`, else the one the resource carries (a job's or
+// gig's, an offer's or booking's job title), and is left out when unknown
+// (`New offer`).
 std::string NotificationSummary(const DomainEvent& event);
 
 }  // namespace gigwire

@@ -94,7 +94,8 @@ TEST_F(ReviewsTest, OnlyCompletedBookingsCanBeReviewed) {
                              "DELIVERED"));
 
   Booking cancelled = ActiveBooking(buyer_, seller_);
-  ASSERT_TRUE(bookings_->Cancel(buyer_, cancelled.id, "no", /*cancel_job=*/false, NoKey()).ok());
+  ASSERT_TRUE(
+      bookings_->Cancel(buyer_, cancelled.id, "no", /*cancel_job=*/false, NoKey()).ok());
   EXPECT_TRUE(IsInvalidState(reviews_->Create(buyer_, Draft(cancelled.id, 1), NoKey()).status(),
                              "CANCELLED"));
 
