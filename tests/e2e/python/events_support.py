@@ -1,7 +1,9 @@
 # Helpers of the real-time end-to-end tests (test_events.py): a small marketplace driven
 # through direct SDK clients (Market), and a thread that drains a watch (Collector).
+import sys
 import threading
 import time
+import traceback
 import uuid
 from dataclasses import dataclass
 from typing import Callable, List, Optional
@@ -162,9 +164,14 @@ class Collector:
     def wait_count(self, count: int, timeout_s: float) -> bool:
         return self.wait_for(lambda events: len(events) >= count, timeout_s)
 
+    def _stack(self) -> str:
+        """Where the collecting thread is now (for a failure message)."""
+        frame = sys._current_frames().get(self._thread.ident)
+        return "".join(traceback.format_stack(frame)) if frame is not None else "(ended)"
+
     def stop(self) -> list:
         """Closes the watch, joins the thread, returns every event collected."""
         self.watch.close()
         self._thread.join(10)
-        assert not self._thread.is_alive(), "watch did not stop on close()"
+        assert not self._thread.is_alive(), f"watch did not stop on close():\n{self._stack()}"
         return self.snapshot()
