@@ -13,8 +13,8 @@
 #include "gigwire/v1/seller.pb.h"
 #include "server/auth/authenticator.h"
 #include "server/domain/catalog.h"
-#include "server/domain/marketplace.h"
 #include "server/domain/sellers.h"
+#include "server/model/marketplace.h"
 
 namespace gigwire {
 

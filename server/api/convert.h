@@ -16,8 +16,8 @@
 #include "gigwire/v1/common.pb.h"
 #include "gigwire/v1/user.pb.h"
 #include "server/domain/accounts.h"
-#include "server/domain/marketplace.h"
-#include "server/domain/user.h"
+#include "server/model/marketplace.h"
+#include "server/model/user.h"
 
 namespace gigwire {
 

@@ -15,8 +15,8 @@
 #include "gigwire/v1/notification.pb.h"
 #include "gigwire/v1/offer.pb.h"
 #include "server/auth/authenticator.h"
-#include "server/domain/event.h"
 #include "server/domain/outbox.h"
+#include "server/model/event.h"
 
 namespace gigwire {
 

@@ -43,7 +43,7 @@
 #include "server/domain/reviews.h"
 #include "server/domain/scheduler.h"
 #include "server/events/event_hub.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/sqlite/sqlite_store.h"
 
 namespace gigwire {
 

@@ -13,7 +13,7 @@
 #include "gigwire/v1/offer.pb.h"
 #include "gigwire/v1/review.pb.h"
 #include "server/auth/authenticator.h"
-#include "server/domain/marketplace.h"
+#include "server/model/marketplace.h"
 
 namespace gigwire {
 

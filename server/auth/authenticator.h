@@ -17,7 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/string_view.h"
 #include "server/auth/tokens.h"
-#include "server/domain/user.h"
+#include "server/model/user.h"
 #include "server/store/store.h"
 
 namespace gigwire {

@@ -24,7 +24,7 @@
 #include "server/auth/password_hasher.h"
 #include "server/auth/tokens.h"
 #include "server/common/clock.h"
-#include "server/domain/user.h"
+#include "server/model/user.h"
 #include "server/store/store.h"
 
 namespace gigwire {

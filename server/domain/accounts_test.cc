@@ -12,7 +12,7 @@
 #include "server/auth/crypto.h"
 #include "server/common/ids.h"
 #include "server/common/status.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/sqlite/sqlite_store.h"
 #include "server/testing/temp_dir.h"
 #include "server/testing/test_store.h"
 

@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "server/auth/authenticator.h"
 #include "server/common/clock.h"
-#include "server/domain/user.h"
+#include "server/model/user.h"
 #include "server/store/store.h"
 
 namespace gigwire {

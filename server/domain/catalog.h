@@ -42,8 +42,8 @@
 #include "server/auth/authenticator.h"
 #include "server/common/clock.h"
 #include "server/domain/idempotency.h"
-#include "server/domain/marketplace.h"
 #include "server/domain/outbox.h"
+#include "server/model/marketplace.h"
 #include "server/store/store.h"
 
 namespace gigwire {

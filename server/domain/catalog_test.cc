@@ -10,7 +10,7 @@
 #include "server/common/ids.h"
 #include "server/common/status.h"
 #include "server/domain/audit.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/sqlite/sqlite_store.h"
 #include "server/testing/marketplace_fixture.h"
 #include "server/testing/temp_dir.h"
 #include "server/testing/test_store.h"

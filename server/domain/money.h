@@ -4,7 +4,7 @@
 
 #include "absl/strings/string_view.h"
 #include "server/common/status.h"
-#include "server/domain/marketplace.h"
+#include "server/model/marketplace.h"
 
 namespace gigwire {
 

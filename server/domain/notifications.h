@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "server/auth/authenticator.h"
-#include "server/domain/event.h"
+#include "server/model/event.h"
 #include "server/store/store.h"
 
 namespace gigwire {

@@ -22,8 +22,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "server/domain/event.h"
-#include "server/domain/marketplace.h"
+#include "server/model/event.h"
+#include "server/model/marketplace.h"
 #include "server/store/store.h"
 
 namespace gigwire {

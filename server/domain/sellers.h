@@ -32,7 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/domain/marketplace.h"
+#include "server/model/marketplace.h"
 #include "server/store/store.h"
 
 namespace gigwire {

@@ -40,7 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/domain/event.h"
+#include "server/model/event.h"
 #include "server/store/store.h"
 
 namespace gigwire {

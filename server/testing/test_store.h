@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/sqlite/sqlite_store.h"
 #include "server/testing/temp_dir.h"
 
 namespace gigwire::testutil {

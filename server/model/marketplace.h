@@ -1,0 +1,177 @@
+// Plain domain types of the marketplace: categories, gigs, jobs,
+// assignments, offers, bookings, reviews, audit entries. No gRPC, no SQL.
+// State enums use the same numbers as their gigwire.v1 counterparts.
+#ifndef GIGWIRE_SERVER_MODEL_MARKETPLACE_H_
+#define GIGWIRE_SERVER_MODEL_MARKETPLACE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace gigwire {
+
+struct Money {
+  std::string currency_code;  // ISO 4217, e.g. "USD"
+  int64_t amount_minor = 0;
+};
+
+struct Category {
+  std::string id;
+  std::string slug;
+  std::string display_name;
+  std::string parent_id;  // empty for top level
+  int64_t version = 1;
+  absl::Time create_time;
+};
+
+enum class GigState : uint8_t {
+  kDraft = 1, kPendingReview = 2, kApproved = 3, kRejected = 4, kPaused = 5, kArchived = 6
+};
+const char* GigStateName(GigState state);
+
+struct Gig {
+  std::string id;
+  std::string seller_id;
+  std::string title;
+  std::string description;
+  std::string category_id;
+  Money price;
+  int32_t delivery_days = 1;
+  std::vector<std::string> tags;
+  GigState state = GigState::kDraft;
+  std::string rejection_reason;
+  int32_t seller_rating_milli = 0;  // read-only, joined from the seller
+  int64_t version = 1;
+  absl::Time create_time;
+  absl::Time update_time;
+};
+
+enum class JobState : uint8_t {
+  kPendingReview = 1, kOpen = 2, kBooked = 3, kRejected = 4, kCancelled = 5, kExpired = 6
+};
+const char* JobStateName(JobState state);
+
+struct Job {
+  std::string id;
+  std::string buyer_id;
+  std::string title;
+  std::string description;
+  std::string category_id;
+  std::vector<std::string> skills;
+  Money budget_min;
+  Money budget_max;
+  std::optional<absl::Time> preferred_start_time;
+  absl::Time due_time;
+  JobState state = JobState::kPendingReview;
+  std::string rejection_reason;
+  std::string cancel_reason;
+  std::string booking_id;
+  int64_t version = 1;
+  absl::Time create_time;
+  absl::Time update_time;
+};
+
+struct Assignment {
+  std::string id;
+  std::string job_id;
+  std::string seller_id;
+  std::string assigner_id;
+  std::string note;
+  std::string offer_id;
+  absl::Time create_time;
+};
+
+enum class OfferState : uint8_t {
+  kPending = 1, kAccepted = 2, kDeclined = 3, kExpired = 4, kWithdrawn = 5, kSuperseded = 6
+};
+const char* OfferStateName(OfferState state);
+
+struct Offer {
+  std::string id;
+  std::string job_id;
+  std::string seller_id;
+  std::string assignment_id;
+  std::string note;
+  OfferState state = OfferState::kPending;
+  absl::Time expire_time;
+  std::string decline_reason;
+  std::string withdraw_reason;
+  std::string booking_id;
+  int64_t version = 1;
+  absl::Time create_time;
+  absl::Time update_time;
+  // Read-only, joined from the job for display.
+  std::string job_title;
+  Money budget_min;
+  Money budget_max;
+};
+
+enum class BookingState : uint8_t { kActive = 1, kDelivered = 2, kCompleted = 3, kCancelled = 4 };
+const char* BookingStateName(BookingState state);
+
+struct Booking {
+  std::string id;
+  std::string job_id;
+  std::string offer_id;
+  std::string buyer_id;
+  std::string seller_id;
+  BookingState state = BookingState::kActive;
+  std::string delivery_note;
+  std::string revision_note;
+  int32_t revision_count = 0;
+  std::string cancel_reason;
+  bool buyer_reviewed = false;
+  bool seller_reviewed = false;
+  int64_t version = 1;
+  absl::Time create_time;
+  absl::Time update_time;
+  std::optional<absl::Time> complete_time;
+  // Read-only, joined from the job for display.
+  std::string job_title;
+  Money budget_min;
+  Money budget_max;
+};
+
+struct Review {
+  std::string id;
+  std::string booking_id;
+  std::string author_id;
+  std::string subject_id;
+  int32_t rating = 0;
+  std::string text;
+  absl::Time create_time;
+};
+
+struct AuditEntry {
+  std::string id;
+  std::string actor_id;
+  std::string action;  // RPC name, e.g. "ApproveJob"
+  std::string target;  // resource id(s), comma-separated
+  std::string note;
+  absl::Time create_time;
+};
+
+// A seller as found by SearchSellers.
+struct SellerSummary {
+  std::string user_id;
+  std::string display_name;
+  std::string avatar_url;
+  std::string bio;
+  std::vector<std::string> skills;
+  int availability = 1;  // Availability
+  int32_t rating_milli = 0;
+  int32_t rating_count = 0;
+  int32_t completed_bookings = 0;
+  int32_t gig_count = 0;
+  std::vector<Gig> sample_gigs;
+};
+
+// Rating average in thousandths from a sum and count (0 without ratings).
+int32_t RatingMilli(int64_t rating_sum, int64_t rating_count);
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_MODEL_MARKETPLACE_H_

@@ -1,0 +1,44 @@
+// JobRepository and its query (JobQuery). See store.h for the transaction, error
+// and thread-safety contract.
+#ifndef GIGWIRE_SERVER_STORE_JOB_REPOSITORY_H_
+#define GIGWIRE_SERVER_STORE_JOB_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/model/marketplace.h"
+#include "server/store/list_cursor.h"
+
+namespace gigwire {
+
+struct JobQuery {
+  std::optional<JobState> state;
+  std::string buyer_id;  // empty: every buyer
+  std::optional<ListCursor> after;
+  int limit = 50;
+};
+
+class JobRepository {
+ public:
+  virtual ~JobRepository() = default;
+  virtual absl::StatusOr<Job> FindById(const std::string& id) = 0;
+  virtual absl::Status Insert(const Job& job) = 0;
+  virtual absl::Status Update(const Job& job, int64_t expected_version) = 0;
+  // Newest first.
+  virtual absl::StatusOr<std::vector<Job>> List(const JobQuery& query) = 0;
+  // Jobs per state, for one buyer or (empty buyer_id) all.
+  virtual absl::StatusOr<std::vector<std::pair<JobState, int>>> CountByState(
+      const std::string& buyer_id) = 0;
+  // PENDING_REVIEW or OPEN jobs whose due time is at or before `now`.
+  virtual absl::StatusOr<std::vector<Job>> ListDue(absl::Time now, int limit) = 0;
+};
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_STORE_JOB_REPOSITORY_H_

@@ -1,0 +1,400 @@
+// Embedded schema and its migration runner; see migrations.h.
+//
+// Conventions: times are INTEGER microseconds since the Unix epoch; ids are
+// TEXT with a type prefix; secrets are stored only as SHA-256 BLOBs.
+#include "server/store/sqlite/migrations.h"
+
+#include "SQLiteCpp/Statement.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/status.h"
+
+namespace gigwire {
+namespace {
+
+constexpr char kV1Accounts[] = R"sql(
+CREATE TABLE users (
+  id            TEXT PRIMARY KEY,
+  email         TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  display_name  TEXT NOT NULL,
+  bio           TEXT NOT NULL DEFAULT '',
+  avatar_url    TEXT NOT NULL DEFAULT '',
+  skills        TEXT NOT NULL DEFAULT '',   -- newline-separated
+  availability  INTEGER NOT NULL DEFAULT 1,
+  roles         INTEGER NOT NULL,           -- bit mask: 1 buyer, 2 seller, 4 admin
+  version       INTEGER NOT NULL DEFAULT 1,
+  create_time   INTEGER NOT NULL,
+  update_time   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX users_by_create_time ON users (create_time DESC, id DESC);
+
+CREATE TABLE refresh_tokens (
+  id          TEXT PRIMARY KEY,
+  family_id   TEXT NOT NULL,
+  user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  token_hash  BLOB NOT NULL UNIQUE,
+  create_time INTEGER NOT NULL,
+  expire_time INTEGER NOT NULL,
+  used_time   INTEGER,
+  revoke_time INTEGER
+) STRICT;
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
+
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  creator_id   TEXT NOT NULL REFERENCES users (id),
+  secret_hash  BLOB NOT NULL UNIQUE,
+  create_time  INTEGER NOT NULL,
+  revoke_time  INTEGER
+) STRICT;
+CREATE INDEX api_keys_by_create_time ON api_keys (create_time DESC, id DESC);
+CREATE INDEX api_keys_by_user ON api_keys (user_id);
+)sql";
+
+constexpr char kV2Marketplace[] = R"sql(
+ALTER TABLE users ADD COLUMN rating_sum INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN rating_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN completed_bookings INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE categories (
+  id           TEXT PRIMARY KEY,
+  slug         TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  parent_id    TEXT REFERENCES categories (id),
+  version      INTEGER NOT NULL,
+  create_time  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE gigs (
+  id               TEXT PRIMARY KEY,
+  seller_id        TEXT NOT NULL REFERENCES users (id),
+  title            TEXT NOT NULL,
+  description      TEXT NOT NULL,
+  category_id      TEXT NOT NULL REFERENCES categories (id),
+  currency_code    TEXT NOT NULL,
+  price_minor      INTEGER NOT NULL CHECK (price_minor >= 0),
+  delivery_days    INTEGER NOT NULL,
+  tags             TEXT NOT NULL DEFAULT '',   -- newline-separated
+  state            INTEGER NOT NULL,
+  rejection_reason TEXT NOT NULL DEFAULT '',
+  version          INTEGER NOT NULL,
+  create_time      INTEGER NOT NULL,
+  update_time      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX gigs_by_state ON gigs (state, create_time DESC, id DESC);
+CREATE INDEX gigs_by_seller ON gigs (seller_id, state, create_time DESC, id DESC);
+CREATE INDEX gigs_by_category ON gigs (category_id, state, create_time DESC, id DESC);
+CREATE INDEX gigs_by_price ON gigs (state, price_minor, id);
+
+CREATE TABLE jobs (
+  id                   TEXT PRIMARY KEY,
+  buyer_id             TEXT NOT NULL REFERENCES users (id),
+  title                TEXT NOT NULL,
+  description          TEXT NOT NULL,
+  category_id          TEXT NOT NULL REFERENCES categories (id),
+  skills               TEXT NOT NULL DEFAULT '',
+  currency_code        TEXT NOT NULL,
+  budget_min_minor     INTEGER NOT NULL CHECK (budget_min_minor >= 0),
+  budget_max_minor     INTEGER NOT NULL CHECK (budget_max_minor >= budget_min_minor),
+  preferred_start_time INTEGER,
+  due_time             INTEGER NOT NULL,
+  state                INTEGER NOT NULL,
+  rejection_reason     TEXT NOT NULL DEFAULT '',
+  cancel_reason        TEXT NOT NULL DEFAULT '',
+  booking_id           TEXT NOT NULL DEFAULT '',
+  version              INTEGER NOT NULL,
+  create_time          INTEGER NOT NULL,
+  update_time          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX jobs_by_create_time ON jobs (create_time DESC, id DESC);
+CREATE INDEX jobs_by_state ON jobs (state, create_time DESC, id DESC);
+CREATE INDEX jobs_by_buyer ON jobs (buyer_id, create_time DESC, id DESC);
+
+-- Per-buyer job counts by state for dashboards, kept by triggers in the same
+-- transaction as every job insert and state change.
+CREATE TABLE job_state_counts (
+  buyer_id TEXT NOT NULL,
+  state    INTEGER NOT NULL,
+  count    INTEGER NOT NULL,
+  PRIMARY KEY (buyer_id, state)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER jobs_count_insert AFTER INSERT ON jobs BEGIN
+  INSERT INTO job_state_counts (buyer_id, state, count) VALUES (NEW.buyer_id, NEW.state, 1)
+    ON CONFLICT (buyer_id, state) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER jobs_count_update AFTER UPDATE OF state ON jobs
+WHEN OLD.state != NEW.state BEGIN
+  UPDATE job_state_counts SET count = count - 1
+    WHERE buyer_id = OLD.buyer_id AND state = OLD.state;
+  INSERT INTO job_state_counts (buyer_id, state, count) VALUES (NEW.buyer_id, NEW.state, 1)
+    ON CONFLICT (buyer_id, state) DO UPDATE SET count = count + 1;
+END;
+CREATE INDEX jobs_by_due_time ON jobs (state, due_time);
+
+CREATE TABLE offers (
+  id              TEXT PRIMARY KEY,
+  job_id          TEXT NOT NULL REFERENCES jobs (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  assignment_id   TEXT NOT NULL,
+  note            TEXT NOT NULL DEFAULT '',
+  state           INTEGER NOT NULL,
+  expire_time     INTEGER NOT NULL,
+  decline_reason  TEXT NOT NULL DEFAULT '',
+  withdraw_reason TEXT NOT NULL DEFAULT '',
+  booking_id      TEXT NOT NULL DEFAULT '',
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  UNIQUE (job_id, seller_id)
+) STRICT;
+CREATE INDEX offers_by_seller ON offers (seller_id, create_time DESC, id DESC);
+CREATE INDEX offers_by_job ON offers (job_id, create_time DESC, id DESC);
+CREATE INDEX offers_by_expiry ON offers (state, expire_time);
+
+CREATE TABLE assignments (
+  id          TEXT PRIMARY KEY,
+  job_id      TEXT NOT NULL REFERENCES jobs (id),
+  seller_id   TEXT NOT NULL REFERENCES users (id),
+  assigner_id TEXT NOT NULL REFERENCES users (id),
+  note        TEXT NOT NULL DEFAULT '',
+  offer_id    TEXT NOT NULL REFERENCES offers (id),
+  create_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX assignments_by_job ON assignments (job_id, create_time, id);
+
+CREATE TABLE bookings (
+  id              TEXT PRIMARY KEY,
+  job_id          TEXT NOT NULL UNIQUE REFERENCES jobs (id),
+  offer_id        TEXT NOT NULL UNIQUE REFERENCES offers (id),
+  buyer_id        TEXT NOT NULL REFERENCES users (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  state           INTEGER NOT NULL,
+  delivery_note   TEXT NOT NULL DEFAULT '',
+  revision_note   TEXT NOT NULL DEFAULT '',
+  revision_count  INTEGER NOT NULL DEFAULT 0,
+  cancel_reason   TEXT NOT NULL DEFAULT '',
+  buyer_reviewed  INTEGER NOT NULL DEFAULT 0,
+  seller_reviewed INTEGER NOT NULL DEFAULT 0,
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  complete_time   INTEGER
+) STRICT;
+CREATE INDEX bookings_by_create_time ON bookings (create_time DESC, id DESC);
+CREATE INDEX bookings_by_state ON bookings (state, create_time DESC, id DESC);
+CREATE INDEX bookings_by_buyer ON bookings (buyer_id, create_time DESC, id DESC);
+CREATE INDEX bookings_by_seller ON bookings (seller_id, create_time DESC, id DESC);
+
+CREATE TABLE reviews (
+  id          TEXT PRIMARY KEY,
+  booking_id  TEXT NOT NULL REFERENCES bookings (id),
+  author_id   TEXT NOT NULL REFERENCES users (id),
+  subject_id  TEXT NOT NULL REFERENCES users (id),
+  rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  text        TEXT NOT NULL DEFAULT '',
+  create_time INTEGER NOT NULL,
+  UNIQUE (booking_id, author_id)
+) STRICT;
+CREATE INDEX reviews_by_subject ON reviews (subject_id, create_time DESC, id DESC);
+
+CREATE TABLE audit_log (
+  id          TEXT PRIMARY KEY,
+  actor_id    TEXT NOT NULL REFERENCES users (id),
+  action      TEXT NOT NULL,
+  target      TEXT NOT NULL,
+  note        TEXT NOT NULL DEFAULT '',
+  create_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX audit_by_create_time ON audit_log (create_time DESC, id DESC);
+CREATE INDEX audit_by_actor ON audit_log (actor_id, create_time DESC, id DESC);
+
+-- Idempotency: the first result of each (caller, method, request_id).
+CREATE TABLE request_ids (
+  principal_id TEXT NOT NULL,
+  method       TEXT NOT NULL,
+  request_id   TEXT NOT NULL,
+  fingerprint  BLOB NOT NULL,
+  resource_id  TEXT NOT NULL,
+  create_time  INTEGER NOT NULL,
+  PRIMARY KEY (principal_id, method, request_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX request_ids_by_create_time ON request_ids (create_time);
+)sql";
+
+// The outbox (see server/model/event.h). AUTOINCREMENT: a sequence is never
+// reused, even after retention deleted every event, and sqlite_sequence keeps
+// the highest one ever appended. Retention deletes the oldest events by
+// sequence (the primary key), so no index on create_time is needed here.
+constexpr char kV3Events[] = R"sql(
+CREATE TABLE events (
+  sequence    INTEGER PRIMARY KEY AUTOINCREMENT,
+  type        INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  actor_id    TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  job_id      TEXT NOT NULL DEFAULT '',
+  buyer_id    TEXT NOT NULL DEFAULT '',
+  seller_id   TEXT NOT NULL DEFAULT '',
+  payload     BLOB NOT NULL
+) STRICT;
+
+-- One row: the highest sequence retention has deleted (0: none), so a
+-- resume cursor older than what is kept can be told apart from a new one.
+CREATE TABLE event_retention (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  pruned_through INTEGER NOT NULL
+) STRICT;
+INSERT INTO event_retention (id, pruned_through) VALUES (1, 0);
+
+-- Each user's inbox, newest first by sequence; `read` is 0 or 1.
+CREATE TABLE notifications (
+  user_id     TEXT NOT NULL,
+  sequence    INTEGER NOT NULL,
+  type        INTEGER NOT NULL,
+  summary     TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  job_id      TEXT NOT NULL DEFAULT '',
+  read        INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (user_id, sequence)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX notifications_unread ON notifications (user_id, sequence) WHERE read = 0;
+CREATE INDEX notifications_by_create_time ON notifications (create_time);
+)sql";
+
+// An admin's ListOffers without a seller or job filter (every offer, or
+// every offer in a state) walks these newest first instead of sorting the
+// table for each page (see sqlite_work_sql_test.cc).
+constexpr char kV4OfferListIndexes[] = R"sql(
+CREATE INDEX offers_by_create_time ON offers (create_time DESC, id DESC);
+CREATE INDEX offers_by_state ON offers (state, create_time DESC, id DESC);
+)sql";
+
+// A cancelled booking no longer holds its job (issue 12): the job reopens
+// and may be booked again, so a job has at most one booking that is not
+// cancelled, instead of one booking for ever. SQLite cannot drop a column's
+// UNIQUE constraint, so the table is rebuilt (SQLite's documented procedure:
+// new table, copy, drop, rename, indexes; foreign keys checked at the end).
+constexpr char kV5RebookableJobs[] = R"sql(
+CREATE TABLE bookings_v5 (
+  id              TEXT PRIMARY KEY,
+  job_id          TEXT NOT NULL REFERENCES jobs (id),
+  offer_id        TEXT NOT NULL UNIQUE REFERENCES offers (id),
+  buyer_id        TEXT NOT NULL REFERENCES users (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  state           INTEGER NOT NULL,
+  delivery_note   TEXT NOT NULL DEFAULT '',
+  revision_note   TEXT NOT NULL DEFAULT '',
+  revision_count  INTEGER NOT NULL DEFAULT 0,
+  cancel_reason   TEXT NOT NULL DEFAULT '',
+  buyer_reviewed  INTEGER NOT NULL DEFAULT 0,
+  seller_reviewed INTEGER NOT NULL DEFAULT 0,
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  complete_time   INTEGER
+) STRICT;
+INSERT INTO bookings_v5 (id, job_id, offer_id, buyer_id, seller_id, state, delivery_note,
+    revision_note, revision_count, cancel_reason, buyer_reviewed, seller_reviewed, version,
+    create_time, update_time, complete_time)
+  SELECT id, job_id, offer_id, buyer_id, seller_id, state, delivery_note, revision_note,
+    revision_count, cancel_reason, buyer_reviewed, seller_reviewed, version, create_time,
+    update_time, complete_time FROM bookings;
+DROP TABLE bookings;
+ALTER TABLE bookings_v5 RENAME TO bookings;
+CREATE UNIQUE INDEX bookings_live_by_job ON bookings (job_id) WHERE state != 4;
+CREATE INDEX bookings_by_job ON bookings (job_id);
+CREATE INDEX bookings_by_create_time ON bookings (create_time DESC, id DESC);
+CREATE INDEX bookings_by_state ON bookings (state, create_time DESC, id DESC);
+CREATE INDEX bookings_by_buyer ON bookings (buyer_id, create_time DESC, id DESC);
+CREATE INDEX bookings_by_seller ON bookings (seller_id, create_time DESC, id DESC);
+)sql";
+
+// Throws when the migrated schema breaks a foreign key: migrations run with
+// enforcement off (so that tables can be rebuilt) and are checked once.
+void CheckForeignKeys(SQLite::Database& db) {
+  SQLite::Statement check(db, "PRAGMA foreign_key_check");
+  if (check.executeStep()) {
+    throw SQLite::Exception(
+        absl::StrCat("a foreign key of table ", check.getColumn(0).getString(), " is broken"));
+  }
+}
+
+absl::Status ApplyInTransaction(SQLite::Database& db, const Migration& m) {
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(m.sql);
+      CheckForeignKeys(db);
+      SQLite::Statement record(db,
+          "INSERT INTO schema_migrations (version, name, applied_time) "
+          "VALUES (?, ?, CAST(strftime('%s','now') AS INTEGER) * 1000000)");
+      record.bind(1, m.version);
+      record.bind(2, m.name);
+      record.exec();
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  } catch (const SQLite::Exception& e) {
+    return Internal(absl::StrCat("migration ", m.version, " (", m.name, ") failed: ",
+                                 e.what()));
+  }
+  return absl::OkStatus();
+}
+
+// Runs `m` in one transaction with foreign-key enforcement off (a setting
+// that only changes outside a transaction), then restores it.
+absl::Status ApplyOne(SQLite::Database& db, const Migration& m) {
+  db.exec("PRAGMA foreign_keys = OFF");
+  absl::Status status = ApplyInTransaction(db, m);
+  db.exec("PRAGMA foreign_keys = ON");
+  return status;
+}
+
+}  // namespace
+
+const std::vector<Migration>& BuiltInMigrations() {
+  static const auto* const kMigrations = new std::vector<Migration>{
+      {1, "accounts: users, refresh tokens, API keys", kV1Accounts},
+      {2, "marketplace: categories, gigs, jobs, offers, bookings, reviews, audit", kV2Marketplace},
+      {3, "events: outbox and notifications", kV3Events},
+      {4, "offers: indexes for admin lists", kV4OfferListIndexes},
+      {5, "bookings: a job may be booked again after a cancelled booking", kV5RebookableJobs},
+  };
+  return *kMigrations;
+}
+
+absl::StatusOr<int> SchemaVersion(SQLite::Database& db) {
+  try {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_time INTEGER NOT NULL)");
+    SQLite::Statement query(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    query.executeStep();
+    return query.getColumn(0).getInt();
+  } catch (const SQLite::Exception& e) {
+    return Internal(absl::StrCat("cannot read schema version: ", e.getErrorStr()));
+  }
+}
+
+absl::Status ApplyMigrations(SQLite::Database& db, const std::vector<Migration>& migrations) {
+  GW_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  int newest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > newest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database schema version ", current, " is newer than this binary's ", newest,
+        "; upgrade gigwired"));
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    GW_RETURN_IF_ERROR(ApplyOne(db, m));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gigwire

@@ -1,0 +1,207 @@
+#include "server/store/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+#include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Exception.h"
+#include "SQLiteCpp/Statement.h"
+#include "sqlite3.h"
+#include "gtest/gtest.h"
+#include "server/testing/temp_dir.h"
+
+namespace gigwire {
+namespace {
+
+class MigrationsTest : public ::testing::Test {
+ protected:
+  int Version() {
+    absl::StatusOr<int> version = SchemaVersion(db_);
+    EXPECT_TRUE(version.ok()) << version.status();
+    return version.value_or(-1);
+  }
+  int RecordedMigrations() {
+    return db_.execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt();
+  }
+
+  testutil::TempDir dir_;
+  SQLite::Database db_{dir_.Path("migrations.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+};
+
+TEST_F(MigrationsTest, EmptyDatabaseIsVersionZero) { EXPECT_EQ(Version(), 0); }
+
+TEST_F(MigrationsTest, FreshDatabaseReachesLatestBuiltInVersion) {
+  ASSERT_FALSE(BuiltInMigrations().empty());
+  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  EXPECT_EQ(Version(), BuiltInMigrations().back().version);
+  for (const char* table : {"users", "refresh_tokens", "api_keys", "schema_migrations"}) {
+    EXPECT_TRUE(db_.tableExists(table)) << table;
+  }
+}
+
+TEST_F(MigrationsTest, BuiltInVersionsStartAtOneWithoutGaps) {
+  const std::vector<Migration>& all = BuiltInMigrations();
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].version, static_cast<int>(i) + 1);
+    EXPECT_FALSE(all[i].name.empty());
+  }
+}
+
+TEST_F(MigrationsTest, ApplyingTwiceIsANoOp) {
+  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  int recorded = RecordedMigrations();
+  absl::Status again = ApplyMigrations(db_, BuiltInMigrations());
+  EXPECT_TRUE(again.ok()) << again;
+  EXPECT_EQ(Version(), BuiltInMigrations().back().version);
+  EXPECT_EQ(RecordedMigrations(), recorded);
+}
+
+TEST_F(MigrationsTest, AppliesOnlyTheMissingVersions) {
+  std::vector<Migration> v1 = {{1, "one", "CREATE TABLE t1 (x INTEGER)"}};
+  ASSERT_TRUE(ApplyMigrations(db_, v1).ok());
+  db_.exec("INSERT INTO t1 VALUES (7)");
+  std::vector<Migration> v2 = v1;
+  v2.push_back({2, "two", "CREATE TABLE t2 (y INTEGER)"});
+  ASSERT_TRUE(ApplyMigrations(db_, v2).ok());
+  EXPECT_EQ(Version(), 2);
+  EXPECT_TRUE(db_.tableExists("t2"));
+  EXPECT_EQ(db_.execAndGet("SELECT x FROM t1").getInt(), 7);  // v1 not re-run
+}
+
+TEST_F(MigrationsTest, DatabaseNewerThanTheBinaryIsRefused) {
+  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  const int future = BuiltInMigrations().back().version + 1;
+  db_.exec("INSERT INTO schema_migrations (version, name, applied_time) VALUES (" +
+           std::to_string(future) + ", 'from the future', 0)");
+  absl::Status status = ApplyMigrations(db_, BuiltInMigrations());
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_EQ(Version(), future);
+}
+
+TEST_F(MigrationsTest, FailingMigrationIsRolledBackAndReported) {
+  std::vector<Migration> migrations = {
+      {1, "one", "CREATE TABLE t1 (x INTEGER)"},
+      {2, "broken", "CREATE TABLE t2 (x INTEGER); THIS IS NOT SQL"},
+  };
+  absl::Status status = ApplyMigrations(db_, migrations);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
+  EXPECT_EQ(Version(), 1);
+  EXPECT_TRUE(db_.tableExists("t1"));
+  EXPECT_FALSE(db_.tableExists("t2"));
+  EXPECT_EQ(RecordedMigrations(), 1);
+}
+
+TEST_F(MigrationsTest, FixedMigrationAppliesAfterAFailure) {
+  std::vector<Migration> migrations = {
+      {1, "one", "CREATE TABLE t1 (x INTEGER)"},
+      {2, "broken", "CREATE TABLE t2 (x INTEGER); THIS IS NOT SQL"},
+  };
+  ASSERT_FALSE(ApplyMigrations(db_, migrations).ok());
+  migrations[1].sql = "CREATE TABLE t2 (x INTEGER)";
+  ASSERT_TRUE(ApplyMigrations(db_, migrations).ok());
+  EXPECT_EQ(Version(), 2);
+  EXPECT_TRUE(db_.tableExists("t2"));
+}
+
+// ---- 4 -> 5: a job may be booked again after a cancelled booking ----
+
+// A version-4 database with a completed, reviewed booking: a buyer, two
+// sellers, a category, a job BOOKED by the first seller's offer (the second
+// seller's offer superseded), the booking and the buyer's review of it.
+constexpr char kVersion4Rows[] = R"sql(
+INSERT INTO users (id, email, password_hash, display_name, roles, create_time, update_time)
+  VALUES ('usr_b', 'b@example.com', 'h', 'Buyer', 1, 1, 1),
+         ('usr_s1', 's1@example.com', 'h', 'Seller one', 2, 1, 1),
+         ('usr_s2', 's2@example.com', 'h', 'Seller two', 2, 1, 1);
+INSERT INTO categories (id, slug, display_name, version, create_time)
+  VALUES ('cat_1', 'design', 'Design', 1, 1);
+INSERT INTO jobs (id, buyer_id, title, description, category_id, currency_code,
+    budget_min_minor, budget_max_minor, due_time, state, booking_id, version, create_time,
+    update_time)
+  VALUES ('job_1', 'usr_b', 'Logo', 'A logo', 'cat_1', 'USD', 100, 500, 9, 3, 'bkg_1', 3, 1, 2);
+INSERT INTO offers (id, job_id, seller_id, assignment_id, state, expire_time, booking_id,
+    version, create_time, update_time)
+  VALUES ('off_1', 'job_1', 'usr_s1', 'asg_1', 2, 9, 'bkg_1', 2, 1, 2),
+         ('off_2', 'job_1', 'usr_s2', 'asg_2', 6, 9, '', 2, 1, 2);
+INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, state, delivery_note,
+    buyer_reviewed, version, create_time, update_time, complete_time)
+  VALUES ('bkg_1', 'job_1', 'off_1', 'usr_b', 'usr_s1', 3, 'Done', 1, 4, 2, 3, 3);
+INSERT INTO reviews (id, booking_id, author_id, subject_id, rating, text, create_time)
+  VALUES ('rev_1', 'bkg_1', 'usr_b', 'usr_s1', 5, 'Great', 4);
+)sql";
+
+class RebookableJobsMigrationTest : public MigrationsTest {
+ protected:
+  void SetUp() override {
+    const std::vector<Migration>& all = BuiltInMigrations();
+    ASSERT_GE(all.size(), 5u);
+    ASSERT_EQ(all[4].version, 5);
+    ASSERT_TRUE(ApplyMigrations(db_, {all.begin(), all.begin() + 4}).ok());
+    ASSERT_EQ(Version(), 4);
+    db_.exec("PRAGMA foreign_keys = ON");
+    db_.exec(kVersion4Rows);
+  }
+
+  int Count(const std::string& table) {
+    return db_.execAndGet("SELECT COUNT(*) FROM " + table).getInt();
+  }
+
+  // Inserts a booking of job_1 for `offer_id` in `state`; false when the
+  // database refuses it.
+  bool InsertBooking(const std::string& id, const std::string& offer_id, int state) {
+    try {
+      db_.exec("INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, state, version, "
+               "create_time, update_time) VALUES ('" + id + "', 'job_1', '" + offer_id +
+               "', 'usr_b', 'usr_s2', " + std::to_string(state) + ", 1, 5, 5)");
+      return true;
+    } catch (const SQLite::Exception& e) {
+      EXPECT_EQ(e.getExtendedErrorCode(), SQLITE_CONSTRAINT_UNIQUE) << e.what();
+      return false;
+    }
+  }
+};
+
+TEST_F(RebookableJobsMigrationTest, KeepsEveryRowAndEveryReference) {
+  ASSERT_FALSE(InsertBooking("bkg_2", "off_2", /*CANCELLED=*/4));  // v4: one booking per job
+  absl::Status migrated = ApplyMigrations(db_, BuiltInMigrations());
+  ASSERT_TRUE(migrated.ok()) << migrated;
+  EXPECT_EQ(Version(), BuiltInMigrations().back().version);
+  EXPECT_EQ(Count("users"), 3);
+  EXPECT_EQ(Count("jobs"), 1);
+  EXPECT_EQ(Count("offers"), 2);
+  EXPECT_EQ(Count("bookings"), 1);
+  EXPECT_EQ(Count("reviews"), 1);
+  SQLite::Statement booking(db_,
+      "SELECT b.id, b.state, b.delivery_note, b.buyer_reviewed, b.version, b.complete_time "
+      "FROM reviews r JOIN bookings b ON b.id = r.booking_id WHERE r.id = 'rev_1'");
+  ASSERT_TRUE(booking.executeStep());
+  EXPECT_EQ(booking.getColumn(0).getString(), "bkg_1");
+  EXPECT_EQ(booking.getColumn(1).getInt(), 3);
+  EXPECT_EQ(booking.getColumn(2).getString(), "Done");
+  EXPECT_EQ(booking.getColumn(3).getInt(), 1);
+  EXPECT_EQ(booking.getColumn(4).getInt(), 4);
+  EXPECT_EQ(booking.getColumn(5).getInt64(), 3);
+  SQLite::Statement broken(db_, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(broken.executeStep()) << "broken foreign key in " << broken.getColumn(0).getString();
+  EXPECT_EQ(db_.execAndGet("PRAGMA foreign_keys").getInt(), 1);
+}
+
+TEST_F(RebookableJobsMigrationTest, AJobTakesANewBookingOnlyOnceTheLiveOneIsCancelled) {
+  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
+                           "AND name = 'bookings_live_by_job'").getInt(), 1);
+  EXPECT_FALSE(InsertBooking("bkg_2", "off_2", /*ACTIVE=*/1));  // bkg_1 is COMPLETED: live
+  db_.exec("UPDATE bookings SET state = 4 WHERE id = 'bkg_1'");  // CANCELLED
+  EXPECT_TRUE(InsertBooking("bkg_2", "off_2", /*ACTIVE=*/1));
+  db_.exec("INSERT INTO users (id, email, password_hash, display_name, roles, create_time, "
+           "update_time) VALUES ('usr_s3', 's3@example.com', 'h', 'Seller three', 2, 1, 1)");
+  db_.exec("INSERT INTO offers (id, job_id, seller_id, assignment_id, state, expire_time, "
+           "version, create_time, update_time) VALUES ('off_3', 'job_1', 'usr_s3', 'asg_3', 6, "
+           "9, 1, 5, 5)");
+  EXPECT_FALSE(InsertBooking("bkg_3", "off_3", /*DELIVERED=*/2));  // bkg_2 is live
+  EXPECT_TRUE(InsertBooking("bkg_3", "off_3", /*CANCELLED=*/4));
+  EXPECT_EQ(Count("bookings"), 3);
+}
+
+}  // namespace
+}  // namespace gigwire

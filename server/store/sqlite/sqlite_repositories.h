@@ -1,0 +1,253 @@
+// SQLite repositories bound to one open transaction (see store.h for the
+// contracts). Created by SqliteStore for the duration of one Read or Write;
+// not for direct use elsewhere.
+#ifndef GIGWIRE_SERVER_STORE_SQLITE_SQLITE_REPOSITORIES_H_
+#define GIGWIRE_SERVER_STORE_SQLITE_SQLITE_REPOSITORIES_H_
+
+#include "SQLiteCpp/Database.h"
+#include "server/store/sqlite/statement_cache.h"
+#include "server/store/store.h"
+
+namespace gigwire {
+
+class SqliteUserRepository final : public UserRepository {
+ public:
+  explicit SqliteUserRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<User> FindById(const std::string& id) override;
+  absl::StatusOr<User> FindByEmail(const std::string& email) override;
+  absl::Status Insert(const User& user) override;
+  absl::Status Update(const User& user, int64_t expected_version) override;
+  absl::StatusOr<std::vector<User>> List(const UserQuery& query) override;
+  absl::Status AddRating(const std::string& user_id, int rating) override;
+  absl::Status IncrementCompletedBookings(const std::string& user_id) override;
+  absl::StatusOr<std::vector<SellerSummary>> SearchSellers(const SellerQuery& query) override;
+
+ private:
+  absl::StatusOr<User> FindOne(const char* where_clause, const std::string& value);
+  StatementCache& sql_;
+};
+
+class SqliteRefreshTokenRepository final : public RefreshTokenRepository {
+ public:
+  explicit SqliteRefreshTokenRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<RefreshToken> FindByHash(const std::string& token_hash) override;
+  absl::Status Insert(const RefreshToken& token) override;
+  absl::Status MarkUsed(const std::string& id, absl::Time when) override;
+  absl::Status RevokeFamily(const std::string& family_id, absl::Time when) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteApiKeyRepository final : public ApiKeyRepository {
+ public:
+  explicit SqliteApiKeyRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<ApiKey> FindById(const std::string& id) override;
+  absl::StatusOr<ApiKey> FindBySecretHash(const std::string& secret_hash) override;
+  absl::Status Insert(const ApiKey& key) override;
+  absl::Status Revoke(const std::string& id, absl::Time when) override;
+  absl::StatusOr<std::vector<ApiKey>> List(const ApiKeyQuery& query) override;
+
+ private:
+  absl::StatusOr<ApiKey> FindOne(const char* where_clause, const std::string& value,
+                                 bool value_is_blob);
+  StatementCache& sql_;
+};
+
+// ---- marketplace (SQL in sqlite_catalog_repositories.cc and
+// sqlite_work_repositories.cc) ----
+
+class SqliteCategoryRepository final : public CategoryRepository {
+ public:
+  explicit SqliteCategoryRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<std::vector<Category>> List() override;
+  absl::StatusOr<Category> FindById(const std::string& id) override;
+  absl::Status Insert(const Category& category) override;
+  absl::Status Update(const Category& category, int64_t expected_version) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteGigRepository final : public GigRepository {
+ public:
+  explicit SqliteGigRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Gig> FindById(const std::string& id) override;
+  absl::Status Insert(const Gig& gig) override;
+  absl::Status Update(const Gig& gig, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Gig>> List(const GigQuery& query) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteJobRepository final : public JobRepository {
+ public:
+  explicit SqliteJobRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Job> FindById(const std::string& id) override;
+  absl::Status Insert(const Job& job) override;
+  absl::Status Update(const Job& job, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Job>> List(const JobQuery& query) override;
+  absl::StatusOr<std::vector<std::pair<JobState, int>>> CountByState(
+      const std::string& buyer_id) override;
+  absl::StatusOr<std::vector<Job>> ListDue(absl::Time now, int limit) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteAssignmentRepository final : public AssignmentRepository {
+ public:
+  explicit SqliteAssignmentRepository(StatementCache& sql) : sql_(sql) {}
+  absl::Status Insert(const Assignment& assignment) override;
+  absl::StatusOr<std::vector<Assignment>> ListByJob(const std::string& job_id,
+                                                    const std::optional<ListCursor>& after,
+                                                    int limit) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteOfferRepository final : public OfferRepository {
+ public:
+  explicit SqliteOfferRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Offer> FindById(const std::string& id) override;
+  absl::Status Insert(const Offer& offer) override;
+  absl::Status Update(const Offer& offer, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Offer>> List(const OfferQuery& query) override;
+  absl::StatusOr<std::vector<Offer>> ListPendingForJob(const std::string& job_id) override;
+  absl::StatusOr<std::vector<Offer>> ListExpiredPending(absl::Time now, int limit) override;
+  absl::StatusOr<bool> SellerHasOffer(const std::string& job_id,
+                                      const std::string& seller_id) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteBookingRepository final : public BookingRepository {
+ public:
+  explicit SqliteBookingRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Booking> FindById(const std::string& id) override;
+  absl::Status Insert(const Booking& booking) override;
+  absl::Status Update(const Booking& booking, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Booking>> List(const BookingQuery& query) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteReviewRepository final : public ReviewRepository {
+ public:
+  explicit SqliteReviewRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Review> FindById(const std::string& id) override;
+  absl::Status Insert(const Review& review) override;
+  absl::StatusOr<std::vector<Review>> ListBySubject(const std::string& subject_id,
+                                                    const std::optional<ListCursor>& after,
+                                                    int limit) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteAuditRepository final : public AuditRepository {
+ public:
+  explicit SqliteAuditRepository(StatementCache& sql) : sql_(sql) {}
+  absl::Status Append(const AuditEntry& entry) override;
+  absl::StatusOr<std::vector<AuditEntry>> List(const AuditQuery& query) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteRequestIdRepository final : public RequestIdRepository {
+ public:
+  explicit SqliteRequestIdRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<RequestRecord> Find(const std::string& principal_id, const std::string& method,
+                                     const std::string& request_id) override;
+  absl::Status Insert(const RequestRecord& record) override;
+  absl::StatusOr<int> DeleteBefore(absl::Time cutoff) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+// ---- outbox and inbox (SQL in sqlite_event_repositories.cc) ----
+
+// Counts what it appends, so the store can tell whether a committed
+// transaction wrote events (see Store::SetEventsCommittedObserver).
+class SqliteEventRepository final : public EventRepository {
+ public:
+  explicit SqliteEventRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<int64_t> Append(const EventRecord& event) override;
+  absl::StatusOr<std::vector<EventRecord>> ListAfter(int64_t after, int limit) override;
+  absl::StatusOr<int64_t> LatestSequence() override;
+  absl::StatusOr<int64_t> PrunedThrough() override;
+  absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) override;
+
+  // Events appended through this repository (committed or not).
+  int appended() const { return appended_; }
+
+ private:
+  StatementCache& sql_;
+  int appended_ = 0;
+};
+
+class SqliteNotificationRepository final : public NotificationRepository {
+ public:
+  explicit SqliteNotificationRepository(StatementCache& sql) : sql_(sql) {}
+  absl::Status Insert(const Notification& notification) override;
+  absl::StatusOr<std::vector<Notification>> List(const NotificationQuery& query) override;
+  absl::StatusOr<int> CountUnread(const std::string& user_id) override;
+  absl::StatusOr<int> MarkRead(const std::string& user_id,
+                               const std::vector<int64_t>& sequences) override;
+  absl::StatusOr<int> MarkReadUpTo(const std::string& user_id, int64_t up_to) override;
+  absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteTx final : public Tx {
+ public:
+  explicit SqliteTx(StatementCache& sql)
+      : users_(sql), refresh_tokens_(sql), api_keys_(sql), categories_(sql), gigs_(sql),
+        jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
+        request_ids_(sql), events_(sql), notifications_(sql) {}
+  UserRepository& users() override { return users_; }
+  RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
+  ApiKeyRepository& api_keys() override { return api_keys_; }
+  CategoryRepository& categories() override { return categories_; }
+  GigRepository& gigs() override { return gigs_; }
+  JobRepository& jobs() override { return jobs_; }
+  AssignmentRepository& assignments() override { return assignments_; }
+  OfferRepository& offers() override { return offers_; }
+  BookingRepository& bookings() override { return bookings_; }
+  ReviewRepository& reviews() override { return reviews_; }
+  AuditRepository& audit() override { return audit_; }
+  RequestIdRepository& request_ids() override { return request_ids_; }
+  EventRepository& events() override { return events_; }
+  NotificationRepository& notifications() override { return notifications_; }
+
+  // Whether this transaction appended events (they count once committed).
+  bool appended_events() const { return events_.appended() > 0; }
+
+ private:
+  SqliteUserRepository users_;
+  SqliteRefreshTokenRepository refresh_tokens_;
+  SqliteApiKeyRepository api_keys_;
+  SqliteCategoryRepository categories_;
+  SqliteGigRepository gigs_;
+  SqliteJobRepository jobs_;
+  SqliteAssignmentRepository assignments_;
+  SqliteOfferRepository offers_;
+  SqliteBookingRepository bookings_;
+  SqliteReviewRepository reviews_;
+  SqliteAuditRepository audit_;
+  SqliteRequestIdRepository request_ids_;
+  SqliteEventRepository events_;
+  SqliteNotificationRepository notifications_;
+};
+
+}  // namespace gigwire
+
+#endif  // GIGWIRE_SERVER_STORE_SQLITE_SQLITE_REPOSITORIES_H_
