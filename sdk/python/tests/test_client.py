@@ -11,7 +11,7 @@ from gigwire import Client, GigwireError, ServerStream, Unary, __version__
 from gigwire._service import Service as _Service
 from gigwire.v1 import api_key_pb2, assignment_pb2, audit_pb2, auth_pb2, auth_pb2_grpc
 from gigwire.v1 import booking_pb2, catalog_pb2, errors_pb2, event_pb2, job_pb2
-from gigwire.v1 import notification_pb2, offer_pb2, review_pb2
+from gigwire.v1 import notification_pb2, offer_pb2, portfolio_pb2, proposal_pb2, review_pb2
 from gigwire.v1 import seller_pb2, user_pb2, user_pb2_grpc
 from fake_server import abort, serving
 
@@ -204,6 +204,8 @@ def test_closed_client_refuses_calls(server):
     ("audit", audit_pb2.DESCRIPTOR.services_by_name["AuditService"]),
     ("events", event_pb2.DESCRIPTOR.services_by_name["EventService"]),
     ("notifications", notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]),
+    ("proposals", proposal_pb2.DESCRIPTOR.services_by_name["ProposalService"]),
+    ("portfolio", portfolio_pb2.DESCRIPTOR.services_by_name["PortfolioService"]),
 ])
 def test_every_rpc_of_each_service_is_exposed(attribute, descriptor):
     with Client("127.0.0.1:1") as client:

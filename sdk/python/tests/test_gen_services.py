@@ -53,6 +53,8 @@ def generate(proto_root: Path, tmp_path: Path) -> str:
     ("AuthService", ["Login"], "auth"),
     ("CategoryService", ["ListCategories"], "categories"),
     ("InboxService", ["ListInboxes"], "inboxes"),
+    ("ProposalService", ["SubmitProposal", "ListProposals"], "proposals"),
+    ("PortfolioService", ["CreatePortfolioItem", "ListPortfolioItems"], "portfolio"),
 ])
 def test_attribute_names(service, rpcs, attribute):
     proto = descriptor_pb2.ServiceDescriptorProto(

@@ -54,8 +54,10 @@ describe("scripts/gen.mjs", () => {
   it("names today's services as the SDK always has", () => {
     assert.deepEqual(Object.keys(SERVICES).sort(), [
       "apiKeys", "assignments", "audit", "auth", "bookings", "catalog", "events", "jobs",
-      "notifications", "offers", "reviews", "sellers", "users",
+      "notifications", "offers", "portfolio", "proposals", "reviews", "sellers", "users",
     ]);
     assert.equal(SERVICES.apiKeys.typeName, "gigwire.v1.ApiKeyService");
+    assert.equal(SERVICES.proposals.typeName, "gigwire.v1.ProposalService");
+    assert.equal(SERVICES.portfolio.typeName, "gigwire.v1.PortfolioService");
   });
 });
