@@ -44,6 +44,27 @@ void ToProto(const Job& job, const Principal& viewer, v1::Job* out) {
   for (const std::string& action : JobActions(viewer, job)) out->add_allowed_actions(action);
   ToProto(job.create_time, out->mutable_create_time());
   ToProto(job.update_time, out->mutable_update_time());
+  out->set_sourcing_mode(static_cast<v1::SourcingMode>(job.sourcing_mode));
+  if (job.bidding_close_time) ToProto(*job.bidding_close_time, out->mutable_bidding_close_time());
+  if (job.award_deadline_time) {
+    ToProto(*job.award_deadline_time, out->mutable_award_deadline_time());
+  }
+  out->set_proposal_count(job.proposal_count);
+}
+
+void ToProto(const PlannedMilestone& step, v1::PlannedMilestone* out) {
+  out->set_title(step.title);
+  ToProto(step.amount, out->mutable_amount());
+  out->set_due_in_days(step.due_in_days);
+}
+
+std::vector<PlannedMilestone> MilestonePlanFromProto(
+    const google::protobuf::RepeatedPtrField<v1::PlannedMilestone>& in) {
+  std::vector<PlannedMilestone> plan;
+  for (const v1::PlannedMilestone& step : in) {
+    plan.push_back({step.title(), MoneyFromProto(step.amount()), step.due_in_days()});
+  }
+  return plan;
 }
 
 void ToProto(const Assignment& a, v1::Assignment* out) {
@@ -97,6 +118,13 @@ void ToProto(const Booking& b, const Principal& viewer, v1::Booking* out) {
   ToProto(b.create_time, out->mutable_create_time());
   ToProto(b.update_time, out->mutable_update_time());
   if (b.complete_time) ToProto(*b.complete_time, out->mutable_complete_time());
+  out->set_source(static_cast<v1::BookingSource>(b.source));
+  out->set_proposal_id(b.proposal_id);
+  out->set_gig_id(b.gig_id);
+  ToProto(b.price, out->mutable_price());
+  ToProto(b.due_time, out->mutable_due_time());
+  for (const PlannedMilestone& step : b.milestones) ToProto(step, out->add_milestones());
+  out->set_requirements(b.requirements);
 }
 
 void ToProto(const Review& r, v1::Review* out) {
@@ -119,6 +147,11 @@ Job JobDraftFromProto(const v1::Job& in) {
   job.budget_max = MoneyFromProto(in.budget().max());
   if (in.has_preferred_start_time()) job.preferred_start_time = TimeFromProto(in.preferred_start_time());
   job.due_time = in.has_due_time() ? TimeFromProto(in.due_time()) : absl::InfinitePast();
+  // Unset means ASSIGNED; an unknown number is kept for the rules to refuse.
+  job.sourcing_mode = in.sourcing_mode() == v1::SOURCING_MODE_UNSPECIFIED
+                          ? SourcingMode::kAssigned
+                          : static_cast<SourcingMode>(in.sourcing_mode());
+  if (in.has_bidding_close_time()) job.bidding_close_time = TimeFromProto(in.bidding_close_time());
   return job;
 }
 

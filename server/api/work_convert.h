@@ -5,6 +5,7 @@
 #define GIGWIRE_SERVER_API_WORK_CONVERT_H_
 
 #include <optional>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gigwire/v1/assignment.pb.h"
@@ -22,6 +23,10 @@ void ToProto(const Assignment& assignment, v1::Assignment* out);
 void ToProto(const Offer& offer, const Principal& viewer, absl::Time now, v1::Offer* out);
 void ToProto(const Booking& booking, const Principal& viewer, v1::Booking* out);
 void ToProto(const Review& review, v1::Review* out);
+void ToProto(const PlannedMilestone& step, v1::PlannedMilestone* out);
+// The plan as sent; the rules validate it.
+std::vector<PlannedMilestone> MilestonePlanFromProto(
+    const google::protobuf::RepeatedPtrField<v1::PlannedMilestone>& plan);
 
 // The client-settable fields of CreateJobRequest.job.
 Job JobDraftFromProto(const v1::Job& job);

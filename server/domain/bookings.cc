@@ -190,6 +190,7 @@ absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::str
 
 absl::Status Bookings::ReleaseJob(Tx& tx, const Principal& caller, const Booking& booking,
                                   const std::string& reason, bool cancel_job) {
+  if (booking.job_id.empty()) return absl::OkStatus();  // a gig order has no job
   GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(booking.job_id));
   if (job.state != JobState::kBooked || job.booking_id != booking.id) return absl::OkStatus();
   const absl::Time now = clock_.Now();
@@ -201,6 +202,9 @@ absl::Status Bookings::ReleaseJob(Tx& tx, const Principal& caller, const Booking
   } else if (now >= job.due_time) {
     job.state = JobState::kExpired;
     type = EventType::kJobExpired;
+  } else if (job.sourcing_mode == SourcingMode::kOpen && job.bidding_close_time.has_value() &&
+             now >= *job.bidding_close_time) {
+    job.state = JobState::kBiddingClosed;  // the buyer may accept another proposal
   } else {
     job.state = JobState::kOpen;
   }

@@ -70,6 +70,10 @@ Booking NewBooking(const Offer& offer, const Job& job, absl::Time now) {
   booking.offer_id = offer.id;
   booking.buyer_id = job.buyer_id;
   booking.seller_id = offer.seller_id;
+  booking.source = BookingSource::kOffer;
+  booking.job_title = job.title;
+  booking.price = job.budget_max;  // the seller accepted the job's budget
+  booking.due_time = job.due_time;
   booking.state = BookingState::kActive;
   booking.create_time = booking.update_time = now;
   return booking;
@@ -93,6 +97,9 @@ absl::Status Offers::CheckAssignable(Tx& tx, const AssignInput& in) {
   GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(in.job_id));
   GW_RETURN_IF_ERROR(RequireState(job.state, {JobState::kOpen}, "job", "assign sellers to",
                                   JobStateName));
+  if (job.sourcing_mode == SourcingMode::kOpen) {
+    return InvalidState("an open project takes proposals, not assignments", "OPEN");
+  }
   GW_RETURN_IF_ERROR(RequireBeforeDue(job, clock_.Now()));
   Violations violations;
   for (const std::string& seller_id : in.seller_ids) {

@@ -23,6 +23,7 @@ const char* JobStateName(JobState state) {
     case JobState::kRejected: return "REJECTED";
     case JobState::kCancelled: return "CANCELLED";
     case JobState::kExpired: return "EXPIRED";
+    case JobState::kBiddingClosed: return "BIDDING_CLOSED";
   }
   return "UNSPECIFIED";
 }

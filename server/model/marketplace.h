@@ -18,6 +18,13 @@ struct Money {
   int64_t amount_minor = 0;
 };
 
+// One step of a milestone plan (proposals, bookings).
+struct PlannedMilestone {
+  std::string title;
+  Money amount;
+  int32_t due_in_days = 1;
+};
+
 struct Category {
   std::string id;
   std::string slug;
@@ -50,9 +57,13 @@ struct Gig {
 };
 
 enum class JobState : uint8_t {
-  kPendingReview = 1, kOpen = 2, kBooked = 3, kRejected = 4, kCancelled = 5, kExpired = 6
+  kPendingReview = 1, kOpen = 2, kBooked = 3, kRejected = 4, kCancelled = 5, kExpired = 6,
+  kBiddingClosed = 7
 };
 const char* JobStateName(JobState state);
+
+// How a job finds its seller: admins assign sellers, or sellers bid.
+enum class SourcingMode : uint8_t { kAssigned = 1, kOpen = 2 };
 
 struct Job {
   std::string id;
@@ -72,6 +83,10 @@ struct Job {
   int64_t version = 1;
   absl::Time create_time;
   absl::Time update_time;
+  SourcingMode sourcing_mode = SourcingMode::kAssigned;
+  std::optional<absl::Time> bidding_close_time;   // open projects only
+  std::optional<absl::Time> award_deadline_time;  // open projects only
+  int32_t proposal_count = 0;  // read-only: live proposals
 };
 
 struct Assignment {
@@ -112,10 +127,15 @@ struct Offer {
 enum class BookingState : uint8_t { kActive = 1, kDelivered = 2, kCompleted = 3, kCancelled = 4 };
 const char* BookingStateName(BookingState state);
 
+enum class BookingSource : uint8_t { kOffer = 1, kProposal = 2, kGigOrder = 3 };
+
 struct Booking {
   std::string id;
-  std::string job_id;
-  std::string offer_id;
+  BookingSource source = BookingSource::kOffer;
+  std::string job_id;       // empty for a gig order
+  std::string offer_id;     // source kOffer
+  std::string proposal_id;  // source kProposal
+  std::string gig_id;       // source kGigOrder
   std::string buyer_id;
   std::string seller_id;
   BookingState state = BookingState::kActive;
@@ -129,8 +149,12 @@ struct Booking {
   absl::Time create_time;
   absl::Time update_time;
   std::optional<absl::Time> complete_time;
-  // Read-only, joined from the job for display.
-  std::string job_title;
+  std::string job_title;  // the job's (a gig order: the gig's) title when booked
+  Money price;        // the agreed price
+  absl::Time due_time;
+  std::vector<PlannedMilestone> milestones;
+  std::string requirements;  // a gig order's
+  // Read-only: the job's budget (a gig order: the price) for display.
   Money budget_min;
   Money budget_max;
 };

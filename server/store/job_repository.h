@@ -24,6 +24,18 @@ struct JobQuery {
   int limit = 50;
 };
 
+// Approved open projects in bidding (ListOpenJobs).
+struct OpenJobQuery {
+  std::vector<std::string> category_ids;  // any of these; empty: any category
+  std::string skill;                      // lower-case; the job wants this skill
+  std::string currency_code;              // empty: any currency
+  std::optional<int64_t> budget_min_minor;  // the budget's max is at least this
+  std::optional<int64_t> budget_max_minor;  // the budget's min is at most this
+  enum class Order { kNewest, kBudget, kClosingSoon } order = Order::kNewest;
+  int offset = 0;
+  int limit = 50;
+};
+
 class JobRepository {
  public:
   virtual ~JobRepository() = default;
@@ -37,6 +49,11 @@ class JobRepository {
       const std::string& buyer_id) = 0;
   // PENDING_REVIEW or OPEN jobs whose due time is at or before `now`.
   virtual absl::StatusOr<std::vector<Job>> ListDue(absl::Time now, int limit) = 0;
+  virtual absl::StatusOr<std::vector<Job>> ListOpen(const OpenJobQuery& query) = 0;
+  // Open projects still OPEN whose bidding close time is at or before `now`.
+  virtual absl::StatusOr<std::vector<Job>> ListBiddingDue(absl::Time now, int limit) = 0;
+  // Open projects BIDDING_CLOSED whose award deadline is at or before `now`.
+  virtual absl::StatusOr<std::vector<Job>> ListAwardDue(absl::Time now, int limit) = 0;
 };
 
 }  // namespace gigwire

@@ -32,6 +32,8 @@
 #include "server/store/list_cursor.h"
 #include "server/store/notification_repository.h"
 #include "server/store/offer_repository.h"
+#include "server/store/portfolio_repository.h"
+#include "server/store/proposal_repository.h"
 #include "server/store/refresh_token_repository.h"
 #include "server/store/request_id_repository.h"
 #include "server/store/review_repository.h"
@@ -57,6 +59,9 @@ class Tx {
   virtual RequestIdRepository& request_ids() = 0;
   virtual EventRepository& events() = 0;
   virtual NotificationRepository& notifications() = 0;
+  virtual ProposalRepository& proposals() = 0;
+  virtual BidInvitationRepository& bid_invitations() = 0;
+  virtual PortfolioRepository& portfolio() = 0;
 };
 
 class Store {

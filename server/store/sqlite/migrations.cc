@@ -313,6 +313,126 @@ CREATE INDEX bookings_by_buyer ON bookings (buyer_id, create_time DESC, id DESC)
 CREATE INDEX bookings_by_seller ON bookings (seller_id, create_time DESC, id DESC);
 )sql";
 
+// Version 6: the open market. Jobs get a sourcing mode (1 ASSIGNED, 2 OPEN)
+// with bidding times; sellers' proposals with their milestone plans;
+// buyers' invitations to bid; portfolios. Bookings are rebuilt so that they
+// may come from an offer, a proposal or a gig order (job and offer become
+// optional) and carry the agreed price, due time and requirements; existing
+// bookings are offer bookings priced at their job's budget maximum.
+constexpr char kV6OpenMarket[] = R"sql(
+ALTER TABLE jobs ADD COLUMN sourcing_mode INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE jobs ADD COLUMN bidding_close_time INTEGER;
+ALTER TABLE jobs ADD COLUMN award_deadline_time INTEGER;
+CREATE INDEX jobs_open_market ON jobs (sourcing_mode, state, create_time DESC, id DESC);
+CREATE INDEX jobs_by_bidding_close ON jobs (state, bidding_close_time) WHERE sourcing_mode = 2;
+CREATE INDEX jobs_by_award_deadline ON jobs (state, award_deadline_time) WHERE sourcing_mode = 2;
+
+CREATE TABLE proposals (
+  id              TEXT PRIMARY KEY,
+  job_id          TEXT NOT NULL REFERENCES jobs (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  currency_code   TEXT NOT NULL,
+  price_minor     INTEGER NOT NULL CHECK (price_minor > 0),
+  delivery_days   INTEGER NOT NULL CHECK (delivery_days > 0),
+  cover_letter    TEXT NOT NULL,
+  state           INTEGER NOT NULL,
+  decline_reason  TEXT NOT NULL DEFAULT '',
+  withdraw_reason TEXT NOT NULL DEFAULT '',
+  booking_id      TEXT NOT NULL DEFAULT '',
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL
+) STRICT;
+-- One live (SUBMITTED or SHORTLISTED) proposal per seller and job.
+CREATE UNIQUE INDEX proposals_live_by_seller_and_job ON proposals (job_id, seller_id)
+  WHERE state IN (1, 2);
+CREATE INDEX proposals_by_job ON proposals (job_id, create_time DESC, id DESC);
+CREATE INDEX proposals_by_seller ON proposals (seller_id, create_time DESC, id DESC);
+CREATE INDEX proposals_live_by_seller ON proposals (seller_id) WHERE state IN (1, 2);
+
+-- The milestone plan of a proposal or of a booking (owner_id), in order.
+CREATE TABLE planned_milestones (
+  owner_id      TEXT NOT NULL,
+  position      INTEGER NOT NULL,
+  title         TEXT NOT NULL,
+  currency_code TEXT NOT NULL,
+  amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+  due_in_days   INTEGER NOT NULL,
+  PRIMARY KEY (owner_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE bid_invitations (
+  id          TEXT PRIMARY KEY,
+  job_id      TEXT NOT NULL REFERENCES jobs (id),
+  seller_id   TEXT NOT NULL REFERENCES users (id),
+  buyer_id    TEXT NOT NULL REFERENCES users (id),
+  note        TEXT NOT NULL DEFAULT '',
+  create_time INTEGER NOT NULL,
+  UNIQUE (job_id, seller_id)
+) STRICT;
+CREATE INDEX bid_invitations_by_seller ON bid_invitations (seller_id, create_time DESC, id DESC);
+
+CREATE TABLE portfolio_items (
+  id          TEXT PRIMARY KEY,
+  seller_id   TEXT NOT NULL REFERENCES users (id),
+  title       TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  link_url    TEXT NOT NULL DEFAULT '',
+  image_urls  TEXT NOT NULL DEFAULT '',
+  skills      TEXT NOT NULL DEFAULT '',
+  booking_id  TEXT NOT NULL DEFAULT '',
+  version     INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX portfolio_items_by_seller ON portfolio_items (seller_id, create_time DESC, id DESC);
+
+CREATE TABLE bookings_v6 (
+  id              TEXT PRIMARY KEY,
+  source          INTEGER NOT NULL,
+  job_id          TEXT REFERENCES jobs (id),
+  offer_id        TEXT UNIQUE REFERENCES offers (id),
+  proposal_id     TEXT UNIQUE REFERENCES proposals (id),
+  gig_id          TEXT REFERENCES gigs (id),
+  buyer_id        TEXT NOT NULL REFERENCES users (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  title           TEXT NOT NULL,
+  currency_code   TEXT NOT NULL,
+  price_minor     INTEGER NOT NULL CHECK (price_minor >= 0),
+  due_time        INTEGER NOT NULL,
+  requirements    TEXT NOT NULL DEFAULT '',
+  state           INTEGER NOT NULL,
+  delivery_note   TEXT NOT NULL DEFAULT '',
+  revision_note   TEXT NOT NULL DEFAULT '',
+  revision_count  INTEGER NOT NULL DEFAULT 0,
+  cancel_reason   TEXT NOT NULL DEFAULT '',
+  buyer_reviewed  INTEGER NOT NULL DEFAULT 0,
+  seller_reviewed INTEGER NOT NULL DEFAULT 0,
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  complete_time   INTEGER,
+  CHECK ((source = 3) = (job_id IS NULL))
+) STRICT;
+INSERT INTO bookings_v6 (id, source, job_id, offer_id, proposal_id, gig_id, buyer_id, seller_id,
+    title, currency_code, price_minor, due_time, requirements, state, delivery_note,
+    revision_note, revision_count, cancel_reason, buyer_reviewed, seller_reviewed, version,
+    create_time, update_time, complete_time)
+  SELECT b.id, 1, b.job_id, b.offer_id, NULL, NULL, b.buyer_id, b.seller_id, j.title,
+    j.currency_code, j.budget_max_minor, j.due_time, '', b.state, b.delivery_note,
+    b.revision_note, b.revision_count, b.cancel_reason, b.buyer_reviewed, b.seller_reviewed,
+    b.version, b.create_time, b.update_time, b.complete_time
+  FROM bookings b JOIN jobs j ON j.id = b.job_id;
+DROP TABLE bookings;
+ALTER TABLE bookings_v6 RENAME TO bookings;
+CREATE UNIQUE INDEX bookings_live_by_job ON bookings (job_id) WHERE state != 4;
+CREATE INDEX bookings_by_job ON bookings (job_id);
+CREATE INDEX bookings_by_create_time ON bookings (create_time DESC, id DESC);
+CREATE INDEX bookings_by_state ON bookings (state, create_time DESC, id DESC);
+CREATE INDEX bookings_by_buyer ON bookings (buyer_id, create_time DESC, id DESC);
+CREATE INDEX bookings_by_seller ON bookings (seller_id, create_time DESC, id DESC);
+)sql";
+
 // Throws when the migrated schema breaks a foreign key: migrations run with
 // enforcement off (so that tables can be rebuilt) and are checked once.
 void CheckForeignKeys(SQLite::Database& db) {
@@ -365,6 +485,8 @@ const std::vector<Migration>& BuiltInMigrations() {
       {3, "events: outbox and notifications", kV3Events},
       {4, "offers: indexes for admin lists", kV4OfferListIndexes},
       {5, "bookings: a job may be booked again after a cancelled booking", kV5RebookableJobs},
+      {6, "open market: sourcing modes, proposals, invitations, portfolios, gig orders",
+       kV6OpenMarket},
   };
   return *kMigrations;
 }

@@ -91,8 +91,14 @@ class SqliteJobRepository final : public JobRepository {
   absl::StatusOr<std::vector<std::pair<JobState, int>>> CountByState(
       const std::string& buyer_id) override;
   absl::StatusOr<std::vector<Job>> ListDue(absl::Time now, int limit) override;
+  absl::StatusOr<std::vector<Job>> ListOpen(const OpenJobQuery& query) override;
+  absl::StatusOr<std::vector<Job>> ListBiddingDue(absl::Time now, int limit) override;
+  absl::StatusOr<std::vector<Job>> ListAwardDue(absl::Time now, int limit) override;
 
  private:
+  absl::StatusOr<std::vector<Job>> ListOpenProjectsDue(JobState state,
+                                                       absl::string_view time_column,
+                                                       absl::Time now, int limit);
   StatementCache& sql_;
 };
 
@@ -207,12 +213,67 @@ class SqliteNotificationRepository final : public NotificationRepository {
   StatementCache& sql_;
 };
 
+// The milestone plan of a proposal or booking (`owner_id`), in order.
+namespace sqlite {
+absl::StatusOr<std::vector<PlannedMilestone>> LoadMilestonePlan(StatementCache& sql,
+                                                                const std::string& owner_id);
+// Replaces the stored plan of `owner_id` with `plan`.
+absl::Status SaveMilestonePlan(StatementCache& sql, const std::string& owner_id,
+                               const std::vector<PlannedMilestone>& plan);
+}  // namespace sqlite
+
+class SqliteProposalRepository final : public ProposalRepository {
+ public:
+  explicit SqliteProposalRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Proposal> FindById(const std::string& id) override;
+  absl::StatusOr<Proposal> FindLive(const std::string& job_id,
+                                    const std::string& seller_id) override;
+  absl::Status Insert(const Proposal& proposal) override;
+  absl::Status Update(const Proposal& proposal, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Proposal>> List(const ProposalQuery& query) override;
+  absl::StatusOr<int> Count(const ProposalQuery& query) override;
+  absl::StatusOr<int> CountLiveBySeller(const std::string& seller_id) override;
+
+ private:
+  // Runs `select` (a kProposalSelect statement) and loads each row's plan.
+  absl::StatusOr<std::vector<Proposal>> ReadAll(SQLite::Statement& select);
+  StatementCache& sql_;
+};
+
+class SqliteBidInvitationRepository final : public BidInvitationRepository {
+ public:
+  explicit SqliteBidInvitationRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<BidInvitation> FindById(const std::string& id) override;
+  absl::Status Insert(const BidInvitation& invitation) override;
+  absl::StatusOr<bool> Exists(const std::string& job_id, const std::string& seller_id) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqlitePortfolioRepository final : public PortfolioRepository {
+ public:
+  explicit SqlitePortfolioRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<PortfolioItem> FindById(const std::string& id) override;
+  absl::Status Insert(const PortfolioItem& item) override;
+  absl::Status Update(const PortfolioItem& item, int64_t expected_version) override;
+  absl::Status Delete(const std::string& id) override;
+  absl::StatusOr<std::vector<PortfolioItem>> ListBySeller(const std::string& seller_id,
+                                                          const std::optional<ListCursor>& after,
+                                                          int limit) override;
+  absl::StatusOr<int> CountBySeller(const std::string& seller_id) override;
+
+ private:
+  StatementCache& sql_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(StatementCache& sql)
       : users_(sql), refresh_tokens_(sql), api_keys_(sql), categories_(sql), gigs_(sql),
         jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
-        request_ids_(sql), events_(sql), notifications_(sql) {}
+        request_ids_(sql), events_(sql), notifications_(sql), proposals_(sql),
+        bid_invitations_(sql), portfolio_(sql) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
@@ -227,6 +288,9 @@ class SqliteTx final : public Tx {
   RequestIdRepository& request_ids() override { return request_ids_; }
   EventRepository& events() override { return events_; }
   NotificationRepository& notifications() override { return notifications_; }
+  ProposalRepository& proposals() override { return proposals_; }
+  BidInvitationRepository& bid_invitations() override { return bid_invitations_; }
+  PortfolioRepository& portfolio() override { return portfolio_; }
 
   // Whether this transaction appended events (they count once committed).
   bool appended_events() const { return events_.appended() > 0; }
@@ -246,6 +310,9 @@ class SqliteTx final : public Tx {
   SqliteRequestIdRepository request_ids_;
   SqliteEventRepository events_;
   SqliteNotificationRepository notifications_;
+  SqliteProposalRepository proposals_;
+  SqliteBidInvitationRepository bid_invitations_;
+  SqlitePortfolioRepository portfolio_;
 };
 
 }  // namespace gigwire

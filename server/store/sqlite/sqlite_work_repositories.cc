@@ -64,7 +64,16 @@ absl::Status CheckVersionedUpdate(int changed, absl::string_view what) {
 constexpr char kJobColumns[] =
     "id, buyer_id, title, description, category_id, skills, currency_code, budget_min_minor, "
     "budget_max_minor, preferred_start_time, due_time, state, rejection_reason, cancel_reason, "
-    "booking_id, version, create_time, update_time";
+    "booking_id, version, create_time, update_time, sourcing_mode, bidding_close_time, "
+    "award_deadline_time";
+// kJobColumns and the live proposal count (read from the partial index of
+// live proposals), as JobFromRow reads them.
+constexpr char kJobSelect[] =
+    "SELECT id, buyer_id, title, description, category_id, skills, currency_code, "
+    "budget_min_minor, budget_max_minor, preferred_start_time, due_time, state, "
+    "rejection_reason, cancel_reason, booking_id, version, create_time, update_time, "
+    "sourcing_mode, bidding_close_time, award_deadline_time, (SELECT COUNT(*) FROM proposals p "
+    "WHERE p.job_id = jobs.id AND p.state IN (1, 2)) FROM jobs";
 
 Job JobFromRow(SQLite::Statement& row) {
   Job job;
@@ -86,6 +95,10 @@ Job JobFromRow(SQLite::Statement& row) {
   job.version = row.getColumn(15).getInt64();
   job.create_time = TimeColumn(row.getColumn(16));
   job.update_time = TimeColumn(row.getColumn(17));
+  job.sourcing_mode = static_cast<SourcingMode>(row.getColumn(18).getInt());
+  job.bidding_close_time = OptionalTime(row.getColumn(19));
+  job.award_deadline_time = OptionalTime(row.getColumn(20));
+  job.proposal_count = row.getColumn(21).getInt();
   return job;
 }
 
@@ -109,6 +122,9 @@ void BindJob(SQLite::Statement& stmt, const Job& job) {
   stmt.bind(16, static_cast<int64_t>(job.version));
   BindTime(stmt, 17, job.create_time);
   BindTime(stmt, 18, job.update_time);
+  stmt.bind(19, static_cast<int>(job.sourcing_mode));
+  BindOptionalTime(stmt, 20, job.bidding_close_time);
+  BindOptionalTime(stmt, 21, job.award_deadline_time);
 }
 
 }  // namespace
@@ -117,7 +133,7 @@ namespace sqlite {
 
 BoundSql JobListSql(const JobQuery& query) {
   BoundSql bound;
-  bound.sql = absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE 1");
+  bound.sql = absl::StrCat(kJobSelect, " WHERE 1");
   // A unary + keeps the planner (which has no statistics) off jobs_by_state
   // when the buyer's own index is far narrower (a handful of states, many buyers).
   if (query.state.has_value()) {
@@ -130,10 +146,45 @@ BoundSql JobListSql(const JobQuery& query) {
   return bound;
 }
 
+BoundSql OpenJobListSql(const OpenJobQuery& query) {
+  BoundSql bound;
+  bound.sql = absl::StrCat(kJobSelect, " WHERE sourcing_mode = 2 AND state = 2");
+  if (!query.category_ids.empty()) {
+    std::vector<std::variant<int64_t, std::string>> ids(query.category_ids.begin(),
+                                                        query.category_ids.end());
+    std::string marks(ids.size() * 2 - 1, ',');
+    for (size_t i = 0; i < marks.size(); i += 2) marks[i] = '?';
+    Where(bound, absl::StrCat("category_id IN (", marks, ")"), ids);
+  }
+  if (!query.skill.empty()) {
+    // Skills are stored joined (JoinList); compare whole entries, any case.
+    Where(bound, "instr(char(10) || lower(skills) || char(10), char(10) || ? || char(10)) > 0",
+          {query.skill});
+  }
+  if (!query.currency_code.empty()) Where(bound, "currency_code = ?", {query.currency_code});
+  if (query.budget_min_minor) Where(bound, "budget_max_minor >= ?", {*query.budget_min_minor});
+  if (query.budget_max_minor) Where(bound, "budget_min_minor <= ?", {*query.budget_max_minor});
+  switch (query.order) {
+    case OpenJobQuery::Order::kBudget:
+      absl::StrAppend(&bound.sql, " ORDER BY budget_max_minor DESC, create_time DESC, id DESC");
+      break;
+    case OpenJobQuery::Order::kClosingSoon:
+      absl::StrAppend(&bound.sql, " ORDER BY bidding_close_time, create_time DESC, id DESC");
+      break;
+    case OpenJobQuery::Order::kNewest:
+      absl::StrAppend(&bound.sql, " ORDER BY create_time DESC, id DESC");
+      break;
+  }
+  absl::StrAppend(&bound.sql, " LIMIT ? OFFSET ?");
+  bound.args.push_back(static_cast<int64_t>(query.limit));
+  bound.args.push_back(static_cast<int64_t>(query.offset));
+  return bound;
+}
+
 }  // namespace sqlite
 
 absl::StatusOr<Job> SqliteJobRepository::FindById(const std::string& id) {
-  SQLite::Statement& query = sql_.Get(absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
+  SQLite::Statement& query = sql_.Get(absl::StrCat(kJobSelect, " WHERE id = ?"));
   query.bind(1, id);
   if (!query.executeStep()) return NotFound(absl::StrCat("job ", id));
   return JobFromRow(query);
@@ -141,7 +192,7 @@ absl::StatusOr<Job> SqliteJobRepository::FindById(const std::string& id) {
 
 absl::Status SqliteJobRepository::Insert(const Job& job) {
   SQLite::Statement& insert = sql_.Get(absl::StrCat("INSERT INTO jobs (", kJobColumns,
-                                             ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                             ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   BindJob(insert, job);
   insert.exec();
   return absl::OkStatus();
@@ -152,9 +203,10 @@ absl::Status SqliteJobRepository::Update(const Job& job, int64_t expected_versio
       "skills = ?6, currency_code = ?7, budget_min_minor = ?8, budget_max_minor = ?9, "
       "preferred_start_time = ?10, due_time = ?11, state = ?12, rejection_reason = ?13, "
       "cancel_reason = ?14, booking_id = ?15, version = ?16, create_time = ?17, "
-      "update_time = ?18 WHERE id = ?1 AND version = ?19");
+      "update_time = ?18, sourcing_mode = ?19, bidding_close_time = ?20, "
+      "award_deadline_time = ?21 WHERE id = ?1 AND version = ?22");
   BindJob(update, job);
-  update.bind(19, static_cast<int64_t>(expected_version));
+  update.bind(22, static_cast<int64_t>(expected_version));
   return CheckVersionedUpdate(update.exec(), "job");
 }
 
@@ -185,8 +237,7 @@ absl::StatusOr<std::vector<std::pair<JobState, int>>> SqliteJobRepository::Count
 
 absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListDue(absl::Time now, int limit) {
   SQLite::Statement& select = sql_.Get(absl::StrCat(
-      "SELECT ", kJobColumns, " FROM jobs WHERE state IN (?, ?) AND due_time <= ? "
-      "ORDER BY due_time LIMIT ?"));
+      kJobSelect, " WHERE state IN (?, ?) AND due_time <= ? ORDER BY due_time LIMIT ?"));
   select.bind(1, static_cast<int>(JobState::kPendingReview));
   select.bind(2, static_cast<int>(JobState::kOpen));
   BindTime(select, 3, now);
@@ -194,6 +245,37 @@ absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListDue(absl::Time now, in
   std::vector<Job> jobs;
   while (select.executeStep()) jobs.push_back(JobFromRow(select));
   return jobs;
+}
+
+absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListOpen(const OpenJobQuery& query) {
+  const sqlite::BoundSql bound = sqlite::OpenJobListSql(query);
+  SQLite::Statement& select = sql_.Get(bound.sql);
+  sqlite::BindAll(select, bound);
+  std::vector<Job> jobs;
+  while (select.executeStep()) jobs.push_back(JobFromRow(select));
+  return jobs;
+}
+
+// Open projects in `state` whose `time_column` is at or before `now`.
+absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListOpenProjectsDue(
+    JobState state, absl::string_view time_column, absl::Time now, int limit) {
+  SQLite::Statement& select = sql_.Get(absl::StrCat(
+      kJobSelect, " WHERE sourcing_mode = 2 AND state = ? AND ", time_column, " <= ? ORDER BY ",
+      time_column, " LIMIT ?"));
+  select.bind(1, static_cast<int>(state));
+  BindTime(select, 2, now);
+  select.bind(3, limit);
+  std::vector<Job> jobs;
+  while (select.executeStep()) jobs.push_back(JobFromRow(select));
+  return jobs;
+}
+
+absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListBiddingDue(absl::Time now, int limit) {
+  return ListOpenProjectsDue(JobState::kOpen, "bidding_close_time", now, limit);
+}
+
+absl::StatusOr<std::vector<Job>> SqliteJobRepository::ListAwardDue(absl::Time now, int limit) {
+  return ListOpenProjectsDue(JobState::kBiddingClosed, "award_deadline_time", now, limit);
 }
 
 // ---- assignments ----
@@ -384,13 +466,16 @@ namespace {
 constexpr char kBookingSelect[] =
     "SELECT b.id, b.job_id, b.offer_id, b.buyer_id, b.seller_id, b.state, b.delivery_note, "
     "b.revision_note, b.revision_count, b.cancel_reason, b.buyer_reviewed, b.seller_reviewed, "
-    "b.version, b.create_time, b.update_time, b.complete_time, j.title, j.currency_code, "
-    "j.budget_min_minor, j.budget_max_minor FROM bookings b JOIN jobs j ON j.id = b.job_id";
+    "b.version, b.create_time, b.update_time, b.complete_time, b.title, b.currency_code, "
+    "COALESCE(j.budget_min_minor, b.price_minor), COALESCE(j.budget_max_minor, b.price_minor), "
+    "b.source, b.proposal_id, b.gig_id, b.price_minor, b.due_time, b.requirements "
+    "FROM bookings b LEFT JOIN jobs j ON j.id = b.job_id";
 
+// Reads a row of kBookingSelect (without the milestone plan).
 Booking BookingFromRow(SQLite::Statement& row) {
   Booking b;
   b.id = row.getColumn(0).getString();
-  b.job_id = row.getColumn(1).getString();
+  b.job_id = row.getColumn(1).getString();  // NULL reads as ""
   b.offer_id = row.getColumn(2).getString();
   b.buyer_id = row.getColumn(3).getString();
   b.seller_id = row.getColumn(4).getString();
@@ -409,7 +494,22 @@ Booking BookingFromRow(SQLite::Statement& row) {
   std::string currency = row.getColumn(17).getString();
   b.budget_min = {currency, row.getColumn(18).getInt64()};
   b.budget_max = {currency, row.getColumn(19).getInt64()};
+  b.source = static_cast<BookingSource>(row.getColumn(20).getInt());
+  b.proposal_id = row.getColumn(21).getString();
+  b.gig_id = row.getColumn(22).getString();
+  b.price = {currency, row.getColumn(23).getInt64()};
+  b.due_time = TimeColumn(row.getColumn(24));
+  b.requirements = row.getColumn(25).getString();
   return b;
+}
+
+// Binds `id` as text, or NULL when empty (optional foreign keys).
+void BindOptionalId(SQLite::Statement& stmt, int index, const std::string& id) {
+  if (id.empty()) {
+    stmt.bind(index);
+  } else {
+    stmt.bind(index, id);
+  }
 }
 
 // Binds the mutable columns of a booking, in the order of kBookingMutable.
@@ -492,24 +592,36 @@ absl::StatusOr<Booking> SqliteBookingRepository::FindById(const std::string& id)
   SQLite::Statement& query = sql_.Get(absl::StrCat(kBookingSelect, " WHERE b.id = ?"));
   query.bind(1, id);
   if (!query.executeStep()) return NotFound(absl::StrCat("booking ", id));
-  return BookingFromRow(query);
+  Booking booking = BookingFromRow(query);
+  query.reset();
+  GW_ASSIGN_OR_RETURN(booking.milestones, sqlite::LoadMilestonePlan(sql_, booking.id));
+  return booking;
 }
 
 absl::Status SqliteBookingRepository::Insert(const Booking& b) {
   SQLite::Statement& full = sql_.Get(absl::StrCat(
-      "INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, create_time, state, "
+      "INSERT INTO bookings (id, job_id, offer_id, buyer_id, seller_id, create_time, source, "
+      "proposal_id, gig_id, title, currency_code, price_minor, due_time, requirements, state, "
       "delivery_note, revision_note, revision_count, cancel_reason, buyer_reviewed, "
       "seller_reviewed, version, update_time, complete_time) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   full.bind(1, b.id);
-  full.bind(2, b.job_id);
-  full.bind(3, b.offer_id);
+  BindOptionalId(full, 2, b.job_id);
+  BindOptionalId(full, 3, b.offer_id);
   full.bind(4, b.buyer_id);
   full.bind(5, b.seller_id);
   BindTime(full, 6, b.create_time);
-  BindBookingMutable(full, 7, b);
+  full.bind(7, static_cast<int>(b.source));
+  BindOptionalId(full, 8, b.proposal_id);
+  BindOptionalId(full, 9, b.gig_id);
+  full.bind(10, b.job_title);
+  full.bind(11, b.price.currency_code);
+  full.bind(12, static_cast<int64_t>(b.price.amount_minor));
+  BindTime(full, 13, b.due_time);
+  full.bind(14, b.requirements);
+  BindBookingMutable(full, 15, b);
   full.exec();
-  return absl::OkStatus();
+  return sqlite::SaveMilestonePlan(sql_, b.id, b.milestones);
 }
 
 absl::Status SqliteBookingRepository::Update(const Booking& b, int64_t expected_version) {
@@ -527,6 +639,10 @@ absl::StatusOr<std::vector<Booking>> SqliteBookingRepository::List(const Booking
   sqlite::BindAll(select, bound);
   std::vector<Booking> out;
   while (select.executeStep()) out.push_back(BookingFromRow(select));
+  select.reset();
+  for (Booking& booking : out) {
+    GW_ASSIGN_OR_RETURN(booking.milestones, sqlite::LoadMilestonePlan(sql_, booking.id));
+  }
   return out;
 }
 

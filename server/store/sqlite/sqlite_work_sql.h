@@ -17,6 +17,10 @@ namespace gigwire::sqlite {
 // SELECT of JobRepository::List: the jobs columns (JobFromRow's layout).
 BoundSql JobListSql(const JobQuery& query);
 
+// SELECT of JobRepository::ListOpen: approved open projects in bidding, in
+// the query's order, with LIMIT and OFFSET.
+BoundSql OpenJobListSql(const OpenJobQuery& query);
+
 // SELECT of OfferRepository::List: the offer columns joined with the job's
 // title and budget (OfferFromRow's layout).
 BoundSql OfferListSql(const OfferQuery& query);
