@@ -9,7 +9,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 #include "cmd/gigctl/commands.h"
 #include "cmd/gigctl/connection_notices.h"
@@ -22,6 +25,7 @@
 #include "gigwire/v1/assignment.pb.h"
 #include "gigwire/v1/catalog.pb.h"
 #include "gigwire/v1/job.pb.h"
+#include "gigwire/v1/proposal.pb.h"
 #include "gigwire/v1/seller.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -100,6 +104,45 @@ TEST(RequestJsonTest, ListFlagsTakeRepeatsCommasAndTheWordsAfterThem) {
                        R"({"jobId":"job_1","sellerIds":["A"]})"));
 }
 
+TEST(RequestJsonTest, OpenMarketVerbs) {
+  EXPECT_TRUE(SameJson(
+      *Request("jobs", "open",
+               {"--category", "design", "--skill", "logo", "--currency", "USD", "--order", "closing"}),
+      R"({"categoryId":"design","skill":"logo","currencyCode":"USD","orderBy":"OPEN_JOB_ORDER_CLOSING_SOON"})"));
+  EXPECT_TRUE(SameJson(*Request("jobs", "open", {"--order", "budget"}),
+                       R"({"orderBy":"OPEN_JOB_ORDER_BUDGET"})"));
+  EXPECT_TRUE(SameJson(
+      *Request("proposals", "list",
+               {"--job", "job_1", "--seller", "sam@example.com", "--state", "not-selected",
+                "--shortlisted", "--order", "rating"}),
+      R"({"jobId":"job_1","sellerId":"sam@example.com","state":"PROPOSAL_STATE_NOT_SELECTED",
+          "shortlistedOnly":true,"orderBy":"PROPOSAL_ORDER_SELLER_RATING"})"));
+  EXPECT_TRUE(SameJson(*Request("proposals", "list", {"--job", "job_1", "--order", "price"}),
+                       R"({"jobId":"job_1","orderBy":"PROPOSAL_ORDER_PRICE"})"));
+  EXPECT_TRUE(SameJson(*Request("portfolio", "list", {"--seller", "usr_1"}),
+                       R"({"sellerId":"usr_1"})"));
+  EXPECT_EQ(Request("portfolio", "list", {}).status().message(), "--seller is required");
+  // Every request names real fields and enum values of its method.
+  for (const auto& [group, name, args] :
+       std::vector<std::tuple<std::string, std::string, std::vector<std::string>>>{
+           {"jobs", "open", {"--order", "closing", "--currency", "EUR"}},
+           {"proposals", "list", {"--state", "not-selected", "--order", "rating", "--shortlisted"}},
+           {"proposals", "show", {"prp_1"}},
+           {"portfolio", "list", {"--seller", "usr_1"}}}) {
+    const Verb* verb = FindVerb(group, name);
+    ASSERT_NE(verb, nullptr) << group << " " << name;
+    Switches switches;
+    absl::StatusOr<std::string> json = RequestJson(*verb, args, &switches);
+    ASSERT_TRUE(json.ok()) << json.status();
+    const google::protobuf::Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+            VerbMethod(*verb)->input_type());
+    std::unique_ptr<google::protobuf::Message> request(prototype->New());
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(*json, request.get()).ok())
+        << group << " " << name << ": " << *json;
+  }
+}
+
 TEST(RequestJsonTest, AllWalksPagesOfPagedVerbsOnly) {
   Switches switches;
   EXPECT_TRUE(SameJson(*Request("users", "list", {"--all", "--role", "seller"}, &switches),
@@ -125,7 +168,7 @@ TEST(RequestJsonTest, SellerVerbsAndShowVerbs) {
   EXPECT_EQ(Request("bookings", "deliver", {"bkg_1"}).status().message(), "--note is required");
   EXPECT_TRUE(SameJson(*Request("sellers", "show", {"sam@example.com"}),
                        R"({"id":"sam@example.com"})"));
-  for (const char* group : {"gigs", "bookings", "users", "jobs"}) {
+  for (const char* group : {"gigs", "bookings", "users", "jobs", "proposals"}) {
     EXPECT_TRUE(SameJson(*Request(group, "show", {"x_1"}), R"({"id":"x_1"})")) << group;
   }
   EXPECT_TRUE(SameJson(*Request("gigs", "list", {"--category", "logo-design", "--state", "approved"}),
@@ -252,6 +295,20 @@ TEST(FieldTextTest, FormatsForHumans) {
   gigwire::v1::SellerPreview seller;
   seller.set_rating_milli(4500);
   EXPECT_EQ(FieldText(seller, "rating_milli"), "4.50");
+  EXPECT_EQ(FieldText(job, "sourcing_mode"), "");  // unset: shown as "-" in records
+  job.set_sourcing_mode(gigwire::v1::SOURCING_MODE_OPEN);
+  EXPECT_EQ(FieldText(job, "sourcing_mode"), "OPEN");
+  gigwire::v1::Proposal proposal;
+  for (const auto& [title, amount, day] : std::vector<std::tuple<const char*, int, int>>{
+           {"Sketches", 15000, 4}, {"Final kit", 30050, 10}}) {
+    gigwire::v1::PlannedMilestone* step = proposal.add_milestones();
+    step->set_title(title);
+    step->mutable_amount()->set_currency_code("USD");
+    step->mutable_amount()->set_amount_minor(amount);
+    step->set_due_in_days(day);
+  }
+  EXPECT_EQ(FieldText(proposal, "milestones"),
+            "Sketches: USD 150.00 by day 4, Final kit: USD 300.50 by day 10");
 }
 
 TEST(PrinterTest, AlignsTablesAndWritesJsonLines) {
@@ -317,6 +374,7 @@ TEST(HelpTest, TeachesNamesListsPagesSellersSessionsAndWatches) {
         "gigctl offers accept OFFER", "gigctl bookings deliver BOOKING --note NOTE",
         "an email works as well as a usr_ id", "a slug works as well as a cat_ id",
         "--seller A,B --seller C D", "every page with --all", "--cacert FILE",
+        "Open market (sealed bids):",
         "(remembered by login)", "says it has no login there", "when the connection is lost"}) {
     EXPECT_THAT(help, HasSubstr(taught));
   }
@@ -325,6 +383,17 @@ TEST(HelpTest, TeachesNamesListsPagesSellersSessionsAndWatches) {
   EXPECT_THAT(VerbHelp(*FindVerb("gigs", "list")), HasSubstr("(category id or slug)"));
   EXPECT_THAT(VerbHelp(*FindVerb("sellers", "show")),
               HasSubstr("Then: Rating and recent reviews; Gigs"));
+  for (const char* taught :
+       {"gigctl jobs open [--category CATEGORY] [--skill SKILL] [--currency CURRENCY] "
+        "[--order newest|budget|closing]",
+        "gigctl proposals list [--job JOB] [--seller SELLER]", "gigctl proposals show PROPOSAL",
+        "gigctl portfolio list --seller SELLER"}) {
+    EXPECT_THAT(help, HasSubstr(taught));
+  }
+  EXPECT_THAT(VerbHelp(*FindVerb("proposals", "show")),
+              HasSubstr("Then: Job; Seller's portfolio (newest first)"));
+  EXPECT_THAT(VerbHelp(*FindVerb("proposals", "list")),
+              HasSubstr("--order newest|price|rating"));
 }
 
 TEST(ConnectionNoticeTest, TellsWhenTheConnectionIsLostAndBack) {
@@ -363,6 +432,9 @@ TEST(CompletionTest, OffersEveryGroupAndVerb) {
   EXPECT_THAT(script, HasSubstr("complete -F _gigctl gigctl"));
   EXPECT_THAT(MainHelp(), HasSubstr("gigctl jobs assign JOB --seller SELLER..."));
   EXPECT_THAT(script, HasSubstr("offers) words=\"accept decline list\""));
+  EXPECT_THAT(script, HasSubstr("proposals) words=\"list show\""));
+  EXPECT_THAT(script, HasSubstr("portfolio) words=\"list\""));
+  EXPECT_THAT(script, HasSubstr("jobs) words=\"approve assign list open pending reject show\""));
   EXPECT_THAT(script, HasSubstr("--all"));
 }
 

@@ -31,6 +31,10 @@ Lists: --seller and other list flags take repeats, commas or several values
 (--seller A,B --seller C D); list verbs print one page and the next page's
 token on stderr, or every page with --all.
 Sellers use gigctl too: offers list|accept|decline, bookings deliver.
+Open market (sealed bids): jobs open lists the open projects taking proposals;
+proposals list --job JOB shows a project's bids (a seller sees only its own),
+proposals show ID one bid with its milestone plan and the seller's portfolio,
+portfolio list --seller SELLER a seller's work.
 
 Session:
   login [--email EMAIL] [--password-stdin]   log in; the server, its TLS settings (--insecure,

@@ -41,8 +41,11 @@ std::string EnumPrefix(const std::string& type_name) {
   return prefix + "_";
 }
 
+// "OPEN" for JOB_STATE_OPEN; "" for an unset value (*_UNSPECIFIED), which
+// records show as "-".
 std::string EnumText(const google::protobuf::EnumValueDescriptor* value) {
   std::string name = value->name();
+  if (value->number() == 0 && absl::EndsWith(name, "_UNSPECIFIED")) return "";
   std::string prefix = EnumPrefix(value->type()->name());
   return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
 }
@@ -72,6 +75,13 @@ std::string MessageText(const Message& message) {
     return absl::FormatDuration(absl::Seconds(seconds));
   }
   if (type == "gigwire.v1.Money") return absl::StrCat(Currency(message), " ", MoneyAmount(message));
+  if (type == "gigwire.v1.PlannedMilestone") {  // "Sketches: USD 150.00 by day 4"
+    const Message& amount = reflection->GetMessage(message, descriptor->FindFieldByName("amount"));
+    return absl::StrCat(
+        reflection->GetString(message, descriptor->FindFieldByName("title")), ": ",
+        MessageText(amount), " by day ",
+        reflection->GetInt32(message, descriptor->FindFieldByName("due_in_days")));
+  }
   if (type == "gigwire.v1.MoneyRange") {
     const Message& min = reflection->GetMessage(message, descriptor->FindFieldByName("min"));
     const Message& max = reflection->GetMessage(message, descriptor->FindFieldByName("max"));
@@ -163,7 +173,8 @@ std::string Printer::PaintState(const std::string& text) const {
   for (const char* good : {"OPEN", "APPROVED", "ACTIVE", "ACCEPTED", "COMPLETED", "DELIVERED"}) {
     if (text == good) return Paint(text, kGreen);
   }
-  for (const char* waiting : {"PENDING", "PENDING_REVIEW", "DRAFT", "PAUSED"}) {
+  for (const char* waiting : {"PENDING", "PENDING_REVIEW", "DRAFT", "PAUSED", "SUBMITTED",
+                              "SHORTLISTED", "BIDDING_CLOSED"}) {
     if (text == waiting) return Paint(text, kYellow);
   }
   return text.empty() ? text : Paint(text, kRed);

@@ -21,6 +21,8 @@
 #include "gigwire/v1/catalog.pb.h"
 #include "gigwire/v1/job.pb.h"
 #include "gigwire/v1/offer.pb.h"
+#include "gigwire/v1/portfolio.pb.h"
+#include "gigwire/v1/proposal.pb.h"
 #include "gigwire/v1/review.pb.h"
 #include "gigwire/v1/seller.pb.h"
 #include "gigwire/v1/user.pb.h"
@@ -38,11 +40,22 @@ const std::vector<Column> kJobColumns = {
     {"ID", "id"},          {"STATE", "state"},   {"TITLE", "title"},
     {"BUYER", "buyer_id", kUser}, {"BUDGET", "budget"}, {"DUE", "due_time"},
     {"CREATED", "create_time"}};
+const std::vector<Column> kOpenJobColumns = {
+    {"ID", "id"},           {"TITLE", "title"},   {"BUYER", "buyer_id", kUser},
+    {"CATEGORY", "category_id", kCategory}, {"BUDGET", "budget"}, {"BIDS", "proposal_count"},
+    {"CLOSES", "bidding_close_time"}, {"DUE", "due_time"}};
+const std::vector<Column> kProposalColumns = {
+    {"ID", "id"},          {"JOB", "job_title"}, {"SELLER", "seller_id", kUser},
+    {"PRICE", "price"},    {"DAYS", "delivery_days"}, {"STATE", "state"},
+    {"RATING", "seller_rating_milli"}, {"SUBMITTED", "create_time"}};
+const std::vector<Column> kPortfolioColumns = {{"ID", "id"},         {"TITLE", "title"},
+                                               {"LINK", "link_url"}, {"SKILLS", "skills"},
+                                               {"CREATED", "create_time"}};
 const std::vector<Column> kGigColumns = {
     {"ID", "id"},       {"STATE", "state"},  {"TITLE", "title"}, {"SELLER", "seller_id", kUser},
     {"PRICE", "price"}, {"CATEGORY", "category_id", kCategory}, {"UPDATED", "update_time"}};
 const std::vector<Column> kBookingColumns = {
-    {"ID", "id"},          {"STATE", "state"},      {"JOB", "job_title"},
+    {"ID", "id"},          {"STATE", "state"},      {"SOURCE", "source"}, {"JOB", "job_title"},
     {"BUYER", "buyer_id", kUser}, {"SELLER", "seller_id", kUser}, {"BUDGET", "budget"},
     {"CREATED", "create_time"}};
 const std::vector<Column> kOfferColumns = {
@@ -71,8 +84,10 @@ Arg TextArg(const std::string& name, const std::string& field, const std::string
 }
 Arg Reason(const std::string& why) { return TextArg("reason", "reason", why, true); }
 Arg EnumArg(const std::string& name, const std::string& field, const std::string& prefix,
-            std::vector<std::string> choices, const std::string& help) {
-  return {name, field, ArgKind::kEnum, help, prefix, std::move(choices)};
+            std::vector<std::string> choices, const std::string& help,
+            std::vector<std::pair<std::string, std::string>> aliases = {}) {
+  return {name,  field, ArgKind::kEnum, help, prefix, std::move(choices), false, IdKind::kNone,
+          std::move(aliases)};
 }
 Arg RoleArg() { return EnumArg("role", "role", "ROLE_", kRoles, "buyer, seller or admin"); }
 
@@ -105,8 +120,9 @@ Verb ActionVerb(const std::string& group, const std::string& name, const std::st
 }
 
 std::vector<Verb> JobVerbs() {
-  const std::vector<std::string> states = {"pending-review", "open",      "booked",
-                                           "rejected",       "cancelled", "expired"};
+  const std::vector<std::string> states = {"pending-review", "open",      "bidding-closed",
+                                           "booked",         "rejected",  "cancelled",
+                                           "expired"};
   Section offers{"Offers", "gigwire.v1.OfferService.ListOffers", {{"jobId", "id"}}, "", {},
                  "offers",
                  {{"ID", "id"}, {"STATE", "state"}, {"SELLER", "seller_id", kUser},
@@ -134,12 +150,23 @@ std::vector<Verb> JobVerbs() {
                {EnumArg("state", "state", "JOB_STATE_", states, "only jobs in this state"),
                 UserArg("buyer", "buyerId", "only this buyer's jobs")},
                "jobs", kJobColumns, "gigctl jobs list --state open --all"),
+      ListVerb("jobs", "open", "gigwire.v1.JobService.ListOpenJobs",
+               "the open market: approved open projects taking proposals",
+               {CategoryArg("category", "categoryId", "only this category and its subcategories"),
+                TextArg("skill", "skill", "only projects wanting this skill (any case)"),
+                TextArg("currency", "currencyCode", "only projects budgeted in this currency, e.g. USD"),
+                EnumArg("order", "orderBy", "OPEN_JOB_ORDER_", {"newest", "budget", "closing"},
+                        "newest first, highest budget first, or bidding closing soonest first",
+                        {{"closing", "CLOSING_SOON"}})},
+               "jobs", kOpenJobColumns, "gigctl jobs open --category design --order closing"),
       ShowVerb("jobs", "show", "gigwire.v1.JobService.GetJob", "one job in full, with its offers",
                Id("job"),
                {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"},
                 {"DESCRIPTION", "description"}, {"BUYER", "buyer_id", kUser},
                 {"CATEGORY", "category_id", kCategory}, {"SKILLS", "skills"},
                 {"BUDGET", "budget"}, {"STARTS", "preferred_start_time"}, {"DUE", "due_time"},
+                {"SOURCING", "sourcing_mode"}, {"BIDDING CLOSES", "bidding_close_time"},
+                {"AWARD BY", "award_deadline_time"}, {"PROPOSALS", "proposal_count"},
                 {"BOOKING", "booking_id"}, {"REJECTED", "rejection_reason"},
                 {"CREATED", "create_time"}},
                "gigctl jobs show job_4f2a", {offers}),
@@ -165,6 +192,9 @@ std::vector<Verb> SellerVerbs() {
                {{"sellerId", "id"}}, R"({"state":"GIG_STATE_APPROVED","pageSize":5})", {}, "gigs",
                {{"ID", "id"}, {"TITLE", "title"}, {"PRICE", "price"},
                 {"CATEGORY", "category_id", kCategory}, {"DAYS", "delivery_days"}}};
+  Section portfolio{"Portfolio (newest first)", "gigwire.v1.PortfolioService.ListPortfolioItems",
+                    {{"sellerId", "id"}}, R"({"pageSize":5})", {}, "items",
+                    {{"ID", "id"}, {"TITLE", "title"}, {"LINK", "link_url"}, {"SKILLS", "skills"}}};
   return {
       ListVerb("sellers", "search", "gigwire.v1.SellerService.SearchSellers",
                "finds sellers to assign: by name or skill, rating, availability",
@@ -187,7 +217,7 @@ std::vector<Verb> SellerVerbs() {
                {{"ID", "id"}, {"NAME", "display_name"}, {"EMAIL", "email"},
                 {"AVAILABILITY", "availability"}, {"SKILLS", "skills"}, {"BIO", "bio"},
                 {"ROLES", "roles"}, {"SINCE", "create_time"}},
-               "gigctl sellers show sam@demo.gigwire.dev", {reviews, gigs}),
+               "gigctl sellers show sam@demo.gigwire.dev", {reviews, gigs, portfolio}),
   };
 }
 
@@ -247,6 +277,52 @@ std::vector<Verb> OfferVerbs() {
   };
 }
 
+std::vector<Verb> ProposalVerbs() {
+  const std::vector<std::string> states = {"submitted", "shortlisted", "accepted",
+                                           "declined",  "withdrawn",   "not-selected"};
+  Section job{"Job", "gigwire.v1.JobService.GetJob", {{"id", "job_id"}}, "",
+              {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"},
+               {"BUYER", "buyer_id", kUser}, {"BUDGET", "budget"},
+               {"BIDDING CLOSES", "bidding_close_time"}, {"DUE", "due_time"},
+               {"PROPOSALS", "proposal_count"}}};
+  Section portfolio{"Seller's portfolio (newest first)",
+                    "gigwire.v1.PortfolioService.ListPortfolioItems", {{"sellerId", "seller_id"}},
+                    R"({"pageSize":3})", {}, "items",
+                    {{"TITLE", "title"}, {"LINK", "link_url"}, {"SKILLS", "skills"}}};
+  return {
+      ListVerb("proposals", "list", "gigwire.v1.ProposalService.ListProposals",
+               "proposals (sealed bids) on open projects: a job's, or a seller's",
+               {TextArg("job", "jobId", "only proposals on this job"),
+                UserArg("seller", "sellerId", "admins: only this seller's proposals"),
+                EnumArg("state", "state", "PROPOSAL_STATE_", states,
+                        "only proposals in this state"),
+                {"shortlisted", "shortlistedOnly", ArgKind::kSwitch, "only shortlisted proposals"},
+                EnumArg("order", "orderBy", "PROPOSAL_ORDER_", {"newest", "price", "rating"},
+                        "newest first, lowest price first, or best-rated seller first",
+                        {{"rating", "SELLER_RATING"}})},
+               "proposals", kProposalColumns, "gigctl proposals list --job job_5d0c --order price"),
+      ShowVerb("proposals", "show", "gigwire.v1.ProposalService.GetProposal",
+               "one proposal in full, with its job and the seller's portfolio", Id("proposal"),
+               {{"ID", "id"}, {"STATE", "state"}, {"JOB", "job_id", IdKind::kJob},
+                {"SELLER", "seller_id", kUser}, {"RATING", "seller_rating_milli"},
+                {"PRICE", "price"}, {"DAYS", "delivery_days"}, {"MILESTONES", "milestones"},
+                {"INVITED", "invited"}, {"COVER LETTER", "cover_letter"},
+                {"BOOKING", "booking_id"}, {"DECLINED", "decline_reason"},
+                {"WITHDRAWN", "withdraw_reason"}, {"CREATED", "create_time"},
+                {"UPDATED", "update_time"}},
+               "gigctl proposals show prp_81e4", {job, portfolio}),
+  };
+}
+
+std::vector<Verb> PortfolioVerbs() {
+  return {
+      ListVerb("portfolio", "list", "gigwire.v1.PortfolioService.ListPortfolioItems",
+               "a seller's portfolio, newest first",
+               {UserArg("seller", "sellerId", "the seller", true)}, "items", kPortfolioColumns,
+               "gigctl portfolio list --seller sam@demo.gigwire.dev"),
+  };
+}
+
 std::vector<Verb> BookingVerbs() {
   const std::vector<std::string> states = {"active", "delivered", "completed", "cancelled"};
   Section job{"Job", "gigwire.v1.JobService.GetJob", {{"id", "job_id"}}, "",
@@ -255,6 +331,13 @@ std::vector<Verb> BookingVerbs() {
                {"DESCRIPTION", "description"}}};
   Section offer{"Offer", "gigwire.v1.OfferService.GetOffer", {{"id", "offer_id"}}, "",
                 {{"ID", "id"}, {"STATE", "state"}, {"NOTE", "note"}, {"CREATED", "create_time"}}};
+  Section proposal{"Proposal", "gigwire.v1.ProposalService.GetProposal", {{"id", "proposal_id"}},
+                   "",
+                   {{"ID", "id"}, {"STATE", "state"}, {"PRICE", "price"},
+                    {"DAYS", "delivery_days"}, {"CREATED", "create_time"}}};
+  Section gig{"Gig", "gigwire.v1.CatalogService.GetGig", {{"id", "gig_id"}}, "",
+              {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"}, {"PRICE", "price"},
+               {"DAYS", "delivery_days"}}};
   return {
       ListVerb("bookings", "list", "gigwire.v1.BookingService.ListBookings",
                "bookings, newest first",
@@ -263,13 +346,17 @@ std::vector<Verb> BookingVerbs() {
                 UserArg("seller", "sellerId", "only this seller's")},
                "bookings", kBookingColumns, "gigctl bookings list --state delivered"),
       ShowVerb("bookings", "show", "gigwire.v1.BookingService.GetBooking",
-               "one booking with its parties, job and offer", Id("booking"),
-               {{"ID", "id"}, {"STATE", "state"}, {"JOB", "job_title"},
+               "one booking with its parties and where it came from (job and offer, proposal, "
+               "or gig)",
+               Id("booking"),
+               {{"ID", "id"}, {"STATE", "state"}, {"SOURCE", "source"}, {"JOB", "job_title"},
                 {"BUYER", "buyer_id", kUser}, {"SELLER", "seller_id", kUser},
-                {"BUDGET", "budget"}, {"DELIVERY", "delivery_note"},
-                {"REVISION", "revision_note"}, {"CANCELLED", "cancel_reason"},
-                {"CREATED", "create_time"}, {"COMPLETED", "complete_time"}},
-               "gigctl bookings show bkg_77aa", {job, offer}),
+                {"BUDGET", "budget"}, {"PRICE", "price"}, {"DUE", "due_time"},
+                {"MILESTONES", "milestones"}, {"REQUIREMENTS", "requirements"},
+                {"DELIVERY", "delivery_note"}, {"REVISION", "revision_note"},
+                {"CANCELLED", "cancel_reason"}, {"CREATED", "create_time"},
+                {"COMPLETED", "complete_time"}},
+               "gigctl bookings show bkg_77aa", {job, offer, proposal, gig}),
       ActionVerb("bookings", "deliver", "gigwire.v1.BookingService.DeliverBooking",
                  "sellers: delivers the work of a booking", {Id("booking")},
                  {TextArg("note", "note", "what was delivered", true)}, "delivered {id}: {state}",
@@ -334,8 +421,9 @@ std::vector<Verb> AdminToolVerbs() {
 
 std::vector<Verb> BuildVerbs() {
   std::vector<Verb> verbs;
-  for (std::vector<Verb> group : {JobVerbs(), SellerVerbs(), OfferVerbs(), CatalogVerbs(),
-                                  BookingVerbs(), AccountVerbs(), AdminToolVerbs()}) {
+  for (std::vector<Verb> group :
+       {JobVerbs(), ProposalVerbs(), SellerVerbs(), PortfolioVerbs(), OfferVerbs(),
+        CatalogVerbs(), BookingVerbs(), AccountVerbs(), AdminToolVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
@@ -361,9 +449,14 @@ absl::Status SetValue(const Arg& arg, const std::string& text, Struct& request) 
       if (!absl::SimpleAtod(text, &number)) break;
       value.set_number_value(arg.kind == ArgKind::kRating ? std::round(number * 1000) : number);
       return absl::OkStatus();
-    case ArgKind::kEnum:
-      value.set_string_value(arg.enum_prefix + absl::AsciiStrToUpper(absl::StrReplaceAll(text, {{"-", "_"}})));
+    case ArgKind::kEnum: {
+      std::string name = absl::AsciiStrToUpper(absl::StrReplaceAll(text, {{"-", "_"}}));
+      for (const auto& [alias, value_name] : arg.aliases) {
+        if (absl::AsciiStrToLower(text) == alias) name = value_name;
+      }
+      value.set_string_value(arg.enum_prefix + name);
       return absl::OkStatus();
+    }
     case ArgKind::kList:
       for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
         value.mutable_list_value()->add_values()->set_string_value(
@@ -515,7 +608,9 @@ const google::protobuf::MethodDescriptor* FindMethod(const std::string& full_nam
         gigwire::v1::ListBookingsRequest::descriptor(), gigwire::v1::ListUsersRequest::descriptor(),
         gigwire::v1::CreateApiKeyRequest::descriptor(), gigwire::v1::ListOffersRequest::descriptor(),
         gigwire::v1::ListReviewsRequest::descriptor(),
-        gigwire::v1::ListAuditEntriesRequest::descriptor()}) {
+        gigwire::v1::ListAuditEntriesRequest::descriptor(),
+        gigwire::v1::ListProposalsRequest::descriptor(),
+        gigwire::v1::ListPortfolioItemsRequest::descriptor()}) {
     (void)used;
   }
   return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full_name);

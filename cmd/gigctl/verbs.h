@@ -25,7 +25,7 @@ enum class ArgKind {
   kText,      // as is
   kNumber,    // an integer
   kSwitch,    // a flag without value: true
-  kEnum,      // "open" -> "<enum_prefix>OPEN"
+  kEnum,      // "open" -> "<enum_prefix>OPEN" (or the value of an alias)
   kList,      // a JSON list: repeat the flag, comma-separate, or list values after it
   kRating,    // "4.5" -> 4500 (a *_milli field)
   kDuration,  // "36h", "90m", "45s" -> "129600s"
@@ -41,6 +41,8 @@ struct Arg {
   std::vector<std::string> choices = {};  // for kEnum: the values to offer
   bool required = false;                  // positional arguments are always required
   IdKind ids = IdKind::kNone;             // kUser: an email works too; kCategory: a slug
+  // kEnum: choices that stand for another value ("closing" -> "CLOSING_SOON").
+  std::vector<std::pair<std::string, std::string>> aliases = {};
 };
 
 // Something a `show` verb shows after its record: the response of one more
