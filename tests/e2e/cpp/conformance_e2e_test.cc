@@ -134,6 +134,12 @@ const std::map<std::string, Invoker>& Invokers() {
       GIGWIRE_RPC(BookingService, DeliverBooking), GIGWIRE_RPC(BookingService, CompleteBooking),
       GIGWIRE_RPC(BookingService, CancelBooking), GIGWIRE_RPC(BookingService, GetBooking),
       GIGWIRE_RPC(ReviewService, CreateReview),   GIGWIRE_RPC(ReviewService, ListReviews),
+      GIGWIRE_RPC(JobService, ListOpenJobs),      GIGWIRE_RPC(JobService, ExtendBidding),
+      GIGWIRE_RPC(ProposalService, SubmitProposal), GIGWIRE_RPC(ProposalService, UpdateProposal),
+      GIGWIRE_RPC(ProposalService, WithdrawProposal), GIGWIRE_RPC(ProposalService, GetProposal),
+      GIGWIRE_RPC(ProposalService, ListProposals), GIGWIRE_RPC(ProposalService, ShortlistProposal),
+      GIGWIRE_RPC(ProposalService, DeclineProposal), GIGWIRE_RPC(ProposalService, AcceptProposal),
+      GIGWIRE_RPC(BookingService, OrderGig),
   };
   return *invokers;
 }

@@ -20,10 +20,12 @@ from conftest import gigwired_path, launch, shutdown
 from e2e_support import (ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, register_request,
                          unique_email)
 from gigwire import Client
-from gigwire.v1 import booking_pb2, catalog_pb2, gig_pb2, offer_pb2, user_pb2
+from gigwire.v1 import booking_pb2, catalog_pb2, gig_pb2, offer_pb2, proposal_pb2, user_pb2
 from test_grpcurl import grpcurl  # noqa: F401 (fixture)
 from test_marketplace import assign as sdk_assign
 from test_marketplace import category, job_request, open_job, seller_with_approved_gig  # noqa: F401
+from test_marketplace import usd
+from test_open_market import open_project, plan, proposal, submit
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 GIGCTL = Path(os.environ.get("GIGCTL", REPO_ROOT / "build/cmake/bin/gigctl"))
@@ -424,23 +426,32 @@ def readme_gigctl_examples() -> list:
 
 
 def demo_placeholders(gigctl) -> dict:
-    """JOB_ID: the demo's open job; USER_ID: Sam, the logo designer."""
-    [job] = gigctl.json_lines("jobs", "list", "--state", "open")
+    """JOB_ID: the demo's open (curated) job; USER_ID: Sam, the logo designer;
+    PROJECT_ID: the demo's open project (taking proposals); PROPOSAL_ID: one of its
+    proposals."""
+    [job] = [j for j in gigctl.json_lines("jobs", "list", "--state", "open")
+             if j.get("sourcing_mode") != "SOURCING_MODE_OPEN"]
     sellers = gigctl.json_lines("users", "list", "--role", "seller")
     [sam] = [u for u in sellers if u["email"] == "sam@demo.gigwire.dev"]
-    return {"JOB_ID": job["id"], "USER_ID": sam["id"]}
+    [project, *_] = [j for j in gigctl.json_lines("jobs", "open") if j.get("proposal_count")]
+    [proposal, *_] = gigctl.json_lines("proposals", "list", "--job", project["id"])
+    return {"JOB_ID": job["id"], "USER_ID": sam["id"], "PROJECT_ID": project["id"],
+            "PROPOSAL_ID": proposal["id"]}
 
 
 def test_every_gigctl_example_of_the_readme_works(demo_server, tmp_path):
     examples = readme_gigctl_examples()
     assert examples[0][-3:] == ["login", "--email", "admin@demo.gigwire.dev"], examples[0]
     assert any(e[:2] == ["sellers", "search"] for e in examples), examples
+    for verb in (["jobs", "open"], ["proposals", "list"], ["proposals", "show"],
+                 ["portfolio", "list"]):
+        assert any(e[:2] == verb for e in examples), (verb, examples)
     gigctl = Gigctl(demo_server.address, tmp_path / "config.json")
     placeholders = {}
     for example in examples:
         args = [placeholders.get(a, a) for a in example]
-        args = [re.sub(r"\b(JOB_ID|USER_ID)\b", lambda m: placeholders[m.group(1)], a)
-                for a in args]
+        args = [re.sub(r"\b(JOB_ID|USER_ID|PROJECT_ID|PROPOSAL_ID)\b",
+                       lambda m: placeholders[m.group(1)], a) for a in args]
         args = [demo_server.address if a == README_SERVER else a for a in args]
         stdin = DEMO_PASSWORD + "\n" if "login" in args else "y\n"
         result = subprocess.run([str(GIGCTL), *args], input=stdin, capture_output=True,
@@ -503,6 +514,46 @@ def test_the_demo_has_a_job_reopened_by_a_cancelled_booking_and_booked_again(dem
     assert active["seller_id"] == sam["id"], active
 
 
+def test_the_demo_has_an_open_project_with_three_proposals_and_a_portfolio(demo_server,
+                                                                          tmp_path):
+    gigctl = demo_admin(demo_server, tmp_path)
+    projects = gigctl.json_lines("jobs", "open")
+    assert projects and {p["sourcing_mode"] for p in projects} == {"SOURCING_MODE_OPEN"}
+    [project, *_] = [p for p in projects if p.get("proposal_count") == 3]
+    table = gigctl.ok("jobs", "open").splitlines()
+    assert table[0].split() == ["ID", "TITLE", "BUYER", "CATEGORY", "BUDGET", "BIDS", "CLOSES",
+                                "DUE"]
+    assert any(row.startswith(project["id"]) and "@demo.gigwire.dev>" in row for row in table)
+
+    bids = gigctl.json_lines("proposals", "list", "--job", project["id"], "--order", "price")
+    assert len(bids) == 3 and {b["job_id"] for b in bids} == {project["id"]}
+    prices = [int(b["price"]["amount_minor"]) for b in bids]
+    assert prices == sorted(prices), prices
+    table = gigctl.ok("proposals", "list", "--job", project["id"]).splitlines()
+    assert table[0].split() == ["ID", "JOB", "SELLER", "PRICE", "DAYS", "STATE", "RATING",
+                                "SUBMITTED"]
+    assert len(table) == 4 and all("@demo.gigwire.dev>" in row for row in table[1:]), table
+    assert "usr_" not in "\n".join(table)
+
+    shown = gigctl.ok("proposals", "show", bids[0]["id"])
+    assert re.search(rf'JOB:\s+"{re.escape(project["title"])}" \({project["id"]}\)\n', shown), shown
+    assert re.search(r"SELLER:\s+.+ <\w+@demo.gigwire.dev>\n", shown), shown
+    assert "\nJob\n" in shown and "\nSeller's portfolio (newest first)\n" in shown, shown
+    [as_json] = gigctl.json_lines("proposals", "show", bids[0]["id"])
+    assert as_json["id"] == bids[0]["id"]  # -o json: the proposal alone
+
+    sellers = [u["email"] for u in gigctl.json_lines("users", "list", "--role", "seller")]
+    portfolios = {email: gigctl.json_lines("portfolio", "list", "--seller", email)
+                  for email in sellers}
+    [(email, items), *_] = [(e, items) for e, items in portfolios.items() if items]
+    assert all(i["link_url"].startswith(("https://", "http://")) for i in items
+               if i.get("link_url")), items
+    table = gigctl.ok("portfolio", "list", "--seller", email).splitlines()
+    assert table[0].split() == ["ID", "TITLE", "LINK", "SKILLS", "CREATED"]
+    assert len(table) == len(items) + 1
+    assert "Portfolio (newest first)" in gigctl.ok("sellers", "show", email)
+
+
 def test_lists_show_names_and_take_emails_and_slugs(demo_server, tmp_path):
     gigctl = demo_admin(demo_server, tmp_path)
     gigs = gigctl.ok("gigs", "list", "--category", "logo-design", "--state", "approved")
@@ -554,3 +605,48 @@ def test_a_seller_works_from_gigctl(gigctl, new_user, admin, category):  # noqa:
     delivered = gigctl.ok("bookings", "deliver", match.group(1), "--note", "files sent").strip()
     assert delivered == f"delivered {match.group(1)}: DELIVERED"
     assert gigctl("bookings", "deliver", match.group(1)).returncode == 64  # --note is required
+
+
+def test_open_market_verbs(admin_gigctl, new_user, admin, category):  # noqa: F811
+    buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="buyer")
+    ann, ben = (new_user(roles=(user_pb2.ROLE_SELLER,), prefix=n) for n in ("ann", "ben"))
+    project = open_project(buyer, admin, category)
+    milestones = plan(("Sketches", 15_000, 4), ("Final kit", 30_000, 10))
+    ann_bid = submit(ann, project.id, proposal(usd(45_000), 10, milestones=milestones))
+    ben_bid = submit(ben, project.id, proposal(usd(38_000), 7))
+
+    [listed] = admin_gigctl.json_lines("jobs", "open", "--category", category.slug,
+                                       "--order", "closing")
+    assert (listed["id"], listed["proposal_count"]) == (project.id, 2)
+    assert admin_gigctl.json_lines("jobs", "open", "--category", category.id,
+                                   "--currency", "EUR") == []
+
+    table = admin_gigctl.ok("proposals", "list", "--job", project.id, "--order", "price")
+    rows = table.splitlines()
+    assert rows[1].startswith(ben_bid.id) and rows[2].startswith(ann_bid.id), table
+    assert f"ann person <{ann.email}>" in rows[2] and "USD 450.00" in rows[2], table
+    assert "SUBMITTED" in rows[1] and project.title in rows[1], table
+    only_ann = admin_gigctl.json_lines("proposals", "list", "--seller", ann.email)
+    assert [p["id"] for p in only_ann] == [ann_bid.id]
+
+    shown = admin_gigctl.ok("proposals", "show", ann_bid.id)
+    assert re.search(r"MILESTONES:\s+Sketches: USD 150.00 by day 4, "
+                     r"Final kit: USD 300.00 by day 10\n", shown), shown
+    assert re.search(r"PRICE:\s+USD 450.00\n", shown) and re.search(r"DAYS:\s+10\n", shown)
+    assert re.search(rf"SELLER:\s+ann person <{re.escape(ann.email)}>\n", shown), shown
+
+    accepted = buyer.client.proposals.AcceptProposal(
+        proposal_pb2.AcceptProposalRequest(id=ann_bid.id))
+    booking = admin_gigctl.ok("bookings", "show", accepted.booking_id)
+    assert re.search(r"SOURCE:\s+PROPOSAL\n", booking) and "\nProposal\n" in booking, booking
+    assert re.search(r"PRICE:\s+USD 450.00\n", booking), booking
+    assert "Final kit: USD 300.00 by day 10" in booking, booking
+    assert admin_gigctl.json_lines("proposals", "list", "--job", project.id, "--state",
+                                   "not-selected")[0]["id"] == ben_bid.id
+
+    # A seller's gigctl shows its own proposal only (sealed bids).
+    admin_gigctl.ok("login", "--email", ben.email, stdin=USER_PASSWORD + "\n")
+    assert [p["id"] for p in admin_gigctl.json_lines("proposals", "list", "--job",
+                                                     project.id)] == [ben_bid.id]
+    hidden = admin_gigctl("proposals", "show", ann_bid.id)
+    assert hidden.returncode == 5 and "NOT_FOUND" in hidden.stderr, hidden.stderr
