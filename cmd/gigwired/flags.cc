@@ -42,6 +42,8 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"event-retention-seconds", Number(&Flags::event_retention_seconds)},
       {"stream-queue-events", Number(&Flags::stream_queue_events)},
       {"heartbeat-seconds", Number(&Flags::heartbeat_seconds)},
+      {"max-open-proposals", Number(&Flags::max_open_proposals)},
+      {"award-grace-days", Number(&Flags::award_grace_days)},
   };
   return *kFlags;
 }
@@ -94,6 +96,12 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   if (!(flags.stream_queue_events >= 1 && flags.stream_queue_events <= 1'000'000)) {
     return absl::InvalidArgumentError("--stream-queue-events must be between 1 and 1000000");
   }
+  if (!(flags.max_open_proposals >= 1 && flags.max_open_proposals <= 100000)) {
+    return absl::InvalidArgumentError("--max-open-proposals must be between 1 and 100000");
+  }
+  if (!(flags.award_grace_days >= 0 && flags.award_grace_days <= 365)) {
+    return absl::InvalidArgumentError("--award-grace-days must be between 0 and 365");
+  }
   if (!(flags.heartbeat_seconds > 0)) {
     return absl::InvalidArgumentError("--heartbeat-seconds must be positive");
   }
@@ -127,6 +135,10 @@ Serving:
                             RESOURCE_EXHAUSTED/SLOW_CONSUMER (1024)
   --heartbeat-seconds N     how often an idle stream gets a heartbeat with the
                             current cursor (15)
+  --max-open-proposals N    live (submitted or shortlisted) proposals one seller may
+                            have at once; more fail RESOURCE_EXHAUSTED (50)
+  --award-grace-days N      how long after an open project's bidding closes its buyer
+                            may still accept a proposal before it expires (7)
 
 Rate limits (token buckets):
   --rate-auth-per-second N --rate-auth-burst N

@@ -32,6 +32,8 @@ struct Flags {
   double scheduler_interval_seconds = 1;
   double event_retention_seconds = 604800;  // 7 days; must be positive
   double stream_queue_events = 1024;
+  double max_open_proposals = 50;
+  double award_grace_days = 7;
   double heartbeat_seconds = 15;
   bool help = false;
 };

@@ -83,6 +83,8 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
   options.scheduler.interval = absl::Seconds(flags.scheduler_interval_seconds);
   options.scheduler.event_retention = absl::Seconds(flags.event_retention_seconds);
   options.events.max_queued_events = static_cast<int>(flags.stream_queue_events);
+  options.max_open_proposals = static_cast<int>(flags.max_open_proposals);
+  options.award_grace = absl::Hours(24) * flags.award_grace_days;
   options.events.heartbeat_interval = absl::Seconds(flags.heartbeat_seconds);
   return options;
 }

@@ -10,6 +10,7 @@
 #include "server/domain/catalog.h"
 #include "server/domain/jobs.h"
 #include "server/domain/offers.h"
+#include "server/domain/proposals.h"
 
 namespace gigwire {
 namespace {
@@ -37,6 +38,13 @@ struct ResourceToEvent {
     ToProto(gig, nullptr, out->mutable_gig());
     out->mutable_gig()->clear_allowed_actions();
   }
+  void operator()(const Proposal& proposal) const {
+    ToProto(proposal, nobody, now, out->mutable_proposal());
+    out->mutable_proposal()->clear_allowed_actions();
+  }
+  void operator()(const BidInvitation& invitation) const {
+    ToProto(invitation, out->mutable_invitation());
+  }
 };
 
 // The fields of a stored resource that the allowed-actions rules read.
@@ -44,7 +52,19 @@ Job JobRuleFields(const v1::Job& in) {
   Job job;
   job.buyer_id = in.buyer_id();
   job.state = static_cast<JobState>(in.state());
+  job.sourcing_mode = in.sourcing_mode() == v1::SOURCING_MODE_OPEN ? SourcingMode::kOpen
+                                                                     : SourcingMode::kAssigned;
   return job;
+}
+
+Proposal ProposalRuleFields(const v1::Proposal& in) {
+  Proposal p;
+  p.seller_id = in.seller_id();
+  p.buyer_id = in.buyer_id();
+  p.state = static_cast<ProposalState>(in.state());
+  p.job_state = static_cast<JobState>(in.job_state());
+  if (in.has_bidding_close_time()) p.bidding_close_time = TimeFromProto(in.bidding_close_time());
+  return p;
 }
 
 Offer OfferRuleFields(const v1::Offer& in) {
@@ -95,6 +115,10 @@ void AddAllowedActions(const Principal& viewer, absl::Time now, v1::Event* event
       break;
     case v1::Event::kGig:
       SetActions(GigActions(&viewer, GigRuleFields(event->gig())), event->mutable_gig());
+      break;
+    case v1::Event::kProposal:
+      SetActions(ProposalActions(viewer, ProposalRuleFields(event->proposal()), now),
+                 event->mutable_proposal());
       break;
     default:
       break;

@@ -81,4 +81,49 @@ Status JobServiceImpl::RejectJob(ServerContext* ctx, const v1::RejectJobRequest*
   });
 }
 
+Status JobServiceImpl::ListOpenJobs(ServerContext* ctx, const v1::ListOpenJobsRequest* req,
+                                    v1::ListOpenJobsResponse* resp) {
+  constexpr char kMethod[] = "/gigwire.v1.JobService/ListOpenJobs";
+  return rpc_.Run(ctx, kMethod, Access::kAuthenticated, [&](const CallInfo& call) -> absl::Status {
+    OpenJobFilter filter;
+    filter.category_id = req->category_id();
+    filter.skill = req->skill();
+    filter.currency_code = req->currency_code();
+    filter.has_budget_min = req->budget_range().has_min();
+    filter.has_budget_max = req->budget_range().has_max();
+    filter.budget_min = MoneyFromProto(req->budget_range().min());
+    filter.budget_max = MoneyFromProto(req->budget_range().max());
+    switch (req->order_by()) {
+      case v1::OPEN_JOB_ORDER_UNSPECIFIED:
+      case v1::OPEN_JOB_ORDER_NEWEST: filter.order = OpenJobQuery::Order::kNewest; break;
+      case v1::OPEN_JOB_ORDER_BUDGET: filter.order = OpenJobQuery::Order::kBudget; break;
+      case v1::OPEN_JOB_ORDER_CLOSING_SOON: filter.order = OpenJobQuery::Order::kClosingSoon; break;
+      default: return InvalidField("order_by", "unknown order");
+    }
+    GW_ASSIGN_OR_RETURN(OpenJobPage page, jobs_.ListOpen(*call.principal, filter,
+                                                         req->page_size(), req->page_token()));
+    for (const Job& job : page.jobs) ToProto(job, *call.principal, resp->add_jobs());
+    resp->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+Status JobServiceImpl::ExtendBidding(ServerContext* ctx, const v1::ExtendBiddingRequest* req,
+                                     v1::Job* resp) {
+  constexpr char kMethod[] = "/gigwire.v1.JobService/ExtendBidding";
+  return rpc_.Run(ctx, kMethod, Access::kAuthenticated, [&](const CallInfo& call) -> absl::Status {
+    BiddingExtension extension;
+    if (req->has_bidding_close_time()) {
+      extension.bidding_close_time = TimeFromProto(req->bidding_close_time());
+    }
+    if (req->has_award_deadline_time()) {
+      extension.award_deadline_time = TimeFromProto(req->award_deadline_time());
+    }
+    GW_ASSIGN_OR_RETURN(Job job, jobs_.ExtendBidding(*call.principal, req->id(), extension,
+                                                     MakeRequestKey(call, "ExtendBidding", *req)));
+    ToProto(job, *call.principal, resp);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace gigwire

@@ -25,6 +25,7 @@ const char* const kServiceNames[] = {
     "gigwire.v1.BookingService",    "gigwire.v1.ReviewService",
     "gigwire.v1.CatalogService",    "gigwire.v1.SellerService",  "gigwire.v1.AuditService",
     "gigwire.v1.EventService",      "gigwire.v1.NotificationService",
+    "gigwire.v1.PortfolioService",
 };
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {
@@ -68,9 +69,11 @@ Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> ope
       api_keys(*store, clock),
       catalog(*store, clock, outbox),
       sellers(*store),
+      portfolio(*store, clock),
       audit_log(*store),
-      jobs(*store, clock, outbox),
+      jobs(*store, clock, outbox, options.award_grace),
       offers(*store, clock, outbox),
+      proposals(*store, clock, outbox, options.max_open_proposals),
       bookings(*store, clock, outbox),
       reviews(*store, clock, outbox),
       notifications(*store),
@@ -93,13 +96,15 @@ Backend::~Backend() {
 GigwireServer::GigwireServer(Backend& backend)
     : rpc_(backend.authenticator, backend.limits),
       auth_service_(rpc_, backend.accounts),
-      user_service_(rpc_, backend.accounts, *backend.hub),
+      user_service_(rpc_, backend.accounts, *backend.hub, backend.portfolio),
       api_key_service_(rpc_, backend.api_keys, *backend.hub),
       catalog_service_(rpc_, backend.catalog),
       seller_service_(rpc_, backend.sellers),
+      portfolio_service_(rpc_, backend.portfolio),
       audit_service_(rpc_, backend.audit_log),
       job_service_(rpc_, backend.jobs),
       assignment_service_(rpc_, backend.offers),
+      proposal_service_(rpc_, backend.proposals, backend.clock),
       offer_service_(rpc_, backend.offers, backend.clock, *backend.hub),
       booking_service_(rpc_, backend.bookings),
       review_service_(rpc_, backend.reviews),
@@ -126,9 +131,11 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
   builder.RegisterService(&server->api_key_service_);
   builder.RegisterService(&server->catalog_service_);
   builder.RegisterService(&server->seller_service_);
+  builder.RegisterService(&server->portfolio_service_);
   builder.RegisterService(&server->audit_service_);
   builder.RegisterService(&server->job_service_);
   builder.RegisterService(&server->assignment_service_);
+  builder.RegisterService(&server->proposal_service_);
   builder.RegisterService(&server->offer_service_);
   builder.RegisterService(&server->booking_service_);
   builder.RegisterService(&server->review_service_);

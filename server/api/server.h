@@ -40,6 +40,8 @@
 #include "server/domain/notifications.h"
 #include "server/domain/offers.h"
 #include "server/domain/outbox.h"
+#include "server/domain/portfolio.h"
+#include "server/domain/proposals.h"
 #include "server/domain/reviews.h"
 #include "server/domain/scheduler.h"
 #include "server/events/event_hub.h"
@@ -56,6 +58,10 @@ struct BackendOptions {
   RateLimitConfig rate_limits;
   SchedulerConfig scheduler;
   EventHubOptions events;
+  // The open market: a seller's cap of live proposals, and how long after
+  // bidding closes a buyer may still accept one.
+  int max_open_proposals = Proposals::kDefaultMaxOpenProposals;
+  absl::Duration award_grace = Jobs::kDefaultAwardGrace;
   const Clock* clock = &SystemClock::Get();  // not owned
 };
 
@@ -80,9 +86,11 @@ struct Backend {
   ApiKeys api_keys;
   Catalog catalog;
   SellerSearch sellers;
+  Portfolio portfolio;
   AuditLog audit_log;
   Jobs jobs;
   Offers offers;
+  Proposals proposals;
   Bookings bookings;
   Reviews reviews;
   Notifications notifications;
@@ -135,9 +143,11 @@ class GigwireServer {
   ApiKeyServiceImpl api_key_service_;
   CatalogServiceImpl catalog_service_;
   SellerServiceImpl seller_service_;
+  PortfolioServiceImpl portfolio_service_;
   AuditServiceImpl audit_service_;
   JobServiceImpl job_service_;
   AssignmentServiceImpl assignment_service_;
+  ProposalServiceImpl proposal_service_;
   OfferServiceImpl offer_service_;
   BookingServiceImpl booking_service_;
   ReviewServiceImpl review_service_;

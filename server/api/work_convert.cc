@@ -7,6 +7,7 @@
 #include "server/domain/bookings.h"
 #include "server/domain/jobs.h"
 #include "server/domain/offers.h"
+#include "server/domain/proposals.h"
 #include "server/domain/work_common.h"
 
 namespace gigwire {
@@ -125,6 +126,57 @@ void ToProto(const Booking& b, const Principal& viewer, v1::Booking* out) {
   ToProto(b.due_time, out->mutable_due_time());
   for (const PlannedMilestone& step : b.milestones) ToProto(step, out->add_milestones());
   out->set_requirements(b.requirements);
+}
+
+void ToProto(const Proposal& p, const Principal& viewer, absl::Time now, v1::Proposal* out) {
+  out->set_id(p.id);
+  out->set_job_id(p.job_id);
+  out->set_seller_id(p.seller_id);
+  out->set_job_title(p.job_title);
+  ToProto(p.price, out->mutable_price());
+  out->set_delivery_days(p.delivery_days);
+  out->set_cover_letter(p.cover_letter);
+  for (const PlannedMilestone& step : p.milestones) ToProto(step, out->add_milestones());
+  out->set_state(static_cast<v1::ProposalState>(p.state));
+  out->set_decline_reason(p.decline_reason);
+  out->set_withdraw_reason(p.withdraw_reason);
+  out->set_booking_id(p.booking_id);
+  out->set_invited(p.invited);
+  out->set_seller_display_name(p.seller_display_name);
+  out->set_seller_rating_milli(p.seller_rating_milli);
+  out->set_etag(EtagOf(p.version));
+  for (const std::string& action : ProposalActions(viewer, p, now)) {
+    out->add_allowed_actions(action);
+  }
+  ToProto(p.create_time, out->mutable_create_time());
+  ToProto(p.update_time, out->mutable_update_time());
+  out->set_buyer_id(p.buyer_id);
+  out->set_job_state(static_cast<v1::JobState>(p.job_state));
+  if (p.bidding_close_time) ToProto(*p.bidding_close_time, out->mutable_bidding_close_time());
+}
+
+void ToProto(const BidInvitation& invitation, v1::BidInvitation* out) {
+  out->set_id(invitation.id);
+  out->set_job_id(invitation.job_id);
+  out->set_seller_id(invitation.seller_id);
+  out->set_buyer_id(invitation.buyer_id);
+  out->set_job_title(invitation.job_title);
+  out->set_note(invitation.note);
+  ToProto(invitation.create_time, out->mutable_create_time());
+}
+
+ProposalDraft ProposalDraftFromProto(const v1::Proposal& in) {
+  ProposalDraft draft;
+  draft.price = MoneyFromProto(in.price());
+  draft.delivery_days = in.delivery_days();
+  draft.cover_letter = in.cover_letter();
+  draft.milestones = MilestonePlanFromProto(in.milestones());
+  return draft;
+}
+
+absl::StatusOr<std::optional<ProposalState>> ProposalStateFromProto(int state,
+                                                                    absl::string_view field) {
+  return StateFromProto<ProposalState>(state, v1::ProposalState_MAX, field);
 }
 
 void ToProto(const Review& r, v1::Review* out) {

@@ -12,9 +12,12 @@
 #include "gigwire/v1/booking.pb.h"
 #include "gigwire/v1/job.pb.h"
 #include "gigwire/v1/offer.pb.h"
+#include "gigwire/v1/proposal.pb.h"
 #include "gigwire/v1/review.pb.h"
 #include "server/auth/authenticator.h"
+#include "server/domain/proposals.h"
 #include "server/model/marketplace.h"
+#include "server/model/proposal.h"
 
 namespace gigwire {
 
@@ -24,6 +27,12 @@ void ToProto(const Offer& offer, const Principal& viewer, absl::Time now, v1::Of
 void ToProto(const Booking& booking, const Principal& viewer, v1::Booking* out);
 void ToProto(const Review& review, v1::Review* out);
 void ToProto(const PlannedMilestone& step, v1::PlannedMilestone* out);
+void ToProto(const Proposal& proposal, const Principal& viewer, absl::Time now,
+             v1::Proposal* out);
+void ToProto(const BidInvitation& invitation, v1::BidInvitation* out);
+ProposalDraft ProposalDraftFromProto(const v1::Proposal& proposal);
+absl::StatusOr<std::optional<ProposalState>> ProposalStateFromProto(int state,
+                                                                    absl::string_view field);
 // The plan as sent; the rules validate it.
 std::vector<PlannedMilestone> MilestonePlanFromProto(
     const google::protobuf::RepeatedPtrField<v1::PlannedMilestone>& plan);

@@ -1,6 +1,7 @@
 // gRPC service classes of the work flow: JobService, AssignmentService,
-// OfferService (WatchOffers in offer_watch.cc), BookingService, ReviewService. Handlers decode, call the
-// domain (server/domain/{jobs,offers,bookings,reviews}.h) and encode; auth,
+// OfferService (WatchOffers in offer_watch.cc), ProposalService,
+// BookingService, ReviewService. Handlers decode, call the domain
+// (server/domain/{jobs,offers,proposals,bookings,reviews}.h) and encode; auth,
 // rate limits, status conversion and logging are RpcRunner's.
 //
 // Thread safety: handlers run concurrently; the referenced domain objects
@@ -12,11 +13,13 @@
 #include "gigwire/v1/booking.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
+#include "gigwire/v1/proposal.grpc.pb.h"
 #include "gigwire/v1/review.grpc.pb.h"
 #include "server/api/rpc_runner.h"
 #include "server/domain/bookings.h"
 #include "server/domain/jobs.h"
 #include "server/domain/offers.h"
+#include "server/domain/proposals.h"
 #include "server/domain/reviews.h"
 #include "server/events/event_hub.h"
 
@@ -34,10 +37,37 @@ class JobServiceImpl final : public v1::JobService::Service {
   Status CancelJob(ServerContext*, const v1::CancelJobRequest*, v1::Job*) override;
   Status ApproveJob(ServerContext*, const v1::ApproveJobRequest*, v1::Job*) override;
   Status RejectJob(ServerContext*, const v1::RejectJobRequest*, v1::Job*) override;
+  Status ListOpenJobs(ServerContext*, const v1::ListOpenJobsRequest*,
+                      v1::ListOpenJobsResponse*) override;
+  Status ExtendBidding(ServerContext*, const v1::ExtendBiddingRequest*, v1::Job*) override;
 
  private:
   RpcRunner& rpc_;
   Jobs& jobs_;
+};
+
+class ProposalServiceImpl final : public v1::ProposalService::Service {
+ public:
+  ProposalServiceImpl(RpcRunner& rpc, Proposals& proposals, const Clock& clock)
+      : rpc_(rpc), proposals_(proposals), clock_(clock) {}
+  Status SubmitProposal(ServerContext*, const v1::SubmitProposalRequest*, v1::Proposal*) override;
+  Status UpdateProposal(ServerContext*, const v1::UpdateProposalRequest*, v1::Proposal*) override;
+  Status WithdrawProposal(ServerContext*, const v1::WithdrawProposalRequest*,
+                          v1::Proposal*) override;
+  Status GetProposal(ServerContext*, const v1::GetProposalRequest*, v1::Proposal*) override;
+  Status ListProposals(ServerContext*, const v1::ListProposalsRequest*,
+                       v1::ListProposalsResponse*) override;
+  Status ShortlistProposal(ServerContext*, const v1::ShortlistProposalRequest*,
+                           v1::Proposal*) override;
+  Status DeclineProposal(ServerContext*, const v1::DeclineProposalRequest*,
+                         v1::Proposal*) override;
+  Status AcceptProposal(ServerContext*, const v1::AcceptProposalRequest*, v1::Proposal*) override;
+  Status InviteToBid(ServerContext*, const v1::InviteToBidRequest*, v1::BidInvitation*) override;
+
+ private:
+  RpcRunner& rpc_;
+  Proposals& proposals_;
+  const Clock& clock_;
 };
 
 class AssignmentServiceImpl final : public v1::AssignmentService::Service {

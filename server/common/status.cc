@@ -90,6 +90,47 @@ absl::Status InvalidState(absl::string_view message, absl::string_view current_s
   return WithDetails(absl::StatusCode::kFailedPrecondition, message, details);
 }
 
+absl::Status BiddingClosed(absl::string_view message) {
+  return WithReason(absl::StatusCode::kFailedPrecondition, v1::BIDDING_CLOSED, message);
+}
+
+absl::Status SelfDealing(absl::string_view message) {
+  return WithReason(absl::StatusCode::kFailedPrecondition, v1::SELF_DEALING, message);
+}
+
+absl::Status SellerUnavailable(absl::string_view message) {
+  return WithReason(absl::StatusCode::kFailedPrecondition, v1::SELLER_UNAVAILABLE, message);
+}
+
+absl::Status ProposalExists(absl::string_view proposal_id) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::PROPOSAL_EXISTS);
+  (*details.mutable_metadata())["proposal_id"] = std::string(proposal_id);
+  return WithDetails(absl::StatusCode::kAlreadyExists,
+                     "you already have a live proposal on this job; update or withdraw it",
+                     details);
+}
+
+absl::Status TooManyOpenProposals(int limit) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::TOO_MANY_OPEN_PROPOSALS);
+  (*details.mutable_metadata())["limit"] = absl::StrCat(limit);
+  return WithDetails(absl::StatusCode::kResourceExhausted,
+                     absl::StrCat("at most ", limit,
+                                  " live proposals per seller; withdraw one or wait for decisions"),
+                     details);
+}
+
+absl::Status PortfolioFull(int limit) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::PORTFOLIO_FULL);
+  (*details.mutable_metadata())["limit"] = absl::StrCat(limit);
+  return WithDetails(absl::StatusCode::kResourceExhausted,
+                     absl::StrCat("a portfolio holds at most ", limit,
+                                  " items; delete one first"),
+                     details);
+}
+
 absl::Status RateLimited(absl::Duration retry_after) {
   v1::ErrorDetails details;
   details.set_reason(v1::RATE_LIMITED);

@@ -58,6 +58,19 @@ absl::Status AlreadyExists(ErrorReason reason, absl::string_view message);
 absl::Status EtagMismatch(absl::string_view what);
 // FAILED_PRECONDITION, reason INVALID_STATE, naming the current state.
 absl::Status InvalidState(absl::string_view message, absl::string_view current_state);
+// FAILED_PRECONDITION, reason BIDDING_CLOSED: the job takes no proposals.
+absl::Status BiddingClosed(absl::string_view message);
+// FAILED_PRECONDITION, reason SELF_DEALING: one's own job or gig.
+absl::Status SelfDealing(absl::string_view message);
+// FAILED_PRECONDITION, reason SELLER_UNAVAILABLE: not (or no longer) a seller.
+absl::Status SellerUnavailable(absl::string_view message);
+// ALREADY_EXISTS, reason PROPOSAL_EXISTS, metadata proposal_id.
+absl::Status ProposalExists(absl::string_view proposal_id);
+// RESOURCE_EXHAUSTED, reason TOO_MANY_OPEN_PROPOSALS, metadata limit.
+absl::Status TooManyOpenProposals(int limit);
+// RESOURCE_EXHAUSTED, reason PORTFOLIO_FULL, metadata limit: a seller's
+// portfolio holds `limit` items already.
+absl::Status PortfolioFull(int limit);
 // RESOURCE_EXHAUSTED, reason RATE_LIMITED, with the advised wait.
 absl::Status RateLimited(absl::Duration retry_after);
 // UNAVAILABLE, reason SERVER_BUSY.

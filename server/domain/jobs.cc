@@ -1,6 +1,9 @@
 // Job rules; see jobs.h.
 #include "server/domain/jobs.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/ids.h"
 #include "server/common/status.h"
@@ -8,6 +11,7 @@
 #include "server/domain/audit.h"
 #include "server/domain/money.h"
 #include "server/domain/pagination.h"
+#include "server/domain/proposals.h"
 #include "server/domain/validation.h"
 #include "server/domain/work_common.h"
 
@@ -29,6 +33,26 @@ void CheckDraft(const Job& draft, absl::Time now, Violations& v) {
   if (draft.preferred_start_time.has_value() && *draft.preferred_start_time >= draft.due_time) {
     v.Add("job.preferred_start_time", "must be before due_time");
   }
+  if (draft.sourcing_mode == SourcingMode::kAssigned) {
+    if (draft.bidding_close_time.has_value()) {
+      v.Add("job.bidding_close_time", "is only for open projects (sourcing_mode OPEN)");
+    }
+  } else if (draft.sourcing_mode == SourcingMode::kOpen) {
+    if (!draft.bidding_close_time.has_value()) {
+      v.Add("job.bidding_close_time", "is required for an open project");
+    } else if (*draft.bidding_close_time <= now) {
+      v.Add("job.bidding_close_time", "must be in the future");
+    } else if (*draft.bidding_close_time > draft.due_time) {
+      v.Add("job.bidding_close_time", "must not be after due_time");
+    }
+  } else {
+    v.Add("job.sourcing_mode", "unknown sourcing mode");
+  }
+}
+
+// The award deadline of an open project whose bidding closes at `close`.
+absl::Time AwardDeadline(absl::Time close, absl::Duration grace, absl::Time due) {
+  return std::min(close + grace, due);
 }
 
 absl::Status CheckReason(absl::string_view field, absl::string_view reason, size_t min) {
@@ -46,17 +70,99 @@ EventType ClosedOfferEvent(OfferState state) {
   }
 }
 
+// Moves the bidding close time and/or award deadline later (see
+// JobService.ExtendBidding); a BIDDING_CLOSED job whose close time is ahead
+// again is OPEN.
+absl::Status ApplyExtension(const BiddingExtension& e, absl::Time now, Job& job) {
+  if (!e.bidding_close_time && !e.award_deadline_time) {
+    return InvalidField("bidding_close_time", "set it, award_deadline_time, or both");
+  }
+  const absl::Time old_close = job.bidding_close_time.value_or(now);
+  const absl::Time old_deadline = job.award_deadline_time.value_or(old_close);
+  absl::Time close = e.bidding_close_time.value_or(old_close);
+  absl::Time deadline = e.award_deadline_time.value_or(
+      std::min(old_deadline + (close - old_close), job.due_time));
+  Violations v;
+  if (e.bidding_close_time && (close <= old_close || close <= now)) {
+    v.Add("bidding_close_time", "must be later than the current one and in the future");
+  }
+  if (e.award_deadline_time && (deadline <= old_deadline || deadline <= now)) {
+    v.Add("award_deadline_time", "must be later than the current one and in the future");
+  }
+  if (close > job.due_time) v.Add("bidding_close_time", "must not be after due_time");
+  if (deadline > job.due_time) v.Add("award_deadline_time", "must not be after due_time");
+  if (deadline < close) v.Add("award_deadline_time", "must not be before bidding_close_time");
+  GW_RETURN_IF_ERROR(v.ToStatus());
+  job.bidding_close_time = close;
+  job.award_deadline_time = deadline;
+  if (job.state == JobState::kBiddingClosed && now < close) job.state = JobState::kOpen;
+  return absl::OkStatus();
+}
+
+absl::Status OpenJobQueryOf(const OpenJobFilter& f, OpenJobQuery& q, Violations& v) {
+  q.skill = absl::AsciiStrToLower(f.skill);
+  q.currency_code = f.currency_code;
+  if (!f.currency_code.empty() &&
+      (f.currency_code.size() != 3 || absl::AsciiStrToUpper(f.currency_code) != f.currency_code)) {
+    v.Add("currency_code", "must be three upper-case letters");
+  }
+  const std::string& range_currency = !f.budget_min.currency_code.empty()
+                                          ? f.budget_min.currency_code
+                                          : f.budget_max.currency_code;
+  if (f.has_budget_min) q.budget_min_minor = f.budget_min.amount_minor;
+  if (f.has_budget_max) q.budget_max_minor = f.budget_max.amount_minor;
+  if ((f.has_budget_min || f.has_budget_max) && range_currency.empty()) {
+    v.Add("budget_range", "needs a currency_code");
+  }
+  if (!range_currency.empty()) {
+    if (!q.currency_code.empty() && q.currency_code != range_currency) {
+      v.Add("budget_range", "must be in currency_code's currency");
+    }
+    q.currency_code = range_currency;
+  }
+  q.order = f.order;
+  return absl::OkStatus();
+}
+
+// `category_id` and every category below it. INVALID_ARGUMENT if unknown.
+absl::StatusOr<std::vector<std::string>> CategoryWithChildren(Tx& tx,
+                                                              const std::string& category_id) {
+  GW_ASSIGN_OR_RETURN(std::vector<Category> all, tx.categories().List());
+  std::vector<std::string> ids = {category_id};
+  bool known = false;
+  for (const Category& c : all) known = known || c.id == category_id;
+  if (!known) return InvalidField("category_id", "unknown category");
+  for (size_t i = 0; i < ids.size(); ++i) {  // breadth first; the tree is small
+    for (const Category& c : all) {
+      if (c.parent_id == ids[i]) ids.push_back(c.id);
+    }
+  }
+  return ids;
+}
+
 }  // namespace
 
 std::vector<std::string> JobActions(const Principal& viewer, const Job& job) {
   std::vector<std::string> actions;
-  bool live = job.state == JobState::kPendingReview || job.state == JobState::kOpen;
-  if (viewer.user_id == job.buyer_id && live) actions.push_back("cancel");
+  const bool open_project = job.sourcing_mode == SourcingMode::kOpen;
+  const bool buyer = viewer.user_id == job.buyer_id;
+  bool live = job.state == JobState::kPendingReview || job.state == JobState::kOpen ||
+              job.state == JobState::kBiddingClosed;
+  if (buyer && live) actions.push_back("cancel");
   if (viewer.Has(Role::kAdmin) && job.state == JobState::kPendingReview) {
     actions.push_back("approve");
     actions.push_back("reject");
   }
-  if (viewer.Has(Role::kAdmin) && job.state == JobState::kOpen) actions.push_back("assign");
+  if (!open_project) {
+    if (viewer.Has(Role::kAdmin) && job.state == JobState::kOpen) actions.push_back("assign");
+    return actions;
+  }
+  if (buyer && (job.state == JobState::kOpen || job.state == JobState::kBiddingClosed)) {
+    actions.push_back("extend_bidding");
+  }
+  if (!buyer && viewer.Has(Role::kSeller) && job.state == JobState::kOpen) {
+    actions.push_back("bid");
+  }
   return actions;
 }
 
@@ -86,6 +192,15 @@ absl::StatusOr<Job> Jobs::LoadVisible(Tx& tx, const Principal& caller, const std
   }
   GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(id));
   if (job.buyer_id == caller.user_id || caller.Has(Role::kAdmin)) return job;
+  if (job.sourcing_mode == SourcingMode::kOpen) {
+    // The open market: every caller sees an approved project while it takes
+    // proposals; afterwards, the sellers who bid on it.
+    if (job.state == JobState::kOpen || job.state == JobState::kBiddingClosed) return job;
+    ProposalQuery own{job.id, caller.user_id, {}, ProposalQuery::Order::kNewest, 0, 1};
+    GW_ASSIGN_OR_RETURN(const int bids, tx.proposals().Count(own));
+    if (bids > 0) return job;
+    return NotFound(absl::StrCat("job ", id));
+  }
   GW_ASSIGN_OR_RETURN(bool has_offer, tx.offers().SellerHasOffer(id, caller.user_id));
   if (has_offer) return job;
   return NotFound(absl::StrCat("job ", id));
@@ -113,6 +228,12 @@ absl::StatusOr<Job> Jobs::Create(const Principal& caller, const Job& draft,
         job.buyer_id = caller.user_id;
         job.state = JobState::kPendingReview;
         job.rejection_reason = job.cancel_reason = job.booking_id = "";
+        job.award_deadline_time.reset();
+        if (job.sourcing_mode == SourcingMode::kOpen) {
+          job.award_deadline_time =
+              AwardDeadline(*job.bidding_close_time, award_grace_, job.due_time);
+        }
+        job.proposal_count = 0;
         job.version = 1;
         job.create_time = job.update_time = now;
         GW_RETURN_IF_ERROR(tx.jobs().Insert(job));
@@ -182,10 +303,11 @@ absl::StatusOr<Job> Jobs::Cancel(const Principal& caller, const std::string& id,
     if (job.buyer_id != caller.user_id) {
       return NotOwner("only the job's buyer may cancel it");
     }
-    GW_RETURN_IF_ERROR(
-        RequireJobState(job, {JobState::kPendingReview, JobState::kOpen}, "cancel"));
+    GW_RETURN_IF_ERROR(RequireJobState(
+        job, {JobState::kPendingReview, JobState::kOpen, JobState::kBiddingClosed}, "cancel"));
     job.state = JobState::kCancelled;
     job.cancel_reason = reason;
+    GW_RETURN_IF_ERROR(CloseLiveProposals(tx, outbox_, caller.user_id, job.id, clock_.Now()));
     return ClosePendingOffers(tx, outbox_, caller.user_id, job.id, OfferState::kWithdrawn,
                               "the job was cancelled", clock_.Now());
   };
@@ -219,21 +341,71 @@ absl::StatusOr<Job> Jobs::Reject(const Principal& caller, const std::string& id,
 }
 
 absl::StatusOr<int> Jobs::ExpireDue(absl::Time now, int limit) {
-  int expired = 0;
+  int changed = 0;
   GW_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> absl::Status {
-    GW_ASSIGN_OR_RETURN(std::vector<Job> due, tx.jobs().ListDue(now, limit));
     const std::string system(kSystemActor);
+    GW_ASSIGN_OR_RETURN(std::vector<Job> due, tx.jobs().ListDue(now, limit));
+    GW_ASSIGN_OR_RETURN(std::vector<Job> unawarded, tx.jobs().ListAwardDue(now, limit));
+    due.insert(due.end(), unawarded.begin(), unawarded.end());
     for (Job& job : due) {
       job.state = JobState::kExpired;
       GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
       GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kJobExpired, system, now, job));
+      GW_RETURN_IF_ERROR(CloseLiveProposals(tx, outbox_, system, job.id, now));
       GW_RETURN_IF_ERROR(
           ClosePendingOffers(tx, outbox_, system, job.id, OfferState::kExpired, "", now));
     }
-    expired = static_cast<int>(due.size());
+    GW_ASSIGN_OR_RETURN(std::vector<Job> closing, tx.jobs().ListBiddingDue(now, limit));
+    for (Job& job : closing) {
+      job.state = JobState::kBiddingClosed;
+      GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
+      GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kJobBiddingClosed, system, now, job));
+    }
+    changed = static_cast<int>(due.size() + closing.size());
     return absl::OkStatus();
   }));
-  return expired;
+  return changed;
+}
+
+absl::StatusOr<Job> Jobs::ExtendBidding(const Principal& caller, const std::string& id,
+                                        const BiddingExtension& extension,
+                                        const RequestKey& key) {
+  auto extend = [&](Tx&, Job& job) -> absl::Status {
+    if (job.buyer_id != caller.user_id) return NotOwner("only the job's buyer may extend bidding");
+    if (job.sourcing_mode != SourcingMode::kOpen) {
+      return InvalidState("only an open project has bidding", JobStateName(job.state));
+    }
+    GW_RETURN_IF_ERROR(
+        RequireJobState(job, {JobState::kOpen, JobState::kBiddingClosed}, "extend bidding on"));
+    return ApplyExtension(extension, clock_.Now(), job);
+  };
+  return Transition(caller, id, key, EventType::kJobBiddingExtended, extend);
+}
+
+absl::StatusOr<OpenJobPage> Jobs::ListOpen(const Principal& caller, const OpenJobFilter& filter,
+                                           int page_size, absl::string_view page_token) {
+  (void)caller;  // the open market is public to every signed-in caller
+  GW_ASSIGN_OR_RETURN(const int limit, ResolvePageSize(page_size));
+  Violations violations;
+  OpenJobQuery query;
+  GW_RETURN_IF_ERROR(OpenJobQueryOf(filter, query, violations));
+  GW_RETURN_IF_ERROR(violations.ToStatus());
+  const std::string fingerprint = absl::StrCat(
+      "open-jobs:", filter.category_id, "|", query.skill, "|", query.currency_code, "|",
+      query.budget_min_minor.value_or(-1), "|", query.budget_max_minor.value_or(-1), "|",
+      static_cast<int>(query.order));
+  GW_ASSIGN_OR_RETURN(query.offset, DecodeOffsetToken(page_token, fingerprint));
+  query.limit = limit + 1;
+  OpenJobPage page;
+  GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
+    if (!filter.category_id.empty()) {
+      GW_ASSIGN_OR_RETURN(query.category_ids, CategoryWithChildren(tx, filter.category_id));
+    }
+    GW_ASSIGN_OR_RETURN(page.jobs, tx.jobs().ListOpen(query));
+    return absl::OkStatus();
+  }));
+  page.next_page_token = TrimToOffsetPage(page.jobs, limit, query.offset, fingerprint);
+  return page;
 }
 
 }  // namespace gigwire

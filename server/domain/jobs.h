@@ -1,8 +1,12 @@
 // Job rules: buyers post and cancel jobs, admins approve or reject them, the
-// scheduler expires jobs whose due time passed unbooked.
+// scheduler expires jobs whose due time passed unbooked. Open projects
+// (sourcing mode OPEN) are found through ListOpen, bid on (proposals.h),
+// closed for bidding by the scheduler and extended by their buyer.
 //
 // Visibility: a job is visible to its buyer, to admins and to sellers holding
-// an offer for it; to anyone else it does not exist (NOT_FOUND). Errors carry
+// an offer for it; an approved open project in OPEN or BIDDING_CLOSED to
+// every caller, and later to the sellers who bid on it; to anyone else it
+// does not exist (NOT_FOUND). Errors carry
 // reasons as in status.h: INVALID_FIELDS, ROLE_REQUIRED, RESOURCE_NOT_FOUND,
 // INVALID_STATE (metadata current_state), ETAG_MISMATCH.
 // Events: every change records JOB_* (and OFFER_WITHDRAWN / OFFER_EXPIRED for
@@ -38,10 +42,38 @@ struct JobPage {
   std::string event_cursor;  // the outbox position this page is consistent with
 };
 
+// JobService.ExtendBidding: the new times (unset keeps the current one).
+struct BiddingExtension {
+  std::optional<absl::Time> bidding_close_time;
+  std::optional<absl::Time> award_deadline_time;
+};
+
+// JobService.ListOpenJobs' filters.
+struct OpenJobFilter {
+  std::string category_id;  // with its subcategories
+  std::string skill;
+  std::string currency_code;
+  Money budget_min;  // when has_budget_min: the job's budget max is at least this
+  Money budget_max;  // when has_budget_max: the job's budget min is at most this
+  bool has_budget_min = false;
+  bool has_budget_max = false;
+  OpenJobQuery::Order order = OpenJobQuery::Order::kNewest;
+};
+
+struct OpenJobPage {
+  std::vector<Job> jobs;
+  std::string next_page_token;
+};
+
 class Jobs {
  public:
-  Jobs(Store& store, const Clock& clock, const Outbox& outbox)
-      : store_(store), clock_(clock), outbox_(outbox) {}
+  static constexpr absl::Duration kDefaultAwardGrace = absl::Hours(24 * 7);
+
+  // `award_grace`: how long after bidding closes the buyer may still accept
+  // a proposal (capped at the job's due time).
+  Jobs(Store& store, const Clock& clock, const Outbox& outbox,
+       absl::Duration award_grace = kDefaultAwardGrace)
+      : store_(store), clock_(clock), outbox_(outbox), award_grace_(award_grace) {}
 
   // Buyers only. `draft` carries the client-settable fields.
   absl::StatusOr<Job> Create(const Principal& caller, const Job& draft, const RequestKey& key);
@@ -57,7 +89,16 @@ class Jobs {
   // Admins; PENDING_REVIEW -> REJECTED with a reason.
   absl::StatusOr<Job> Reject(const Principal& caller, const std::string& id,
                              const std::string& reason, const RequestKey& key);
-  // Scheduler: expires up to `limit` due jobs and their pending offers.
+  // The buyer of an open project in OPEN or BIDDING_CLOSED.
+  absl::StatusOr<Job> ExtendBidding(const Principal& caller, const std::string& id,
+                                    const BiddingExtension& extension, const RequestKey& key);
+  // Approved open projects in bidding; any signed-in caller.
+  absl::StatusOr<OpenJobPage> ListOpen(const Principal& caller, const OpenJobFilter& filter,
+                                       int page_size, absl::string_view page_token);
+  // Scheduler: expires up to `limit` due jobs (and open projects past their
+  // award deadline) with their pending offers and live proposals, and closes
+  // bidding on up to `limit` open projects past their bidding close time.
+  // Returns how many jobs changed.
   absl::StatusOr<int> ExpireDue(absl::Time now, int limit = 100);
 
  private:
@@ -71,6 +112,7 @@ class Jobs {
   Store& store_;
   const Clock& clock_;
   const Outbox& outbox_;
+  const absl::Duration award_grace_;
 };
 
 // Actions the viewer may take now: "cancel", "approve", "reject", "assign".

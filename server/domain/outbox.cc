@@ -48,6 +48,20 @@ struct AudienceOf {
     record.seller_id = gig.seller_id;
     return absl::OkStatus();
   }
+  absl::Status operator()(const Proposal& proposal) const {
+    record.resource_id = proposal.id;
+    record.job_id = proposal.job_id;
+    record.buyer_id = proposal.buyer_id;
+    record.seller_id = proposal.seller_id;
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const BidInvitation& invitation) const {
+    record.resource_id = invitation.id;
+    record.job_id = invitation.job_id;
+    record.buyer_id = invitation.buyer_id;
+    record.seller_id = invitation.seller_id;
+    return absl::OkStatus();
+  }
 };
 
 // The resource as stored, read back in the writing transaction: an event
@@ -77,6 +91,12 @@ struct StoredResource {
   absl::StatusOr<EventResource> operator()(const Gig& gig) const {
     return Wrap(tx.gigs().FindById(gig.id));
   }
+  absl::StatusOr<EventResource> operator()(const Proposal& proposal) const {
+    return Wrap(tx.proposals().FindById(proposal.id));
+  }
+  absl::StatusOr<EventResource> operator()(const BidInvitation& invitation) const {
+    return Wrap(tx.bid_invitations().FindById(invitation.id));
+  }
 };
 
 // The audience members to notify: buyer and seller, once each, not the actor.
@@ -97,6 +117,10 @@ std::optional<std::string> OwnTitle(const EventResource& resource) {
   if (const Gig* gig = std::get_if<Gig>(&resource)) return gig->title;
   if (const Offer* offer = std::get_if<Offer>(&resource)) return offer->job_title;
   if (const Booking* booking = std::get_if<Booking>(&resource)) return booking->job_title;
+  if (const Proposal* proposal = std::get_if<Proposal>(&resource)) return proposal->job_title;
+  if (const BidInvitation* invitation = std::get_if<BidInvitation>(&resource)) {
+    return invitation->job_title;
+  }
   return std::nullopt;
 }
 
@@ -127,6 +151,8 @@ constexpr SummaryWords kSummaries[] = {
     {EventType::kJobExpired, "Your job", "expired unbooked"},
     {EventType::kJobBooked, "Your job", "was booked"},
     {EventType::kJobReopened, "Your job", "is open again: its booking was cancelled"},
+    {EventType::kJobBiddingClosed, "Bidding closed on", "(choose a proposal)"},
+    {EventType::kJobBiddingExtended, "Bidding extended on", ""},
     {EventType::kOfferCreated, "New offer:", ""},
     {EventType::kOfferAccepted, "Offer accepted:", ""},
     {EventType::kOfferDeclined, "Offer declined:", ""},
@@ -147,6 +173,15 @@ constexpr SummaryWords kSummaries[] = {
     {EventType::kGigPaused, "Gig paused:", ""},
     {EventType::kGigResumed, "Gig resumed:", ""},
     {EventType::kGigArchived, "Gig archived:", ""},
+    {EventType::kGigOrdered, "New gig order:", ""},
+    {EventType::kProposalSubmitted, "New proposal on", ""},
+    {EventType::kProposalUpdated, "Proposal updated on", ""},
+    {EventType::kProposalWithdrawn, "Proposal withdrawn on", ""},
+    {EventType::kProposalShortlisted, "Your proposal was shortlisted:", ""},
+    {EventType::kProposalDeclined, "Your proposal was declined:", ""},
+    {EventType::kProposalAccepted, "Your proposal was accepted:", ""},
+    {EventType::kProposalNotSelected, "Your proposal was not selected:", ""},
+    {EventType::kInvitedToBid, "You are invited to bid on", ""},
 };
 
 SummaryWords WordsOf(EventType type) {

@@ -1,7 +1,8 @@
 // The outbox: how the domain records a state change as an event, in the same
 // transaction as the change, plus the notifications it feeds.
 //
-// Every domain service that changes a job, offer, booking, review or gig
+// Every domain service that changes a job, offer, proposal, booking, review
+// or gig (or invites a seller to bid)
 // calls `Outbox::Record` inside its `Store::Write` function, after saving the
 // resource, with the resource as it is after the change. Record appends one
 // EventRecord (audience: the job's or booking's buyer, the offer's, booking's
@@ -24,12 +25,13 @@
 #include "absl/time/time.h"
 #include "server/model/event.h"
 #include "server/model/marketplace.h"
+#include "server/model/proposal.h"
 #include "server/store/store.h"
 
 namespace gigwire {
 
 // What an event is about.
-using EventResource = std::variant<Job, Offer, Booking, Review, Gig>;
+using EventResource = std::variant<Job, Offer, Booking, Review, Gig, Proposal, BidInvitation>;
 
 // A change about to be recorded: the resource right after it.
 struct DomainEvent {
@@ -59,7 +61,8 @@ class Outbox {
   // it equals what a Get returns (only its id is taken from the argument).
   // For a review, its audience is its booking's buyer and seller.
   // Audience: a job's buyer; an offer's seller; a booking's buyer and
-  // seller; a gig's seller. Each audience member other than `actor_id` gets
+  // seller; a gig's seller; a proposal's or invitation's job buyer and
+  // seller (so no seller ever sees another seller's bid). Each audience member other than `actor_id` gets
   // one notification. Errors: the store's (NOT_FOUND for a resource not
   // saved in `tx`, or a review whose booking does not exist).
   absl::Status Record(Tx& tx, EventType type, const std::string& actor_id, absl::Time now,

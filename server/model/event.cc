@@ -14,8 +14,9 @@ bool IsOfferEvent(EventType type) {
 }
 
 bool IsKnownEventType(int value) {
-  return (value >= 1 && value <= 7) || (value >= 20 && value <= 25) ||
-         (value >= 40 && value <= 44) || value == 60 || (value >= 80 && value <= 87);
+  return (value >= 1 && value <= 9) || (value >= 20 && value <= 25) ||
+         (value >= 40 && value <= 44) || value == 60 || (value >= 80 && value <= 88) ||
+         (value >= 100 && value <= 107);
 }
 
 std::string CursorOf(int64_t sequence) { return absl::StrCat(sequence); }

@@ -21,14 +21,17 @@ namespace gigwire {
 // Same numbers as gigwire.v1.EventType.
 enum class EventType : int {
   kJobCreated = 1, kJobApproved = 2, kJobRejected = 3, kJobCancelled = 4, kJobExpired = 5,
-  kJobBooked = 6, kJobReopened = 7,
+  kJobBooked = 6, kJobReopened = 7, kJobBiddingClosed = 8, kJobBiddingExtended = 9,
   kOfferCreated = 20, kOfferAccepted = 21, kOfferDeclined = 22, kOfferExpired = 23,
   kOfferWithdrawn = 24, kOfferSuperseded = 25,
   kBookingCreated = 40, kBookingDelivered = 41, kBookingRevisionRequested = 42,
   kBookingCompleted = 43, kBookingCancelled = 44,
   kReviewCreated = 60,
   kGigCreated = 80, kGigUpdated = 81, kGigSubmitted = 82, kGigApproved = 83, kGigRejected = 84,
-  kGigPaused = 85, kGigResumed = 86, kGigArchived = 87,
+  kGigPaused = 85, kGigResumed = 86, kGigArchived = 87, kGigOrdered = 88,
+  kProposalSubmitted = 100, kProposalUpdated = 101, kProposalWithdrawn = 102,
+  kProposalShortlisted = 103, kProposalDeclined = 104, kProposalAccepted = 105,
+  kProposalNotSelected = 106, kInvitedToBid = 107,
 };
 
 // True for the OFFER_* types.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/model/portfolio.h"
 
 namespace gigwire {
 
@@ -191,6 +192,7 @@ struct SellerSummary {
   int32_t completed_bookings = 0;
   int32_t gig_count = 0;
   std::vector<Gig> sample_gigs;
+  std::vector<PortfolioItem> portfolio;  // the newest few, filled by the domain
 };
 
 // Rating average in thousandths from a sum and count (0 without ratings).
