@@ -458,8 +458,8 @@ def test_bids_are_sealed_from_other_sellers(admin, new_user, category):  # noqa:
 # --- (e) portfolios -------------------------------------------------------------------------------
 
 
-def test_a_seller_keeps_a_portfolio_that_buyers_see(new_user):
-    seller = new_user(roles=SELLER, prefix="pat")
+def test_a_seller_keeps_a_portfolio_that_buyers_see(admin, new_user, category):  # noqa: F811
+    seller, gig = seller_with_approved_gig(new_user, admin, category, "pat")
     buyer = new_user(roles=BUYER, prefix="buyer")
     portfolio = seller.client.portfolio
     item = portfolio.CreatePortfolioItem(portfolio_pb2.CreatePortfolioItemRequest(
@@ -474,9 +474,16 @@ def test_a_seller_keeps_a_portfolio_that_buyers_see(new_user):
         portfolio.CreatePortfolioItem(portfolio_pb2.CreatePortfolioItemRequest(
             item=portfolio_pb2.PortfolioItem(title="Bad link", link_url="javascript:alert(1)")))
     assert violates(caught.value, "item.link_url"), caught.value
+    # Linking a booking: only a COMPLETED one of the seller's.
+    booking = buyer.client.bookings.OrderGig(booking_pb2.OrderGigRequest(
+        gig_id=gig.id, requirements="A logo.", request_id=uuid.uuid4().hex))
+    linked = portfolio_pb2.PortfolioItem(title="The logo for a buyer", booking_id=booking.id)
     with raises_gigwire(FAILED_PRECONDITION, "INVALID_STATE"):
-        portfolio.CreatePortfolioItem(portfolio_pb2.CreatePortfolioItemRequest(
-            item=portfolio_pb2.PortfolioItem(title="Not mine", booking_id="bkg_doesnotexist")))
+        portfolio.CreatePortfolioItem(portfolio_pb2.CreatePortfolioItemRequest(item=linked))
+    deliver_and_complete(seller, buyer, booking.id)
+    done = portfolio.CreatePortfolioItem(portfolio_pb2.CreatePortfolioItemRequest(item=linked))
+    assert done.booking_id == booking.id
+    portfolio.DeletePortfolioItem(portfolio_pb2.DeletePortfolioItemRequest(id=done.id))
     with raises_gigwire(grpc.StatusCode.PERMISSION_DENIED, "ROLE_REQUIRED"):
         buyer.client.portfolio.CreatePortfolioItem(portfolio_pb2.CreatePortfolioItemRequest(
             item=portfolio_pb2.PortfolioItem(title="A buyer's")))
