@@ -1,6 +1,7 @@
 // Plain types of the open market: proposals (sellers' bids on open
-// projects), invitations to bid, and sellers' portfolio items. No gRPC, no
-// SQL. State enums use the same numbers as their gigwire.v1 counterparts.
+// projects) and invitations to bid; sellers' portfolio items are in
+// portfolio.h (included here too). No gRPC, no SQL. State enums use the same
+// numbers as their gigwire.v1 counterparts.
 #ifndef GIGWIRE_SERVER_MODEL_PROPOSAL_H_
 #define GIGWIRE_SERVER_MODEL_PROPOSAL_H_
 
@@ -11,6 +12,7 @@
 
 #include "absl/time/time.h"
 #include "server/model/marketplace.h"
+#include "server/model/portfolio.h"
 
 namespace gigwire {
 
@@ -55,20 +57,6 @@ struct BidInvitation {
   std::string note;
   absl::Time create_time;
   std::string job_title;  // read-only, joined from the job
-};
-
-struct PortfolioItem {
-  std::string id;
-  std::string seller_id;
-  std::string title;
-  std::string description;
-  std::string link_url;
-  std::vector<std::string> image_urls;
-  std::vector<std::string> skills;
-  std::string booking_id;
-  int64_t version = 1;
-  absl::Time create_time;
-  absl::Time update_time;
 };
 
 }  // namespace gigwire

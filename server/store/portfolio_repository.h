@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "server/model/proposal.h"
+#include "server/model/portfolio.h"
 #include "server/store/list_cursor.h"
 
 namespace gigwire {
