@@ -1,6 +1,9 @@
 // Account field rules; see validation.h.
 #include "server/domain/validation.h"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -45,6 +48,30 @@ bool HasControlChars(absl::string_view text, bool multiline) {
 
 bool IsEmailChar(char c) {
   return absl::ascii_isalnum(c) || absl::StrContains("!#$%&'*+-/=?^_`{|}~.", c);
+}
+
+// True when `url` starts with `scheme` followed by a host.
+bool HasSchemeAndHost(absl::string_view url, absl::string_view scheme) {
+  if (!absl::StartsWith(url, scheme) || url.size() == scheme.size()) return false;
+  const char first = url[scheme.size()];
+  return first != '/' && first != '?' && first != '#';
+}
+
+// Empty, or a URL of one of `schemes` (each with its "://") of at most 500
+// characters, with a host, without spaces or control characters;
+// `must_be` describes the schemes to the client.
+void CheckUrl(absl::string_view field, absl::string_view url,
+              std::initializer_list<absl::string_view> schemes, absl::string_view must_be,
+              Violations& v) {
+  if (url.empty()) return;
+  if (url.size() > kMaxUrlChars) return v.Add(field, "must be at most 500 characters");
+  const bool scheme_ok = std::any_of(schemes.begin(), schemes.end(), [&](absl::string_view s) {
+    return HasSchemeAndHost(url, s);
+  });
+  if (!scheme_ok) return v.Add(field, must_be);
+  if (HasControlChars(url, false) || absl::StrContains(url, ' ')) {
+    v.Add(field, "must not contain spaces or control characters");
+  }
 }
 
 }  // namespace
@@ -123,14 +150,11 @@ void CheckText(absl::string_view field, absl::string_view text, size_t min, size
 }
 
 void CheckAvatarUrl(absl::string_view field, absl::string_view url, Violations& v) {
-  if (url.empty()) return;
-  if (url.size() > kMaxUrlChars) return v.Add(field, "must be at most 500 characters");
-  if (!absl::StartsWith(url, "https://") || url.size() <= 8) {
-    return v.Add(field, "must be an https:// URL");
-  }
-  if (HasControlChars(url, false) || absl::StrContains(url, ' ')) {
-    v.Add(field, "must not contain spaces or control characters");
-  }
+  CheckUrl(field, url, {"https://"}, "must be an https:// URL", v);
+}
+
+void CheckWebUrl(absl::string_view field, absl::string_view url, Violations& v) {
+  CheckUrl(field, url, {"http://", "https://"}, "must be an http:// or https:// URL", v);
 }
 
 void CheckSkills(absl::string_view field, const std::vector<std::string>& skills,

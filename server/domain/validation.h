@@ -26,8 +26,12 @@ void CheckPassword(absl::string_view field, absl::string_view password,
 // control characters except (when `multiline`) newline and tab.
 void CheckText(absl::string_view field, absl::string_view text, size_t min, size_t max,
                bool multiline, Violations& v);
-// Empty, or an https URL of at most 500 characters without spaces.
+// Empty, or an https URL of at most 500 characters, with a host, without
+// spaces or control characters.
 void CheckAvatarUrl(absl::string_view field, absl::string_view url, Violations& v);
+// Empty, or an http or https URL, otherwise as CheckAvatarUrl (links and
+// images of portfolio items).
+void CheckWebUrl(absl::string_view field, absl::string_view url, Violations& v);
 // Up to 30 skills of 1..40 characters each, unique ignoring case.
 void CheckSkills(absl::string_view field, const std::vector<std::string>& skills, Violations& v);
 

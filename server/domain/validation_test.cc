@@ -255,6 +255,44 @@ TEST(CheckAvatarUrlTest, RejectsMoreThan500Characters) {
   EXPECT_THAT(UrlViolations(url + "a"), ElementsAre("avatar_url: must be at most 500 characters"));
 }
 
+TEST(CheckAvatarUrlTest, RequiresAHost) {
+  EXPECT_THAT(UrlViolations("https:///a.png"), ElementsAre("avatar_url: must be an https:// URL"));
+  EXPECT_THAT(UrlViolations("https://?x=1"), ElementsAre("avatar_url: must be an https:// URL"));
+}
+
+// ---- web URL (http or https) ----
+
+std::vector<std::string> WebUrlViolations(const std::string& url) {
+  Violations v;
+  CheckWebUrl("link_url", url, v);
+  return Describe(v);
+}
+
+TEST(CheckWebUrlTest, EmptyHttpOrHttpsIsAccepted) {
+  EXPECT_THAT(WebUrlViolations(""), IsEmpty());
+  EXPECT_THAT(WebUrlViolations("http://example.com"), IsEmpty());
+  EXPECT_THAT(WebUrlViolations("https://example.com/work/1?tab=images#top"), IsEmpty());
+}
+
+TEST(CheckWebUrlTest, RejectsOtherSchemesAndMissingHosts) {
+  for (const char* url : {"ftp://example.com/a", "javascript:alert(1)", "example.com",
+                          "http://", "https://", "http:///path", "HTTP//example.com"}) {
+    EXPECT_THAT(WebUrlViolations(url), ElementsAre("link_url: must be an http:// or https:// URL"))
+        << url;
+  }
+}
+
+TEST(CheckWebUrlTest, RejectsSpacesControlCharactersAndMoreThan500Characters) {
+  EXPECT_THAT(WebUrlViolations("http://example.com/my work"),
+              ElementsAre("link_url: must not contain spaces or control characters"));
+  EXPECT_THAT(WebUrlViolations("http://example.com/a\nb"),
+              ElementsAre("link_url: must not contain spaces or control characters"));
+  std::string url = "http://example.com/";
+  url += Repeat("a", 500 - url.size());
+  EXPECT_THAT(WebUrlViolations(url), IsEmpty());
+  EXPECT_THAT(WebUrlViolations(url + "a"), ElementsAre("link_url: must be at most 500 characters"));
+}
+
 // ---- skills ----
 
 TEST(CheckSkillsTest, AcceptsUpToThirtyDistinctSkills) {
