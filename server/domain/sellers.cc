@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/status.h"
 #include "server/domain/pagination.h"
+#include "server/domain/portfolio.h"
 #include "server/domain/validation.h"
 
 namespace gigwire {
@@ -66,6 +67,15 @@ absl::Status AddSampleGigs(Tx& tx, std::vector<SellerSummary>& sellers) {
   return absl::OkStatus();
 }
 
+// Fills each seller's portfolio preview: the newest items.
+absl::Status AddPortfolioPreviews(Tx& tx, std::vector<SellerSummary>& sellers) {
+  for (SellerSummary& seller : sellers) {
+    GW_ASSIGN_OR_RETURN(seller.portfolio,
+                        NewestPortfolioItems(tx, seller.user_id, kPortfolioPreviewItems));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool SkillMatches(absl::string_view skill, absl::string_view filter) {
@@ -90,7 +100,8 @@ absl::StatusOr<SellerPage> SellerSearch::Search(const SellerFilter& filter, int 
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(page.sellers, tx.users().SearchSellers(query));
     page.next_page_token = TrimToOffsetPage(page.sellers, limit, query.offset, fingerprint);
-    return AddSampleGigs(tx, page.sellers);
+    GW_RETURN_IF_ERROR(AddSampleGigs(tx, page.sellers));
+    return AddPortfolioPreviews(tx, page.sellers);
   }));
   return page;
 }

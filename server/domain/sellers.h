@@ -1,5 +1,6 @@
 // Seller search (SellerService.SearchSellers): sellers matching text and
-// filters, with their rating, counts and up to three sample gigs.
+// filters, with their rating, counts, up to three sample gigs and up to
+// three portfolio items.
 //
 // Contracts:
 // - Filters: `text` matches the display name or a skill (substring, ASCII
@@ -19,7 +20,8 @@
 //   INVALID_ARGUMENT; offset page tokens bound to the filters
 //   (INVALID_ARGUMENT, page_token, when reused with others).
 // - `gig_count` counts APPROVED gigs; `sample_gigs` are the newest three
-//   APPROVED gigs, read in the same snapshot as the page.
+//   APPROVED gigs and `portfolio` the newest three portfolio items
+//   (kPortfolioPreviewItems), read in the same snapshot as the page.
 // - Who may search is the API layer's concern (any authenticated caller):
 //   everything returned here is public.
 //
