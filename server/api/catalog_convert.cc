@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api/convert.h"
+#include "server/api/portfolio_convert.h"
 #include "server/common/status.h"
 
 namespace gigwire {
@@ -83,6 +84,7 @@ void ToProto(const SellerSummary& seller, const Principal* viewer, v1::SellerPre
   out->set_completed_bookings(seller.completed_bookings);
   out->set_gig_count(seller.gig_count);
   for (const Gig& gig : seller.sample_gigs) ToProto(gig, viewer, out->add_sample_gigs());
+  for (const PortfolioItem& item : seller.portfolio) ToProto(item, out->add_portfolio());
 }
 
 void ToProto(const AuditEntry& entry, v1::AuditEntry* out) {

@@ -1,6 +1,6 @@
 // gRPC service classes for the catalog: CatalogService (categories and
-// gigs), SellerService (seller search) and AuditService (the admin audit
-// log). Each handler decodes the request, calls the domain and encodes the
+// gigs), SellerService (seller search), PortfolioService (sellers' work) and
+// AuditService (the admin audit log). Each handler decodes the request, calls the domain and encodes the
 // answer; authentication, rate limits, status conversion and logging are
 // RpcRunner's.
 //
@@ -16,10 +16,12 @@
 
 #include "gigwire/v1/audit.grpc.pb.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/portfolio.grpc.pb.h"
 #include "gigwire/v1/seller.grpc.pb.h"
 #include "server/api/rpc_runner.h"
 #include "server/domain/audit.h"
 #include "server/domain/catalog.h"
+#include "server/domain/portfolio.h"
 #include "server/domain/sellers.h"
 
 namespace gigwire {
@@ -79,6 +81,29 @@ class SellerServiceImpl final : public v1::SellerService::Service {
  private:
   RpcRunner& rpc_;
   SellerSearch& sellers_;
+};
+
+// Every call needs credentials (Access::kAuthenticated); the rules are
+// Portfolio's (see server/domain/portfolio.h).
+class PortfolioServiceImpl final : public v1::PortfolioService::Service {
+ public:
+  PortfolioServiceImpl(RpcRunner& rpc, Portfolio& portfolio) : rpc_(rpc), portfolio_(portfolio) {}
+  grpc::Status CreatePortfolioItem(grpc::ServerContext* context,
+                                   const v1::CreatePortfolioItemRequest* request,
+                                   v1::PortfolioItem* response) override;
+  grpc::Status UpdatePortfolioItem(grpc::ServerContext* context,
+                                   const v1::UpdatePortfolioItemRequest* request,
+                                   v1::PortfolioItem* response) override;
+  grpc::Status DeletePortfolioItem(grpc::ServerContext* context,
+                                   const v1::DeletePortfolioItemRequest* request,
+                                   v1::DeletePortfolioItemResponse* response) override;
+  grpc::Status ListPortfolioItems(grpc::ServerContext* context,
+                                  const v1::ListPortfolioItemsRequest* request,
+                                  v1::ListPortfolioItemsResponse* response) override;
+
+ private:
+  RpcRunner& rpc_;
+  Portfolio& portfolio_;
 };
 
 class AuditServiceImpl final : public v1::AuditService::Service {

@@ -13,6 +13,7 @@
 #include "server/api/rpc_runner.h"
 #include "server/domain/accounts.h"
 #include "server/domain/api_keys.h"
+#include "server/domain/portfolio.h"
 #include "server/events/event_hub.h"
 
 namespace gigwire {
@@ -38,8 +39,10 @@ class UserServiceImpl final : public v1::UserService::Service {
  public:
   // Granting or revoking a role ends the user's open streams (see
   // EventHub::EndSubscriptionsOf), which then reconnect with the new roles.
-  UserServiceImpl(RpcRunner& rpc, Accounts& accounts, EventHub& hub)
-      : rpc_(rpc), accounts_(accounts), hub_(hub) {}
+  // GetUser and GetMe show a seller's portfolio (Portfolio::OnProfile);
+  // the other calls returning a User leave `portfolio` empty.
+  UserServiceImpl(RpcRunner& rpc, Accounts& accounts, EventHub& hub, Portfolio& portfolio)
+      : rpc_(rpc), accounts_(accounts), hub_(hub), portfolio_(portfolio) {}
   grpc::Status GetMe(grpc::ServerContext* context, const v1::GetMeRequest* request,
                      v1::User* response) override;
   grpc::Status GetUser(grpc::ServerContext* context, const v1::GetUserRequest* request,
@@ -57,6 +60,7 @@ class UserServiceImpl final : public v1::UserService::Service {
   RpcRunner& rpc_;
   Accounts& accounts_;
   EventHub& hub_;
+  Portfolio& portfolio_;
 };
 
 class ApiKeyServiceImpl final : public v1::ApiKeyService::Service {

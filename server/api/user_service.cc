@@ -1,11 +1,19 @@
 // UserService handlers: profiles and role administration.
 #include "server/api/convert.h"
+#include "server/api/portfolio_convert.h"
 #include "server/api/services.h"
 #include "server/common/status.h"
 
 namespace gigwire {
 namespace {
 constexpr char kService[] = "/gigwire.v1.UserService/";
+
+// Adds what `user`'s profile shows of their portfolio (sellers only).
+absl::Status AddPortfolio(Portfolio& portfolio, const User& user, v1::User* out) {
+  GW_ASSIGN_OR_RETURN(std::vector<PortfolioItem> items, portfolio.OnProfile(user));
+  for (const PortfolioItem& item : items) ToProto(item, out->add_portfolio());
+  return absl::OkStatus();
+}
 }  // namespace
 
 grpc::Status UserServiceImpl::GetMe(grpc::ServerContext* context, const v1::GetMeRequest*,
@@ -14,7 +22,7 @@ grpc::Status UserServiceImpl::GetMe(grpc::ServerContext* context, const v1::GetM
                   [&](const CallInfo& call) -> absl::Status {
                     GW_ASSIGN_OR_RETURN(User user, accounts_.GetUser(call.principal->user_id));
                     ToProto(user, UserView::kFull, response);
-                    return absl::OkStatus();
+                    return AddPortfolio(portfolio_, user, response);
                   });
 }
 
@@ -25,7 +33,7 @@ grpc::Status UserServiceImpl::GetUser(grpc::ServerContext* context,
                     GW_ASSIGN_OR_RETURN(User user, accounts_.GetUser(request->id()));
                     bool full = CanSeePrivateProfile(*call.principal, user);
                     ToProto(user, full ? UserView::kFull : UserView::kPublic, response);
-                    return absl::OkStatus();
+                    return AddPortfolio(portfolio_, user, response);
                   });
 }
 
