@@ -36,6 +36,7 @@
 #include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/notification.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
+#include "gigwire/v1/portfolio.grpc.pb.h"
 #include "gigwire/v1/review.grpc.pb.h"
 #include "gigwire/v1/seller.grpc.pb.h"
 #include "gigwire/v1/user.grpc.pb.h"
@@ -410,6 +411,40 @@ Request RoleChange(const std::string& user_id, pb::Role role) {
   return r;
 }
 
+pb::CreatePortfolioItemRequest NewPortfolioItem() {
+  pb::CreatePortfolioItemRequest r;
+  r.mutable_item()->set_title("Bakery rebrand");
+  r.mutable_item()->set_link_url("https://example.com/work/bakery");
+  r.mutable_item()->add_image_urls("http://cdn.example.com/bakery.png");
+  return r;
+}
+
+// The seller's newest portfolio item, added first (with the seller's bearer
+// token) when the portfolio is empty, so each call finds one to act on.
+std::string SellerPortfolioItem(World& w) {
+  const Caller seller = BearerToken(w.token[kSeller]);
+  using PortfolioStub = pb::PortfolioService::Stub;
+  pb::ListPortfolioItemsRequest list;
+  list.set_seller_id(w.user_id[kSeller]);
+  pb::ListPortfolioItemsResponse listed;
+  MustOk(Call<pb::PortfolioService>(w, seller, &PortfolioStub::ListPortfolioItems, list, &listed),
+         "ListPortfolioItems");
+  if (listed.items_size() > 0) return listed.items(0).id();
+  pb::PortfolioItem made;
+  MustOk(Call<pb::PortfolioService>(w, seller, &PortfolioStub::CreatePortfolioItem,
+                                    NewPortfolioItem(), &made),
+         "CreatePortfolioItem");
+  return made.id();
+}
+
+pb::UpdatePortfolioItemRequest PortfolioRetitle(World& w) {
+  pb::UpdatePortfolioItemRequest r;
+  r.mutable_item()->set_id(SellerPortfolioItem(w));
+  r.mutable_item()->set_title("Bakery rebrand, phase two");
+  r.mutable_update_mask()->add_paths("title");
+  return r;
+}
+
 const std::vector<Row>& Rows() {
   using S = Setup;
   static const auto* const kRows = new std::vector<Row>{
@@ -597,6 +632,24 @@ const std::vector<Row>& Rows() {
             return GW_CALL(w, p, ReviewService, CreateReview, r, nullptr);
           }(),
           UA, OK, NF, OK, NF, PD),
+      // ---- portfolios (an admin deletes the item the seller adds again) ----
+      ROW("CreatePortfolioItem", S::kBase, ANY,
+          GW_CALL(w, p, PortfolioService, CreatePortfolioItem, NewPortfolioItem(), nullptr),
+          UA, PD, PD, OK, OK, PD),
+      ROW("UpdatePortfolioItem", S::kBase, ANY,
+          GW_CALL(w, p, PortfolioService, UpdatePortfolioItem, PortfolioRetitle(w), nullptr),
+          UA, PD, PD, OK, NF, PD),
+      ROW("DeletePortfolioItem", S::kBase, ANY,
+          GW_CALL(w, p, PortfolioService, DeletePortfolioItem,
+                  WithId<pb::DeletePortfolioItemRequest>(SellerPortfolioItem(w)), nullptr),
+          UA, NF, NF, OK, NF, OK),
+      ROW("ListPortfolioItems", S::kBase, ANY,
+          [&] {
+            pb::ListPortfolioItemsRequest r;
+            r.set_seller_id(w.user_id[kSeller]);
+            return GW_CALL(w, p, PortfolioService, ListPortfolioItems, r, nullptr);
+          }(),
+          UA, OK, OK, OK, OK, OK),
       // ---- accounts and API keys ----
       ROW("GetMe", S::kBase, ANY,
           GW_CALL(w, p, UserService, GetMe, pb::GetMeRequest(), nullptr),
