@@ -4,6 +4,7 @@
 #include <map>
 
 #include "server/common/status.h"
+#include "server/domain/portfolio.h"
 
 namespace gigwire {
 namespace {
@@ -41,6 +42,7 @@ class Seeder {
     GW_RETURN_IF_ERROR(Gigs());
     GW_RETURN_IF_ERROR(FinishedWork());
     GW_RETURN_IF_ERROR(ReassignedWork());
+    GW_RETURN_IF_ERROR(Portfolios());
     return OpenWork();
   }
 
@@ -149,6 +151,7 @@ class Seeder {
     const std::string& booking = offer.booking_id;
     GW_RETURN_IF_ERROR(s_.bookings.Deliver(people_[seller], booking, "Final files attached.", {}).status());
     GW_RETURN_IF_ERROR(s_.bookings.Complete(people_[buyer], booking, {}).status());
+    completed_bookings_[seller] = booking;
     Review by_buyer{"", booking, "", "", rating, "Great communication and on time."};
     GW_RETURN_IF_ERROR(s_.reviews.Create(people_[buyer], by_buyer, {}).status());
     Review by_seller{"", booking, "", "", 5, "Clear brief, quick feedback."};
@@ -174,6 +177,27 @@ class Seeder {
     return s_.offers.Accept(people_[seller], made[0].offer_id, {});
   }
 
+  // Sam's portfolio: three pieces of work, the newest from the completed
+  // bakery logo booking (FinishedWork).
+  absl::Status Portfolios() {
+    Portfolio portfolio(s_.store, s_.clock);
+    const std::string base = "https://portfolio.example.com/sam/";
+    const PortfolioDraft items[] = {
+        {"Label series for a craft brewery", "Six labels sharing one hand-lettered wordmark.",
+         base + "brewery-labels", {base + "brewery-labels.png"}, {"illustrator", "branding"}, ""},
+        {"Brand identity for a coffee roaster",
+         "Logo, colour palette and packaging for a local roaster.", base + "coffee-roaster",
+         {base + "coffee-logo.png", base + "coffee-bags.png"}, {"logo design", "branding"}, ""},
+        {"Logo for a bakery chain", "Three concepts, one chosen and refined with the owner.",
+         base + "bakery-logo", {base + "bakery-logo.png"}, {"logo design"},
+         completed_bookings_["sam"]},
+    };
+    for (const PortfolioDraft& item : items) {
+      GW_RETURN_IF_ERROR(portfolio.Create(people_["sam"], item, {}).status());
+    }
+    return absl::OkStatus();
+  }
+
   // An OPEN job with pending offers, and two jobs in the review queue.
   absl::Status OpenWork() {
     GW_ASSIGN_OR_RETURN(Job open, PostJob("bo", "Landing page for a beta launch",
@@ -189,6 +213,7 @@ class Seeder {
   const DemoServices& s_;
   std::map<std::string, Principal> people_;
   std::map<std::string, std::string> categories_;
+  std::map<std::string, std::string> completed_bookings_;  // seller -> a booking they completed
 };
 
 }  // namespace

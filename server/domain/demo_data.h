@@ -2,8 +2,8 @@
 // try every call at once: an admin, buyers and sellers with profiles, a
 // category tree, approved and pending gigs, completed bookings with reviews
 // both ways, a job whose booking its buyer cancelled and that another seller
-// then took (reopened, booked again), an open job with pending offers, and
-// jobs waiting for review.
+// then took (reopened, booked again), an open job with pending offers, jobs
+// waiting for review, and a seller (Sam) with a portfolio.
 // Never used unless gigwired gets --demo-data.
 #ifndef GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 #define GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
