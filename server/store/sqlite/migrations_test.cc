@@ -187,7 +187,8 @@ TEST_F(RebookableJobsMigrationTest, KeepsEveryRowAndEveryReference) {
 }
 
 TEST_F(RebookableJobsMigrationTest, AJobTakesANewBookingOnlyOnceTheLiveOneIsCancelled) {
-  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  const std::vector<Migration>& all = BuiltInMigrations();
+  ASSERT_TRUE(ApplyMigrations(db_, {all.begin(), all.begin() + 5}).ok());  // version 5
   EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
                            "AND name = 'bookings_live_by_job'").getInt(), 1);
   EXPECT_FALSE(InsertBooking("bkg_2", "off_2", /*ACTIVE=*/1));  // bkg_1 is COMPLETED: live
@@ -201,6 +202,43 @@ TEST_F(RebookableJobsMigrationTest, AJobTakesANewBookingOnlyOnceTheLiveOneIsCanc
   EXPECT_FALSE(InsertBooking("bkg_3", "off_3", /*DELIVERED=*/2));  // bkg_2 is live
   EXPECT_TRUE(InsertBooking("bkg_3", "off_3", /*CANCELLED=*/4));
   EXPECT_EQ(Count("bookings"), 3);
+}
+
+// ---- 5 -> 6: the open market ----
+
+TEST_F(RebookableJobsMigrationTest, ExistingBookingsBecomeOfferBookingsAtTheBudgetMaximum) {
+  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  SQLite::Statement booking(db_,
+      "SELECT source, job_id, offer_id, proposal_id, gig_id, title, currency_code, price_minor, "
+      "due_time, state, delivery_note FROM bookings WHERE id = 'bkg_1'");
+  ASSERT_TRUE(booking.executeStep());
+  EXPECT_EQ(booking.getColumn(0).getInt(), 1);  // OFFER
+  EXPECT_EQ(booking.getColumn(1).getString(), "job_1");
+  EXPECT_EQ(booking.getColumn(2).getString(), "off_1");
+  EXPECT_TRUE(booking.getColumn(3).isNull());
+  EXPECT_TRUE(booking.getColumn(4).isNull());
+  EXPECT_EQ(booking.getColumn(5).getString(), "Logo");
+  EXPECT_EQ(booking.getColumn(6).getString(), "USD");
+  EXPECT_EQ(booking.getColumn(7).getInt64(), 500);
+  EXPECT_EQ(booking.getColumn(8).getInt64(), 9);
+  EXPECT_EQ(booking.getColumn(9).getInt(), 3);
+  EXPECT_EQ(booking.getColumn(10).getString(), "Done");
+  EXPECT_EQ(db_.execAndGet("SELECT sourcing_mode FROM jobs WHERE id = 'job_1'").getInt(), 1);
+  EXPECT_EQ(Count("reviews"), 1);
+  SQLite::Statement broken(db_, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(broken.executeStep()) << "broken foreign key in " << broken.getColumn(0).getString();
+}
+
+TEST_F(RebookableJobsMigrationTest, OnlyAGigOrderHasNoJob) {
+  ASSERT_TRUE(ApplyMigrations(db_, BuiltInMigrations()).ok());
+  const std::string columns =
+      "INSERT INTO bookings (id, source, job_id, buyer_id, seller_id, title, currency_code, "
+      "price_minor, due_time, state, version, create_time, update_time) VALUES ";
+  EXPECT_THROW(db_.exec(columns + "('bkg_x', 1, NULL, 'usr_b', 'usr_s1', 'T', 'USD', 5, 9, 1, "
+                        "1, 5, 5)"),
+               SQLite::Exception);
+  db_.exec(columns + "('bkg_g', 3, NULL, 'usr_b', 'usr_s1', 'Gig', 'USD', 5, 9, 1, 1, 5, 5)");
+  EXPECT_EQ(Count("bookings"), 2);
 }
 
 }  // namespace

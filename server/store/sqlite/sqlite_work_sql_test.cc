@@ -200,17 +200,41 @@ TEST_F(WorkListPlanTest, EveryJobListReadsAnIndexNewestFirst) {
   }
 }
 
+// Each job's live proposal count is one indexed lookup of its proposals.
+MATCHER(CountsProposalsThroughAnIndex, "") {
+  return arg.size() == 3 && arg[1] == "CORRELATED SCALAR SUBQUERY 1" &&
+         absl::StartsWith(arg[2], "SEARCH p USING ") &&
+         absl::StrContains(arg[2], "(job_id=?)");
+}
+
 TEST_F(WorkListPlanTest, JobListsSearchTheIndexOfTheirFilter) {
-  EXPECT_THAT(QueryPlan(sqlite::JobListSql(MakeJobQuery(0))),
-              ElementsAre("SCAN jobs USING INDEX jobs_by_create_time"));
-  EXPECT_THAT(QueryPlan(sqlite::JobListSql(MakeJobQuery(kBuyer))),
-              ElementsAre("SEARCH jobs USING INDEX jobs_by_buyer (buyer_id=?)"));
-  EXPECT_THAT(QueryPlan(sqlite::JobListSql(MakeJobQuery(kState))),
-              ElementsAre("SEARCH jobs USING INDEX jobs_by_state (state=?)"));
-  // A buyer's jobs in one state: the buyer's index, not every job in that
-  // state (the SQL keeps the planner, which has no statistics, off it).
-  EXPECT_THAT(QueryPlan(sqlite::JobListSql(MakeJobQuery(kBuyer | kState))),
-              ElementsAre("SEARCH jobs USING INDEX jobs_by_buyer (buyer_id=?)"));
+  const std::vector<std::pair<int, std::string>> cases = {
+      {0, "SCAN jobs USING INDEX jobs_by_create_time"},
+      {kBuyer, "SEARCH jobs USING INDEX jobs_by_buyer (buyer_id=?)"},
+      {kState, "SEARCH jobs USING INDEX jobs_by_state (state=?)"},
+      // A buyer's jobs in one state: the buyer's index, not every job in that
+      // state (the SQL keeps the planner, which has no statistics, off it).
+      {kBuyer | kState, "SEARCH jobs USING INDEX jobs_by_buyer (buyer_id=?)"},
+  };
+  for (const auto& [filters, read] : cases) {
+    std::vector<std::string> plan = QueryPlan(sqlite::JobListSql(MakeJobQuery(filters)));
+    EXPECT_THAT(plan, CountsProposalsThroughAnIndex());
+    ASSERT_FALSE(plan.empty());
+    EXPECT_EQ(plan[0], read);
+  }
+}
+
+// The open market reads its own index newest first, whatever else it filters.
+TEST_F(WorkListPlanTest, TheOpenMarketReadsItsIndexNewestFirst) {
+  OpenJobQuery query;
+  query.skill = "logo";
+  query.currency_code = "USD";
+  query.budget_min_minor = 100;
+  std::vector<std::string> plan = QueryPlan(sqlite::OpenJobListSql(query));
+  ASSERT_FALSE(plan.empty());
+  EXPECT_EQ(plan[0],
+            "SEARCH jobs USING INDEX jobs_open_market (sourcing_mode=? AND state=?)");
+  EXPECT_THAT(plan, CountsProposalsThroughAnIndex());
 }
 
 // ---- offers ----
