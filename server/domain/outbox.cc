@@ -125,14 +125,16 @@ std::optional<std::string> OwnTitle(const EventResource& resource) {
 }
 
 // The title for the summary: the one the resource carries, else (a review)
-// its job's, read in `tx`; empty when the job is gone.
-absl::StatusOr<std::string> TitleOf(Tx& tx, const DomainEvent& event, const std::string& job_id) {
+// its booking's (the job's or, for a gig order, the gig's title), read in
+// `tx`; empty when the booking is gone.
+absl::StatusOr<std::string> TitleOf(Tx& tx, const DomainEvent& event) {
   if (std::optional<std::string> own = OwnTitle(event.resource)) return *own;
-  if (job_id.empty()) return std::string();
-  absl::StatusOr<Job> job = tx.jobs().FindById(job_id);
-  if (absl::IsNotFound(job.status())) return std::string();
-  GW_RETURN_IF_ERROR(job.status());
-  return job->title;
+  const Review* review = std::get_if<Review>(&event.resource);
+  if (review == nullptr || review->booking_id.empty()) return std::string();
+  absl::StatusOr<Booking> booking = tx.bookings().FindById(review->booking_id);
+  if (absl::IsNotFound(booking.status())) return std::string();
+  GW_RETURN_IF_ERROR(booking.status());
+  return booking->job_title;
 }
 
 // A summary is `<before> "<title>" <after>`; without a title, `<before>
@@ -224,7 +226,7 @@ absl::Status Outbox::Record(Tx& tx, EventType type, const std::string& actor_id,
   GW_ASSIGN_OR_RETURN(record.sequence, tx.events().Append(record));
   const std::vector<std::string> recipients = Recipients(record);
   if (recipients.empty()) return absl::OkStatus();
-  GW_ASSIGN_OR_RETURN(event.title, TitleOf(tx, event, record.job_id));
+  GW_ASSIGN_OR_RETURN(event.title, TitleOf(tx, event));
   const std::string summary = NotificationSummary(event);
   for (const std::string& user_id : recipients) {
     Notification notification{user_id,           record.sequence, type, summary,
