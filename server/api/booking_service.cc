@@ -87,6 +87,18 @@ Status BookingServiceImpl::CancelBooking(ServerContext* ctx,
   });
 }
 
+Status BookingServiceImpl::OrderGig(ServerContext* ctx, const v1::OrderGigRequest* req,
+                                    v1::Booking* resp) {
+  constexpr char kMethod[] = "/gigwire.v1.BookingService/OrderGig";
+  return rpc_.Run(ctx, kMethod, Access::kAuthenticated, [&](const CallInfo& call) -> absl::Status {
+    GW_ASSIGN_OR_RETURN(Booking b,
+                        bookings_.OrderGig(*call.principal, req->gig_id(), req->requirements(),
+                                           MakeRequestKey(call, "OrderGig", *req)));
+    ToProto(b, *call.principal, resp);
+    return absl::OkStatus();
+  });
+}
+
 Status ReviewServiceImpl::CreateReview(ServerContext* ctx, const v1::CreateReviewRequest* req,
                                        v1::Review* resp) {
   constexpr char kMethod[] = "/gigwire.v1.ReviewService/CreateReview";

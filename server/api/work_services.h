@@ -115,6 +115,7 @@ class BookingServiceImpl final : public v1::BookingService::Service {
                          v1::Booking*) override;
   Status CompleteBooking(ServerContext*, const v1::CompleteBookingRequest*, v1::Booking*) override;
   Status CancelBooking(ServerContext*, const v1::CancelBookingRequest*, v1::Booking*) override;
+  Status OrderGig(ServerContext*, const v1::OrderGigRequest*, v1::Booking*) override;
 
  private:
   RpcRunner& rpc_;

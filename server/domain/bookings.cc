@@ -6,6 +6,7 @@
 #include "server/common/status.h"
 #include "server/domain/accounts.h"
 #include "server/domain/audit.h"
+#include "server/domain/catalog.h"
 #include "server/domain/pagination.h"
 #include "server/domain/validation.h"
 #include "server/domain/work_common.h"
@@ -22,6 +23,54 @@ absl::Status CheckNote(absl::string_view field, absl::string_view note, size_t m
   Violations v;
   CheckText(field, note, min, max, true, v);
   return v.ToStatus();
+}
+
+constexpr size_t kMaxRequirementsChars = 5000;
+
+// True when `caller` may learn that `gig` exists when ordering it: the
+// GetGig rule, plus PAUSED gigs, which were public (only APPROVED gigs
+// pause) and so are refused for their state rather than hidden.
+bool MayKnowOfGig(const Principal& caller, const Gig& gig) {
+  return CanSeeGig(&caller, gig) || gig.state == GigState::kPaused;
+}
+
+// The gig `caller` may order: known to them (else NOT_FOUND), someone
+// else's, APPROVED, and sold by a seller who still takes work.
+absl::StatusOr<Gig> LoadOrderableGig(Tx& tx, const Principal& caller, const std::string& id) {
+  if (id.empty()) return InvalidField("gig_id", "is required");
+  if (!HasIdShape(id, "gig")) return NotFound(absl::StrCat("gig ", id));
+  absl::StatusOr<Gig> gig = tx.gigs().FindById(id);
+  if (absl::IsNotFound(gig.status()) || (gig.ok() && !MayKnowOfGig(caller, *gig))) {
+    return NotFound(absl::StrCat("gig ", id));
+  }
+  GW_RETURN_IF_ERROR(gig.status());
+  if (gig->seller_id == caller.user_id) return SelfDealing("you cannot order your own gig");
+  if (gig->state != GigState::kApproved) {
+    return InvalidState(absl::StrCat("cannot order a gig in state ", GigStateName(gig->state)),
+                        GigStateName(gig->state));
+  }
+  GW_ASSIGN_OR_RETURN(User seller, tx.users().FindById(gig->seller_id));
+  if (!seller.roles.Has(Role::kSeller)) {
+    return SellerUnavailable("the gig's seller no longer takes work");
+  }
+  return gig;
+}
+
+Booking NewGigOrder(const Gig& gig, const Principal& buyer, const std::string& requirements,
+                    absl::Time now) {
+  Booking booking;
+  booking.id = NewId("bkg");
+  booking.source = BookingSource::kGigOrder;
+  booking.gig_id = gig.id;
+  booking.buyer_id = buyer.user_id;
+  booking.seller_id = gig.seller_id;
+  booking.job_title = gig.title;
+  booking.price = gig.price;
+  booking.due_time = now + absl::Hours(24) * gig.delivery_days;
+  booking.requirements = requirements;
+  booking.state = BookingState::kActive;
+  booking.create_time = booking.update_time = now;
+  return booking;
 }
 
 }  // namespace
@@ -60,6 +109,26 @@ absl::StatusOr<Booking> Bookings::Get(const Principal& caller, const std::string
     return absl::OkStatus();
   }));
   return booking;
+}
+
+absl::StatusOr<Booking> Bookings::OrderGig(const Principal& caller, const std::string& gig_id,
+                                           const std::string& requirements,
+                                           const RequestKey& key) {
+  GW_RETURN_IF_ERROR(RequireRole(caller, Role::kBuyer));
+  GW_RETURN_IF_ERROR(CheckNote("requirements", requirements, 1, kMaxRequirementsChars));
+  return IdempotentWrite<Booking>(
+      store_, key, clock_,
+      [&](Tx& tx) -> absl::StatusOr<Booking> {
+        const absl::Time now = clock_.Now();
+        GW_ASSIGN_OR_RETURN(Gig gig, LoadOrderableGig(tx, caller, gig_id));
+        const Booking booking = NewGigOrder(gig, caller, requirements, now);
+        GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
+        GW_RETURN_IF_ERROR(
+            outbox_.Record(tx, EventType::kGigOrdered, caller.user_id, now, booking));
+        return tx.bookings().FindById(booking.id);
+      },
+      [&](Tx& tx, const std::string& booking_id) { return tx.bookings().FindById(booking_id); },
+      [](const Booking& b) { return b.id; });
 }
 
 absl::StatusOr<BookingPage> Bookings::List(const Principal& caller, const BookingFilter& filter,

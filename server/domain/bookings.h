@@ -1,12 +1,14 @@
-// Booking rules: the seller delivers, the buyer asks for revisions or
-// completes, admins complete or cancel; the buyer may cancel before
-// delivery. Completing counts a completed booking for the seller in the same
-// transaction.
+// Booking rules: buyers order approved gigs directly (a booking without a
+// job); the seller delivers, the buyer asks for revisions or completes,
+// admins complete or cancel; the buyer may cancel before delivery.
+// Completing counts a completed booking for the seller in the same
+// transaction. Bookings from offers and proposals are made by Offers and
+// Proposals; every later rule is the same whatever the source.
 //
 // Visibility: a booking is visible to its buyer, its seller and admins
 // (NOT_FOUND to everyone else); a party acting out of turn gets
 // PERMISSION_DENIED (NOT_RESOURCE_OWNER).
-// Events: each transition records BOOKING_DELIVERED, _REVISION_REQUESTED,
+// Events: a gig order records GIG_ORDERED; each transition records BOOKING_DELIVERED, _REVISION_REQUESTED,
 // _COMPLETED or _CANCELLED in the same transaction (none on a replay).
 // Thread safety: thread-safe; dependencies must outlive the object.
 #ifndef GIGWIRE_SERVER_DOMAIN_BOOKINGS_H_
@@ -45,6 +47,18 @@ class Bookings {
       : store_(store), clock_(clock), outbox_(outbox) {}
 
   absl::StatusOr<Booking> Get(const Principal& caller, const std::string& id);
+  // Orders the APPROVED gig `gig_id` for `caller` (ROLE_BUYER): an ACTIVE
+  // booking (source GIG_ORDER, no job) with the gig's seller, title and
+  // price, due the gig's delivery days from now, carrying `requirements`;
+  // records GIG_ORDERED. Errors: PERMISSION_DENIED (ROLE_REQUIRED);
+  // INVALID_ARGUMENT (requirements 1..5000 characters, gig_id required);
+  // NOT_FOUND for a gig the caller may not see as in GetGig, except that a
+  // PAUSED gig (public until paused) is refused for its state;
+  // FAILED_PRECONDITION: SELF_DEALING for one's own gig, INVALID_STATE
+  // (with current_state) unless APPROVED, SELLER_UNAVAILABLE when its seller
+  // no longer holds ROLE_SELLER. Idempotent with `key`.
+  absl::StatusOr<Booking> OrderGig(const Principal& caller, const std::string& gig_id,
+                                   const std::string& requirements, const RequestKey& key);
   absl::StatusOr<BookingPage> List(const Principal& caller, const BookingFilter& filter,
                                    int page_size, absl::string_view page_token);
   absl::StatusOr<Booking> Deliver(const Principal& caller, const std::string& id,

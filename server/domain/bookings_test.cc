@@ -10,6 +10,7 @@
 #include "server/common/status.h"
 #include "server/domain/jobs.h"
 #include "server/domain/offers.h"
+#include "server/domain/work_common.h"
 #include "server/testing/marketplace_fixture.h"
 
 namespace gigwire {
@@ -487,6 +488,253 @@ TEST_F(BookingsTest, BookingActionsFollowTheCallerAndTheState) {
   b.buyer_reviewed = true;
   EXPECT_THAT(BookingActions(buyer_, b), IsEmpty());
   EXPECT_THAT(BookingActions(seller_, b), ElementsAre("review"));
+}
+
+
+// ---- gig orders ----
+
+std::string MoneyText(const Money& money) {
+  return absl::StrCat(money.currency_code, " ", money.amount_minor);
+}
+
+class GigOrdersTest : public testutil::MarketplaceTest {
+ protected:
+  // A gig of `seller` in `state`, inserted straight into the store.
+  Gig NewGig(const Principal& seller, GigState state = GigState::kApproved) {
+    Gig gig;
+    gig.id = NewId("gig");
+    gig.seller_id = seller.user_id;
+    gig.title = "A logo in three days";
+    gig.description = "Three concepts, two rounds of changes.";
+    gig.category_id = category_;
+    gig.price = {"USD", 30'000};
+    gig.delivery_days = 3;
+    gig.state = state;
+    gig.create_time = gig.update_time = clock_.Now();
+    absl::Status inserted = store_->Write([&](Tx& tx) { return tx.gigs().Insert(gig); });
+    if (!inserted.ok()) ADD_FAILURE() << "inserting a gig: " << inserted;
+    return gig;
+  }
+
+  absl::StatusOr<Booking> Order(const Principal& caller, const std::string& gig_id,
+                                const std::string& requirements = "Warm colours, please.",
+                                const RequestKey& key = NoKey()) {
+    return bookings_->OrderGig(caller, gig_id, requirements, key);
+  }
+
+  // Every booking in the store.
+  std::vector<Booking> AllBookings() {
+    BookingQuery query;
+    query.limit = 1000;
+    return ReadOrFail<std::vector<Booking>>([&](Tx& tx) { return tx.bookings().List(query); },
+                                            "listing bookings");
+  }
+
+  // Asserts that nothing was created since `sequence`: no booking, no event.
+  void ExpectNothingCreatedSince(int64_t sequence) {
+    EXPECT_THAT(AllBookings(), IsEmpty());
+    EXPECT_THAT(EventTypesAfter(sequence), IsEmpty());
+  }
+
+  Review Rate(const Principal& author, const std::string& booking_id, int rating) {
+    Review draft;
+    draft.booking_id = booking_id;
+    draft.rating = rating;
+    draft.text = "Good to work with.";
+    return testutil::ValueOrFail(reviews_->Create(author, draft, NoKey()), "reviewing");
+  }
+};
+
+TEST_F(GigOrdersTest, AnOrderIsABookingWithoutAJobAtTheGigsPriceAndDeliveryTime) {
+  const Gig gig = NewGig(seller_);
+  const int64_t before = LatestSequence();
+  absl::StatusOr<Booking> ordered = Order(buyer_, gig.id, "Our name is Bean There.\nWarm colours.");
+  ASSERT_TRUE(ordered.ok()) << ordered.status();
+  EXPECT_TRUE(HasIdShape(ordered->id, "bkg")) << ordered->id;
+  EXPECT_EQ(ordered->source, BookingSource::kGigOrder);
+  EXPECT_EQ(ordered->gig_id, gig.id);
+  EXPECT_EQ(ordered->job_id, "");
+  EXPECT_EQ(ordered->offer_id, "");
+  EXPECT_EQ(ordered->proposal_id, "");
+  EXPECT_EQ(ordered->buyer_id, buyer_.user_id);
+  EXPECT_EQ(ordered->seller_id, seller_.user_id);
+  EXPECT_EQ(ordered->state, BookingState::kActive);
+  EXPECT_EQ(ordered->job_title, gig.title);
+  EXPECT_EQ(MoneyText(ordered->price), "USD 30000");
+  EXPECT_EQ(MoneyText(ordered->budget_min), "USD 30000");
+  EXPECT_EQ(MoneyText(ordered->budget_max), "USD 30000");
+  EXPECT_EQ(ordered->due_time, clock_.Now() + absl::Hours(24 * 3));
+  EXPECT_EQ(ordered->requirements, "Our name is Bean There.\nWarm colours.");
+  EXPECT_THAT(ordered->milestones, IsEmpty());
+
+  const std::vector<EventRecord> events = EventsAfter(before);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::kGigOrdered);
+  EXPECT_EQ(events[0].resource_id, ordered->id);
+  EXPECT_EQ(events[0].job_id, "");
+  EXPECT_EQ(events[0].buyer_id, buyer_.user_id);
+  EXPECT_EQ(events[0].seller_id, seller_.user_id);
+  const std::vector<Notification> seller_inbox = NotificationsOf(seller_.user_id);
+  ASSERT_EQ(seller_inbox.size(), 1u);
+  EXPECT_EQ(seller_inbox[0].summary, "New gig order: \"A logo in three days\"");
+  EXPECT_THAT(NotificationsOf(buyer_.user_id), IsEmpty()) << "the buyer ordered it";
+
+  EXPECT_THAT(BookingActions(seller_, *ordered), ElementsAre("deliver"));
+  EXPECT_THAT(BookingActions(buyer_, *ordered), ElementsAre("cancel"));
+  EXPECT_THAT(BookingActions(admin_, *ordered), UnorderedElementsAre("complete", "cancel"));
+  for (const Principal& party : {buyer_, seller_, admin_}) {
+    EXPECT_THAT(testutil::ValueOrFail(bookings_->List(party, {}, 0, ""), "listing").bookings,
+                ElementsAre(::testing::Field(&Booking::id, ordered->id)));
+  }
+}
+
+TEST_F(GigOrdersTest, AnOrderGoesThroughDeliveryAndCompletionToBothReviews) {
+  const Gig gig = NewGig(seller_);
+  const Booking ordered = testutil::ValueOrFail(Order(buyer_, gig.id), "ordering");
+  ASSERT_TRUE(bookings_->Deliver(seller_, ordered.id, "First draft", NoKey()).ok());
+  ASSERT_TRUE(bookings_->RequestRevision(buyer_, ordered.id, "Bigger, please", NoKey()).ok());
+  ASSERT_TRUE(bookings_->Deliver(seller_, ordered.id, "Bigger", NoKey()).ok());
+  absl::StatusOr<Booking> completed = bookings_->Complete(buyer_, ordered.id, NoKey());
+  ASSERT_TRUE(completed.ok()) << completed.status();
+  EXPECT_EQ(completed->state, BookingState::kCompleted);
+  EXPECT_EQ(completed->source, BookingSource::kGigOrder);
+  EXPECT_EQ(completed->revision_count, 1);
+  EXPECT_EQ(StoredUser(seller_.user_id).completed_bookings, 1);
+  EXPECT_THAT(BookingActions(buyer_, *completed), ElementsAre("review"));
+  EXPECT_THAT(BookingActions(seller_, *completed), ElementsAre("review"));
+
+  const int64_t before_reviews = LatestSequence();
+  EXPECT_EQ(Rate(buyer_, ordered.id, 5).subject_id, seller_.user_id);
+  EXPECT_EQ(Rate(seller_, ordered.id, 4).subject_id, buyer_.user_id);
+  const Booking reviewed = StoredBooking(ordered.id);
+  EXPECT_TRUE(reviewed.buyer_reviewed);
+  EXPECT_TRUE(reviewed.seller_reviewed);
+  EXPECT_THAT(BookingActions(buyer_, reviewed), IsEmpty());
+  EXPECT_EQ(StoredUser(seller_.user_id).rating_count, 1);
+  EXPECT_EQ(StoredUser(buyer_.user_id).rating_count, 1);
+  const std::vector<EventRecord> events = EventsAfter(before_reviews);
+  ASSERT_EQ(events.size(), 2u);
+  for (const EventRecord& event : events) {
+    EXPECT_EQ(event.type, EventType::kReviewCreated);
+    EXPECT_EQ(event.buyer_id, buyer_.user_id);
+    EXPECT_EQ(event.seller_id, seller_.user_id);
+  }
+  EXPECT_EQ(NotificationsOf(seller_.user_id).front().summary,
+            "New 5-star review: \"A logo in three days\"")
+      << "a gig order's review is titled by the gig";
+}
+
+TEST_F(GigOrdersTest, TheBuyerCancelsAnOrderWithoutAJobToRelease) {
+  const Gig gig = NewGig(seller_);
+  const Booking ordered = testutil::ValueOrFail(Order(buyer_, gig.id), "ordering");
+  const int64_t before = LatestSequence();
+  absl::StatusOr<Booking> cancelled =
+      bookings_->Cancel(buyer_, ordered.id, "Changed my mind", /*cancel_job=*/true, NoKey());
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state, BookingState::kCancelled);
+  EXPECT_THAT(EventTypesAfter(before), ElementsAre(EventType::kBookingCancelled));
+  EXPECT_TRUE(Order(buyer_, gig.id).ok()) << "the gig may be ordered again";
+}
+
+TEST_F(GigOrdersTest, AGigThatIsNotApprovedCannotBeOrdered) {
+  const Gig paused = NewGig(seller_, GigState::kPaused);
+  const Principal admin_buyer = NewPrincipal("admin-buyer", {Role::kAdmin, Role::kBuyer});
+  const Gig in_review = NewGig(seller_, GigState::kPendingReview);
+  const Gig archived = NewGig(seller_, GigState::kArchived);
+  const int64_t before = LatestSequence();
+  EXPECT_TRUE(IsInvalidState(Order(buyer_, paused.id).status(), "PAUSED"));
+  // Admins see every gig, so they learn its state.
+  EXPECT_TRUE(IsInvalidState(Order(admin_buyer, in_review.id).status(), "PENDING_REVIEW"));
+  EXPECT_TRUE(IsInvalidState(Order(admin_buyer, archived.id).status(), "ARCHIVED"));
+  ExpectNothingCreatedSince(before);
+}
+
+TEST_F(GigOrdersTest, AGigTheBuyerMayNotSeeIsNotFound) {
+  const int64_t before = LatestSequence();
+  for (GigState hidden : {GigState::kDraft, GigState::kPendingReview, GigState::kRejected,
+                          GigState::kArchived}) {
+    const Gig gig = NewGig(seller_, hidden);
+    EXPECT_TRUE(HasError(Order(buyer_, gig.id).status(), absl::StatusCode::kNotFound,
+                         v1::RESOURCE_NOT_FOUND))
+        << GigStateName(hidden);
+  }
+  EXPECT_TRUE(HasError(Order(buyer_, NewId("gig")).status(), absl::StatusCode::kNotFound,
+                       v1::RESOURCE_NOT_FOUND));
+  EXPECT_TRUE(HasError(Order(buyer_, "job_123").status(), absl::StatusCode::kNotFound,
+                       v1::RESOURCE_NOT_FOUND));
+  absl::Status no_id = Order(buyer_, "").status();
+  EXPECT_TRUE(HasError(no_id, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
+  EXPECT_THAT(ViolatedFields(no_id), ElementsAre("gig_id"));
+  EXPECT_THAT(AllBookings(), IsEmpty());
+  EXPECT_EQ(LatestSequence(), before);
+}
+
+TEST_F(GigOrdersTest, OrderingOnesOwnGigIsSelfDealing) {
+  const Principal both = NewPrincipal("both", {Role::kBuyer, Role::kSeller});
+  const Gig own = NewGig(both);
+  const Gig own_paused = NewGig(both, GigState::kPaused);
+  const int64_t before = LatestSequence();
+  EXPECT_TRUE(HasError(Order(both, own.id).status(), absl::StatusCode::kFailedPrecondition,
+                       v1::SELF_DEALING));
+  EXPECT_TRUE(HasError(Order(both, own_paused.id).status(),
+                       absl::StatusCode::kFailedPrecondition, v1::SELF_DEALING))
+      << "resuming it would not help";
+  ExpectNothingCreatedSince(before);
+}
+
+TEST_F(GigOrdersTest, OnlyBuyersOrder) {
+  const Gig gig = NewGig(seller_);
+  const Principal other_seller = NewPrincipal("other-seller", {Role::kSeller});
+  const int64_t before = LatestSequence();
+  for (const Principal& not_buyer : {other_seller, admin_}) {
+    EXPECT_TRUE(HasError(Order(not_buyer, gig.id).status(), absl::StatusCode::kPermissionDenied,
+                         v1::ROLE_REQUIRED));
+  }
+  ExpectNothingCreatedSince(before);
+}
+
+TEST_F(GigOrdersTest, AGigOfAUserWhoNoLongerSellsCannotBeOrdered) {
+  const Gig gig = NewGig(seller_);
+  User seller = StoredUser(seller_.user_id);
+  seller.roles.Remove(Role::kSeller);
+  seller.roles.Add(Role::kBuyer);
+  ASSERT_TRUE(store_->Write([&](Tx& tx) {
+    return SaveNextVersion(tx.users(), seller, clock_.Now());
+  }).ok());
+  const int64_t before = LatestSequence();
+  EXPECT_TRUE(HasError(Order(buyer_, gig.id).status(), absl::StatusCode::kFailedPrecondition,
+                       v1::SELLER_UNAVAILABLE));
+  ExpectNothingCreatedSince(before);
+}
+
+TEST_F(GigOrdersTest, RequirementsAreRequiredAndAtMost5000Characters) {
+  const Gig gig = NewGig(seller_);
+  const int64_t before = LatestSequence();
+  for (const std::string& bad : {std::string(), std::string(100'000, 'x'),
+                                 std::string(5001, 'x')}) {
+    absl::Status status = Order(buyer_, gig.id, bad).status();
+    EXPECT_TRUE(HasError(status, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("requirements")) << bad.size();
+  }
+  ExpectNothingCreatedSince(before);
+  EXPECT_TRUE(Order(buyer_, gig.id, std::string(5000, 'x')).ok());
+}
+
+TEST_F(GigOrdersTest, AReplayWithTheSameRequestIdReturnsTheSameBooking) {
+  const Gig gig = NewGig(seller_);
+  const RequestKey key = KeyOf(buyer_, "OrderGig", "order-1", "fp");
+  const Booking first = testutil::ValueOrFail(Order(buyer_, gig.id, "A logo", key), "ordering");
+  const int64_t after_first = LatestSequence();
+  absl::StatusOr<Booking> replay = Order(buyer_, gig.id, "A logo", key);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->id, first.id);
+  EXPECT_EQ(replay->requirements, "A logo");
+  EXPECT_THAT(AllBookings(), ElementsAre(::testing::Field(&Booking::id, first.id)));
+  EXPECT_EQ(LatestSequence(), after_first) << "the replay recorded an event";
+  absl::Status other = Order(buyer_, gig.id, "Another logo",
+                             KeyOf(buyer_, "OrderGig", "order-1", "other-fp")).status();
+  EXPECT_TRUE(HasError(other, absl::StatusCode::kInvalidArgument, v1::INVALID_FIELDS));
+  EXPECT_THAT(AllBookings(), ::testing::SizeIs(1));
 }
 
 }  // namespace
