@@ -156,7 +156,8 @@ int Run(int argc, char** argv) {
     if (flags->demo_data) {
       Backend& b = **backend;
       absl::StatusOr<bool> seeded = SeedDemoDataIfEmpty(
-          {*b.store, b.accounts, b.catalog, b.jobs, b.offers, b.bookings, b.reviews, b.clock});
+          {*b.store, b.accounts, b.catalog, b.jobs, b.offers, b.proposals, b.bookings, b.reviews,
+           b.clock});
       status = seeded.status();
       if (seeded.ok() && *seeded) JsonLog("seeded demo data").Emit();
     }

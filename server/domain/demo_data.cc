@@ -43,6 +43,7 @@ class Seeder {
     GW_RETURN_IF_ERROR(FinishedWork());
     GW_RETURN_IF_ERROR(ReassignedWork());
     GW_RETURN_IF_ERROR(Portfolios());
+    GW_RETURN_IF_ERROR(OpenMarket());
     return OpenWork();
   }
 
@@ -196,6 +197,36 @@ class Seeder {
       GW_RETURN_IF_ERROR(portfolio.Create(people_["sam"], item, {}).status());
     }
     return absl::OkStatus();
+  }
+
+  // Ada's open project, in bidding for a week: proposals from Sam (with a
+  // milestone plan, shortlisted), Lee and Mia; Raj invited to bid.
+  absl::Status OpenMarket() {
+    Job draft;
+    draft.title = "Packaging for a new jam line";
+    draft.description = "Labels and gift boxes for four flavours. Open to proposals.";
+    draft.category_id = categories_["design"];
+    draft.skills = {"packaging", "illustration"};
+    draft.budget_min = {"USD", 100000};
+    draft.budget_max = {"USD", 250000};
+    draft.due_time = s_.clock.Now() + absl::Hours(24 * 45);
+    draft.sourcing_mode = SourcingMode::kOpen;
+    draft.bidding_close_time = s_.clock.Now() + absl::Hours(24 * 7);
+    GW_ASSIGN_OR_RETURN(Job job, s_.jobs.Create(people_["ada"], draft, {}));
+    GW_RETURN_IF_ERROR(s_.jobs.Approve(people_["admin"], job.id, "Clear brief", {}).status());
+    ProposalDraft sam{{"USD", 180000}, 30, "I designed your bakery logo; the labels can share it.",
+                      {{"Label concepts", {"USD", 60000}, 10},
+                       {"Final labels and boxes", {"USD", 120000}, 30}}};
+    GW_ASSIGN_OR_RETURN(Proposal shortlisted, s_.proposals.Submit(people_["sam"], job.id, sam, {}));
+    GW_RETURN_IF_ERROR(s_.proposals.Shortlist(people_["ada"], shortlisted.id, {}).status());
+    ProposalDraft lee{{"USD", 150000}, 21, "Hand-painted fruit for each flavour.", {}};
+    GW_RETURN_IF_ERROR(s_.proposals.Submit(people_["lee"], job.id, lee, {}).status());
+    ProposalDraft mia{{"USD", 120000}, 25, "I can also build the product pages.", {}};
+    GW_RETURN_IF_ERROR(s_.proposals.Submit(people_["mia"], job.id, mia, {}).status());
+    return s_.proposals
+        .Invite(people_["ada"], job.id, people_["raj"].user_id, "Would love your copy on the box.",
+                {})
+        .status();
   }
 
   // An OPEN job with pending offers, and two jobs in the review queue.

@@ -3,7 +3,9 @@
 // category tree, approved and pending gigs, completed bookings with reviews
 // both ways, a job whose booking its buyer cancelled and that another seller
 // then took (reopened, booked again), an open job with pending offers, jobs
-// waiting for review, and a seller (Sam) with a portfolio.
+// waiting for review, a seller (Sam) with a portfolio, and an open project
+// in bidding with three proposals (one shortlisted, one with a milestone
+// plan) and an invited seller.
 // Never used unless gigwired gets --demo-data.
 #ifndef GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 #define GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
@@ -15,6 +17,7 @@
 #include "server/domain/catalog.h"
 #include "server/domain/jobs.h"
 #include "server/domain/offers.h"
+#include "server/domain/proposals.h"
 #include "server/domain/reviews.h"
 #include "server/store/store.h"
 
@@ -29,6 +32,7 @@ struct DemoServices {
   Catalog& catalog;
   Jobs& jobs;
   Offers& offers;
+  Proposals& proposals;
   Bookings& bookings;
   Reviews& reviews;
   const Clock& clock;
