@@ -411,6 +411,13 @@ Request RoleChange(const std::string& user_id, pb::Role role) {
   return r;
 }
 
+pb::OrderGigRequest GigOrder(const std::string& gig_id) {
+  pb::OrderGigRequest r;
+  r.set_gig_id(gig_id);
+  r.set_requirements("A logo for a bakery, warm colours.");
+  return r;
+}
+
 pb::CreatePortfolioItemRequest NewPortfolioItem() {
   pb::CreatePortfolioItemRequest r;
   r.mutable_item()->set_title("Bakery rebrand");
@@ -624,6 +631,16 @@ const std::vector<Row>& Rows() {
                   WithReason<pb::CancelBookingRequest>(w.booking_id, "No longer needed"),
                   nullptr),
           UA, OK, NF, PD, NF, FP),
+      // Buyers order any gig they see; a paused one fails on its state.
+      ROW("OrderGig approved", S::kBase, ANY,
+          GW_CALL(w, p, BookingService, OrderGig, GigOrder(w.gig_id), nullptr),
+          UA, OK, OK, PD, PD, PD),
+      ROW("OrderGig paused", S::kPausedGig, ANY,
+          GW_CALL(w, p, BookingService, OrderGig, GigOrder(w.gig_id), nullptr),
+          UA, FP, FP, PD, PD, PD),
+      ROW("OrderGig draft", S::kBase, ANY,
+          GW_CALL(w, p, BookingService, OrderGig, GigOrder(w.draft_gig_id), nullptr),
+          UA, NF, NF, PD, PD, PD),
       ROW("CreateReview", S::kCompleted, ANY,
           [&] {
             pb::CreateReviewRequest r;
