@@ -436,6 +436,25 @@ class EventConsistencyTest : public ::testing::Test {
                   {ForBuyer(pb::BOOKING_CANCELLED), ForBuyer(pb::JOB_CANCELLED)});
   }
 
+  // A buyer orders an approved gig directly: a booking without a job, on
+  // through delivery and completion to a review.
+  void GigOrder() {
+    using Catalog = pb::CatalogService::Stub;
+    const std::string gig = CreateGig("Business cards, two designs");
+    ActOnGig(seller_, &Catalog::SubmitGig, gig, pb::GIG_SUBMITTED);
+    ActOnGig(admin_, &Catalog::ApproveGig, gig, pb::GIG_APPROVED);
+    pb::OrderGigRequest order;
+    order.set_gig_id(gig);
+    order.set_requirements("Our logo is attached; matte finish.");
+    const std::string booking = Call(buyer_, &pb::BookingService::Stub::OrderGig, order).id();
+    ExpectEvents({ForBoth(pb::GIG_ORDERED)});
+    Deliver(booking);
+    Call(buyer_, &pb::BookingService::Stub::CompleteBooking,
+         WithId<pb::CompleteBookingRequest>(booking));
+    ExpectEvents({ForBoth(pb::BOOKING_COMPLETED)});
+    Review(buyer_, booking);
+  }
+
   void ExpiredOfferAndJob() {
     const std::string job = OpenJob(/*due_in=*/absl::Hours(72));
     AssignOne(job, seller_, /*ttl=*/absl::Hours(1));
@@ -458,6 +477,7 @@ TEST_F(EventConsistencyTest, EveryEventEqualsWhatItsReceiverGets) {
   JobsThatNeverBook();
   BookedJobWithReviews();
   ReopenedJob();
+  GigOrder();
   ExpiredOfferAndJob();
   const google::protobuf::EnumDescriptor* types = pb::EventType_descriptor();
   for (int i = 0; i < types->value_count(); ++i) {
