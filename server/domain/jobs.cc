@@ -281,7 +281,8 @@ absl::StatusOr<JobPage> Jobs::List(const Principal& caller, const JobFilter& fil
 
 absl::StatusOr<Job> Jobs::Transition(const Principal& caller, const std::string& id,
                                      const RequestKey& key, EventType type,
-                                     absl::FunctionRef<absl::Status(Tx&, Job&)> change) {
+                                     absl::FunctionRef<absl::Status(Tx&, Job&)> change,
+                                     absl::FunctionRef<absl::Status(Tx&, const Job&)> after) {
   return IdempotentWrite<Job>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Job> {
@@ -290,6 +291,7 @@ absl::StatusOr<Job> Jobs::Transition(const Principal& caller, const std::string&
         const absl::Time now = clock_.Now();
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
         GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, job));
+        GW_RETURN_IF_ERROR(after(tx, job));
         return job;
       },
       [&](Tx& tx, const std::string& job_id) { return tx.jobs().FindById(job_id); },
@@ -307,11 +309,14 @@ absl::StatusOr<Job> Jobs::Cancel(const Principal& caller, const std::string& id,
         job, {JobState::kPendingReview, JobState::kOpen, JobState::kBiddingClosed}, "cancel"));
     job.state = JobState::kCancelled;
     job.cancel_reason = reason;
-    GW_RETURN_IF_ERROR(CloseLiveProposals(tx, outbox_, caller.user_id, job.id, clock_.Now()));
     return ClosePendingOffers(tx, outbox_, caller.user_id, job.id, OfferState::kWithdrawn,
                               "the job was cancelled", clock_.Now());
   };
-  return Transition(caller, id, key, EventType::kJobCancelled, cancel);
+  // After the job is saved, so that each proposal's event shows it CANCELLED.
+  auto close_proposals = [&](Tx& tx, const Job& job) {
+    return CloseLiveProposals(tx, outbox_, caller.user_id, job.id, clock_.Now());
+  };
+  return Transition(caller, id, key, EventType::kJobCancelled, cancel, close_proposals);
 }
 
 absl::StatusOr<Job> Jobs::Approve(const Principal& caller, const std::string& id,

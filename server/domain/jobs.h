@@ -104,10 +104,14 @@ class Jobs {
  private:
   // Loads a job the caller may see (NOT_FOUND otherwise) inside `tx`.
   absl::StatusOr<Job> LoadVisible(Tx& tx, const Principal& caller, const std::string& id);
-  // Loads a visible job, applies `change`, saves it and records `type`.
-  absl::StatusOr<Job> Transition(const Principal& caller, const std::string& id,
-                                 const RequestKey& key, EventType type,
-                                 absl::FunctionRef<absl::Status(Tx&, Job&)> change);
+  // Loads a visible job, applies `change`, saves it, records `type`, then
+  // runs `after` with the saved job (in the same transaction).
+  absl::StatusOr<Job> Transition(
+      const Principal& caller, const std::string& id, const RequestKey& key, EventType type,
+      absl::FunctionRef<absl::Status(Tx&, Job&)> change,
+      absl::FunctionRef<absl::Status(Tx&, const Job&)> after = [](Tx&, const Job&) {
+        return absl::OkStatus();
+      });
 
   Store& store_;
   const Clock& clock_;

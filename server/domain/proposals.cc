@@ -391,17 +391,19 @@ absl::Status Proposals::Book(Tx& tx, const Principal& caller, Proposal& p, absl:
   if (!seller.roles.Has(Role::kSeller)) {
     return SellerUnavailable("the proposal's seller no longer takes work");
   }
+  // Every row changes before the first event is recorded, so each event
+  // carries the outcome (a proposal's job_state is already BOOKED).
   const Booking booking = NewBooking(p, job, now);
+  GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
+  job.state = JobState::kBooked;
+  job.booking_id = booking.id;
+  GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
   p.state = ProposalState::kAccepted;
   p.booking_id = booking.id;
   GW_RETURN_IF_ERROR(SaveNextVersion(tx.proposals(), p, now));
   GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kProposalAccepted, caller.user_id, now, p));
   GW_RETURN_IF_ERROR(CloseLiveProposals(tx, outbox_, caller.user_id, job.id, now, p.id));
-  GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
   GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kBookingCreated, caller.user_id, now, booking));
-  job.state = JobState::kBooked;
-  job.booking_id = booking.id;
-  GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
   return outbox_.Record(tx, EventType::kJobBooked, caller.user_id, now, job);
 }
 
