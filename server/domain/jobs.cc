@@ -186,7 +186,7 @@ absl::Status ClosePendingOffers(Tx& tx, const Outbox& outbox, const std::string&
   return absl::OkStatus();
 }
 
-absl::StatusOr<Job> Jobs::LoadVisible(Tx& tx, const Principal& caller, const std::string& id) {
+absl::StatusOr<Job> LoadVisibleJob(Tx& tx, const Principal& caller, const std::string& id) {
   if (!HasIdShape(id, "job")) {
     return id.empty() ? InvalidField("id", "is required") : NotFound(absl::StrCat("job ", id));
   }
@@ -247,7 +247,7 @@ absl::StatusOr<Job> Jobs::Create(const Principal& caller, const Job& draft,
 absl::StatusOr<Job> Jobs::Get(const Principal& caller, const std::string& id) {
   Job job;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
-    GW_ASSIGN_OR_RETURN(job, LoadVisible(tx, caller, id));
+    GW_ASSIGN_OR_RETURN(job, LoadVisibleJob(tx, caller, id));
     return absl::OkStatus();
   }));
   return job;
@@ -286,7 +286,7 @@ absl::StatusOr<Job> Jobs::Transition(const Principal& caller, const std::string&
   return IdempotentWrite<Job>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<Job> {
-        GW_ASSIGN_OR_RETURN(Job job, LoadVisible(tx, caller, id));
+        GW_ASSIGN_OR_RETURN(Job job, LoadVisibleJob(tx, caller, id));
         GW_RETURN_IF_ERROR(change(tx, job));
         const absl::Time now = clock_.Now();
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));

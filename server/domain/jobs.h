@@ -102,8 +102,6 @@ class Jobs {
   absl::StatusOr<int> ExpireDue(absl::Time now, int limit = 100);
 
  private:
-  // Loads a job the caller may see (NOT_FOUND otherwise) inside `tx`.
-  absl::StatusOr<Job> LoadVisible(Tx& tx, const Principal& caller, const std::string& id);
   // Loads a visible job, applies `change`, saves it, records `type`, then
   // runs `after` with the saved job (in the same transaction).
   absl::StatusOr<Job> Transition(
@@ -121,6 +119,10 @@ class Jobs {
 
 // Actions the viewer may take now: "cancel", "approve", "reject", "assign".
 std::vector<std::string> JobActions(const Principal& viewer, const Job& job);
+
+// The job `id` if `caller` may see it (see the file comment), read in `tx`;
+// NOT_FOUND otherwise, INVALID_ARGUMENT for an empty id.
+absl::StatusOr<Job> LoadVisibleJob(Tx& tx, const Principal& caller, const std::string& id);
 
 // FAILED_PRECONDITION (INVALID_STATE, current_state EXPIRED) when the job's
 // due time has passed, even if the scheduler has not expired it yet.

@@ -26,7 +26,10 @@ absl::Status RequireProposalState(const Proposal& p, std::initializer_list<Propo
 
 void CheckPlan(const Proposal& p, Violations& v) {
   if (p.milestones.size() > kMaxMilestones) v.Add("proposal.milestones", "at most 20 steps");
+  // The sum of the valid amounts, each at most the price, added only while
+  // it stays at most the price: no overflow, whatever the amounts.
   int64_t sum = 0;
+  bool over_price = false;
   int32_t previous_due = 0;
   for (size_t i = 0; i < p.milestones.size(); ++i) {
     const PlannedMilestone& step = p.milestones[i];
@@ -35,16 +38,27 @@ void CheckPlan(const Proposal& p, Violations& v) {
     if (step.amount.currency_code != p.price.currency_code) {
       v.Add(field + ".amount.currency_code", "must be the price's currency");
     }
-    if (step.amount.amount_minor <= 0) v.Add(field + ".amount.amount_minor", "must be positive");
+    if (step.amount.amount_minor <= 0) {
+      v.Add(field + ".amount.amount_minor", "must be positive");
+    } else if (p.price.amount_minor > 0 && step.amount.amount_minor > p.price.amount_minor) {
+      v.Add(field + ".amount.amount_minor", "must not be more than the price");
+    } else if (over_price || sum > p.price.amount_minor - step.amount.amount_minor) {
+      over_price = true;
+    } else {
+      sum += step.amount.amount_minor;
+    }
     if (step.due_in_days < 1 || step.due_in_days > p.delivery_days) {
+      // Out of range: reported here only, not again as the next step's order.
       v.Add(field + ".due_in_days", "must be between 1 and the delivery days");
     } else if (step.due_in_days < previous_due) {
       v.Add(field + ".due_in_days", "must not be before the previous step's");
+    } else {
+      previous_due = step.due_in_days;
     }
-    previous_due = std::max(previous_due, step.due_in_days);
-    sum += step.amount.amount_minor;
   }
-  if (!p.milestones.empty() && sum != p.price.amount_minor) {
+  if (over_price) {
+    v.Add("proposal.milestones", "amounts sum to more than the price");
+  } else if (!p.milestones.empty() && sum != p.price.amount_minor) {
     v.Add("proposal.milestones",
           absl::StrCat("amounts sum to ", sum, ", not the price ", p.price.amount_minor));
   }
@@ -387,6 +401,11 @@ absl::Status Proposals::Book(Tx& tx, const Principal& caller, Proposal& p, absl:
       RequireState(job.state, {JobState::kOpen, JobState::kBiddingClosed}, "job", "book",
                    JobStateName));
   GW_RETURN_IF_ERROR(RequireBeforeDue(job, now));
+  // As RequireBeforeDue: past the award deadline the job is expired, even
+  // before the scheduler has moved it.
+  if (job.award_deadline_time.has_value() && now >= *job.award_deadline_time) {
+    return InvalidState("the job's award deadline has passed", JobStateName(JobState::kExpired));
+  }
   GW_ASSIGN_OR_RETURN(User seller, tx.users().FindById(p.seller_id));
   if (!seller.roles.Has(Role::kSeller)) {
     return SellerUnavailable("the proposal's seller no longer takes work");
@@ -413,16 +432,15 @@ absl::StatusOr<BidInvitation> Proposals::Invite(const Principal& caller,
                                                 const std::string& note,
                                                 const RequestKey& key) {
   GW_RETURN_IF_ERROR(CheckReason("note", note, 1000));
+  if (job_id.empty()) return InvalidField("job_id", "is required");
   if (seller_id.empty()) return InvalidField("seller_id", "is required");
   return IdempotentWrite<BidInvitation>(
       store_, key, clock_,
       [&](Tx& tx) -> absl::StatusOr<BidInvitation> {
         const absl::Time now = clock_.Now();
-        absl::StatusOr<Job> job = tx.jobs().FindById(job_id);
-        if (absl::IsNotFound(job.status()) || (job.ok() && job->buyer_id != caller.user_id &&
-                                               !caller.Has(Role::kAdmin))) {
-          return NotFound(absl::StrCat("job ", job_id));
-        }
+        // Whoever sees the job (an open project in bidding: everyone) but is
+        // not its buyer is PERMISSION_DENIED, as in ExtendBidding.
+        absl::StatusOr<Job> job = LoadVisibleJob(tx, caller, job_id);
         GW_RETURN_IF_ERROR(job.status());
         if (job->buyer_id != caller.user_id) return NotOwner("only the job's buyer may invite");
         if (seller_id == caller.user_id) return SelfDealing("you cannot invite yourself");
