@@ -41,6 +41,7 @@
 #include "server/domain/jobs.h"
 #include "server/domain/offers.h"
 #include "server/domain/outbox.h"
+#include "server/domain/proposals.h"
 #include "server/domain/reviews.h"
 #include "server/model/marketplace.h"
 #include "server/model/user.h"
@@ -55,6 +56,10 @@ namespace gigwire {
 inline void PrintTo(JobState state, std::ostream* os) { *os << JobStateName(state); }
 inline void PrintTo(OfferState state, std::ostream* os) { *os << OfferStateName(state); }
 inline void PrintTo(BookingState state, std::ostream* os) { *os << BookingStateName(state); }
+inline void PrintTo(ProposalState state, std::ostream* os) { *os << ProposalStateName(state); }
+inline void PrintTo(const Proposal& p, std::ostream* os) {
+  *os << p.id << " (" << ProposalStateName(p.state) << ", seller " << p.seller_id << ")";
+}
 inline void PrintTo(const Job& job, std::ostream* os) {
   *os << job.id << " (" << JobStateName(job.state) << ")";
 }
@@ -156,6 +161,7 @@ class MarketplaceTest : public ::testing::Test {
     offers_ = std::make_unique<Offers>(*store_, clock_, outbox_);
     bookings_ = std::make_unique<Bookings>(*store_, clock_, outbox_);
     reviews_ = std::make_unique<Reviews>(*store_, clock_, outbox_);
+    proposals_ = std::make_unique<Proposals>(*store_, clock_, outbox_);
     admin_ = NewPrincipal("admin", {Role::kAdmin});
     buyer_ = NewPrincipal("buyer", {Role::kBuyer});
     seller_ = NewPrincipal("seller", {Role::kSeller});
@@ -221,6 +227,42 @@ class MarketplaceTest : public ::testing::Test {
     return ValueOrFail(jobs_->Approve(admin_, job.id, "", NoKey()), "approving a job");
   }
 
+  // ---- open projects and proposals ----
+
+  // A valid open project draft: bidding closes after `bidding_in`, due after
+  // `due_in` (the award deadline is then min(close + 7 days, due)).
+  Job OpenProjectDraft(absl::Duration bidding_in = absl::Hours(24 * 3),
+                       absl::Duration due_in = absl::Hours(24 * 14)) const {
+    Job draft = ValidDraft();
+    draft.sourcing_mode = SourcingMode::kOpen;
+    draft.due_time = clock_.Now() + due_in;
+    draft.bidding_close_time = clock_.Now() + bidding_in;
+    return draft;
+  }
+
+  // An approved open project of `buyer` (OPEN, in bidding).
+  Job OpenProject(const Principal& buyer, absl::Duration bidding_in = absl::Hours(24 * 3),
+                  absl::Duration due_in = absl::Hours(24 * 14)) {
+    Job job = ValueOrFail(jobs_->Create(buyer, OpenProjectDraft(bidding_in, due_in), NoKey()),
+                          "posting an open project");
+    return ValueOrFail(jobs_->Approve(admin_, job.id, "", NoKey()), "approving an open project");
+  }
+
+  // A valid bid: `amount_minor` USD, delivered in `delivery_days`, no plan.
+  static ProposalDraft Bid(int64_t amount_minor = 20'000, int32_t delivery_days = 10) {
+    ProposalDraft draft;
+    draft.price = {"USD", amount_minor};
+    draft.delivery_days = delivery_days;
+    draft.cover_letter = "I have built many landing pages like this one.";
+    return draft;
+  }
+
+  // `seller`'s SUBMITTED proposal on `job_id`.
+  Proposal SubmitBid(const Principal& seller, const std::string& job_id,
+                     const ProposalDraft& draft = Bid()) {
+    return ValueOrFail(proposals_->Submit(seller, job_id, draft, NoKey()), "submitting a bid");
+  }
+
   // ---- assignments, offers, bookings ----
 
   std::vector<Assignment> AssignSellers(const std::string& job_id,
@@ -272,6 +314,19 @@ class MarketplaceTest : public ::testing::Test {
   Booking StoredBooking(const std::string& id) {
     return ReadOrFail<Booking>([&](Tx& tx) { return tx.bookings().FindById(id); },
                                "reading booking");
+  }
+  Proposal StoredProposal(const std::string& id) {
+    return ReadOrFail<Proposal>([&](Tx& tx) { return tx.proposals().FindById(id); },
+                                "reading proposal");
+  }
+  // Every proposal (of the job, or of every job when `job_id` is empty),
+  // newest first.
+  std::vector<Proposal> StoredProposals(const std::string& job_id = "") {
+    ProposalQuery query;
+    query.job_id = job_id;
+    query.limit = 100'000;
+    return ReadOrFail<std::vector<Proposal>>([&](Tx& tx) { return tx.proposals().List(query); },
+                                             "listing proposals");
   }
   User StoredUser(const std::string& id) {
     return ReadOrFail<User>([&](Tx& tx) { return tx.users().FindById(id); }, "reading user");
@@ -352,6 +407,7 @@ class MarketplaceTest : public ::testing::Test {
   std::unique_ptr<Offers> offers_;
   std::unique_ptr<Bookings> bookings_;
   std::unique_ptr<Reviews> reviews_;
+  std::unique_ptr<Proposals> proposals_;
   Principal admin_;
   Principal buyer_;
   Principal seller_;
