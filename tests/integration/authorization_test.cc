@@ -37,6 +37,7 @@
 #include "gigwire/v1/notification.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
 #include "gigwire/v1/portfolio.grpc.pb.h"
+#include "gigwire/v1/proposal.grpc.pb.h"
 #include "gigwire/v1/review.grpc.pb.h"
 #include "gigwire/v1/seller.grpc.pb.h"
 #include "gigwire/v1/user.grpc.pb.h"
@@ -64,7 +65,12 @@ enum class Credential { kBearerToken, kApiKey };
 enum class Accepts { kBearerOrApiKey, kBearerOnly };
 
 // What a row needs to exist before its calls.
-enum class Setup { kBase, kPendingGig, kPausedGig, kPendingJob, kActive, kDelivered, kCompleted };
+// kOpenProject: the buyer's approved open project in bidding (open_job_id);
+// kProposal: with the seller's SUBMITTED proposal on it (proposal_id).
+enum class Setup {
+  kBase, kPendingGig, kPausedGig, kPendingJob, kOpenProject, kProposal, kActive, kDelivered,
+  kCompleted
+};
 
 // A running server with the cast and their resources.
 struct World {
@@ -78,6 +84,8 @@ struct World {
   Credential credential = Credential::kBearerToken;  // the setup uses tokens
   std::string category_id, category_etag, gig_id, draft_gig_id, job_id, pending_job_id,
       offer_id, booking_id;
+  std::string open_job_id, proposal_id;
+  absl::Time open_job_close;  // the open project's bidding close time
 
   template <typename Service>
   std::unique_ptr<typename Service::Stub> Stub() {
@@ -272,6 +280,46 @@ void AdvanceBooking(World& w, Setup setup) {
   MustOk(GW_CALL(w, kBuyer, BookingService, CompleteBooking, complete, nullptr), "Complete");
 }
 
+// The buyer's open project, approved: bidding closes in 3 days, due in 7.
+void NewOpenProject(World& w) {
+  pb::CreateJobRequest create;
+  pb::Job* job = create.mutable_job();
+  job->set_title("Landing page for a bakery");
+  job->set_description("One page with the menu and a contact form.");
+  job->set_category_id(w.category_id);
+  job->set_sourcing_mode(pb::SOURCING_MODE_OPEN);
+  job->mutable_budget()->mutable_min()->set_currency_code("USD");
+  job->mutable_budget()->mutable_min()->set_amount_minor(10000);
+  job->mutable_budget()->mutable_max()->set_currency_code("USD");
+  job->mutable_budget()->mutable_max()->set_amount_minor(50000);
+  w.open_job_close = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(72)));
+  job->mutable_bidding_close_time()->set_seconds(absl::ToUnixSeconds(w.open_job_close));
+  job->mutable_due_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 7)));
+  pb::Job made;
+  MustOk(GW_CALL(w, kBuyer, JobService, CreateJob, create, &made), "CreateJob open project");
+  pb::ApproveJobRequest approve;
+  approve.set_id(made.id());
+  MustOk(GW_CALL(w, kAdmin, JobService, ApproveJob, approve, nullptr), "ApproveJob open");
+  w.open_job_id = made.id();
+}
+
+pb::SubmitProposalRequest BidOn(const std::string& job_id) {
+  pb::SubmitProposalRequest r;
+  r.set_job_id(job_id);
+  r.mutable_proposal()->mutable_price()->set_currency_code("USD");
+  r.mutable_proposal()->mutable_price()->set_amount_minor(20000);
+  r.mutable_proposal()->set_delivery_days(5);
+  r.mutable_proposal()->set_cover_letter("I built the sites of three bakeries.");
+  return r;
+}
+
+void SubmitSellersProposal(World& w) {
+  pb::Proposal made;
+  MustOk(GW_CALL(w, kSeller, ProposalService, SubmitProposal, BidOn(w.open_job_id), &made),
+         "SubmitProposal");
+  w.proposal_id = made.id();
+}
+
 void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
   BackendOptions options;
   options.store.path = (dir / "gigwire.db").string();
@@ -307,6 +355,8 @@ void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
     pause.set_id(w.gig_id);
     MustOk(GW_CALL(w, kSeller, CatalogService, PauseGig, pause, nullptr), "Pause");
   }
+  if (setup == Setup::kOpenProject || setup == Setup::kProposal) NewOpenProject(w);
+  if (setup == Setup::kProposal) SubmitSellersProposal(w);
   if (setup >= Setup::kActive) AdvanceBooking(w, setup);
 }
 
@@ -449,6 +499,31 @@ pb::UpdatePortfolioItemRequest PortfolioRetitle(World& w) {
   r.mutable_item()->set_id(SellerPortfolioItem(w));
   r.mutable_item()->set_title("Bakery rebrand, phase two");
   r.mutable_update_mask()->add_paths("title");
+  return r;
+}
+
+pb::UpdateProposalRequest ProposalReprice(const World& w) {
+  pb::UpdateProposalRequest r;
+  r.mutable_proposal()->set_id(w.proposal_id);
+  r.mutable_proposal()->mutable_price()->set_currency_code("USD");
+  r.mutable_proposal()->mutable_price()->set_amount_minor(18000);
+  r.mutable_update_mask()->add_paths("price");
+  return r;
+}
+
+pb::InviteToBidRequest InviteOtherSeller(const World& w) {
+  pb::InviteToBidRequest r;
+  r.set_job_id(w.open_job_id);
+  r.set_seller_id(w.user_id[kOtherSeller]);
+  r.set_note("Your portfolio fits this");
+  return r;
+}
+
+pb::ExtendBiddingRequest OneDayMore(const World& w) {
+  pb::ExtendBiddingRequest r;
+  r.set_id(w.open_job_id);
+  r.mutable_bidding_close_time()->set_seconds(
+      absl::ToUnixSeconds(w.open_job_close + absl::Hours(24)));
   return r;
 }
 
@@ -611,6 +686,58 @@ const std::vector<Row>& Rows() {
                   WithReason<pb::WithdrawOfferRequest>(w.offer_id, "Changed plans"),
                   nullptr),
           UA, PD, PD, PD, PD, OK),
+      // ---- the open market: an open project in bidding is public to every
+      // signed-in caller; bids are sealed (NOT_FOUND to everyone but the
+      // seller, the job's buyer and admins); only the buyer decides ----
+      ROW("GetJob open project", S::kOpenProject, ANY,
+          GW_CALL(w, p, JobService, GetJob, WithId<pb::GetJobRequest>(w.open_job_id), nullptr),
+          UA, OK, OK, OK, OK, OK),
+      ROW("ListOpenJobs", S::kOpenProject, ANY,
+          GW_CALL(w, p, JobService, ListOpenJobs, pb::ListOpenJobsRequest(), nullptr),
+          UA, OK, OK, OK, OK, OK),
+      ROW("ExtendBidding", S::kOpenProject, ANY,
+          GW_CALL(w, p, JobService, ExtendBidding, OneDayMore(w), nullptr),
+          UA, OK, PD, PD, PD, PD),
+      ROW("SubmitProposal", S::kOpenProject, ANY,
+          GW_CALL(w, p, ProposalService, SubmitProposal, BidOn(w.open_job_id), nullptr),
+          UA, PD, PD, OK, OK, PD),
+      ROW("UpdateProposal", S::kProposal, ANY,
+          GW_CALL(w, p, ProposalService, UpdateProposal, ProposalReprice(w), nullptr),
+          UA, PD, NF, OK, NF, PD),
+      ROW("WithdrawProposal", S::kProposal, ANY,
+          GW_CALL(w, p, ProposalService, WithdrawProposal,
+                  WithReason<pb::WithdrawProposalRequest>(w.proposal_id, "Booked elsewhere"),
+                  nullptr),
+          UA, PD, NF, OK, NF, PD),
+      ROW("GetProposal", S::kProposal, ANY,
+          GW_CALL(w, p, ProposalService, GetProposal,
+                  WithId<pb::GetProposalRequest>(w.proposal_id), nullptr),
+          UA, OK, NF, OK, NF, OK),
+      // Everyone may list: a buyer or seller who may not see the job's bids
+      // gets only its own (none).
+      ROW("ListProposals", S::kProposal, ANY,
+          [&] {
+            pb::ListProposalsRequest r;
+            r.set_job_id(w.open_job_id);
+            return GW_CALL(w, p, ProposalService, ListProposals, r, nullptr);
+          }(),
+          UA, OK, OK, OK, OK, OK),
+      ROW("ShortlistProposal", S::kProposal, ANY,
+          GW_CALL(w, p, ProposalService, ShortlistProposal,
+                  WithId<pb::ShortlistProposalRequest>(w.proposal_id), nullptr),
+          UA, OK, NF, PD, NF, PD),
+      ROW("DeclineProposal", S::kProposal, ANY,
+          GW_CALL(w, p, ProposalService, DeclineProposal,
+                  WithReason<pb::DeclineProposalRequest>(w.proposal_id, "Over budget"),
+                  nullptr),
+          UA, OK, NF, PD, NF, PD),
+      ROW("AcceptProposal", S::kProposal, ANY,
+          GW_CALL(w, p, ProposalService, AcceptProposal,
+                  WithId<pb::AcceptProposalRequest>(w.proposal_id), nullptr),
+          UA, OK, NF, PD, NF, PD),
+      ROW("InviteToBid", S::kOpenProject, ANY,
+          GW_CALL(w, p, ProposalService, InviteToBid, InviteOtherSeller(w), nullptr),
+          UA, OK, PD, PD, PD, PD),
       // ---- bookings and reviews ----
       ROW("DeliverBooking", S::kActive, ANY,
           GW_CALL(w, p, BookingService, DeliverBooking,
