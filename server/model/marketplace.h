@@ -19,12 +19,20 @@ struct Money {
   int64_t amount_minor = 0;
 };
 
+inline bool operator==(const Money& a, const Money& b) {
+  return a.currency_code == b.currency_code && a.amount_minor == b.amount_minor;
+}
+
 // One step of a milestone plan (proposals, bookings).
 struct PlannedMilestone {
   std::string title;
   Money amount;
   int32_t due_in_days = 1;
 };
+
+inline bool operator==(const PlannedMilestone& a, const PlannedMilestone& b) {
+  return a.title == b.title && a.amount == b.amount && a.due_in_days == b.due_in_days;
+}
 
 struct Category {
   std::string id;

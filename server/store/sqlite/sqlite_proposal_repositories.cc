@@ -193,6 +193,10 @@ absl::Status SqliteProposalRepository::Update(const Proposal& proposal,
   BindProposal(update, proposal);
   update.bind(15, static_cast<int64_t>(expected_version));
   if (update.exec() != 1) return EtagMismatch("proposal");
+  // Most updates change the state only: rewrite the plan when it changed.
+  GW_ASSIGN_OR_RETURN(std::vector<PlannedMilestone> stored,
+                      sqlite::LoadMilestonePlan(sql_, proposal.id));
+  if (stored == proposal.milestones) return absl::OkStatus();
   return sqlite::SaveMilestonePlan(sql_, proposal.id, proposal.milestones);
 }
 
