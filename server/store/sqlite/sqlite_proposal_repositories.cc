@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "SQLiteCpp/Statement.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/status.h"
 #include "server/store/sqlite/sqlite_catalog_sql.h"
@@ -141,10 +142,26 @@ absl::Status SaveMilestonePlan(StatementCache& sql, const std::string& owner_id,
 absl::StatusOr<std::vector<Proposal>> SqliteProposalRepository::ReadAll(
     SQLite::Statement& select) {
   std::vector<Proposal> out;
-  while (select.executeStep()) out.push_back(ProposalFromRow(select));
+  absl::flat_hash_map<std::string, size_t> index_of;
+  std::string ids = "[";  // a JSON array of the ids (ids are [a-z0-9_])
+  while (select.executeStep()) {
+    out.push_back(ProposalFromRow(select));
+    index_of[out.back().id] = out.size() - 1;
+    absl::StrAppend(&ids, out.size() > 1 ? "," : "", "\"", out.back().id, "\"");
+  }
   select.reset();
-  for (Proposal& p : out) {
-    GW_ASSIGN_OR_RETURN(p.milestones, sqlite::LoadMilestonePlan(sql_, p.id));
+  if (out.empty()) return out;
+  ids += "]";
+  // Every plan of the page in one statement, not one per proposal.
+  SQLite::Statement& plans = sql_.Get(
+      "SELECT owner_id, title, currency_code, amount_minor, due_in_days FROM planned_milestones "
+      "WHERE owner_id IN (SELECT value FROM json_each(?)) ORDER BY owner_id, position");
+  plans.bind(1, ids);
+  while (plans.executeStep()) {
+    Proposal& p = out[index_of.at(plans.getColumn(0).getString())];
+    p.milestones.push_back({plans.getColumn(1).getString(),
+                            {plans.getColumn(2).getString(), plans.getColumn(3).getInt64()},
+                            plans.getColumn(4).getInt()});
   }
   return out;
 }
