@@ -290,9 +290,11 @@ absl::StatusOr<Job> Jobs::Transition(const Principal& caller, const std::string&
         GW_RETURN_IF_ERROR(change(tx, job));
         const absl::Time now = clock_.Now();
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
-        GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, job));
         GW_RETURN_IF_ERROR(after(tx, job));
-        return job;
+        // Recorded and returned as stored after `after` (e.g. the live
+        // proposal count once a cancel closed the proposals).
+        GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, job));
+        return tx.jobs().FindById(job.id);
       },
       [&](Tx& tx, const std::string& job_id) { return tx.jobs().FindById(job_id); },
       [](const Job& job) { return job.id; });
@@ -312,7 +314,8 @@ absl::StatusOr<Job> Jobs::Cancel(const Principal& caller, const std::string& id,
     return ClosePendingOffers(tx, outbox_, caller.user_id, job.id, OfferState::kWithdrawn,
                               "the job was cancelled", clock_.Now());
   };
-  // After the job is saved, so that each proposal's event shows it CANCELLED.
+  // After the job is saved, so that each proposal's event shows it CANCELLED,
+  // and before JOB_CANCELLED is recorded, so that it shows no live proposal.
   auto close_proposals = [&](Tx& tx, const Job& job) {
     return CloseLiveProposals(tx, outbox_, caller.user_id, job.id, clock_.Now());
   };
@@ -354,9 +357,11 @@ absl::StatusOr<int> Jobs::ExpireDue(absl::Time now, int limit) {
     due.insert(due.end(), unawarded.begin(), unawarded.end());
     for (Job& job : due) {
       job.state = JobState::kExpired;
+      // Saved first (each NOT_SELECTED proposal shows the job EXPIRED), the
+      // proposals closed before JOB_EXPIRED (which then counts none live).
       GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
-      GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kJobExpired, system, now, job));
       GW_RETURN_IF_ERROR(CloseLiveProposals(tx, outbox_, system, job.id, now));
+      GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kJobExpired, system, now, job));
       GW_RETURN_IF_ERROR(
           ClosePendingOffers(tx, outbox_, system, job.id, OfferState::kExpired, "", now));
     }

@@ -102,8 +102,9 @@ class Jobs {
   absl::StatusOr<int> ExpireDue(absl::Time now, int limit = 100);
 
  private:
-  // Loads a visible job, applies `change`, saves it, records `type`, then
-  // runs `after` with the saved job (in the same transaction).
+  // Loads a visible job, applies `change`, saves it, runs `after` with the
+  // saved job, then records `type` and returns the job as stored (all in
+  // one transaction).
   absl::StatusOr<Job> Transition(
       const Principal& caller, const std::string& id, const RequestKey& key, EventType type,
       absl::FunctionRef<absl::Status(Tx&, Job&)> change,

@@ -669,9 +669,13 @@ TEST_F(ProposalsTest, TheSchedulerClosesBiddingThenExpiresTheJobAtItsAwardDeadli
   EXPECT_EQ(StoredJob(job.id).state, JobState::kExpired);
   EXPECT_EQ(StoredProposal(p1.id).state, ProposalState::kNotSelected);
   EXPECT_EQ(StoredProposal(p2.id).state, ProposalState::kNotSelected);
+  // The job is saved first (the proposals' events show it EXPIRED) and its
+  // event recorded last (it shows no live proposal).
   EXPECT_THAT(EventTypesAfter(before),
-              ElementsAre(EventType::kJobExpired, EventType::kProposalNotSelected,
-                          EventType::kProposalNotSelected));
+              ElementsAre(EventType::kProposalNotSelected, EventType::kProposalNotSelected,
+                          EventType::kJobExpired));
+  EXPECT_EQ(StoredProposal(p1.id).job_state, JobState::kExpired);
+  EXPECT_EQ(StoredJob(job.id).proposal_count, 0);
   EXPECT_TRUE(IsInvalidState(proposals_->Accept(buyer_, p1.id, NoKey()).status(),
                              "NOT_SELECTED"));
   EXPECT_THAT(BookingsOfJob(job.id), IsEmpty());
@@ -791,13 +795,14 @@ TEST_F(ProposalsTest, CancellingAnOpenProjectClosesItsLiveProposals) {
   absl::StatusOr<Job> cancelled = jobs_->Cancel(buyer_, job.id, "Hired in house", NoKey());
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, JobState::kCancelled);
+  EXPECT_EQ(cancelled->proposal_count, 0) << "the answer counts the proposals as closed";
   EXPECT_EQ(StoredProposal(p1.id).state, ProposalState::kNotSelected);
   EXPECT_EQ(StoredProposal(p2.id).state, ProposalState::kNotSelected);
   EXPECT_EQ(StoredProposal(p1.id).job_state, JobState::kCancelled);
   EXPECT_EQ(StoredProposal(gone.id).state, ProposalState::kWithdrawn);
   EXPECT_THAT(EventTypesAfter(before),
-              ElementsAre(EventType::kJobCancelled, EventType::kProposalNotSelected,
-                          EventType::kProposalNotSelected));
+              ElementsAre(EventType::kProposalNotSelected, EventType::kProposalNotSelected,
+                          EventType::kJobCancelled));
 }
 
 TEST_F(ProposalsTest, CancellingABiddingClosedProjectClosesItsProposalsToo) {
