@@ -9,10 +9,12 @@
 // whole enum, so an event type added without coverage here fails the test.
 #include <grpcpp/client_context.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gigwire/v1/assignment.grpc.pb.h"
@@ -21,6 +23,7 @@
 #include "gigwire/v1/event.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
+#include "gigwire/v1/proposal.grpc.pb.h"
 #include "gigwire/v1/review.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -197,6 +200,13 @@ class EventConsistencyTest : public ::testing::Test {
                                WithId<pb::GetGigRequest>(event.gig().id())));
       case pb::Event::kReview:
         return ExpectSame(watcher, event, event.review(), ListedReview(as, event.review()));
+      case pb::Event::kProposal:
+        return ExpectSame(watcher, event, event.proposal(),
+                          Call(as, &pb::ProposalService::Stub::GetProposal,
+                               WithId<pb::GetProposalRequest>(event.proposal().id())));
+      case pb::Event::kInvitation:  // no Get: what InviteToBid returned
+        return ExpectSame(watcher, event, event.invitation(),
+                          invitations_[event.invitation().id()]);
       default:
         ADD_FAILURE() << pb::EventType_Name(event.type()) << " carries no resource";
     }
@@ -263,7 +273,9 @@ class EventConsistencyTest : public ::testing::Test {
     ExpectEvents({ForSeller(type)});
   }
 
-  std::string PostJob(absl::Duration due_in) {
+  // An open project (bidding closes after `bidding_in`) unless `bidding_in`
+  // is zero.
+  std::string PostJob(absl::Duration due_in, absl::Duration bidding_in = absl::ZeroDuration()) {
     pb::CreateJobRequest create;
     pb::Job* job = create.mutable_job();
     job->set_title("Brand identity for a bakery");
@@ -274,13 +286,19 @@ class EventConsistencyTest : public ::testing::Test {
     job->mutable_budget()->mutable_max()->set_currency_code("USD");
     job->mutable_budget()->mutable_max()->set_amount_minor(50000);
     job->mutable_due_time()->set_seconds(absl::ToUnixSeconds(server_.clock().Now() + due_in));
+    if (bidding_in > absl::ZeroDuration()) {
+      job->set_sourcing_mode(pb::SOURCING_MODE_OPEN);
+      job->mutable_bidding_close_time()->set_seconds(
+          absl::ToUnixSeconds(server_.clock().Now() + bidding_in));
+    }
     std::string id = Call(buyer_, &pb::JobService::Stub::CreateJob, create).id();
     ExpectEvents({ForBuyer(pb::JOB_CREATED)});
     return id;
   }
 
-  std::string OpenJob(absl::Duration due_in = absl::Hours(24 * 30)) {
-    std::string id = PostJob(due_in);
+  std::string OpenJob(absl::Duration due_in = absl::Hours(24 * 30),
+                      absl::Duration bidding_in = absl::ZeroDuration()) {
+    std::string id = PostJob(due_in, bidding_in);
     Call(admin_, &pb::JobService::Stub::ApproveJob, WithId<pb::ApproveJobRequest>(id));
     ExpectEvents({ForBuyer(pb::JOB_APPROVED)});
     return id;
@@ -455,6 +473,119 @@ class EventConsistencyTest : public ::testing::Test {
     Review(buyer_, booking);
   }
 
+  // ---- the open market: proposal steps ----
+
+  // `seller` bids on the open project `job` with a two-step plan.
+  std::string Bid(const std::string& seller, const std::string& job, int64_t amount) {
+    pb::SubmitProposalRequest submit;
+    submit.set_job_id(job);
+    pb::Proposal* p = submit.mutable_proposal();
+    p->mutable_price()->set_currency_code("USD");
+    p->mutable_price()->set_amount_minor(amount);
+    p->set_delivery_days(10);
+    p->set_cover_letter("Three bakery brands in my portfolio.");
+    for (const auto& [title, share, due] : {std::tuple("Sketches", amount / 4, 3),
+                                            std::tuple("Final files", amount - amount / 4, 10)}) {
+      pb::PlannedMilestone* step = p->add_milestones();
+      step->set_title(title);
+      step->mutable_amount()->set_currency_code("USD");
+      step->mutable_amount()->set_amount_minor(share);
+      step->set_due_in_days(due);
+    }
+    std::string id = Call(seller, &pb::ProposalService::Stub::SubmitProposal, submit).id();
+    ExpectEvents({{pb::PROPOSAL_SUBMITTED, true, seller == seller_}});
+    return id;
+  }
+
+  // The buyer accepts `seller`'s proposal; `not_selected`: the other live
+  // proposals' sellers. The booking id.
+  std::string AcceptBid(const std::string& seller, const std::string& proposal_id,
+                        const std::vector<std::string>& not_selected = {}) {
+    const std::string booking =
+        Call(buyer_, &pb::ProposalService::Stub::AcceptProposal,
+             WithId<pb::AcceptProposalRequest>(proposal_id))
+            .booking_id();
+    std::vector<Expected> events = {{pb::PROPOSAL_ACCEPTED, true, seller == seller_}};
+    for (const std::string& other : not_selected) {
+      events.push_back({pb::PROPOSAL_NOT_SELECTED, true, other == seller_});
+    }
+    events.push_back({pb::BOOKING_CREATED, true, seller == seller_});
+    events.push_back(ForBuyer(pb::JOB_BOOKED));
+    ExpectEvents(events);
+    return booking;
+  }
+
+  // Invited, bids updated, withdrawn, shortlisted, declined, one accepted
+  // (the last live one NOT_SELECTED); then the seller's own bid accepted.
+  void OpenProjectBidding() {
+    using Proposals = pb::ProposalService::Stub;
+    const std::string job = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(72));
+    pb::InviteToBidRequest invite;
+    invite.set_job_id(job);
+    invite.set_seller_id(seller_);
+    invite.set_note("Your bakery work is lovely");
+    pb::BidInvitation invitation = Call(buyer_, &Proposals::InviteToBid, invite);
+    invitations_[invitation.id()] = invitation;
+    ExpectEvents({ForBoth(pb::INVITED_TO_BID)});
+
+    const std::string withdrawn = Bid(seller_, job, 24000);
+    const std::string winner = Bid(other_seller_, job, 26000);
+    pb::UpdateProposalRequest update;
+    update.mutable_proposal()->set_id(withdrawn);
+    update.mutable_proposal()->set_cover_letter("Four bakery brands now.");
+    update.mutable_proposal()->set_etag(
+        Call(seller_, &Proposals::GetProposal, WithId<pb::GetProposalRequest>(withdrawn)).etag());
+    update.mutable_update_mask()->add_paths("cover_letter");
+    Call(seller_, &Proposals::UpdateProposal, update);
+    ExpectEvents({ForBoth(pb::PROPOSAL_UPDATED)});
+    pb::WithdrawProposalRequest withdraw;
+    withdraw.set_id(withdrawn);
+    withdraw.set_reason("Booked elsewhere");
+    Call(seller_, &Proposals::WithdrawProposal, withdraw);
+    ExpectEvents({ForBoth(pb::PROPOSAL_WITHDRAWN)});
+
+    const std::string declined = Bid(seller_, job, 22000);
+    Call(buyer_, &Proposals::ShortlistProposal, WithId<pb::ShortlistProposalRequest>(declined));
+    ExpectEvents({ForBoth(pb::PROPOSAL_SHORTLISTED)});
+    pb::DeclineProposalRequest decline;
+    decline.set_id(declined);
+    decline.set_reason("Over our budget");
+    Call(buyer_, &Proposals::DeclineProposal, decline);
+    ExpectEvents({ForBoth(pb::PROPOSAL_DECLINED)});
+    Bid(seller_, job, 21000);
+    AcceptBid(other_seller_, winner, {seller_});
+
+    const std::string second = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(72));
+    AcceptBid(seller_, Bid(seller_, second, 25000));
+  }
+
+  // The scheduler closes bidding on two projects; the buyer extends one
+  // (OPEN again) and cancels it, closing its live bid; the other expires at
+  // its award deadline (7 days after bidding closed), closing its bid too.
+  void BiddingClosedAndExtended() {
+    const std::string extended = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(24));
+    const std::string unawarded = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(24));
+    Bid(seller_, extended, 20000);
+    Bid(seller_, unawarded, 20000);
+    server_.clock().Advance(absl::Hours(24));
+    RunScheduler();
+    ExpectEvents({ForBuyer(pb::JOB_BIDDING_CLOSED), ForBuyer(pb::JOB_BIDDING_CLOSED)});
+    pb::ExtendBiddingRequest extend;
+    extend.set_id(extended);
+    extend.mutable_bidding_close_time()->set_seconds(
+        absl::ToUnixSeconds(server_.clock().Now() + absl::Hours(48)));
+    Call(buyer_, &pb::JobService::Stub::ExtendBidding, extend);
+    ExpectEvents({ForBuyer(pb::JOB_BIDDING_EXTENDED)});
+    pb::CancelJobRequest cancel;
+    cancel.set_id(extended);
+    cancel.set_reason("Hired in house");
+    Call(buyer_, &pb::JobService::Stub::CancelJob, cancel);
+    ExpectEvents({ForBoth(pb::PROPOSAL_NOT_SELECTED), ForBuyer(pb::JOB_CANCELLED)});
+    server_.clock().Advance(absl::Hours(24 * 7));
+    RunScheduler();
+    ExpectEvents({ForBoth(pb::PROPOSAL_NOT_SELECTED), ForBuyer(pb::JOB_EXPIRED)});
+  }
+
   void ExpiredOfferAndJob() {
     const std::string job = OpenJob(/*due_in=*/absl::Hours(72));
     AssignOne(job, seller_, /*ttl=*/absl::Hours(1));
@@ -470,6 +601,7 @@ class EventConsistencyTest : public ::testing::Test {
   std::string buyer_, seller_, other_seller_, admin_, category_id_;
   std::vector<Watcher> watchers_;
   std::set<pb::EventType> seen_;
+  std::map<std::string, pb::BidInvitation> invitations_;  // by id, as InviteToBid returned them
 };
 
 TEST_F(EventConsistencyTest, EveryEventEqualsWhatItsReceiverGets) {
@@ -478,6 +610,8 @@ TEST_F(EventConsistencyTest, EveryEventEqualsWhatItsReceiverGets) {
   BookedJobWithReviews();
   ReopenedJob();
   GigOrder();
+  OpenProjectBidding();
+  BiddingClosedAndExtended();
   ExpiredOfferAndJob();
   const google::protobuf::EnumDescriptor* types = pb::EventType_descriptor();
   for (int i = 0; i < types->value_count(); ++i) {
