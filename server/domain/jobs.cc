@@ -171,6 +171,13 @@ absl::Status RequireBeforeDue(const Job& job, absl::Time now) {
   return InvalidState("the job's due time has passed", JobStateName(JobState::kExpired));
 }
 
+absl::Status RequireBeforeAwardDeadline(const Job& job, absl::Time now) {
+  if (!job.award_deadline_time.has_value() || now < *job.award_deadline_time) {
+    return absl::OkStatus();
+  }
+  return InvalidState("the job's award deadline has passed", JobStateName(JobState::kExpired));
+}
+
 absl::Status ClosePendingOffers(Tx& tx, const Outbox& outbox, const std::string& actor_id,
                                 const std::string& job_id, OfferState state,
                                 const std::string& reason, absl::Time now,
@@ -387,7 +394,10 @@ absl::StatusOr<Job> Jobs::ExtendBidding(const Principal& caller, const std::stri
     }
     GW_RETURN_IF_ERROR(
         RequireJobState(job, {JobState::kOpen, JobState::kBiddingClosed}, "extend bidding on"));
-    return ApplyExtension(extension, clock_.Now(), job);
+    const absl::Time now = clock_.Now();
+    GW_RETURN_IF_ERROR(RequireBeforeDue(job, now));
+    GW_RETURN_IF_ERROR(RequireBeforeAwardDeadline(job, now));  // too late to revive it
+    return ApplyExtension(extension, now, job);
   };
   return Transition(caller, id, key, EventType::kJobBiddingExtended, extend);
 }

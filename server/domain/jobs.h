@@ -129,6 +129,10 @@ absl::StatusOr<Job> LoadVisibleJob(Tx& tx, const Principal& caller, const std::s
 // due time has passed, even if the scheduler has not expired it yet.
 absl::Status RequireBeforeDue(const Job& job, absl::Time now);
 
+// The same for an open project's award deadline: past it the job is as good
+// as EXPIRED (the scheduler expires it when it next runs).
+absl::Status RequireBeforeAwardDeadline(const Job& job, absl::Time now);
+
 // Sets every PENDING offer of `job_id` to `state` (WITHDRAWN, EXPIRED or
 // SUPERSEDED) with `reason`, recording OFFER_<state> for each by `actor_id`;
 // skips `except_offer_id`.

@@ -401,11 +401,7 @@ absl::Status Proposals::Book(Tx& tx, const Principal& caller, Proposal& p, absl:
       RequireState(job.state, {JobState::kOpen, JobState::kBiddingClosed}, "job", "book",
                    JobStateName));
   GW_RETURN_IF_ERROR(RequireBeforeDue(job, now));
-  // As RequireBeforeDue: past the award deadline the job is expired, even
-  // before the scheduler has moved it.
-  if (job.award_deadline_time.has_value() && now >= *job.award_deadline_time) {
-    return InvalidState("the job's award deadline has passed", JobStateName(JobState::kExpired));
-  }
+  GW_RETURN_IF_ERROR(RequireBeforeAwardDeadline(job, now));
   GW_ASSIGN_OR_RETURN(User seller, tx.users().FindById(p.seller_id));
   if (!seller.roles.Has(Role::kSeller)) {
     return SellerUnavailable("the proposal's seller no longer takes work");

@@ -704,7 +704,7 @@ TEST_F(ProposalsTest, AfterBiddingClosesTheBuyerMayStillDecideButSellersMayNotBi
       << "a booked job never expires";
 }
 
-TEST_F(ProposalsTest, AcceptPastTheAwardDeadlineIsExpiredEvenBeforeTheSchedulerRuns) {
+TEST_F(ProposalsTest, PastTheAwardDeadlineNoAcceptOrExtensionEvenBeforeTheSchedulerRuns) {
   Job job = OpenProject(buyer_, 3 * kDay, 14 * kDay);
   Proposal p = SubmitBid(seller_, job.id);
   clock_.Advance(3 * kDay);
@@ -712,6 +712,10 @@ TEST_F(ProposalsTest, AcceptPastTheAwardDeadlineIsExpiredEvenBeforeTheSchedulerR
   clock_.Advance(7 * kDay);  // at the award deadline; the scheduler has not run
   const Snapshot before = Take();
   EXPECT_TRUE(IsInvalidState(proposals_->Accept(buyer_, p.id, NoKey()).status(), "EXPIRED"));
+  BiddingExtension revive{clock_.Now() + kDay, std::nullopt};
+  EXPECT_TRUE(IsInvalidState(jobs_->ExtendBidding(buyer_, job.id, revive, NoKey()).status(),
+                             "EXPIRED"))
+      << "too late to extend bidding as well";
   EXPECT_TRUE(Take() == before);
   EXPECT_EQ(StoredJob(job.id).state, JobState::kBiddingClosed);
   EXPECT_THAT(BookingsOfJob(job.id), IsEmpty());
