@@ -416,6 +416,7 @@ absl::StatusOr<OpenJobPage> Jobs::ListOpen(const Principal& caller, const OpenJo
       static_cast<int>(query.order));
   GW_ASSIGN_OR_RETURN(query.offset, DecodeOffsetToken(page_token, fingerprint));
   query.limit = limit + 1;
+  query.now = clock_.Now();
   OpenJobPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     if (!filter.category_id.empty()) {

@@ -986,6 +986,14 @@ TEST_F(OpenMarketTest, ListOpenFiltersOrdersAndCountsLiveProposals) {
   EXPECT_EQ(StoredJob(closed.id).state, JobState::kBiddingClosed);
 }
 
+TEST_F(OpenMarketTest, ListOpenLeavesOutAProjectPastItsCloseTimeBeforeTheSchedulerRan) {
+  Job soon = Project(category_, {"html"}, {"USD", 100}, {"USD", 200}, absl::Hours(1));
+  Job later = Project(category_, {"html"}, {"USD", 100}, {"USD", 200}, kDay);
+  EXPECT_THAT(Listed({}), ElementsAre(later.id, soon.id));
+  clock_.Advance(absl::Hours(1));  // no ExpireDue: `soon` is still OPEN in the store
+  EXPECT_THAT(Listed({}), ElementsAre(later.id));
+}
+
 TEST_F(OpenMarketTest, ListOpenPagesAndRefusesBadFilters) {
   std::vector<std::string> newest_first;
   for (int i = 0; i < 3; ++i) {

@@ -32,6 +32,7 @@ struct OpenJobQuery {
   std::optional<int64_t> budget_min_minor;  // the budget's max is at least this
   std::optional<int64_t> budget_max_minor;  // the budget's min is at most this
   enum class Order { kNewest, kBudget, kClosingSoon } order = Order::kNewest;
+  absl::Time now = absl::InfinitePast();  // only jobs whose bidding closes after it
   int offset = 0;
   int limit = 50;
 };

@@ -149,6 +149,8 @@ BoundSql JobListSql(const JobQuery& query) {
 BoundSql OpenJobListSql(const OpenJobQuery& query) {
   BoundSql bound;
   bound.sql = absl::StrCat(kJobSelect, " WHERE sourcing_mode = 2 AND state = 2");
+  // Past its close time, before the scheduler closed it: no longer biddable.
+  Where(bound, "+bidding_close_time > ?", {Micros(query.now)});  // + : keep the order index
   if (!query.category_ids.empty()) {
     std::vector<std::variant<int64_t, std::string>> ids(query.category_ids.begin(),
                                                         query.category_ids.end());
