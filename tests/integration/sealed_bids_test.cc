@@ -208,7 +208,9 @@ class SealedBidsTest : public ::testing::Test {
         EXPECT_EQ(bytes.find(id), std::string::npos)
             << pb::EventType_Name(e.type()) << " " << ResourceIdOf(e) << " carries " << id;
       }
-      if (e.has_proposal()) EXPECT_EQ(e.proposal().seller_id(), seller);
+      if (e.has_proposal()) {
+        EXPECT_EQ(e.proposal().seller_id(), seller);
+      }
     }
     pb::ListNotificationsRequest inbox_request;
     inbox_request.set_page_size(500);
