@@ -25,7 +25,7 @@ const char* const kServiceNames[] = {
     "gigwire.v1.BookingService",    "gigwire.v1.ReviewService",
     "gigwire.v1.CatalogService",    "gigwire.v1.SellerService",  "gigwire.v1.AuditService",
     "gigwire.v1.EventService",      "gigwire.v1.NotificationService",
-    "gigwire.v1.PortfolioService",
+    "gigwire.v1.PortfolioService",  "gigwire.v1.ProposalService",
 };
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {

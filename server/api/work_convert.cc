@@ -199,10 +199,12 @@ Job JobDraftFromProto(const v1::Job& in) {
   job.budget_max = MoneyFromProto(in.budget().max());
   if (in.has_preferred_start_time()) job.preferred_start_time = TimeFromProto(in.preferred_start_time());
   job.due_time = in.has_due_time() ? TimeFromProto(in.due_time()) : absl::InfinitePast();
-  // Unset means ASSIGNED; an unknown number is kept for the rules to refuse.
-  job.sourcing_mode = in.sourcing_mode() == v1::SOURCING_MODE_UNSPECIFIED
-                          ? SourcingMode::kAssigned
-                          : static_cast<SourcingMode>(in.sourcing_mode());
+  // Unset means ASSIGNED; an unknown number becomes 0, which the rules refuse.
+  const int mode = in.sourcing_mode();
+  job.sourcing_mode = mode == v1::SOURCING_MODE_UNSPECIFIED ? SourcingMode::kAssigned
+                      : mode == v1::SOURCING_MODE_OPEN      ? SourcingMode::kOpen
+                      : mode == v1::SOURCING_MODE_ASSIGNED  ? SourcingMode::kAssigned
+                                                            : static_cast<SourcingMode>(0);
   if (in.has_bidding_close_time()) job.bidding_close_time = TimeFromProto(in.bidding_close_time());
   return job;
 }

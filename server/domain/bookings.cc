@@ -1,6 +1,8 @@
 // Booking rules; see bookings.h.
 #include "server/domain/bookings.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/common/ids.h"
 #include "server/common/status.h"
@@ -257,6 +259,23 @@ absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::str
   return Change(caller, id, key, EventType::kBookingCancelled, cancel, release);
 }
 
+namespace {
+
+// A released open project: its other proposals were closed when one was
+// accepted, so it takes new bids again, for as long as its first bidding
+// window lasted (ending before its due time), with the same award grace.
+void ReopenBidding(Job& job, absl::Time now) {
+  const absl::Time first_close = job.bidding_close_time.value_or(now);
+  const absl::Duration window = std::max(first_close - job.create_time, absl::Hours(1));
+  const absl::Duration grace = job.award_deadline_time.value_or(first_close) - first_close;
+  const absl::Time close = std::min(now + window, job.due_time - absl::Seconds(1));
+  job.state = JobState::kOpen;
+  job.bidding_close_time = close;
+  job.award_deadline_time = std::min(close + grace, job.due_time);
+}
+
+}  // namespace
+
 absl::Status Bookings::ReleaseJob(Tx& tx, const Principal& caller, const Booking& booking,
                                   const std::string& reason, bool cancel_job) {
   if (booking.job_id.empty()) return absl::OkStatus();  // a gig order has no job
@@ -271,9 +290,8 @@ absl::Status Bookings::ReleaseJob(Tx& tx, const Principal& caller, const Booking
   } else if (now >= job.due_time) {
     job.state = JobState::kExpired;
     type = EventType::kJobExpired;
-  } else if (job.sourcing_mode == SourcingMode::kOpen && job.bidding_close_time.has_value() &&
-             now >= *job.bidding_close_time) {
-    job.state = JobState::kBiddingClosed;  // the buyer may accept another proposal
+  } else if (job.sourcing_mode == SourcingMode::kOpen) {
+    ReopenBidding(job, now);
   } else {
     job.state = JobState::kOpen;
   }

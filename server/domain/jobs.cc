@@ -42,8 +42,8 @@ void CheckDraft(const Job& draft, absl::Time now, Violations& v) {
       v.Add("job.bidding_close_time", "is required for an open project");
     } else if (*draft.bidding_close_time <= now) {
       v.Add("job.bidding_close_time", "must be in the future");
-    } else if (*draft.bidding_close_time > draft.due_time) {
-      v.Add("job.bidding_close_time", "must not be after due_time");
+    } else if (*draft.bidding_close_time >= draft.due_time) {
+      v.Add("job.bidding_close_time", "must be before due_time (room to choose and work)");
     }
   } else {
     v.Add("job.sourcing_mode", "unknown sourcing mode");
@@ -89,7 +89,7 @@ absl::Status ApplyExtension(const BiddingExtension& e, absl::Time now, Job& job)
   if (e.award_deadline_time && (deadline <= old_deadline || deadline <= now)) {
     v.Add("award_deadline_time", "must be later than the current one and in the future");
   }
-  if (close > job.due_time) v.Add("bidding_close_time", "must not be after due_time");
+  if (close >= job.due_time) v.Add("bidding_close_time", "must be before due_time");
   if (deadline > job.due_time) v.Add("award_deadline_time", "must not be after due_time");
   if (deadline < close) v.Add("award_deadline_time", "must not be before bidding_close_time");
   GW_RETURN_IF_ERROR(v.ToStatus());
@@ -113,6 +113,18 @@ absl::Status OpenJobQueryOf(const OpenJobFilter& f, OpenJobQuery& q, Violations&
   if (f.has_budget_max) q.budget_max_minor = f.budget_max.amount_minor;
   if ((f.has_budget_min || f.has_budget_max) && range_currency.empty()) {
     v.Add("budget_range", "needs a currency_code");
+  }
+  if (f.has_budget_min && f.has_budget_max &&
+      f.budget_min.currency_code != f.budget_max.currency_code) {
+    v.Add("budget_range", "min and max must be in one currency");
+  }
+  if ((f.has_budget_min && f.budget_min.amount_minor < 0) ||
+      (f.has_budget_max && f.budget_max.amount_minor < 0)) {
+    v.Add("budget_range", "amounts must not be negative");
+  }
+  if (f.has_budget_min && f.has_budget_max &&
+      f.budget_min.amount_minor > f.budget_max.amount_minor) {
+    v.Add("budget_range", "min must not be above max");
   }
   if (!range_currency.empty()) {
     if (!q.currency_code.empty() && q.currency_code != range_currency) {
@@ -336,6 +348,11 @@ absl::StatusOr<Job> Jobs::Approve(const Principal& caller, const std::string& id
   auto approve = [&](Tx& tx, Job& job) -> absl::Status {
     GW_RETURN_IF_ERROR(RequireJobState(job, {JobState::kPendingReview}, "approve"));
     GW_RETURN_IF_ERROR(RequireBeforeDue(job, clock_.Now()));
+    if (job.sourcing_mode == SourcingMode::kOpen && clock_.Now() >= *job.bidding_close_time) {
+      // Approving it would open a market that is already closed.
+      return InvalidState("its bidding close time has passed; its buyer must extend bidding "
+                          "(ExtendBidding) first", JobStateName(job.state));
+    }
     job.state = JobState::kOpen;
     return RecordAdminAction(tx, caller, "ApproveJob", job.id, note, clock_.Now());
   };
@@ -392,11 +409,14 @@ absl::StatusOr<Job> Jobs::ExtendBidding(const Principal& caller, const std::stri
     if (job.sourcing_mode != SourcingMode::kOpen) {
       return InvalidState("only an open project has bidding", JobStateName(job.state));
     }
-    GW_RETURN_IF_ERROR(
-        RequireJobState(job, {JobState::kOpen, JobState::kBiddingClosed}, "extend bidding on"));
+    GW_RETURN_IF_ERROR(RequireJobState(
+        job, {JobState::kPendingReview, JobState::kOpen, JobState::kBiddingClosed},
+        "extend bidding on"));
     const absl::Time now = clock_.Now();
     GW_RETURN_IF_ERROR(RequireBeforeDue(job, now));
-    GW_RETURN_IF_ERROR(RequireBeforeAwardDeadline(job, now));  // too late to revive it
+    if (job.state != JobState::kPendingReview) {
+      GW_RETURN_IF_ERROR(RequireBeforeAwardDeadline(job, now));  // too late to revive it
+    }
     return ApplyExtension(extension, now, job);
   };
   return Transition(caller, id, key, EventType::kJobBiddingExtended, extend);

@@ -100,10 +100,15 @@ struct StoredResource {
 };
 
 // The audience members to notify: buyer and seller, once each, not the actor.
+// A proposal that was not selected concerns its seller only (the buyer sees
+// the event on its stream, but its inbox would fill with one per bid when
+// the scheduler expires a project).
 std::vector<std::string> Recipients(const EventRecord& record) {
   std::vector<std::string> recipients;
+  const bool seller_only = record.type == EventType::kProposalNotSelected;
   for (const std::string* user : {&record.buyer_id, &record.seller_id}) {
     if (user->empty() || *user == record.actor_id) continue;
+    if (seller_only && user == &record.buyer_id) continue;
     if (!recipients.empty() && recipients.front() == *user) continue;
     recipients.push_back(*user);
   }

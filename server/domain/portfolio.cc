@@ -174,7 +174,7 @@ absl::StatusOr<PortfolioItem> Portfolio::Create(const Principal& caller,
         }
         PortfolioItem item = NewItem(caller, draft, clock_.Now());
         GW_RETURN_IF_ERROR(tx.portfolio().Insert(item));
-        return item;
+        return tx.portfolio().FindById(item.id);  // as stored (time precision)
       },
       LoadItem, IdOf);
 }
@@ -202,7 +202,7 @@ absl::StatusOr<PortfolioItem> Portfolio::Update(const Principal& caller, const s
         }
         if (!ApplyPatch(patch, item)) return item;
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.portfolio(), item, clock_.Now()));
-        return item;
+        return tx.portfolio().FindById(item.id);  // as stored (time precision)
       },
       LoadItem, IdOf);
 }

@@ -228,6 +228,12 @@ absl::StatusOr<Proposal> Proposals::Submit(const Principal& caller, const std::s
         absl::StatusOr<Proposal> live = tx.proposals().FindLive(job.id, caller.user_id);
         if (live.ok()) return ProposalExists(live->id);
         if (!absl::IsNotFound(live.status())) return live.status();
+        ProposalQuery declined{job.id, caller.user_id, {ProposalState::kDeclined},
+                               ProposalQuery::Order::kNewest, 0, 1};
+        GW_ASSIGN_OR_RETURN(const int declines, tx.proposals().Count(declined));
+        if (declines > 0) {
+          return InvalidState("the buyer declined your proposal on this job", "DECLINED");
+        }
         GW_ASSIGN_OR_RETURN(const int open, tx.proposals().CountLiveBySeller(caller.user_id));
         if (open >= max_open_) return TooManyOpenProposals(max_open_);
         p.id = NewId("prp");

@@ -1133,3 +1133,76 @@ TEST_F(ProposalsTest, ProposalActionsFollowTheViewerAndTheJob) {
 
 }  // namespace
 }  // namespace gigwire
+
+// ---- what the review of issue 13 found ----
+
+namespace gigwire {
+namespace {
+
+TEST_F(ProposalsTest, ADeclinedSellerMayNotBidOnThatJobAgain) {
+  Job job = OpenProject(buyer_);
+  Proposal first = SubmitBid(seller_, job.id);
+  ASSERT_TRUE(proposals_->Decline(buyer_, first.id, "Not a fit", NoKey()).ok());
+  const Snapshot before = Take();
+  absl::StatusOr<Proposal> again = proposals_->Submit(seller_, job.id, Bid(), NoKey());
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(again.status()), v1::INVALID_STATE);
+  EXPECT_TRUE(Take() == before);
+  Withdraw(seller2_, SubmitBid(seller2_, job.id).id);
+  EXPECT_TRUE(proposals_->Submit(seller2_, job.id, Bid(), NoKey()).ok())
+      << "a withdrawn bid does not bar its seller";
+}
+
+TEST_F(ProposalsTest, AProjectPastItsCloseTimeIsNotApprovedUntilItsBuyerExtendsBidding) {
+  Job job = ValueOrFail(jobs_->Create(buyer_, OpenProjectDraft(absl::Hours(2)), NoKey()), "post");
+  clock_.Advance(absl::Hours(3));
+  absl::StatusOr<Job> approved = jobs_->Approve(admin_, job.id, "", NoKey());
+  EXPECT_EQ(approved.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(approved.status()), v1::INVALID_STATE);
+  BiddingExtension later;
+  later.bidding_close_time = clock_.Now() + absl::Hours(24);
+  Job extended = ValueOrFail(jobs_->ExtendBidding(buyer_, job.id, later, NoKey()), "extend");
+  EXPECT_EQ(extended.state, JobState::kPendingReview);
+  Job open = ValueOrFail(jobs_->Approve(admin_, job.id, "", NoKey()), "approve");
+  EXPECT_EQ(open.state, JobState::kOpen);
+  EXPECT_TRUE(proposals_->Submit(seller_, job.id, Bid(), NoKey()).ok());
+}
+
+TEST_F(ProposalsTest, ACancelledProposalBookingReopensTheProjectForNewBids) {
+  Job job = OpenProject(buyer_, /*bidding_in=*/absl::Hours(24 * 3));
+  Proposal winner = SubmitBid(seller_, job.id);
+  Proposal other = SubmitBid(seller2_, job.id);
+  Proposal accepted = ValueOrFail(proposals_->Accept(buyer_, winner.id, NoKey()), "accept");
+  clock_.Advance(absl::Hours(24 * 5));  // past the first close time
+  ASSERT_TRUE(
+      bookings_->Cancel(buyer_, accepted.booking_id, "Went quiet", false, NoKey()).ok());
+  Job reopened = ValueOrFail(jobs_->Get(buyer_, job.id), "get");
+  EXPECT_EQ(reopened.state, JobState::kOpen);
+  ASSERT_TRUE(reopened.bidding_close_time.has_value());
+  EXPECT_GT(*reopened.bidding_close_time, clock_.Now());
+  EXPECT_LT(*reopened.bidding_close_time, reopened.due_time);
+  EXPECT_GE(*reopened.award_deadline_time, *reopened.bidding_close_time);
+  EXPECT_EQ(StoredProposal(other.id).state, ProposalState::kNotSelected);
+  EXPECT_TRUE(proposals_->Submit(seller2_, job.id, Bid(), NoKey()).ok())
+      << "a seller not selected before may bid again";
+}
+
+TEST_F(ProposalsTest, AnExpiredProjectTellsItsSellersNotItsBuyer) {
+  Job job = OpenProject(buyer_, /*bidding_in=*/absl::Hours(24));
+  SubmitBid(seller_, job.id);
+  SubmitBid(seller2_, job.id);
+  const size_t buyer_inbox = NotificationsOf(buyer_.user_id).size();
+  clock_.Advance(absl::Hours(24));
+  ASSERT_EQ(ValueOrFail(jobs_->ExpireDue(clock_.Now()), "close"), 1);
+  clock_.Advance(absl::Hours(24 * 8));  // past the award deadline
+  ASSERT_EQ(ValueOrFail(jobs_->ExpireDue(clock_.Now()), "expire"), 1);
+  std::vector<Notification> inbox = NotificationsOf(buyer_.user_id);
+  ASSERT_EQ(inbox.size(), buyer_inbox + 2) << "bidding closed, then expired";
+  for (const Notification& n : inbox) EXPECT_NE(n.type, EventType::kProposalNotSelected);
+  std::vector<Notification> seller_inbox = NotificationsOf(seller_.user_id);
+  ASSERT_FALSE(seller_inbox.empty());
+  EXPECT_EQ(seller_inbox.front().type, EventType::kProposalNotSelected);
+}
+
+}  // namespace
+}  // namespace gigwire

@@ -515,8 +515,9 @@ class EventConsistencyTest : public ::testing::Test {
     return booking;
   }
 
-  // Invited, bids updated, withdrawn, shortlisted, declined, one accepted
-  // (the last live one NOT_SELECTED); then the seller's own bid accepted.
+  // Invited, bids updated, withdrawn, shortlisted, one accepted (the
+  // shortlisted one NOT_SELECTED); a bid declined; the seller's own bid
+  // accepted.
   void OpenProjectBidding() {
     using Proposals = pb::ProposalService::Stub;
     const std::string job = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(72));
@@ -544,19 +545,28 @@ class EventConsistencyTest : public ::testing::Test {
     Call(seller_, &Proposals::WithdrawProposal, withdraw);
     ExpectEvents({ForBoth(pb::PROPOSAL_WITHDRAWN)});
 
-    const std::string declined = Bid(seller_, job, 22000);
-    Call(buyer_, &Proposals::ShortlistProposal, WithId<pb::ShortlistProposalRequest>(declined));
+    const std::string shortlisted = Bid(seller_, job, 22000);
+    Call(buyer_, &Proposals::ShortlistProposal,
+         WithId<pb::ShortlistProposalRequest>(shortlisted));
     ExpectEvents({ForBoth(pb::PROPOSAL_SHORTLISTED)});
+    AcceptBid(other_seller_, winner, {seller_});
+
+    // A declined seller may not bid on that job again, so the decline has a
+    // project of its own, and the seller's accepted bid a third.
+    const std::string second = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(72));
     pb::DeclineProposalRequest decline;
-    decline.set_id(declined);
+    decline.set_id(Bid(seller_, second, 22000));
     decline.set_reason("Over our budget");
     Call(buyer_, &Proposals::DeclineProposal, decline);
     ExpectEvents({ForBoth(pb::PROPOSAL_DECLINED)});
-    Bid(seller_, job, 21000);
-    AcceptBid(other_seller_, winner, {seller_});
+    pb::CancelJobRequest cancel;  // else the scheduler closes its bidding later on
+    cancel.set_id(second);
+    cancel.set_reason("Nobody fits");
+    Call(buyer_, &pb::JobService::Stub::CancelJob, cancel);
+    ExpectEvents({ForBuyer(pb::JOB_CANCELLED)});
 
-    const std::string second = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(72));
-    AcceptBid(seller_, Bid(seller_, second, 25000));
+    const std::string third = OpenJob(absl::Hours(24 * 30), /*bidding_in=*/absl::Hours(72));
+    AcceptBid(seller_, Bid(seller_, third, 25000));
   }
 
   // The scheduler closes bidding on two projects; the buyer extends one
