@@ -15,6 +15,7 @@
 #include "server/domain/money.h"
 #include "server/domain/pagination.h"
 #include "server/domain/validation.h"
+#include "server/domain/work_common.h"
 
 namespace gigwire {
 namespace {
@@ -227,30 +228,14 @@ absl::Status SaveNextVersion(Tx& tx, Gig& gig, absl::Time now) {
   return tx.gigs().Update(gig, read_version);
 }
 
-template <typename T>
-bool Assign(const std::optional<T>& value, T& field) {
-  if (!value.has_value() || *value == field) return false;
-  field = *value;
-  return true;
-}
-
-bool Assign(const std::optional<Money>& value, Money& field) {
-  if (!value.has_value() || (value->currency_code == field.currency_code &&
-                             value->amount_minor == field.amount_minor)) {
-    return false;
-  }
-  field = *value;
-  return true;
-}
-
 // Applies `patch` to `gig`; true when something changed.
 bool ApplyPatch(const GigPatch& patch, Gig& gig) {
-  bool changed = Assign(patch.title, gig.title);
-  changed = Assign(patch.description, gig.description) || changed;
-  changed = Assign(patch.category_id, gig.category_id) || changed;
-  changed = Assign(patch.price, gig.price) || changed;
-  changed = Assign(patch.delivery_days, gig.delivery_days) || changed;
-  changed = Assign(patch.tags, gig.tags) || changed;
+  bool changed = AssignIfChanged(patch.title, gig.title);
+  changed = AssignIfChanged(patch.description, gig.description) || changed;
+  changed = AssignIfChanged(patch.category_id, gig.category_id) || changed;
+  changed = AssignIfChanged(patch.price, gig.price) || changed;
+  changed = AssignIfChanged(patch.delivery_days, gig.delivery_days) || changed;
+  changed = AssignIfChanged(patch.tags, gig.tags) || changed;
   return changed;
 }
 
@@ -404,8 +389,8 @@ absl::StatusOr<Category> Catalog::UpdateCategory(const Principal& caller, const 
         if (absl::IsNotFound(category.status())) return NotFound(absl::StrCat("category ", id));
         GW_RETURN_IF_ERROR(category.status());
         if (etag != CategoryEtag(*category)) return EtagMismatch("category");
-        bool changed = Assign(patch.slug, category->slug);
-        changed = Assign(patch.display_name, category->display_name) || changed;
+        bool changed = AssignIfChanged(patch.slug, category->slug);
+        changed = AssignIfChanged(patch.display_name, category->display_name) || changed;
         if (!changed) return category;
         const int64_t read_version = category->version++;
         GW_RETURN_IF_ERROR(tx.categories().Update(*category, read_version));

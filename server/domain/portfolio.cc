@@ -98,21 +98,14 @@ absl::StatusOr<PortfolioItem> LoadOwnItem(Tx& tx, const Principal& caller,
   return item;
 }
 
-template <typename T>
-bool Assign(const std::optional<T>& value, T& field) {
-  if (!value.has_value() || *value == field) return false;
-  field = *value;
-  return true;
-}
-
 // Applies `patch` to `item`; true when something changed.
 bool ApplyPatch(const PortfolioPatch& patch, PortfolioItem& item) {
-  bool changed = Assign(patch.title, item.title);
-  changed = Assign(patch.description, item.description) || changed;
-  changed = Assign(patch.link_url, item.link_url) || changed;
-  changed = Assign(patch.image_urls, item.image_urls) || changed;
-  changed = Assign(patch.skills, item.skills) || changed;
-  changed = Assign(patch.booking_id, item.booking_id) || changed;
+  bool changed = AssignIfChanged(patch.title, item.title);
+  changed = AssignIfChanged(patch.description, item.description) || changed;
+  changed = AssignIfChanged(patch.link_url, item.link_url) || changed;
+  changed = AssignIfChanged(patch.image_urls, item.image_urls) || changed;
+  changed = AssignIfChanged(patch.skills, item.skills) || changed;
+  changed = AssignIfChanged(patch.booking_id, item.booking_id) || changed;
   return changed;
 }
 

@@ -4,6 +4,7 @@
 #define GIGWIRE_SERVER_DOMAIN_WORK_COMMON_H_
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -35,6 +36,15 @@ absl::Status RequireState(State current, std::initializer_list<State> allowed,
   return InvalidState(absl::StrCat("cannot ", verb, article, what, " in state ",
                                    state_name(current)),
                       state_name(current));
+}
+
+// A patch field: sets `field` to `value` when it is given and differs;
+// true when it changed something.
+template <typename T>
+bool AssignIfChanged(const std::optional<T>& value, T& field) {
+  if (!value.has_value() || *value == field) return false;
+  field = *value;
+  return true;
 }
 
 // Etag of any versioned resource.
