@@ -116,6 +116,7 @@ class Seeder {
     GW_ASSIGN_OR_RETURN(Gig gig, s_.catalog.CreateGig(people_[who], draft, {}));
     GW_RETURN_IF_ERROR(s_.catalog.SubmitGig(people_[who], gig.id, "", {}).status());
     if (!approve) return absl::OkStatus();
+    approved_gigs_[who] = gig.id;
     return s_.catalog.ApproveGig(people_["admin"], gig.id, "", {}).status();
   }
 
@@ -200,7 +201,8 @@ class Seeder {
   }
 
   // Ada's open project, in bidding for a week: proposals from Sam (with a
-  // milestone plan, shortlisted), Lee and Mia; Raj invited to bid.
+  // milestone plan, shortlisted), Lee and Mia; Raj invited to bid. Bo's gig
+  // order from Raj.
   absl::Status OpenMarket() {
     Job draft;
     draft.title = "Packaging for a new jam line";
@@ -223,6 +225,11 @@ class Seeder {
     GW_RETURN_IF_ERROR(s_.proposals.Submit(people_["lee"], job.id, lee, {}).status());
     ProposalDraft mia{{"USD", 120000}, 25, "I can also build the product pages.", {}};
     GW_RETURN_IF_ERROR(s_.proposals.Submit(people_["mia"], job.id, mia, {}).status());
+    // And a gig bought directly: Bo orders Raj's website copy (an ACTIVE gig order).
+    GW_RETURN_IF_ERROR(s_.bookings
+                           .OrderGig(people_["bo"], approved_gigs_["raj"],
+                                     "Five pages for our beta launch; tone: plain and friendly.", {})
+                           .status());
     return s_.proposals
         .Invite(people_["ada"], job.id, people_["raj"].user_id, "Would love your copy on the box.",
                 {})
@@ -245,6 +252,7 @@ class Seeder {
   std::map<std::string, Principal> people_;
   std::map<std::string, std::string> categories_;
   std::map<std::string, std::string> completed_bookings_;  // seller -> a booking they completed
+  std::map<std::string, std::string> approved_gigs_;  // seller -> their last approved gig
 };
 
 }  // namespace

@@ -5,7 +5,7 @@
 // then took (reopened, booked again), an open job with pending offers, jobs
 // waiting for review, a seller (Sam) with a portfolio, and an open project
 // in bidding with three proposals (one shortlisted, one with a milestone
-// plan) and an invited seller.
+// plan) and an invited seller, and a gig bought directly (an active gig order).
 // Never used unless gigwired gets --demo-data.
 #ifndef GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 #define GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
