@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libabsl-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libssl-dev libgtest-dev libgmock-dev
   bazel-bootstrap bazel-rules-cc bazel-rules-proto bazel-rules-java bazel-platforms bazel-skylib
   python3-grpcio python3-protobuf python3-pytest python3-venv openssl
+  libmicrohttpd-dev chromium fonts-liberation
   nodejs npm golang-go
 )
 GRPCURL_VERSION=v1.9.4
