@@ -1,59 +1,6 @@
-// Public entry point of @gigwire/sdk: the client, its typed errors and
-// credentials, and the generated message types, enums and service
-// descriptors of gigwire.v1 (protobuf-es).
-export {
-  type CallSettings,
-  type ClientOptions,
-  type GigwireClient,
-  type GigwireServices,
-  type GigwireSessionClient,
-  SERVICES,
-  createClient,
-  createServiceClient,
-  normalizeBaseUrl,
-} from "./client.js";
-export {
-  type Credentials,
-  type TokenProvider,
-  credentialsInterceptor,
-} from "./credentials.js";
-export {
-  type FieldViolation,
-  type GigwireCode,
-  GigwireError,
-  REASON_UNSPECIFIED,
-  isGigwireError,
-  toGigwireError,
-} from "./errors.js";
-export { SDK_HEADER_VALUE, SDK_VERSION } from "./version.js";
-export { LoginSession, REFRESH_MARGIN_MS } from "./session.js";
-export {
-  type MethodConfig,
-  type MethodPolicy,
-  type RetryPolicy,
-  type ServiceConfig,
-  callWithPolicy,
-  methodPolicy,
-  parseDurationMs,
-  withRequestId,
-} from "./service-config.js";
-export { SERVICE_CONFIG } from "./gen/service_config.js";
-export {
-  CursorExpiredError,
-  DEFAULT_INITIAL_BACKOFF_MS,
-  DEFAULT_MAX_BACKOFF_MS,
-  type OpenStream,
-  Watch,
-  type WatchOffersOptions,
-  type WatchOptions,
-  type WatchResponse,
-  type WatchSettings,
-  isAfter,
-  isCursorExpired,
-  isRetryable,
-} from "./watch.js";
-
-// Generated code: every module of the protos (src/gen/all.ts, written by
-// scripts/gen.mjs). The hand-written FieldViolation above (a plain object)
-// shadows the generated message type of the same name.
-export * from "./gen/all.js";
+// Public entry point of @gigwire/sdk for Node.js: createClient over HTTP/2
+// (client.ts), plus everything the browser entry (web.ts) exports as well
+// (common.ts): the client's types, typed errors and credentials, and the
+// generated message types, enums and service descriptors of gigwire.v1.
+export { type ClientOptions, createClient } from "./client.js";
+export * from "./common.js";
