@@ -135,5 +135,21 @@ export async function callWithPolicy<T>(
 export function withRequestId<T extends object>(input: T): T {
   const current = (input as { requestId?: unknown }).requestId;
   if (typeof current === "string" && current !== "") return input;
-  return { ...input, requestId: globalThis.crypto.randomUUID() };
+  return { ...input, requestId: randomUuid() };
+}
+
+/**
+ * A random (version 4) UUID. crypto.randomUUID where the runtime has it;
+ * built from crypto.getRandomValues otherwise (a browser page that is not a
+ * secure context, e.g. plain http from another host than localhost, has no
+ * randomUUID).
+ */
+export function randomUuid(): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

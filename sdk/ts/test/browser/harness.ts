@@ -1,0 +1,62 @@
+// The script of the browser tests' page (test/browser/index.html), bundled by
+// scripts/build-browser.mjs into dist/test/browser-root/harness.js with the SDK
+// left out: its imports of the SDK resolve to the browser bundle itself
+// (./gigwire-sdk.js, dist/browser/gigwire-sdk.js copied beside it), so the
+// page runs the shipped build. It puts `gigwireHarness` on the page's global
+// object; test/conformance.browser.e2e.test.ts calls it through Puppeteer to
+// run the conformance scenario one step at a time and to read watches.
+import { createClient } from "../../src/web.js";
+import { type Scenario, ScenarioRunner, type WatchReport, browserChecks, stepFailure } from "../conformance-runner.js";
+
+/** The outcome of one step, as it crosses back to Node (plain JSON). */
+export type StepResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+/** What the page offers its test. */
+export interface Harness {
+  /**
+   * Starts a scenario with a fresh runner whose anonymous client calls
+   * `baseUrl`, or the page's own origin when left out.
+   */
+  start(scenario: Scenario, baseUrl?: string): void;
+  /** Runs step `index` of the scenario. */
+  step(index: number): Promise<StepResult>;
+  /** What watch `name` has seen so far. */
+  watch(name: string): WatchReport;
+  /** Ends the runner's watches and closes its client. */
+  stop(): void;
+}
+
+let scenario: Scenario = { steps: [] };
+let runner: ScenarioRunner | undefined;
+let close = (): void => {};
+
+const harness: Harness = {
+  start(next, baseUrl) {
+    harness.stop();
+    const anonymous = createClient(baseUrl === undefined ? {} : { baseUrl });
+    scenario = next;
+    runner = new ScenarioRunner(anonymous, browserChecks);
+    close = () => anonymous.close();
+  },
+  async step(index) {
+    const step = scenario.steps[index];
+    if (runner === undefined || step === undefined) return { ok: false, message: `no step ${index} started` };
+    try {
+      await runner.run(step);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, message: stepFailure(index, step, e) };
+    }
+  },
+  watch(name) {
+    if (runner === undefined) throw new Error("no scenario started");
+    return runner.watchReport(name);
+  },
+  stop() {
+    runner?.close();
+    close();
+    runner = undefined;
+  },
+};
+
+(globalThis as { gigwireHarness?: Harness }).gigwireHarness = harness;
