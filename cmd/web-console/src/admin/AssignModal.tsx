@@ -1,0 +1,106 @@
+// Admins: the assignment modal. Find sellers (SellerService.SearchSellers: text, skill,
+// category, minimum rating, available only; by rating, name or availability; paged),
+// preview one, select several across searches, add a note, assign them all in one
+// AssignmentService.AssignSellers call, and see the outcome per seller.
+import { useState } from "preact/hooks";
+import { Modal } from "../components/Modal";
+import { useSession } from "../context";
+import { useAction } from "../hooks";
+import type { Assignment, Job, SellerPreview } from "../sdk";
+import { AssignResult } from "./AssignResult";
+import { type SellerQuery, SellerSearch } from "./SellerSearch";
+import { SellerPreviewPanel } from "./SellerPreviewPanel";
+
+const TTL_HOURS = [24, 48, 72, 168];
+
+interface Props {
+  readonly job: Job;
+  readonly onClose: () => void;
+}
+
+export function AssignModal({ job, onClose }: Props) {
+  const { session } = useSession();
+  const [selected, setSelected] = useState<ReadonlyMap<string, SellerPreview>>(new Map());
+  const [previewed, setPreviewed] = useState<SellerPreview | undefined>(undefined);
+  const [note, setNote] = useState("");
+  const [ttlHours, setTtlHours] = useState(48);
+  const [assigned, setAssigned] = useState<Assignment[] | undefined>(undefined);
+  const [query, setQuery] = useState<SellerQuery>({ text: "", skill: "", categoryId: "", minRatingMilli: 0, availableOnly: false, order: 1 });
+  const action = useAction();
+
+  const toggle = (seller: SellerPreview) => {
+    const next = new Map(selected);
+    if (next.has(seller.userId)) next.delete(seller.userId);
+    else next.set(seller.userId, seller);
+    setSelected(next);
+  };
+
+  const assign = async () => {
+    const response = await action.run(() =>
+      session.client.assignments.assignSellers({
+        jobId: job.id,
+        sellerIds: [...selected.keys()],
+        note: note.trim(),
+        offerTtl: { seconds: BigInt(ttlHours * 3600), nanos: 0 },
+      }),
+    );
+    if (response) setAssigned(response.assignments);
+  };
+
+  const sellers = [...selected.values()];
+  if (assigned) {
+    return (
+      <Modal title={`Assigned to “${job.title}”`} onClose={onClose} size="wide">
+        <AssignResult sellers={sellers} assignments={assigned} error={undefined} />
+        <div class="actions"><button type="button" class="primary" onClick={onClose}>Done</button></div>
+      </Modal>
+    );
+  }
+  return (
+    <Modal title={`Assign sellers to “${job.title}”`} onClose={onClose} size="wide">
+      <div class="assign-grid">
+        <SellerSearch query={query} onQuery={setQuery} selected={selected} onToggle={toggle}
+          previewedId={previewed?.userId} onPreview={setPreviewed} />
+        <div class="assign-side">
+          {previewed ? (
+            <SellerPreviewPanel seller={previewed} selected={selected.has(previewed.userId)} onToggle={() => toggle(previewed)} />
+          ) : (
+            <p class="muted">Choose “Preview” on a seller to see their rating, reviews, gigs and portfolio.</p>
+          )}
+        </div>
+      </div>
+      <section class="assign-footer" aria-label="Assignment">
+        <h3>Selected ({sellers.length})</h3>
+        {sellers.length === 0 ? <p class="muted">No seller selected yet.</p> : (
+          <ul class="chips" aria-label="Selected sellers">
+            {sellers.map((s) => (
+              <li key={s.userId}>
+                {s.displayName}
+                <button type="button" aria-label={`Remove ${s.displayName}`} onClick={() => toggle(s)}>×</button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div class="row">
+          <label class="grow">
+            Note to the sellers <span class="muted">(optional)</span>
+            <textarea rows={2} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </label>
+          <label>
+            Offers open for
+            <select value={ttlHours} onChange={(e) => setTtlHours(Number(e.currentTarget.value))}>
+              {TTL_HOURS.map((h) => <option key={h} value={h}>{h < 72 ? `${h} hours` : `${h / 24} days`}</option>)}
+            </select>
+          </label>
+        </div>
+        {action.error && <AssignResult sellers={sellers} assignments={[]} error={action.error} />}
+        <div class="actions">
+          <button type="button" class="primary" disabled={sellers.length === 0 || action.busy} onClick={assign}>
+            {action.busy ? "Assigning…" : `Assign ${sellers.length} seller${sellers.length === 1 ? "" : "s"}`}
+          </button>
+          <button type="button" onClick={onClose}>Cancel</button>
+        </div>
+      </section>
+    </Modal>
+  );
+}
