@@ -1,6 +1,7 @@
 // Runs a real `gigwired` for end-to-end tests: a fresh temp dir and database,
 // an admin account created through `--create-admin`, the server started on a
 // free port (read from its --ready-file), and a clean SIGTERM shutdown.
+// Optionally with its gRPC-Web port (--web-listen, for the browser tests).
 //
 // The binary is $GIGWIRED, default <repo>/build/cmake/bin/gigwired.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -43,6 +44,8 @@ export function gigwiredAvailable(): boolean {
 export interface Gigwired {
   /** "127.0.0.1:PORT", from the ready file. */
   readonly address: string;
+  /** The gRPC-Web port, "127.0.0.1:PORT" (the ready file's second line), when started with `web`. */
+  readonly webAddress: string | undefined;
   readonly dir: string;
   /** Everything the server printed so far (stdout and stderr). */
   log(): string;
@@ -70,25 +73,57 @@ export function makeServerDir(): string {
   return mkdtempSync(join(tmpdir(), "gigwire-e2e-"));
 }
 
+/** gigwired's gRPC-Web port (--web-listen and the flags that go with it). */
+export interface WebOptions {
+  /** HOST:PORT to serve gRPC-Web on; default 127.0.0.1:0 (a free port). */
+  readonly listen?: string;
+  /** Folder served at / (--web-root). */
+  readonly root?: string;
+  /** Other origins allowed to call (--web-origin, each). */
+  readonly origins?: readonly string[];
+}
+
+/** How startGigwired starts the server beyond its defaults. */
+export interface StartOptions {
+  /** Also serve gRPC-Web; the server's webAddress is then set. */
+  readonly web?: WebOptions;
+}
+
+/** The command-line flags of `web`. */
+function webArgs(web: WebOptions | undefined): string[] {
+  if (web === undefined) return [];
+  const args = ["--web-listen", web.listen ?? "127.0.0.1:0"];
+  if (web.root !== undefined) args.push("--web-root", web.root);
+  for (const origin of web.origins ?? []) args.push("--web-origin", origin);
+  return args;
+}
+
 /**
- * Starts gigwired on 127.0.0.1:0 and waits until its ready file names the port.
- * `extraArgs` are appended to the command line (e.g. RELAXED_AUTH_LIMITS).
+ * Starts gigwired on 127.0.0.1:0 and waits until its ready file names the port
+ * (and the web port, with `options.web`). `extraArgs` are appended to the
+ * command line (e.g. RELAXED_AUTH_LIMITS, or "--listen" with a fixed address).
  */
-export async function startGigwired(dir: string, extraArgs: readonly string[] = []): Promise<Gigwired> {
+export async function startGigwired(
+  dir: string,
+  extraArgs: readonly string[] = [],
+  options: StartOptions = {},
+): Promise<Gigwired> {
   const ready = join(dir, "ready");
   const args = ["--listen", "127.0.0.1:0", "--db", join(dir, "gigwire.db"),
-    "--ready-file", ready, "--insecure-fast-password-hashing", ...extraArgs];
+    "--ready-file", ready, "--insecure-fast-password-hashing", ...webArgs(options.web), ...extraArgs];
   const child = spawn(GIGWIRED, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = exitPromise(child);
-  const address = await waitForReadyFile(ready, child, () => output).catch((e: unknown) => {
+  const lines = options.web === undefined ? 1 : 2;
+  const [address, webAddress] = await waitForReadyFile(ready, lines, child, () => output).catch((e: unknown) => {
     child.kill("SIGKILL");
     throw e;
   });
   return {
-    address,
+    address: address!,
+    webAddress,
     dir,
     log: () => output,
     stop: () => stopChild(child, exited),
@@ -103,24 +138,28 @@ function exitPromise(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-async function waitForReadyFile(path: string, child: ChildProcess, log: () => string): Promise<string> {
+async function waitForReadyFile(path: string, lines: number, child: ChildProcess, log: () => string): Promise<string[]> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`gigwired exited early (${child.exitCode ?? child.signalCode}):\n${log()}`);
     }
-    const address = readReadyFile(path);
-    if (address) return address;
+    const addresses = readReadyFile(path, lines);
+    if (addresses) return addresses;
     await sleep(50);
   }
   throw new Error(`gigwired wrote no ready file within ${READY_TIMEOUT_MS} ms:\n${log()}`);
 }
 
-/** The address in the ready file once it is complete (ends in ":PORT"). */
-function readReadyFile(path: string): string | undefined {
+/**
+ * The addresses in the ready file once it is complete: `lines` lines, each
+ * HOST:PORT (the gRPC port, then the web port).
+ */
+function readReadyFile(path: string, lines: number): string[] | undefined {
   if (!existsSync(path)) return undefined;
-  const text = readFileSync(path, "utf8").trim();
-  return /^[\w.\-[\]:]+:\d+$/.test(text) ? text : undefined;
+  const addresses = readFileSync(path, "utf8").trim().split("\n").map((line) => line.trim());
+  const complete = addresses.length === lines && addresses.every((a) => /^[\w.\-[\]:]+:\d+$/.test(a));
+  return complete ? addresses : undefined;
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {

@@ -24,7 +24,16 @@ export interface Harness {
   watch(name: string): WatchReport;
   /** Ends the runner's watches and closes its client. */
   stop(): void;
+  /**
+   * Logs in with a client of its own, opens watchEvents (no signal), calls
+   * the client's close() once the stream is open, and says whether the
+   * iteration then ended ("ended"), failed ("failed: ...") or went on
+   * ("still running" after 5 s); and whether a call after close() works.
+   */
+  closeEndsWatch(email: string, password: string, baseUrl?: string): Promise<{ outcome: string; afterClose: string }>;
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 let scenario: Scenario = { steps: [] };
 let runner: ScenarioRunner | undefined;
@@ -56,6 +65,25 @@ const harness: Harness = {
     runner?.close();
     close();
     runner = undefined;
+  },
+  async closeEndsWatch(email, password, baseUrl) {
+    const client = createClient(baseUrl === undefined ? {} : { baseUrl });
+    const session = await client.login(email, password);
+    let opened = false;
+    const watch = session.watchEvents({ onHeartbeat: () => (opened = true) });
+    const iteration = (async () => {
+      for await (const _event of watch) opened = true;
+      return "ended";
+    })().catch((e: unknown) => `failed: ${String(e)}`);
+    await session.users.getMe({}); // the watch has had time to start its call
+    await sleep(300);
+    client.close();
+    const outcome = await Promise.race([iteration, sleep(5_000).then(() => "still running")]);
+    const afterClose = await session.users.getMe({}).then(
+      (me) => (me.email === email ? "ok" : `got ${me.email}`),
+      (e: unknown) => `failed: ${String(e)}`,
+    );
+    return { outcome: `${outcome} (connects: ${watch.connects}, heartbeat or event: ${opened})`, afterClose };
   },
 };
 
