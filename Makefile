@@ -1,7 +1,7 @@
 # Gigwire: the two commands of the README, and the steps behind them.
 #   make run    install what is missing, build, serve on 127.0.0.1:50051 with demo data
 #   make test   install what is missing, build, run every test of every language
-.PHONY: all setup build cpp python ts docs run test bazel-build bazel-test clean help
+.PHONY: all setup build cpp python ts docs console screenshots run test bazel-build bazel-test clean help
 
 BUILD_DIR := build/cmake
 LISTEN    ?= 127.0.0.1:50051
@@ -30,7 +30,20 @@ ts: setup
 docs: setup
 	@tools/apidoc/build.sh >/dev/null
 
-build: cpp python ts docs
+# The web console (cmd/web-console), type-checked and bundled into build/web-console
+# (served by gigwired --web-root); it compiles the TypeScript SDK's browser entry from source.
+console: ts
+	@cd cmd/web-console && npm run --silent build
+
+# The console's browser test, then its main screenshots into docs/screenshots (the README's).
+SCREENSHOTS := 03-buyer-post-job 05-admin-assignment-modal 06-admin-assignment-result \
+  07-seller-offer-arrived-live 09-buyer-bookings 10-admin-bookings 13-mobile-assignment-modal
+screenshots: build
+	@cd cmd/web-console && GIGWIRE_E2E=require node --test test/console.browser.test.mjs
+	@mkdir -p docs/screenshots
+	@for s in $(SCREENSHOTS); do cp build/screenshots/$$s.png docs/screenshots/; done
+
+build: cpp python ts docs console
 
 run: build
 	@mkdir -p $(DATA_DIR)

@@ -5,6 +5,8 @@
 #   Python:     pytest (SDK unit tests; e2e against gigwired and grpcurl;
 #               the API reference generator)
 #   TypeScript: node --test (SDK unit tests; e2e against gigwired)
+#   Browser:    the web console in Debian's Chromium (puppeteer-core, node --test)
+#               against gigwired's web port
 #   Packaging:  each SDK installed as its ecosystem does (pip, npm pack,
 #               cmake --install + find_package) and used from outside
 # Each runner's full output is kept in build/test-logs/.
@@ -77,6 +79,15 @@ run_node() {
   record typescript "$passed" "$failed" "$code"
 }
 
+run_browser() {
+  (cd cmd/web-console && node --test test/*.test.mjs) > "$logs/browser.log" 2>&1
+  local code=$? passed failed
+  passed=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/browser.log" | tail -1)
+  failed=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/browser.log" | tail -1)
+  [ "$code" -ne 0 ] && grep -E '^not ok|^# Subtest' "$logs/browser.log" | grep -B1 '^not ok' | head -20
+  record browser "$passed" "$failed" "$code"
+}
+
 run_packaging() {
   tests/packaging/run.sh > "$logs/packaging.log" 2>&1
   local code=$? passed failed
@@ -89,6 +100,7 @@ run_packaging() {
 run_ctest
 run_pytest
 run_node
+run_browser
 run_packaging
 echo "$total_passed passed, $total_failed failed"
 exit $status

@@ -56,14 +56,19 @@ install_grpcurl() {
   go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
 }
 
+# npm ci in each folder with a package-lock.json (the TypeScript SDK, the web console),
+# skipped while that folder's lock file is unchanged since its last install (stamp).
 install_npm() {
-  local stamp=sdk/ts/node_modules/.gigwire-lock-stamp
-  if [ -f "$stamp" ] && cmp -s sdk/ts/package-lock.json "$stamp"; then
-    return
-  fi
-  say "installing the TypeScript SDK's npm dependencies"
-  (cd sdk/ts && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  cp sdk/ts/package-lock.json "$stamp"
+  local dir stamp
+  for dir in sdk/ts cmd/web-console; do
+    stamp=$dir/node_modules/.gigwire-lock-stamp
+    if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then
+      continue
+    fi
+    say "installing the npm dependencies of $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$stamp"
+  done
 }
 
 install_apt

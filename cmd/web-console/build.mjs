@@ -55,5 +55,5 @@ if (process.argv.includes("--watch")) {
   const bytes = Object.entries(result.metafile.outputs)
     .filter(([file]) => !file.endsWith(".map"))
     .reduce((sum, [, o]) => sum + o.bytes, 0);
-  console.log(`web-console: built ${out} (${Math.round(bytes / 1024)} KiB)`);
+  if (process.argv.includes("--verbose")) console.log(`web-console: built ${out} (${Math.round(bytes / 1024)} KiB)`);
 }

@@ -67,6 +67,9 @@ const CODE_SENTENCES: Readonly<Record<string, string>> = {
   RESOURCE_EXHAUSTED: "A limit was reached. Try again later.",
   ABORTED: "Someone changed this in the meantime. Try again.",
   CANCELLED: "The call was cancelled.",
+  UNKNOWN: "The server gave an answer the console does not understand (is this gigwired's web port?).",
+  UNIMPLEMENTED: "This server does not offer that call (an older gigwired?).",
+  INTERNAL: "Something went wrong on the server.",
 };
 
 /** Explains any thrown value. */

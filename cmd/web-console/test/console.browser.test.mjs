@@ -1,0 +1,239 @@
+// The web console in a real browser (Debian's Chromium through puppeteer-core) against a
+// real gigwired serving it on its web port. Three people at once, each in their own
+// browser context: a buyer posts a job; an admin approves it and, in the assignment
+// modal, finds two sellers with the text search and a skill filter, previews one and
+// assigns both; the seller sees the offer arrive without reloading and accepts it; the
+// buyer sees the job booked and the booking; the admin completes it from the bookings
+// overview. Also: a server error shown as its reason in words, the gig approval queue,
+// the audit log, keyboard use of the modal, and no sideways scrolling at 375 px.
+// Every step asserts on what the page shows. Screenshots go to build/screenshots/.
+//
+// Skipped when gigwired (with --web-listen), Chromium or the console build is missing,
+// unless GIGWIRE_E2E=require (as in `make test`).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, check, choose, click, fill, launchBrowser, newPage, screenshot,
+  scrollsSideways, signIn, skipReason, startServer, textOf, waitForText,
+} from "./harness.mjs";
+import { FIXTURE, PEOPLE, seed } from "./setup.mjs";
+
+const JOB = "Logo for a neighbourhood bakery";
+const skip = skipReason();
+
+describe("web console in Chromium", { skip }, () => {
+  let server, data, browser;
+  const pages = {};
+
+  before(async () => {
+    server = await startServer();
+    data = await seed(server.grpc);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    data?.close();
+    if (process.env.GIGWIRE_E2E_LOG) console.log(server?.log());
+    await server?.stop();
+  });
+
+  test("a wrong password is refused with the server's reason in words", async () => {
+    const context = await browser.createBrowserContext();
+    const page = await newPage(context);
+    await page.goto(server.web);
+    await waitForText(page, "Sign in as a buyer, a seller or an admin.");
+    await screenshot(page, "01-sign-in");
+    await fill(page, "Email", PEOPLE.buyer.email);
+    await fill(page, "Password", "not-the-password-1");
+    await click(page, "Sign in");
+    await page.waitForSelector("[role=alert]");
+    const alert = await page.$eval("[role=alert]", (el) => el.innerText);
+    assert.match(alert, /Invalid credentials: that email and password do not match an account\./);
+    assert.match(alert, /INVALID_CREDENTIALS/);
+    await screenshot(page, "02-sign-in-wrong-password");
+    pages.buyer = page;
+  });
+
+  test("the buyer signs in with the keyboard and posts a job", async () => {
+    const page = pages.buyer;
+    await fill(page, "Password", PASSWORD);
+    await page.keyboard.press("Enter");
+    await waitForText(page, "My jobs");
+    assert.equal(await page.$eval("[data-testid=signed-in-as]", (el) => el.textContent), PEOPLE.buyer.name);
+    await click(page, "Post a job");
+    await fill(page, "Title", JOB);
+    await fill(page, "Description", "A warm, round logo for three shops. SVG and PNG.");
+    await choose(page, "Category", "\u00a0\u00a0Logo design");
+    await fill(page, "Skills", "logo design, branding");
+    await fill(page, "From", "200");
+    await fill(page, "To", "800");
+    await screenshot(page, "03-buyer-post-job");
+    await click(page, "Post job");
+    await waitForText(page, `Posted “${JOB}”. It waits for an admin's review`);
+    await click(page, "My jobs", {});
+    await waitForText(page, JOB, { card: JOB });
+    assert.match(await textOf(page, { card: JOB }), /Pending review/);
+    assert.match(await textOf(page), /Pending review \(1\)/);
+  });
+
+  test("the seller's offers page is open and waiting", async () => {
+    const context = await browser.createBrowserContext();
+    const page = await signIn(context, server.web, PEOPLE.sam.email, PASSWORD);
+    await waitForText(page, "New offers appear here as soon as an admin assigns you.");
+    await waitForText(page, "Fits your portfolio."); // the earlier, accepted offer
+    await page.evaluate(() => { window.__sameDocument = true; });
+    pages.seller = page;
+  });
+
+  test("the admin approves the job in the review queue", async () => {
+    const context = await browser.createBrowserContext();
+    const page = await signIn(context, server.web, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await waitForText(page, "Review queue");
+    await waitForText(page, "1 job waiting for review.");
+    await waitForText(page, JOB, { card: JOB });
+    assert.match(await textOf(page, { card: JOB }), /Bea Buyer/);
+    await screenshot(page, "04-admin-review-queue");
+    await click(page, "Approve", { card: JOB });
+    await waitForText(page, "Assign sellers", { card: JOB });
+    assert.match(await textOf(page, { card: JOB }), /Open/);
+    pages.admin = page;
+  });
+
+  test("the admin assigns two sellers in the modal with the search, a filter and the preview", async () => {
+    const page = pages.admin;
+    await click(page, "Assign sellers", { card: JOB });
+    await waitForText(page, `Assign sellers to “${JOB}”`, { dialog: true });
+    await waitForText(page, PEOPLE.otto.name, { dialog: true }); // everyone before searching
+    await fill(page, "Search sellers", "sa", { dialog: true });
+    await fill(page, "Skill", "logo", { dialog: true });
+    await click(page, "Search", { dialog: true });
+    await page.waitForFunction(() => !document.querySelector("dialog[open]").innerText.includes("Otto Words"));
+    await choose(page, "Sort by", "Name", { dialog: true });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("dialog[open] .seller-name")].map((e) => e.textContent).join() === "Sam Sketch,Sasha Pixel");
+
+    await click(page, `Preview ${PEOPLE.sam.name}`, { dialog: true });
+    await waitForText(page, FIXTURE.portfolio, { dialog: true });
+    const preview = await page.$eval("[data-testid=seller-preview]", (el) => el.innerText);
+    for (const shown of [FIXTURE.samGig, FIXTURE.review, "5.0 ★ (1 review)", "1 completed", PEOPLE.sam.bio]) {
+      assert.ok(preview.includes(shown), `the preview shows ${shown}: ${preview}`);
+    }
+    await click(page, `Select ${PEOPLE.sam.name}`, { dialog: true });
+    await check(page, `Select ${PEOPLE.sasha.name}`);
+    await waitForText(page, "Selected (2)", { dialog: true });
+    await fill(page, "Note to the sellers", "Both of you do great logos.", { dialog: true });
+    await screenshot(page, "05-admin-assignment-modal");
+    await click(page, "Assign 2 sellers", { dialog: true });
+    await waitForText(page, `Assigned to “${JOB}”`, { dialog: true });
+    const results = await page.$$eval("dialog[open] .results li", (items) => items.map((li) => li.innerText));
+    assert.equal(results.length, 2);
+    assert.match(results[0], /^✓ Sam Sketch: offer sent \(off_/);
+    assert.match(results[1], /^✓ Sasha Pixel: offer sent \(off_/);
+    await screenshot(page, "06-admin-assignment-result");
+
+    await page.keyboard.press("Escape"); // Esc closes; focus returns to the button that opened it
+    await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Assign sellers");
+  });
+
+  test("the seller's page shows the offer without a reload, and the seller accepts it", async () => {
+    const page = pages.seller;
+    await waitForText(page, `New offer: ${JOB}`);
+    await waitForText(page, "Both of you do great logos.", { card: JOB });
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, "the page was not reloaded");
+    assert.match(await textOf(page, { card: JOB }), /Pending/);
+    await screenshot(page, "07-seller-offer-arrived-live");
+    await click(page, "Accept", { card: JOB });
+    await waitForText(page, "Booked: see My bookings.", { card: JOB });
+    assert.match(await textOf(page, { card: JOB }), /Accepted/);
+    await screenshot(page, "08-seller-offer-accepted");
+  });
+
+  test("the buyer's page shows the job booked, and the booking", async () => {
+    const page = pages.buyer;
+    await waitForText(page, "Booked", { card: JOB }); // My jobs follows the event stream
+    await click(page, "My bookings");
+    await waitForText(page, JOB, { card: JOB });
+    const card = await textOf(page, { card: JOB });
+    assert.match(card, /Active/);
+    assert.match(card, /Sam Sketch/);
+    assert.match(card, /\$800\.00/);
+    await screenshot(page, "09-buyer-bookings");
+  });
+
+  test("the admin completes the booking from the bookings overview", async () => {
+    const page = pages.admin;
+    await click(page, "All bookings");
+    await click(page, "Active");
+    await waitForText(page, JOB, { card: JOB });
+    assert.doesNotMatch(await textOf(page), /Logo for a food truck/, "the Active filter hides the completed booking");
+    await click(page, "Complete", { card: JOB });
+    await click(page, "Completed"); // the filter: the booking left the Active list
+    await waitForText(page, "Completed", { card: JOB });
+    await screenshot(page, "10-admin-bookings");
+    await waitForText(pages.buyer, "Completed", { card: JOB }); // the buyer's bookings follow live
+  });
+
+  test("the admin approves a gig and reads the audit log", async () => {
+    const page = pages.admin;
+    await click(page, "Gig approvals");
+    await waitForText(page, FIXTURE.sashaGig, { card: FIXTURE.sashaGig });
+    assert.match(await textOf(page, { card: FIXTURE.sashaGig }), /Sasha Pixel/);
+    await click(page, "Approve", { card: FIXTURE.sashaGig });
+    await waitForText(page, "Approved", { card: FIXTURE.sashaGig });
+    await click(page, "Audit log");
+    for (const action of ["CompleteBooking", "AssignSellers", "ApproveJob", "ApproveGig"]) {
+      await waitForText(page, action);
+    }
+    await screenshot(page, "11-admin-audit-log");
+  });
+
+  test("an error from an action is shown as its reason in words", async () => {
+    const page = pages.admin;
+    await click(page, "Open jobs");
+    await waitForText(page, FIXTURE.openJob, { card: FIXTURE.openJob });
+    await click(page, "Assign sellers", { card: FIXTURE.openJob });
+    await check(page, `Select ${PEOPLE.otto.name}`);
+    await click(page, "Assign 1 seller", { dialog: true });
+    await waitForText(page, "Assigned to", { dialog: true });
+    await page.keyboard.press("Escape");
+    // Assigning Otto again is refused by the server: shown per seller, in words.
+    await click(page, "Assign sellers", { card: FIXTURE.openJob });
+    await check(page, `Select ${PEOPLE.otto.name}`);
+    await click(page, "Assign 1 seller", { dialog: true });
+    await waitForText(page, "Some fields need fixing.", { dialog: true });
+    const text = await textOf(page, { dialog: true });
+    assert.match(text, /Otto Words: already has an offer/);
+    assert.match(text, /INVALID_FIELDS/);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
+  });
+
+  test("at 375 px wide the main screens do not scroll sideways", async () => {
+    const screens = [
+      [pages.buyer, ["#/jobs", "#/post", "#/bookings", "#/reviews"]],
+      [pages.seller, ["#/offers", "#/bookings"]],
+      [pages.admin, ["#/admin/review", "#/admin/jobs", "#/admin/gigs", "#/admin/bookings", "#/admin/audit"]],
+    ];
+    for (const [page, hashes] of screens) {
+      await page.setViewport({ width: 375, height: 812 });
+      for (const hash of hashes) {
+        await page.evaluate((h) => { window.location.hash = h; }, hash);
+        await page.waitForFunction(() => document.querySelector("main h1") && !document.body.innerText.includes("Loading…"));
+        assert.equal(await scrollsSideways(page), false, `${hash} scrolls sideways at 375 px`);
+      }
+    }
+    await screenshot(pages.seller, "12-mobile-seller-bookings");
+    const admin = pages.admin;
+    await admin.evaluate(() => { window.location.hash = "#/admin/jobs"; });
+    await click(admin, "Assign sellers", { card: FIXTURE.openJob });
+    await click(admin, `Preview ${PEOPLE.sam.name}`, { dialog: true });
+    await waitForText(admin, FIXTURE.portfolio, { dialog: true });
+    assert.equal(await scrollsSideways(admin), false, "the assignment modal scrolls sideways at 375 px");
+    assert.equal(await admin.$eval("dialog[open]", (d) => d.scrollWidth > d.clientWidth), false);
+    await screenshot(admin, "13-mobile-assignment-modal");
+    await admin.keyboard.press("Escape");
+    await admin.setViewport({ width: 1280, height: 900 });
+  });
+});
