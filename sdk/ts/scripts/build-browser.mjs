@@ -6,6 +6,8 @@
 //                                 which sources went in)
 //   dist/test/browser-root/       the page of the browser tests: index.html
 //                                 and harness.js (test/browser/harness.ts)
+//   dist/examples/browser/        the browser example (examples/browser/):
+//                                 index.html and watch-offers.js
 // Fails when a bundle pulls in anything from Node (a node: import, the Node
 // transport): the browser path must stay free of it.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -49,4 +51,9 @@ mkdirSync(pageDir, { recursive: true });
 await bundle("test/browser/harness.ts", join(pageDir, "harness.js"), { sourcemap: "inline", plugins: [useShippedBundle] });
 for (const file of ["gigwire-sdk.js", "gigwire-sdk.js.map"]) copyFileSync(join(dirname(sdkOut), file), join(pageDir, file));
 copyFileSync(join(pkgDir, "test", "browser", "index.html"), join(pageDir, "index.html"));
-console.log("build-browser: src/web.ts -> dist/browser/gigwire-sdk.js; test harness -> dist/test/browser-root/");
+
+const exampleDir = join(pkgDir, "dist", "examples", "browser");
+mkdirSync(exampleDir, { recursive: true });
+await bundle("examples/browser/watch-offers.ts", join(exampleDir, "watch-offers.js"), { minify: true, sourcemap: true });
+copyFileSync(join(pkgDir, "examples", "browser", "index.html"), join(exampleDir, "index.html"));
+console.log("build-browser: src/web.ts -> dist/browser/gigwire-sdk.js; test page -> dist/test/browser-root/; example -> dist/examples/browser/");
