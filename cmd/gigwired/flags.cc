@@ -6,6 +6,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 
 namespace gigwire {
@@ -15,6 +17,14 @@ using Setter = std::function<bool(Flags&, absl::string_view)>;
 
 Setter Text(std::string Flags::*field) {
   return [field](Flags& f, absl::string_view v) { f.*field = std::string(v); return true; };
+}
+Setter List(std::vector<std::string> Flags::*field) {
+  return [field](Flags& f, absl::string_view v) {
+    for (absl::string_view item : absl::StrSplit(v, ',', absl::SkipWhitespace())) {
+      (f.*field).emplace_back(absl::StripAsciiWhitespace(item));
+    }
+    return true;
+  };
 }
 Setter Number(double Flags::*field) {
   return [field](Flags& f, absl::string_view v) { return absl::SimpleAtod(v, &(f.*field)); };
@@ -44,6 +54,12 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"heartbeat-seconds", Number(&Flags::heartbeat_seconds)},
       {"max-open-proposals", Number(&Flags::max_open_proposals)},
       {"award-grace-days", Number(&Flags::award_grace_days)},
+      {"web-listen", Text(&Flags::web_listen)},
+      {"web-root", Text(&Flags::web_root)},
+      {"web-origin", List(&Flags::web_origins)},
+      {"web-max-connections", Number(&Flags::web_max_connections)},
+      {"web-idle-timeout-seconds", Number(&Flags::web_idle_timeout_seconds)},
+      {"web-max-request-bytes", Number(&Flags::web_max_request_bytes)},
   };
   return *kFlags;
 }
@@ -56,6 +72,22 @@ const std::map<std::string, bool Flags::*>& BoolFlags() {
       {"help", &Flags::help},
   };
   return *kFlags;
+}
+
+absl::StatusOr<Flags> CheckWebFlags(Flags flags) {
+  if (flags.web_listen.empty() && (!flags.web_root.empty() || !flags.web_origins.empty())) {
+    return absl::InvalidArgumentError("--web-root and --web-origin need --web-listen");
+  }
+  if (!(flags.web_max_connections >= 1 && flags.web_max_connections <= 100000)) {
+    return absl::InvalidArgumentError("--web-max-connections must be between 1 and 100000");
+  }
+  if (!(flags.web_idle_timeout_seconds >= 1 && flags.web_idle_timeout_seconds <= 3600)) {
+    return absl::InvalidArgumentError("--web-idle-timeout-seconds must be between 1 and 3600");
+  }
+  if (!(flags.web_max_request_bytes >= 1024 && flags.web_max_request_bytes <= (64 << 20))) {
+    return absl::InvalidArgumentError("--web-max-request-bytes must be between 1024 and 64 MiB");
+  }
+  return flags;
 }
 
 }  // namespace
@@ -105,7 +137,7 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   if (!(flags.heartbeat_seconds > 0)) {
     return absl::InvalidArgumentError("--heartbeat-seconds must be positive");
   }
-  return flags;
+  return CheckWebFlags(flags);
 }
 
 const char* Usage() {
@@ -140,6 +172,21 @@ Serving:
   --award-grace-days N      how long after an open project's bidding closes its buyer
                             may still accept a proposal before it expires (7)
 
+Browsers (gRPC-Web and the web console):
+  --web-listen HOST:PORT    also serve gRPC-Web over HTTP/1.1 here (TLS with --tls-cert),
+                            every call forwarded to the gRPC server in-process; off
+                            unless given (port 0 picks one; the ready file gets a
+                            second line with it)
+  --web-root DIR            serve the web console's files (its build output) at /
+  --web-origin ORIGIN       let pages of ORIGIN (scheme://host[:port]) call the API
+                            cross-origin (CORS); repeatable or comma-separated. A
+                            page's own origin needs nothing; others are refused (403)
+  --web-max-connections N   open connections on the web port at most (512)
+  --web-idle-timeout-seconds N
+                            close a connection with no byte in or out this long (30);
+                            a watch's heartbeats keep it open
+  --web-max-request-bytes N refuse larger request bodies with 413 (5600000)
+
 Rate limits (token buckets):
   --rate-auth-per-second N --rate-auth-burst N
                             Register/Login/Refresh/Logout per client address (1/s, 30)
@@ -161,6 +208,7 @@ Testing only:
 Examples:
   gigwired --db /var/lib/gigwire/gigwire.db --token-key /etc/gigwire/token.key
   echo "$ADMIN_PASSWORD" | gigwired --db gigwire.db --create-admin ops@example.com
+  gigwired --demo-data --web-listen 127.0.0.1:8080 --web-root build/web-console
   grpcurl -plaintext 127.0.0.1:50051 list
 )";
 }

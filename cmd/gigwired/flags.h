@@ -4,6 +4,7 @@
 #define GIGWIRE_CMD_GIGWIRED_FLAGS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -17,6 +18,13 @@ struct Flags {
   std::string tls_key;
   std::string create_admin;  // email; the password is read from stdin
   std::string ready_file;    // written with "host:port" once serving
+  // The web port (gRPC-Web and the console); off unless web_listen is set.
+  std::string web_listen;
+  std::string web_root;
+  std::vector<std::string> web_origins;  // --web-origin, repeatable or comma-separated
+  double web_max_connections = 512;
+  double web_idle_timeout_seconds = 30;
+  double web_max_request_bytes = 5'600'000;  // a 4 MiB message in text mode (base64)
   bool demo_data = false;
   bool insecure_fast_password_hashing = false;
   bool sync_full = false;

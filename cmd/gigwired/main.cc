@@ -21,6 +21,7 @@
 #include "server/common/json_log.h"
 #include "server/common/status.h"
 #include "server/domain/demo_data.h"
+#include "server/web/web_server.h"
 
 namespace gigwire {
 namespace {
@@ -96,6 +97,27 @@ absl::Status CreateAdmin(Backend& backend, const std::string& email) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<web::WebServer>> StartWeb(const Flags& flags,
+                                                          const ServerOptions& grpc_options,
+                                                          GigwireServer& server) {
+  if (flags.web_listen.empty()) return nullptr;
+  web::WebServerOptions options;
+  options.listen_address = flags.web_listen;
+  options.tls_cert_pem = grpc_options.tls_cert_pem;
+  options.tls_key_pem = grpc_options.tls_key_pem;
+  options.allowed_origins = flags.web_origins;
+  options.static_root = flags.web_root;
+  options.max_message_bytes = grpc_options.max_message_bytes;
+  options.max_request_bytes = static_cast<size_t>(flags.web_max_request_bytes);
+  options.max_connections = static_cast<unsigned>(flags.web_max_connections);
+  options.idle_timeout_seconds = static_cast<unsigned>(flags.web_idle_timeout_seconds);
+  GW_ASSIGN_OR_RETURN(std::unique_ptr<web::WebServer> web,
+                      web::WebServer::Start(options, server.InProcessChannel()));
+  JsonLog("serving gRPC-Web").Str("address", web->address())
+      .Str("console", flags.web_root.empty() ? "none" : flags.web_root).Emit();
+  return web;
+}
+
 absl::Status Serve(const Flags& flags, Backend& backend, const sigset_t& stop_signals) {
   ServerOptions options;
   options.listen_address = flags.listen;
@@ -107,9 +129,13 @@ absl::Status Serve(const Flags& flags, Backend& backend, const sigset_t& stop_si
                       GigwireServer::Start(options, backend));
   JsonLog("serving").Str("address", server->address()).Str("db", flags.db)
       .Str("tls", flags.tls_cert.empty() ? "off" : "on").Emit();
+  // Declared after the gRPC server, so destroyed (stopped) before it.
+  GW_ASSIGN_OR_RETURN(std::unique_ptr<web::WebServer> web, StartWeb(flags, options, *server));
   backend.scheduler.Start();
   if (!flags.ready_file.empty()) {
-    GW_RETURN_IF_ERROR(WriteFileAtomically(flags.ready_file, server->address(), 0644));
+    std::string ready = server->address();
+    if (web != nullptr) absl::StrAppend(&ready, "\n", web->address());
+    GW_RETURN_IF_ERROR(WriteFileAtomically(flags.ready_file, ready, 0644));
   }
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
@@ -117,6 +143,7 @@ absl::Status Serve(const Flags& flags, Backend& backend, const sigset_t& stop_si
   backend.scheduler.Stop();
   const absl::Time stop_start = absl::Now();
   server->Shutdown(absl::Seconds(flags.shutdown_grace_seconds));
+  if (web != nullptr) web->Stop();  // its calls ended with the gRPC server's streams
   server->Wait();
   JsonLog("drained").Num("ms", absl::ToDoubleMilliseconds(absl::Now() - stop_start)).Emit();
   return absl::OkStatus();

@@ -53,7 +53,7 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
         MalformedRequest(MalformedRequestMessage(info_->method(), problem_));
     methods->ModifySendStatus(ToGrpcStatus(status));
     CallInfo call;
-    call.peer_address = PeerAddress(info_->server_context()->peer());
+    call.peer_address = ClientAddress(*info_->server_context());
     RpcRunner::LogCallEnd(info_->method(), status, absl::Now() - start_, call);
   }
 

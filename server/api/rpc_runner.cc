@@ -56,6 +56,14 @@ std::string PeerAddress(absl::string_view peer) {
   return std::string(peer);
 }
 
+std::string ClientAddress(grpc::ServerContextBase& context) {
+  const std::string peer = context.peer();
+  if (!absl::StartsWith(peer, "inproc")) return PeerAddress(peer);
+  std::optional<absl::string_view> forwarded = Metadata(&context, "x-gigwire-web-client");
+  if (!forwarded || forwarded->empty() || forwarded->size() > 64) return peer;
+  return std::string(*forwarded);
+}
+
 absl::Status RpcRunner::Admit(grpc::ServerContextBase* context, Access access, CallInfo& call,
                               Principal& principal) {
   if (access == Access::kPublic) {
@@ -79,7 +87,7 @@ absl::Status RpcRunner::Admit(grpc::ServerContextBase* context, Access access, C
 
 absl::Status RpcRunner::AdmitStream(grpc::ServerContextBase* context, CallInfo& call,
                                     Principal& principal) {
-  call.peer_address = PeerAddress(context->peer());
+  call.peer_address = ClientAddress(*context);
   GW_RETURN_IF_ERROR(Enter());
   absl::Status admitted = Admit(context, Access::kAuthenticated, call, principal);
   if (!admitted.ok()) Leave();
@@ -118,7 +126,7 @@ grpc::Status RpcRunner::Run(grpc::ServerContext* context, absl::string_view meth
                             absl::FunctionRef<absl::Status(const CallInfo&)> body) {
   const absl::Time start = absl::Now();
   CallInfo call;
-  call.peer_address = PeerAddress(context->peer());
+  call.peer_address = ClientAddress(*context);
   Principal principal;
   absl::Status status = Enter();
   if (status.ok()) {

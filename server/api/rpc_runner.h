@@ -86,6 +86,12 @@ class RpcRunner {
 // "ipv4:127.0.0.1:5000" -> "127.0.0.1"; "ipv6:[::1]:5000" -> "::1".
 std::string PeerAddress(absl::string_view grpc_peer);
 
+// The address of the client a call serves: PeerAddress of its peer, except on
+// the in-process channel (the web port's forwarded calls), where it is the
+// browser's address from the x-gigwire-web-client metadata. That metadata is
+// trusted nowhere else: a network client cannot set its own address.
+std::string ClientAddress(grpc::ServerContextBase& context);
+
 }  // namespace gigwire
 
 #endif  // GIGWIRE_SERVER_API_RPC_RUNNER_H_

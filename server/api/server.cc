@@ -173,6 +173,13 @@ void GigwireServer::Shutdown(absl::Duration grace) {
 
 void GigwireServer::Wait() { server_->Wait(); }
 
+std::shared_ptr<grpc::Channel> GigwireServer::InProcessChannel() {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(-1);  // the server's own limit already applied
+  arguments.SetMaxSendMessageSize(-1);
+  return server_->InProcessChannel(arguments);
+}
+
 GigwireServer::~GigwireServer() {
   if (server_ != nullptr) Shutdown(absl::ZeroDuration());
 }

@@ -125,6 +125,11 @@ class GigwireServer {
   const std::string& address() const { return address_; }
   int port() const { return port_; }
 
+  // A channel to this server that skips the network (the web port forwards
+  // gRPC-Web calls through it). Calls on it see the peer "inproc"; see
+  // PeerAddress in rpc_runner.h for how their client address is known.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
   // Marks health NOT_SERVING, ends every open stream with UNAVAILABLE (so
   // clients reconnect elsewhere at once), refuses new calls with UNAVAILABLE
   // (SHUTTING_DOWN) while in-flight calls finish, up to `grace`, then closes
