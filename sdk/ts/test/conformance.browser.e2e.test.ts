@@ -134,12 +134,15 @@ describe("browser SDK against gigwired's gRPC-Web port", { skip }, () => {
     const steps: Step[] = [
       { title: "the admin logs in", login: "admin", email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
       { title: "GetMe", as: "admin", rpc: "gigwire.v1.UserService/GetMe", request: {}, expect: { email: ADMIN_EMAIL } },
+      { title: "an error's code and reason reach the other origin", as: "anonymous",
+        rpc: "gigwire.v1.AuthService/Login", request: { email: ADMIN_EMAIL, password: "not-the-password-1" },
+        error: { code: "UNAUTHENTICATED", reason: "INVALID_CREDENTIALS" } },
     ];
     const baseUrl = `http://${server.webAddress}`;
     const allowed = await openPage(browser, `${otherOrigin.origin}/`);
     try {
       await harnessCall(allowed, "start", { steps }, baseUrl);
-      for (const index of [0, 1]) {
+      for (const index of steps.keys()) {
         assert.deepEqual(await harnessCall(allowed, "step", index), { ok: true }, allowed.log());
       }
     } finally {
@@ -271,6 +274,7 @@ describe("a gRPC-Web watch across a gigwired restart", { skip }, () => {
     assert.equal(count(live, "JOB_CREATED", jobBefore.id), 1, "the watch is live before the restart");
 
     assert.equal(await server.stop(), 0, "gigwired exits 0 on SIGTERM");
+    await sleep(1_000); // the page's reconnects meanwhile find no server: UNAVAILABLE, retried
     server = await startGigwired(dir, args, { web });
 
     const jobAfter = await postJob("After the restart");
