@@ -133,6 +133,11 @@ export async function waitForText(page, text, scope = {}) {
   );
 }
 
+/** Waits until the scope's visible text no longer contains `text`. */
+export async function waitForNoText(page, text, scope = {}) {
+  await page.waitForFunction((s, t) => !(window.__scope(s)?.innerText ?? "").includes(t), { timeout: STEP_TIMEOUT_MS }, scope, text);
+}
+
 /** The scope's visible text. */
 export async function textOf(page, scope = {}) {
   return page.evaluate((s) => window.__scope(s)?.innerText ?? "", scope);
