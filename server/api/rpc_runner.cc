@@ -58,7 +58,10 @@ std::string PeerAddress(absl::string_view peer) {
 
 std::string ClientAddress(grpc::ServerContextBase& context) {
   const std::string peer = context.peer();
-  if (!absl::StartsWith(peer, "inproc")) return PeerAddress(peer);
+  // gRPC names in-process peers "unknown" (1.51) or "inproc..."; network
+  // peers always "ipv4:", "ipv6:" or "unix:".
+  const bool in_process = peer == "unknown" || absl::StartsWith(peer, "inproc");
+  if (!in_process) return PeerAddress(peer);
   std::optional<absl::string_view> forwarded = Metadata(&context, "x-gigwire-web-client");
   if (!forwarded || forwarded->empty() || forwarded->size() > 64) return peer;
   return std::string(*forwarded);

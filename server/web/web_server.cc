@@ -44,8 +44,10 @@ constexpr char kExposedHeaders[] =
 
 // One HTTP request, from its headers to OnCompleted.
 struct Request {
-  enum class Kind { kRpc, kOther };
-  Kind kind = Kind::kOther;
+  // Answered once the whole request is in (an answer queued earlier would
+  // make MHD close the connection instead of keeping it alive).
+  enum class Kind { kRpc, kFile, kPreflight };
+  Kind kind = Kind::kRpc;
   bool responded = false;
   std::string path;
   std::string cors_origin;  // echoed in Access-Control-Allow-Origin; empty: none
@@ -180,7 +182,7 @@ class WebServerImpl final : public WebServer {
                        const char* upload, size_t* upload_size, Request& request);
   MHD_Result Begin(MHD_Connection* connection, absl::string_view url, absl::string_view method,
                    Request& request);
-  MHD_Result BeginRpc(MHD_Connection* connection, absl::string_view url, Request& request);
+  MHD_Result BeginRpc(MHD_Connection* connection, Request& request);
   void Accumulate(Request& request, const char* upload, size_t size);
   MHD_Result Dispatch(MHD_Connection* connection, Request& request);
   MHD_Result AnswerUnary(MHD_Connection* connection, Request& request);
@@ -265,15 +267,21 @@ MHD_Result WebServerImpl::Begin(MHD_Connection* connection, absl::string_view ur
     }
     request.cors_origin = origin;
   }
-  if (method == "OPTIONS") return Preflight(connection, request);
-  if (method == "GET" || method == "HEAD") return ServeFile(connection, url, request);
-  if (method == "POST") return BeginRpc(connection, url, request);
+  request.path = std::string(url);
+  if (method == "OPTIONS") {
+    request.kind = Request::Kind::kPreflight;
+    return MHD_YES;
+  }
+  if (method == "GET" || method == "HEAD") {
+    request.kind = Request::Kind::kFile;
+    return MHD_YES;
+  }
+  if (method == "POST") return BeginRpc(connection, request);
   return Plain(connection, request, MHD_HTTP_METHOD_NOT_ALLOWED,
                "use POST for gRPC-Web calls and GET for the console\n");
 }
 
-MHD_Result WebServerImpl::BeginRpc(MHD_Connection* connection, absl::string_view url,
-                                   Request& request) {
+MHD_Result WebServerImpl::BeginRpc(MHD_Connection* connection, Request& request) {
   std::optional<WireMode> mode = ParseContentType(Header(connection, "Content-Type"));
   if (!mode) {
     return Plain(connection, request, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
@@ -292,14 +300,15 @@ MHD_Result WebServerImpl::BeginRpc(MHD_Connection* connection, absl::string_view
       return Plain(connection, request, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down\n");
     }
   }
-  request.kind = Request::Kind::kRpc;
   request.mode = *mode;
-  request.path = std::string(url);
   return MHD_YES;
 }
 
 void WebServerImpl::Accumulate(Request& request, const char* upload, size_t size) {
-  if (request.too_large) return;
+  if (request.too_large || request.kind != Request::Kind::kRpc) {
+    request.too_large = true;  // bodies belong to RPCs only
+    return;
+  }
   if (request.body.size() + size > options_.max_request_bytes) {
     request.too_large = true;
     request.body.clear();
@@ -309,9 +318,11 @@ void WebServerImpl::Accumulate(Request& request, const char* upload, size_t size
 }
 
 MHD_Result WebServerImpl::Dispatch(MHD_Connection* connection, Request& request) {
-  if (request.kind != Request::Kind::kRpc) {
+  if (request.kind != Request::Kind::kRpc && request.too_large) {
     return Plain(connection, request, MHD_HTTP_BAD_REQUEST, "unexpected request body\n");
   }
+  if (request.kind == Request::Kind::kFile) return ServeFile(connection, request.path, request);
+  if (request.kind == Request::Kind::kPreflight) return Preflight(connection, request);
   if (request.too_large) {
     return Plain(connection, request, MHD_HTTP_CONTENT_TOO_LARGE,
                  absl::StrCat("request body over ", options_.max_request_bytes, " bytes\n"));

@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import pytest
 
@@ -45,6 +45,8 @@ class Server:
     log_path: Path
     data_dir: Optional[Path] = None
     args: Tuple[str, ...] = ()
+    # "host:port" of the web port (gRPC-Web), when started with --web-listen.
+    web_address: Optional[str] = None
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -75,15 +77,16 @@ def create_admin(binary: Path, db: Path) -> None:
     assert result.returncode == 0, f"--create-admin failed: {result.stdout}{result.stderr}"
 
 
-def wait_ready(process: subprocess.Popen, ready_file: Path, log_path: Path) -> str:
-    """Polls the ready file for "host:port"; fails fast if the server exits."""
+def wait_ready(process: subprocess.Popen, ready_file: Path, log_path: Path) -> List[str]:
+    """Polls the ready file for its "host:port" lines (the gRPC port, then the web port if
+    there is one); fails fast if the server exits."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"gigwired exited early ({process.returncode}):\n{log_path.read_text()}")
-        text = ready_file.read_text().strip() if ready_file.exists() else ""
-        if ADDRESS_RE.match(text):
-            return text
+        lines = ready_file.read_text().split() if ready_file.exists() else []
+        if lines and all(ADDRESS_RE.match(line) for line in lines):
+            return lines
         time.sleep(0.05)
     process.kill()
     pytest.fail(f"gigwired not ready after {READY_TIMEOUT_S}s:\n{log_path.read_text()}")
@@ -113,7 +116,9 @@ def launch(binary: Path, tmp: Path, extra_args=(), listen: str = "127.0.0.1:0",
             [str(binary), "--listen", listen, "--db", str(db), "--ready-file", str(ready),
              "--insecure-fast-password-hashing", *extra_args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    return Server(wait_ready(process, ready, log_path), process, log_path, tmp, tuple(extra_args))
+    addresses = wait_ready(process, ready, log_path)
+    return Server(addresses[0], process, log_path, tmp, tuple(extra_args),
+                  addresses[1] if len(addresses) > 1 else None)
 
 
 def shutdown(server: Server) -> None:
@@ -123,6 +128,15 @@ def shutdown(server: Server) -> None:
     log = server.log_path.read_text(errors="replace")
     for secret in (ADMIN_PASSWORD, USER_PASSWORD):
         assert secret not in log, "gigwired logged a password"
+
+
+def _with_web_listen(args: Tuple[str, ...], address: str) -> Tuple[str, ...]:
+    """`args` with the value of --web-listen replaced by `address`."""
+    replaced = list(args)
+    for i, arg in enumerate(replaced[:-1]):
+        if arg == "--web-listen":
+            replaced[i + 1] = address
+    return tuple(replaced)
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +166,10 @@ def start_server(tmp_path_factory):
     def restart(old: Server) -> Server:
         started.remove(old)
         shutdown(old)
-        running = launch(gigwired_path(), old.data_dir, old.args, listen=old.address, fresh=False)
+        args = old.args
+        if old.web_address is not None:  # the web port keeps its port too
+            args = _with_web_listen(args, old.web_address)
+        running = launch(gigwired_path(), old.data_dir, args, listen=old.address, fresh=False)
         started.append(running)
         return running
 
