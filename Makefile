@@ -1,10 +1,12 @@
 # Gigwire: the two commands of the README, and the steps behind them.
 #   make run    install what is missing, build, serve on 127.0.0.1:50051 with demo data
+#               and the web console on http://127.0.0.1:8080/
 #   make test   install what is missing, build, run every test of every language
 .PHONY: all setup build cpp python ts docs console screenshots run test bazel-build bazel-test clean help
 
 BUILD_DIR := build/cmake
 LISTEN    ?= 127.0.0.1:50051
+WEB       ?= 127.0.0.1:8080
 DATA_DIR  ?= data
 JOBS      ?= $(shell nproc)
 
@@ -50,6 +52,8 @@ run: build
 	@printf '%s\n' \
 	  "gigwired: serving $(LISTEN), database $(DATA_DIR)/gigwire.db (demo data on first start)" \
 	  "" \
+	  "  Web console: http://$(WEB)/   (sign in as a demo account below; gRPC-Web on the same port)" \
+	  "" \
 	  "  Try it (grpcurl is in $$(go env GOPATH)/bin):" \
 	  "    grpcurl -plaintext $(LISTEN) list" \
 	  "    grpcurl -plaintext -d '{\"email\":\"ada@demo.gigwire.dev\",\"password\":\"gigwire-demo-password\"}' \\" \
@@ -62,7 +66,8 @@ run: build
 	  "  Demo accounts (password gigwire-demo-password): admin@, ada@ (buyer), sam@ (seller)," \
 	  "  lee@ (both) at demo.gigwire.dev. Stop with Ctrl-C." \
 	  ""
-	@exec $(BUILD_DIR)/bin/gigwired --listen $(LISTEN) --db $(DATA_DIR)/gigwire.db --demo-data
+	@exec $(BUILD_DIR)/bin/gigwired --listen $(LISTEN) --db $(DATA_DIR)/gigwire.db --demo-data \
+	  --web-listen $(WEB) --web-root build/web-console
 
 test: build
 	@tools/run_tests.sh
