@@ -170,10 +170,12 @@ describe("web console in Chromium", { skip }, () => {
     await click(page, "Active");
     await waitForNoText(page, "Logo for a food truck"); // the filter hides it
     await waitForText(page, JOB, { card: JOB });
+    await waitForText(page, PEOPLE.sam.name, { card: JOB });
+    await screenshot(page, "10-admin-bookings");
     await click(page, "Complete", { card: JOB });
     await click(page, "Completed"); // the filter: the booking left the Active list
     await waitForText(page, "Completed", { card: JOB });
-    await screenshot(page, "10-admin-bookings");
+    await screenshot(page, "10-admin-booking-completed");
     await waitForText(pages.buyer, "Completed", { card: JOB }); // the buyer's bookings follow live
   });
 

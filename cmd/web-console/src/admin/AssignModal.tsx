@@ -83,7 +83,7 @@ export function AssignModal({ job, onClose }: Props) {
         )}
         <div class="row">
           <label class="grow">
-            Note to the sellers <span class="muted">(optional)</span>
+            <span>Note to the sellers <span class="muted">(optional)</span></span>
             <textarea rows={2} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </label>
           <label>

@@ -28,7 +28,7 @@ export function SellerPreviewPanel({ seller, selected, onToggle }: Props) {
         <h3 class="summary-title">{seller.displayName}</h3>
         <StateBadge name={Availability[availability]} />
       </div>
-      <p>{rating(seller.ratingMilli, seller.ratingCount)} · {seller.completedBookings} completed · {seller.gigCount} gigs</p>
+      <p>{rating(seller.ratingMilli, seller.ratingCount)} · {seller.completedBookings} completed · {seller.gigCount} gig{seller.gigCount === 1 ? "" : "s"}</p>
       {seller.bio && <p class="description">{seller.bio}</p>}
       {seller.skills.length > 0 && <ul class="tags" aria-label="Skills">{seller.skills.map((s) => <li key={s}>{s}</li>)}</ul>}
       <h4>Recent reviews</h4>

@@ -27,8 +27,10 @@ export function TextPrompt({ title, label, submitLabel, required = false, busy, 
     <Modal title={title} onClose={onClose}>
       <form onSubmit={submit} class="stack">
         <label>
-          {label}
-          {!required && <span class="muted"> (optional)</span>}
+          <span>
+            {label}
+            {!required && <span class="muted"> (optional)</span>}
+          </span>
           <textarea
             value={text}
             required={required}

@@ -56,7 +56,7 @@ export function Offers() {
   return (
     <section>
       <h1 tabIndex={-1}>Offers</h1>
-      <p class="live" aria-live="polite" data-testid="offer-news">
+      <p class={news ? "live news" : "live"} aria-live="polite" data-testid="offer-news">
         {news || "New offers appear here as soon as an admin assigns you."}
       </p>
       <div class="filters" role="group" aria-label="Filter by state">

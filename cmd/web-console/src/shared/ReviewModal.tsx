@@ -43,7 +43,7 @@ export function ReviewModal({ booking, onClose, onReviewed }: Props) {
           ))}
         </fieldset>
         <label>
-          Review <span class="muted">(optional)</span>
+          <span>Review <span class="muted">(optional)</span></span>
           <textarea rows={3} maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
         </label>
         <ErrorNotice error={action.error} />
