@@ -1,9 +1,8 @@
 // Builds the browser bundles of @gigwire/sdk with esbuild (run by `npm run
 // build`, after scripts/gen.mjs; outputs are never committed):
 //   dist/browser/gigwire-sdk.js   the browser entry (src/web.ts) as one ES
-//                                 module, minified, with a source map, and
-//                                 gigwire-sdk.meta.json (esbuild's metafile:
-//                                 which sources went in)
+//                                 module, minified, with a source map
+//   build/gigwire-sdk.meta.json   esbuild's metafile of it (which sources went in)
 //   dist/test/browser-root/       the page of the browser tests: index.html
 //                                 and harness.js (test/browser/harness.ts)
 //   dist/examples/browser/        the browser example (examples/browser/):
@@ -35,7 +34,9 @@ async function bundle(entry, outfile, options) {
 
 const sdkOut = join(pkgDir, "dist", "browser", "gigwire-sdk.js");
 const sdk = await bundle("src/web.ts", sdkOut, { minify: true, sourcemap: true });
-writeFileSync(join(pkgDir, "dist", "browser", "gigwire-sdk.meta.json"), JSON.stringify(sdk.metafile, null, 1));
+// Which sources went in (checked by test/web.browser.test.ts); kept out of the package.
+mkdirSync(join(pkgDir, "build"), { recursive: true });
+writeFileSync(join(pkgDir, "build", "gigwire-sdk.meta.json"), JSON.stringify(sdk.metafile, null, 1));
 
 // The test page runs the shipped bundle: the harness's imports of the SDK's
 // entry modules (src/web.ts, src/common.ts) resolve to ./gigwire-sdk.js, a

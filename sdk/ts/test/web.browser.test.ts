@@ -27,7 +27,7 @@ describe("browser bundle", () => {
     assert.doesNotMatch(text, /(?<![A-Za-z])Buffer\b/, "no Buffer (ArrayBuffer is fine)");
     assert.match(text.slice(-200), /\/\/# sourceMappingURL=gigwire-sdk\.js\.map\s*$/);
     assert.ok(existsSync(`${BUNDLE}.map`));
-    const meta = JSON.parse(readFileSync(join(PKG_DIR, "dist/browser/gigwire-sdk.meta.json"), "utf8")) as {
+    const meta = JSON.parse(readFileSync(join(PKG_DIR, "build/gigwire-sdk.meta.json"), "utf8")) as {
       inputs: Record<string, unknown>;
     };
     const inputs = Object.keys(meta.inputs);
