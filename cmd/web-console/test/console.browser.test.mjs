@@ -214,6 +214,68 @@ describe("web console in Chromium", { skip }, () => {
     await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
   });
 
+  test("the buyer compares proposals, shortlists one, declines one and accepts one", async () => {
+    const page = pages.buyer;
+    await click(page, "My jobs");
+    await click(page, "Proposals", { card: FIXTURE.project });
+    await waitForText(page, "Proposals (2)");
+    await choose(page, "Order", "Lowest price");
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("main .cards .summary-title")].map((e) => e.textContent).join() === "Otto Words,Sasha Pixel");
+    await click(page, "Shortlist", { card: FIXTURE.sashaBid });
+    await waitForText(page, "Shortlisted", { card: FIXTURE.sashaBid });
+    await page.click("main input[type=checkbox]"); // Shortlisted only
+    await waitForNoText(page, FIXTURE.ottoBid);
+    await page.click("main input[type=checkbox]");
+    await click(page, "Decline", { card: FIXTURE.ottoBid });
+    await fill(page, "Why", "We want illustration this time.", { dialog: true });
+    await click(page, "Decline", { dialog: true });
+    await waitForText(page, "Declined", { card: FIXTURE.ottoBid });
+    await click(page, "Accept", { card: FIXTURE.sashaBid });
+    await waitForText(page, "Accepted", { card: FIXTURE.sashaBid });
+    await waitForText(page, "Booked: see My bookings.");
+    await screenshot(page, "14-buyer-proposals");
+  });
+
+  test("the seller delivers, the buyer asks for a revision, then completes and reviews", async () => {
+    const context = await browser.createBrowserContext();
+    const seller = await signIn(context, server.web, PEOPLE.sasha.email, PASSWORD);
+    const buyer = pages.buyer;
+    await click(seller, "My bookings");
+    await click(seller, "Deliver", { card: FIXTURE.project });
+    await fill(seller, "What you delivered", "Six labels, print-ready.", { dialog: true });
+    await click(seller, "Deliver", { dialog: true });
+    await waitForText(seller, "Delivered: Six labels, print-ready.", { card: FIXTURE.project });
+
+    await click(buyer, "My bookings");
+    await waitForText(buyer, "Delivered: Six labels, print-ready.", { card: FIXTURE.project });
+    await click(buyer, "Request revision", { card: FIXTURE.project });
+    await fill(buyer, "What should change", "A darker yellow, please.", { dialog: true });
+    await click(buyer, "Request revision", { dialog: true });
+    await waitForText(buyer, "Revision asked (1): A darker yellow, please.", { card: FIXTURE.project });
+
+    await waitForText(seller, "Revision asked (1): A darker yellow, please.", { card: FIXTURE.project }); // live
+    await click(seller, "Deliver", { card: FIXTURE.project });
+    await fill(seller, "What you delivered", "Darker yellow, as asked.", { dialog: true });
+    await click(seller, "Deliver", { dialog: true });
+
+    await waitForText(buyer, "Delivered: Darker yellow, as asked.", { card: FIXTURE.project });
+    await click(buyer, "Complete", { card: FIXTURE.project });
+    await waitForText(buyer, "Completed", { card: FIXTURE.project });
+    await click(buyer, "Review", { card: FIXTURE.project });
+    await waitForText(buyer, `How was working with ${PEOPLE.sasha.name}?`, { dialog: true });
+    await buyer.click('dialog[open] input[name=rating][value="4"]');
+    await fill(buyer, "Review", "Lovely bees; one round of changes.", { dialog: true });
+    await click(buyer, "Publish review", { dialog: true });
+    await buyer.waitForFunction(() => document.querySelector("dialog[open]") === null);
+    await waitForNoText(buyer, "Review", { card: FIXTURE.project });
+
+    await click(seller, "Reviews");
+    await waitForText(seller, "Your rating: 4.0 ★ (1 review)");
+    await waitForText(seller, "Lovely bees; one round of changes.");
+    await screenshot(seller, "15-seller-reviews");
+  });
+
   test("at 375 px wide the main screens do not scroll sideways", async () => {
     const screens = [
       [pages.buyer, ["#/jobs", "#/post", "#/bookings", "#/reviews"]],
@@ -239,5 +301,18 @@ describe("web console in Chromium", { skip }, () => {
     await screenshot(admin, "13-mobile-assignment-modal");
     await admin.keyboard.press("Escape");
     await admin.setViewport({ width: 1280, height: 900 });
+  });
+
+  test("a reload keeps the login; signing out ends it", async () => {
+    const page = pages.buyer;
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.reload();
+    await page.waitForSelector("[data-testid=signed-in-as]", { timeout: 15_000 });
+    assert.equal(await page.$eval("[data-testid=signed-in-as]", (el) => el.textContent), PEOPLE.buyer.name);
+    await click(page, "Sign out");
+    await waitForText(page, "Sign in as a buyer, a seller or an admin.");
+    await page.reload();
+    await waitForText(page, "Sign in as a buyer, a seller or an admin.");
+    assert.equal(await page.$("[data-testid=signed-in-as]"), null);
   });
 });

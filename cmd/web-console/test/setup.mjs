@@ -1,8 +1,8 @@
 // Data the browser tests start from, made through the TypeScript SDK's Node entry (gRPC),
 // for setup only: a buyer, three sellers with skills (one rated 5 from a finished job, with
 // an approved gig and a portfolio item; one with a gig waiting for approval), the category
-// tree, and a second job already open for assignment.
-import { Availability, Role, createClient } from "../../../sdk/ts/dist/src/index.js";
+// tree, a second job already open for assignment, and an open project with two proposals.
+import { Availability, Role, SourcingMode, createClient } from "../../../sdk/ts/dist/src/index.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD } from "./harness.mjs";
 
 const DAY_MS = 86_400_000;
@@ -25,6 +25,9 @@ export const FIXTURE = {
   portfolio: "Bakery rebrand",
   review: "Great logo, delivered early.",
   openJob: "Icons for a recipe app",
+  project: "Labels for a honey brand",
+  sashaBid: "I will draw the bees by hand.",
+  ottoBid: "Words and labels, quickly.",
 };
 
 /** Creates everything; resolves { close } (the SDK clients' connections). */
@@ -64,6 +67,13 @@ export async function seed(grpcAddress) {
   await users.buyer.reviews.createReview({ review: { bookingId: accepted.bookingId, rating: 5, text: FIXTURE.review } });
 
   await postJob(users.buyer, admin, FIXTURE.openJob, logo.id);
+  const project = await postJob(users.buyer, admin, FIXTURE.project, logo.id, { open: true });
+  await users.sasha.proposals.submitProposal({
+    jobId: project.id, proposal: { price: usd(45_000n), deliveryDays: 7, coverLetter: FIXTURE.sashaBid },
+  });
+  await users.otto.proposals.submitProposal({
+    jobId: project.id, proposal: { price: usd(30_000n), deliveryDays: 5, coverLetter: FIXTURE.ottoBid },
+  });
   return { logoCategory: logo.id, close: () => client.close() };
 }
 
@@ -71,11 +81,13 @@ function gigDraft(title, categoryId, amountMinor) {
   return { title, description: `${title}. Two revisions included.`, categoryId, price: usd(amountMinor), deliveryDays: 5, tags: ["logo"] };
 }
 
-async function postJob(buyer, admin, title, categoryId) {
+/** A job posted by `buyer` and approved; `open` makes it an open project taking proposals for a week. */
+async function postJob(buyer, admin, title, categoryId, { open = false } = {}) {
   const job = await buyer.jobs.createJob({
     job: {
       title, description: `${title}: brief attached.`, categoryId, skills: ["logo design"],
       budget: { min: usd(20_000n), max: usd(60_000n) }, dueTime: timestamp(Date.now() + 21 * DAY_MS),
+      ...(open ? { sourcingMode: SourcingMode.OPEN, biddingCloseTime: timestamp(Date.now() + 7 * DAY_MS) } : {}),
     },
   });
   return admin.jobs.approveJob({ id: job.id });
