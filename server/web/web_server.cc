@@ -482,6 +482,7 @@ absl::Status WebServerImpl::Listen() {
   unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
   if (address.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
   std::vector<MHD_OptionItem> items = {
+      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&LogLibraryError), this},
       {MHD_OPTION_SOCK_ADDR, 0, &address},
       {MHD_OPTION_CONNECTION_LIMIT, static_cast<intptr_t>(options_.max_connections), nullptr},
       {MHD_OPTION_CONNECTION_TIMEOUT, static_cast<intptr_t>(options_.idle_timeout_seconds),
@@ -490,7 +491,6 @@ absl::Status WebServerImpl::Listen() {
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 << 10, nullptr},
       {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, nullptr},
       {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&OnCompletedThunk), this},
-      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&LogLibraryError), this},
   };
   if (tls_) {
     if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {

@@ -33,6 +33,7 @@
 #include "gigwire/v1/offer.grpc.pb.h"
 #include "gigwire/v1/proposal.grpc.pb.h"
 #include "server/api/server.h"
+#include "tools/bench/measure.h"
 #include "tools/bench/noop_call.h"
 
 namespace gigwire::bench {
@@ -44,48 +45,6 @@ struct Options {
   bool markdown = false;
   std::string only;  // when set, the baselines and the one operation whose name starts with it
 };
-
-struct Result {
-  std::string name;
-  int threads = 1;
-  double ops_per_second = 0;
-  double p50_us = 0;
-  double p99_us = 0;
-  long errors = 0;
-  double writes_per_commit = 0;  // group commit's batch size; 0 for reads
-};
-
-// Runs `op(thread, i)` on `threads` threads until `seconds` pass or
-// `max_ops_per_thread` ops each; op returns false on error.
-Result Measure(const std::string& name, int threads, double seconds, long max_ops_per_thread,
-               const std::function<bool(int, long)>& op) {
-  std::vector<std::vector<double>> latencies(threads);
-  std::atomic<long> errors{0};
-  const absl::Time deadline = absl::Now() + absl::Seconds(seconds);
-  const absl::Time start = absl::Now();
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      for (long i = 0; i < max_ops_per_thread && absl::Now() < deadline; ++i) {
-        absl::Time before = absl::Now();
-        if (!op(t, i)) ++errors;
-        latencies[t].push_back(absl::ToDoubleMicroseconds(absl::Now() - before));
-      }
-    });
-  }
-  for (std::thread& w : workers) w.join();
-  double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  Result r{name, threads};
-  if (all.empty()) return r;
-  r.ops_per_second = all.size() / elapsed;
-  r.p50_us = all[all.size() / 2];
-  r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  r.errors = errors;
-  return r;
-}
 
 Result RawSqliteInsert(const std::filesystem::path& dir, double seconds) {
   SQLite::Database db((dir / "raw.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
