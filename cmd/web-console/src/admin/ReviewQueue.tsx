@@ -1,5 +1,5 @@
-// Admins: jobs waiting for review (PENDING_REVIEW), oldest work first on the page the
-// server returns; approve, reject with a reason, then assign sellers right away.
+// Admins: jobs waiting for review (PENDING_REVIEW), newest first, paged, with how many
+// wait in all; approve, reject with a reason, then assign sellers right away.
 import { ListStatus } from "../components/ListStatus";
 import { Pager } from "../components/Pager";
 import { useSession } from "../context";

@@ -24,7 +24,9 @@ export function Modal({ title, onClose, children, size = "normal" }: Props) {
     const dialog = ref.current!;
     const opener = document.activeElement as HTMLElement | null;
     dialog.showModal();
-    const first = dialog.querySelector<HTMLElement>("[autofocus], input, select, textarea, button:not(.modal-close)");
+    const first =
+      dialog.querySelector<HTMLElement>("[autofocus]") ??
+      dialog.querySelector<HTMLElement>("input, select, textarea, button:not(.modal-close)");
     first?.focus();
     const onCancel = (e: Event) => {
       e.preventDefault();
