@@ -6,6 +6,7 @@
 # itself (the SDK's browser build, the console) is tested in Chromium.
 import base64
 import json
+import os
 import signal
 import socket
 import ssl
@@ -369,3 +370,37 @@ def test_tls_on_the_web_port_uses_the_grpc_certificate(tmp_path, console_root,
             WebClient(server.web_address, tls_context=ssl.create_default_context()).get("/")
     finally:
         shutdown(server)
+
+
+# ---- the same as grpcurl sees ----
+
+def test_grpcurl_and_the_web_port_agree_on_answers_and_errors(web, web_server, market):
+    from google.protobuf import json_format
+    from test_grpcurl import go_bin_grpcurl
+    grpcurl = os.environ.get("GRPCURL") or go_bin_grpcurl()
+    assert grpcurl, "grpcurl not found (set GRPCURL)"
+    buyer = market.user(BUYER, prefix="web-grpcurl")
+
+    def over_grpcurl(method, data, token=None):
+        command = [grpcurl, "-plaintext", "-format-error", "-d", json.dumps(data)]
+        if token:
+            command += ["-H", f"authorization: Bearer {token}"]
+        result = subprocess.run(command + [web_server.address, method.lstrip("/")],
+                                capture_output=True, text=True, timeout=30)
+        return result.returncode, json.loads(result.stdout or "{}")
+
+    code, answer = over_grpcurl(GET_ME, {}, buyer.token)
+    reply = web.call(GET_ME, user_pb2.GetMeRequest(), token=buyer.token)
+    assert code == 0 and reply.code == 0
+    assert json_format.MessageToDict(user_pb2.User.FromString(reply.messages[0]),
+                                     preserving_proto_field_name=True) == answer
+    for method, request, token in [
+            (GET_ME, user_pb2.GetMeRequest(), None),
+            (GET_JOB, job_pb2.GetJobRequest(id="job_nope"), buyer.token),
+            (REGISTER, register_request(buyer.email, (user_pb2.ROLE_BUYER,)), None)]:
+        code, status = over_grpcurl(method, json_format.MessageToDict(request), token)
+        reply = web.call(method, request, token=token)
+        assert code == 64 + reply.code, method  # grpcurl exits 64 + the gRPC code
+        assert status["code"] == reply.code, method
+        assert status["details"][0]["reason"] == reply.reason, method
+        assert status["message"] == urllib.parse.unquote(reply.trailers["grpc-message"]), method
