@@ -387,7 +387,9 @@ def test_grpcurl_and_the_web_port_agree_on_answers_and_errors(web, web_server, m
             command += ["-H", f"authorization: Bearer {token}"]
         result = subprocess.run(command + [web_server.address, method.lstrip("/")],
                                 capture_output=True, text=True, timeout=30)
-        return result.returncode, json.loads(result.stdout or "{}")
+        # An answer is printed on stdout, a formatted error status on stderr.
+        return result.returncode, json.loads(result.stdout if result.returncode == 0
+                                             else result.stderr)
 
     code, answer = over_grpcurl(GET_ME, {}, buyer.token)
     reply = web.call(GET_ME, user_pb2.GetMeRequest(), token=buyer.token)
