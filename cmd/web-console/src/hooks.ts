@@ -196,10 +196,13 @@ export function categoryPath(list: readonly Category[], id: string): string {
   return parts.join(" › ") || "—";
 }
 
+/** How long a burst of events is gathered into one reload. */
+const RELOAD_COALESCE_MS = 150;
+
 /**
- * Reloads a list whenever an event of `types` arrives, watching from the first cursor
- * the list reported (its `event_cursor`), so nothing between the list and the watch is
- * missed. Returns the failure that ended the watch, if any.
+ * Reloads a list when events of `types` arrive (one reload per burst), watching from the
+ * first cursor the list reported (its `event_cursor`), so nothing between the list and
+ * the watch is missed. Returns the failure that ended the watch, if any.
  */
 export function useEventReload(
   client: GigwireClient,
@@ -208,12 +211,22 @@ export function useEventReload(
   reload: () => void,
 ): Explained | undefined {
   const [start, setStart] = useState("");
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latestReload = useRef(reload);
+  latestReload.current = reload;
   useEffect(() => {
     if (!start && listCursor) setStart(listCursor);
   }, [listCursor, start]);
+  useEffect(() => () => clearTimeout(pending.current), []);
   return useWatch(
     (signal) => client.watchEvents({ resumeCursor: start, types, signal }),
-    () => reload(),
+    () => {
+      if (pending.current !== undefined) return;
+      pending.current = setTimeout(() => {
+        pending.current = undefined;
+        latestReload.current();
+      }, RELOAD_COALESCE_MS);
+    },
     start !== "",
     [start],
   );

@@ -4,12 +4,11 @@ import { useState } from "preact/hooks";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListStatus } from "../components/ListStatus";
 import { Pager } from "../components/Pager";
-import { StateBadge } from "../components/StateBadge";
 import { TextPrompt } from "../components/TextPrompt";
 import { useSession } from "../context";
-import { money } from "../format";
 import { replaceById, useAction, usePaged } from "../hooks";
 import { type Job, type Proposal, ProposalOrder, ProposalState } from "../sdk";
+import { ProposalCard } from "./ProposalCard";
 
 interface Props {
   readonly job: Job;
@@ -60,35 +59,9 @@ export function Proposals({ job, onJobChanged }: Props) {
       <ListStatus paged={paged} empty="No proposals yet." />
       <ul class="cards" aria-label="Proposals">
         {paged.items.map((p) => (
-          <li key={p.id} class="card">
-            <div class="summary-head">
-              <h3 class="summary-title">{p.sellerDisplayName}</h3>
-              <StateBadge name={ProposalState[p.state]} />
-            </div>
-            <p class="muted">
-              {money(p.price)} · {p.deliveryDays} days · {p.sellerRatingMilli ? `seller rated ${(p.sellerRatingMilli / 1000).toFixed(1)} ★` : "seller not rated yet"}
-              {p.invited && " · invited"}
-            </p>
-            <p class="description">{p.coverLetter}</p>
-            {p.milestones.length > 0 && (
-              <ol class="milestones">
-                {p.milestones.map((m) => <li key={m.title}>{m.title}: {money(m.amount)}, day {m.dueInDays}</li>)}
-              </ol>
-            )}
-            <div class="actions">
-              {p.allowedActions.includes("accept") && (
-                <button type="button" class="primary" disabled={action.busy}
-                  onClick={() => act(() => client.proposals.acceptProposal({ id: p.id }))}>Accept</button>
-              )}
-              {p.allowedActions.includes("shortlist") && (
-                <button type="button" disabled={action.busy}
-                  onClick={() => act(() => client.proposals.shortlistProposal({ id: p.id }))}>Shortlist</button>
-              )}
-              {p.allowedActions.includes("decline") && (
-                <button type="button" onClick={() => setDeclining(p)}>Decline</button>
-              )}
-            </div>
-          </li>
+          <ProposalCard key={p.id} proposal={p} busy={action.busy} onDecline={setDeclining}
+            onAccept={() => act(() => client.proposals.acceptProposal({ id: p.id }))}
+            onShortlist={() => act(() => client.proposals.shortlistProposal({ id: p.id }))} />
         ))}
       </ul>
       <Pager paged={paged} label="Proposals" />

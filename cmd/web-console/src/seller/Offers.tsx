@@ -5,12 +5,12 @@ import { useEffect, useState } from "preact/hooks";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListStatus } from "../components/ListStatus";
 import { Pager } from "../components/Pager";
-import { StateBadge } from "../components/StateBadge";
 import { TextPrompt } from "../components/TextPrompt";
 import { useSession } from "../context";
-import { dateTime, label, moneyRange } from "../format";
+import { label } from "../format";
 import { replaceById, useAction, usePaged, useWatch } from "../hooks";
 import { EventType, type Offer, type OfferEvent, OfferState } from "../sdk";
+import { OfferCard } from "./OfferCard";
 
 const STATES = [OfferState.PENDING, OfferState.ACCEPTED, OfferState.DECLINED, OfferState.EXPIRED,
   OfferState.WITHDRAWN, OfferState.SUPERSEDED];
@@ -70,28 +70,8 @@ export function Offers() {
       <ListStatus paged={paged} empty="No offers yet." />
       <ul class="cards" aria-label="Offers">
         {paged.items.map((o) => (
-          <li key={o.id} class={fresh.has(o.id) ? "card fresh" : "card"} data-offer-id={o.id}>
-            <div class="summary-head">
-              <h3 class="summary-title">{o.jobTitle}</h3>
-              <StateBadge name={OfferState[o.state]} />
-            </div>
-            <dl class="facts">
-              <div><dt>Budget</dt><dd>{moneyRange(o.budget)}</dd></div>
-              {o.state === OfferState.PENDING && <div><dt>Answer by</dt><dd>{dateTime(o.expireTime)}</dd></div>}
-            </dl>
-            {o.note && <p class="note">From the admin: “{o.note}”</p>}
-            {o.declineReason && <p class="note">Declined: {o.declineReason}</p>}
-            {o.bookingId && <p>Booked: see <a href="#/bookings">My bookings</a>.</p>}
-            <div class="actions">
-              {o.allowedActions.includes("accept") && (
-                <button type="button" class="primary" disabled={action.busy}
-                  onClick={() => act(() => client.offers.acceptOffer({ id: o.id }))}>Accept</button>
-              )}
-              {o.allowedActions.includes("decline") && (
-                <button type="button" onClick={() => setDeclining(o)}>Decline</button>
-              )}
-            </div>
-          </li>
+          <OfferCard key={o.id} offer={o} fresh={fresh.has(o.id)} busy={action.busy}
+            onAccept={() => act(() => client.offers.acceptOffer({ id: o.id }))} onDecline={setDeclining} />
         ))}
       </ul>
       <Pager paged={paged} label="Offers" />

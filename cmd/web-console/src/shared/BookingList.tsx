@@ -5,13 +5,12 @@ import { useState } from "preact/hooks";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListStatus } from "../components/ListStatus";
 import { Pager } from "../components/Pager";
-import { StateBadge } from "../components/StateBadge";
 import { TextPrompt } from "../components/TextPrompt";
-import { UserName } from "../components/UserName";
 import { useSession } from "../context";
-import { date, label, money } from "../format";
+import { label } from "../format";
 import { replaceById, useAction, useEventReload, usePaged } from "../hooks";
-import { type Booking, BookingSource, BookingState, EventType } from "../sdk";
+import { type Booking, BookingState, EventType } from "../sdk";
+import { type BookingAction, BookingCard } from "./BookingCard";
 import { ReviewModal } from "./ReviewModal";
 
 const BOOKING_EVENTS = [
@@ -52,7 +51,11 @@ export function BookingList({ title, admin }: { readonly title: string; readonly
     if (kind === "request_revision") return done(await action.run(() => client.bookings.requestRevision({ id, note: text })));
     return done(await action.run(() => client.bookings.cancelBooking({ id, reason: text })));
   };
-  const complete = async (b: Booking) => done(await action.run(() => client.bookings.completeBooking({ id: b.id })));
+  const onAction = (b: Booking, kind: BookingAction) => {
+    if (kind === "complete") void action.run(() => client.bookings.completeBooking({ id: b.id })).then(done);
+    else if (kind === "review") setReviewing(b);
+    else setPrompt({ booking: b, action: kind });
+  };
 
   return (
     <section>
@@ -68,29 +71,7 @@ export function BookingList({ title, admin }: { readonly title: string; readonly
       <ListStatus paged={paged} empty="No bookings here." />
       <ul class="cards" aria-label="Bookings">
         {paged.items.map((b) => (
-          <li key={b.id} class="card" data-booking-id={b.id}>
-            <div class="summary-head">
-              <h3 class="summary-title">{b.jobTitle}</h3>
-              <StateBadge name={BookingState[b.state]} />
-            </div>
-            <dl class="facts">
-              {(admin || b.buyerId !== session.user.id) && <div><dt>Buyer</dt><dd><UserName id={b.buyerId} /></dd></div>}
-              {(admin || b.sellerId !== session.user.id) && <div><dt>Seller</dt><dd><UserName id={b.sellerId} /></dd></div>}
-              <div><dt>Price</dt><dd>{money(b.price)}</dd></div>
-              <div><dt>Due</dt><dd>{date(b.dueTime)}</dd></div>
-              <div><dt>From</dt><dd>{label(BookingSource, b.source)}</dd></div>
-            </dl>
-            {b.deliveryNote && <p class="note">Delivered: {b.deliveryNote}</p>}
-            {b.revisionNote && <p class="note">Revision asked ({b.revisionCount}): {b.revisionNote}</p>}
-            {b.cancelReason && <p class="note">Cancelled: {b.cancelReason}</p>}
-            <div class="actions">
-              {b.allowedActions.includes("deliver") && <button type="button" class="primary" onClick={() => setPrompt({ booking: b, action: "deliver" })}>Deliver</button>}
-              {b.allowedActions.includes("complete") && <button type="button" class="primary" disabled={action.busy} onClick={() => complete(b)}>Complete</button>}
-              {b.allowedActions.includes("request_revision") && <button type="button" onClick={() => setPrompt({ booking: b, action: "request_revision" })}>Request revision</button>}
-              {b.allowedActions.includes("cancel") && <button type="button" class="danger" onClick={() => setPrompt({ booking: b, action: "cancel" })}>Cancel</button>}
-              {b.allowedActions.includes("review") && <button type="button" onClick={() => setReviewing(b)}>Review</button>}
-            </div>
-          </li>
+          <BookingCard key={b.id} booking={b} admin={admin} busy={action.busy} onAction={onAction} />
         ))}
       </ul>
       <Pager paged={paged} label="Bookings" />
