@@ -6,7 +6,6 @@
 # itself (the SDK's browser build, the console) is tested in Chromium.
 import base64
 import json
-import os
 import signal
 import socket
 import ssl
@@ -22,6 +21,9 @@ from e2e_support import register_request, unique_email, violated_fields
 from events_support import BUYER, Market
 from gigwire import Client, GigwireError
 from gigwire.v1 import auth_pb2, event_pb2, event_type_pb2, job_pb2, user_pb2
+from google.protobuf import json_format
+from test_gigctl import certificate  # noqa: F401 (fixture)
+from test_grpcurl import grpcurl  # noqa: F401 (fixture)
 from grpc_web_client import (BINARY, TEXT, WebClient, frame, read_reply, stream_frames)
 
 ALLOWED_ORIGIN = "http://console.example:5173"
@@ -349,14 +351,8 @@ def test_the_console_is_served_with_safe_headers(web):
         assert response.status == 404, missing
 
 
-def test_tls_on_the_web_port_uses_the_grpc_certificate(tmp_path, console_root,
-                                                       tmp_path_factory):
-    folder = tmp_path_factory.mktemp("web-tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
-                    "-out", str(cert)], check=True, capture_output=True, timeout=60)
+def test_tls_on_the_web_port_uses_the_grpc_certificate(tmp_path, console_root, certificate):
+    cert, key = certificate
     server = launch(gigwired_path(), tmp_path, web_flags(
         console_root, "--tls-cert", str(cert), "--tls-key", str(key)))
     try:
@@ -374,11 +370,8 @@ def test_tls_on_the_web_port_uses_the_grpc_certificate(tmp_path, console_root,
 
 # ---- the same as grpcurl sees ----
 
-def test_grpcurl_and_the_web_port_agree_on_answers_and_errors(web, web_server, market):
-    from google.protobuf import json_format
-    from test_grpcurl import go_bin_grpcurl
-    grpcurl = os.environ.get("GRPCURL") or go_bin_grpcurl()
-    assert grpcurl, "grpcurl not found (set GRPCURL)"
+def test_grpcurl_and_the_web_port_agree_on_answers_and_errors(web, web_server, market,
+                                                             grpcurl):
     buyer = market.user(BUYER, prefix="web-grpcurl")
 
     def over_grpcurl(method, data, token=None):
