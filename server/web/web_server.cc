@@ -185,6 +185,8 @@ class WebServerImpl final : public WebServer {
   MHD_Result BeginRpc(MHD_Connection* connection, Request& request);
   void Accumulate(Request& request, const char* upload, size_t size);
   MHD_Result Dispatch(MHD_Connection* connection, Request& request);
+  MHD_Result StartCall(MHD_Connection* connection, Request& request,
+                       ForwardedRequest forwarded, std::string message);
   MHD_Result AnswerUnary(MHD_Connection* connection, Request& request);
   MHD_Result AnswerStream(MHD_Connection* connection, Request& request);
   MHD_Result ServeFile(MHD_Connection* connection, absl::string_view url, Request& request);
@@ -340,7 +342,11 @@ MHD_Result WebServerImpl::Dispatch(MHD_Connection* connection, Request& request)
   absl::StatusOr<ForwardedRequest> forwarded =
       ForwardedRequestOf(HeadersOf(connection), ClientAddress(connection), absl::Now());
   if (!forwarded.ok()) return GrpcError(connection, request, forwarded.status());
+  return StartCall(connection, request, *std::move(forwarded), *std::move(message));
+}
 
+MHD_Result WebServerImpl::StartCall(MHD_Connection* connection, Request& request,
+                                    ForwardedRequest forwarded, std::string message) {
   request.streaming = IsServerStreaming(request.path);
   WebCallOptions call_options;
   call_options.mode = request.mode;
@@ -350,8 +356,8 @@ MHD_Result WebServerImpl::Dispatch(MHD_Connection* connection, Request& request)
     absl::MutexLock lock(&mu_);
     calls_.insert(request.call);
   }
-  WebCall::Start(request.call, stub_, request.path, forwarded->metadata, forwarded->deadline,
-                 *std::move(message));
+  WebCall::Start(request.call, stub_, request.path, forwarded.metadata, forwarded.deadline,
+                 std::move(message));
   return request.streaming ? AnswerStream(connection, request) : AnswerUnary(connection, request);
 }
 
