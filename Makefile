@@ -39,7 +39,7 @@ console: ts
 
 # The console's browser test, then its main screenshots into docs/screenshots (the README's).
 SCREENSHOTS := 03-buyer-post-job 05-admin-assignment-modal 06-admin-assignment-result \
-  07-seller-offer-arrived-live 10-admin-bookings 13-mobile-assignment-modal
+  07-seller-offer-arrived-live 10-admin-bookings 16-mobile-assignment-modal
 screenshots: build
 	@cd cmd/web-console && GIGWIRE_E2E=require node --test test/console.browser.test.mjs
 	@mkdir -p docs/screenshots

@@ -193,23 +193,29 @@ describe("web console in Chromium", { skip }, () => {
     await screenshot(page, "11-admin-audit-log");
   });
 
-  test("an error from an action is shown as its reason in words", async () => {
+  test("a refusal from the server is shown per seller, in words", async () => {
     const page = pages.admin;
     await click(page, "Open jobs");
     await waitForText(page, FIXTURE.openJob, { card: FIXTURE.openJob });
     await click(page, "Assign sellers", { card: FIXTURE.openJob });
+    await waitForText(page, PEOPLE.otto.name, { dialog: true });
+    // Another admin assigns Otto while this modal is open: the server refuses him here.
+    await data.admin.assignments.assignSellers({ jobId: data.openJobId, sellerIds: [data.sellerIds.otto] });
     await check(page, `Select ${PEOPLE.otto.name}`);
-    await click(page, "Assign 1 seller", { dialog: true });
-    await waitForText(page, "Assigned to", { dialog: true });
-    await page.keyboard.press("Escape");
-    // Assigning Otto again is refused by the server: shown per seller, in words.
-    await click(page, "Assign sellers", { card: FIXTURE.openJob });
-    await check(page, `Select ${PEOPLE.otto.name}`);
-    await click(page, "Assign 1 seller", { dialog: true });
-    await waitForText(page, "Some fields need fixing.", { dialog: true });
+    await check(page, `Select ${PEOPLE.sasha.name}`);
+    await click(page, "Assign 2 sellers", { dialog: true });
+    await waitForText(page, "Nothing was assigned: the server refused the sellers below.", { dialog: true });
     const text = await textOf(page, { dialog: true });
-    assert.match(text, /Otto Words: already has an offer/);
+    assert.match(text, /✗ Otto Words: already has an offer/);
+    assert.match(text, /✗ Sasha Pixel: not assigned: the whole assignment was refused/);
     assert.match(text, /INVALID_FIELDS/);
+    await screenshot(page, "12-admin-assignment-refused");
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
+    // Opened again, the modal marks Otto as already offered and does not let him be picked.
+    await click(page, "Assign sellers", { card: FIXTURE.openJob });
+    await waitForText(page, "Already offered (pending)", { card: PEOPLE.otto.name, dialog: true });
+    assert.equal(await page.$eval(`dialog[open] input[aria-label="Select ${PEOPLE.otto.name}"]`, (i) => i.disabled), true);
     await page.keyboard.press("Escape");
     await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
   });
@@ -234,7 +240,7 @@ describe("web console in Chromium", { skip }, () => {
     await click(page, "Accept", { card: FIXTURE.sashaBid });
     await waitForText(page, "Accepted", { card: FIXTURE.sashaBid });
     await waitForText(page, "Booked: see My bookings.");
-    await screenshot(page, "14-buyer-proposals");
+    await screenshot(page, "13-buyer-proposals");
   });
 
   test("the seller delivers, the buyer asks for a revision, then completes and reviews", async () => {
@@ -273,7 +279,7 @@ describe("web console in Chromium", { skip }, () => {
     await click(seller, "Reviews");
     await waitForText(seller, "Your rating: 4.0 ★ (1 review)");
     await waitForText(seller, "Lovely bees; one round of changes.");
-    await screenshot(seller, "15-seller-reviews");
+    await screenshot(seller, "14-seller-reviews");
   });
 
   test("at 375 px wide the main screens do not scroll sideways", async () => {
@@ -290,7 +296,7 @@ describe("web console in Chromium", { skip }, () => {
         assert.equal(await scrollsSideways(page), false, `${hash} scrolls sideways at 375 px`);
       }
     }
-    await screenshot(pages.seller, "12-mobile-seller-bookings");
+    await screenshot(pages.seller, "15-mobile-seller-bookings");
     const admin = pages.admin;
     await admin.evaluate(() => { window.location.hash = "#/admin/jobs"; });
     await click(admin, "Assign sellers", { card: FIXTURE.openJob });
@@ -298,7 +304,7 @@ describe("web console in Chromium", { skip }, () => {
     await waitForText(admin, FIXTURE.portfolio, { dialog: true });
     assert.equal(await scrollsSideways(admin), false, "the assignment modal scrolls sideways at 375 px");
     assert.equal(await admin.$eval("dialog[open]", (d) => d.scrollWidth > d.clientWidth), false);
-    await screenshot(admin, "13-mobile-assignment-modal");
+    await screenshot(admin, "16-mobile-assignment-modal");
     await admin.keyboard.press("Escape");
     await admin.setViewport({ width: 1280, height: 900 });
   });

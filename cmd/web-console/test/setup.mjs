@@ -30,7 +30,10 @@ export const FIXTURE = {
   ottoBid: "Words and labels, quickly.",
 };
 
-/** Creates everything; resolves { close } (the SDK clients' connections). */
+/**
+ * Creates everything; resolves { openJobId, sellerIds, admin (its SDK client, for changes
+ * made behind a page's back), close() }.
+ */
 export async function seed(grpcAddress) {
   const client = createClient({ baseUrl: grpcAddress });
   const admin = await client.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -66,7 +69,7 @@ export async function seed(grpcAddress) {
   await admin.bookings.completeBooking({ id: accepted.bookingId });
   await users.buyer.reviews.createReview({ review: { bookingId: accepted.bookingId, rating: 5, text: FIXTURE.review } });
 
-  await postJob(users.buyer, admin, FIXTURE.openJob, logo.id);
+  const openJob = await postJob(users.buyer, admin, FIXTURE.openJob, logo.id);
   const project = await postJob(users.buyer, admin, FIXTURE.project, logo.id, { open: true });
   await users.sasha.proposals.submitProposal({
     jobId: project.id, proposal: { price: usd(45_000n), deliveryDays: 7, coverLetter: FIXTURE.sashaBid },
@@ -74,7 +77,8 @@ export async function seed(grpcAddress) {
   await users.otto.proposals.submitProposal({
     jobId: project.id, proposal: { price: usd(30_000n), deliveryDays: 5, coverLetter: FIXTURE.ottoBid },
   });
-  return { logoCategory: logo.id, close: () => client.close() };
+  const sellerIds = Object.fromEntries(["sam", "sasha", "otto"].map((k) => [k, users[k].session.tokens.user.id]));
+  return { openJobId: openJob.id, sellerIds, admin, close: () => client.close() };
 }
 
 function gigDraft(title, categoryId, amountMinor) {

@@ -1,17 +1,43 @@
 // Admins: the assignment modal. Find sellers (SellerService.SearchSellers: text, skill,
 // category, minimum rating, available only; by rating, name or availability; paged),
-// preview one, select several across searches, add a note, assign them all in one
-// AssignmentService.AssignSellers call, and see the outcome per seller.
-import { useState } from "preact/hooks";
+// preview one, select several across searches (sellers already offered the job, from
+// OfferService.ListOffers, are marked and not selectable), add a note, assign them all in
+// one AssignmentService.AssignSellers call, and see the outcome per seller.
+import { useEffect, useState } from "preact/hooks";
 import { Modal } from "../components/Modal";
 import { useSession } from "../context";
 import { useAction } from "../hooks";
-import type { Assignment, Job, SellerPreview } from "../sdk";
+import { type Assignment, type GigwireClient, type Job, OfferState, type SellerPreview } from "../sdk";
 import { AssignResult } from "./AssignResult";
 import { type SellerQuery, SellerSearch } from "./SellerSearch";
 import { SellerPreviewPanel } from "./SellerPreviewPanel";
 
 const TTL_HOURS = [24, 48, 72, 168];
+/** At most this many offers of the job are read to mark sellers already offered it. */
+const MAX_OFFER_PAGES = 5;
+
+/** The sellers who already hold an offer for the job (the server refuses them), with its state. */
+function useOffered(client: GigwireClient, jobId: string): ReadonlyMap<string, OfferState> {
+  const [offered, setOffered] = useState<ReadonlyMap<string, OfferState>>(new Map());
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const found = new Map<string, OfferState>();
+      let pageToken = "";
+      for (let page = 0; page < MAX_OFFER_PAGES; page++) {
+        const r = await client.offers.listOffers({ jobId, pageSize: 500, pageToken });
+        for (const o of r.offers) found.set(o.sellerId, o.state);
+        pageToken = r.nextPageToken;
+        if (!pageToken) break;
+      }
+      if (live) setOffered(found);
+    })().catch(() => undefined); // only a hint: AssignSellers says which sellers it refuses
+    return () => {
+      live = false;
+    };
+  }, [client, jobId]);
+  return offered;
+}
 
 interface Props {
   readonly job: Job;
@@ -27,6 +53,7 @@ export function AssignModal({ job, onClose }: Props) {
   const [assigned, setAssigned] = useState<Assignment[] | undefined>(undefined);
   const [query, setQuery] = useState<SellerQuery>({ text: "", skill: "", categoryId: "", minRatingMilli: 0, availableOnly: false, order: 1 });
   const action = useAction();
+  const offered = useOffered(session.client, job.id);
 
   const toggle = (seller: SellerPreview) => {
     const next = new Map(selected);
@@ -59,11 +86,12 @@ export function AssignModal({ job, onClose }: Props) {
   return (
     <Modal title={`Assign sellers to “${job.title}”`} onClose={onClose} size="wide">
       <div class="assign-grid">
-        <SellerSearch query={query} onQuery={setQuery} selected={selected} onToggle={toggle}
+        <SellerSearch query={query} onQuery={setQuery} selected={selected} onToggle={toggle} offered={offered}
           previewedId={previewed?.userId} onPreview={setPreviewed} />
         <div class="assign-side">
           {previewed ? (
-            <SellerPreviewPanel seller={previewed} selected={selected.has(previewed.userId)} onToggle={() => toggle(previewed)} />
+            <SellerPreviewPanel seller={previewed} selected={selected.has(previewed.userId)} onToggle={() => toggle(previewed)}
+              offered={offered.get(previewed.userId)} />
           ) : (
             <p class="muted">Choose “Preview” on a seller to see their rating, reviews, gigs and portfolio.</p>
           )}

@@ -21,7 +21,10 @@ export function AssignResult({ sellers, assignments, error }: Props) {
   const named = sellers.length ? sellers : [];
   return (
     <div class="assign-result" role="status">
-      {error && <ErrorNotice error={error} />}
+      {error && (
+        <ErrorNotice error={error}
+          headline={error.fields.length ? "Nothing was assigned: the server refused the sellers below." : undefined} />
+      )}
       <ul class="results" aria-label="Result per seller">
         {named.map((s) => {
           const o = outcome(s);

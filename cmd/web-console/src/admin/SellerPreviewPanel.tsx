@@ -4,16 +4,18 @@ import { useEffect, useState } from "preact/hooks";
 import { StateBadge } from "../components/StateBadge";
 import { UserName } from "../components/UserName";
 import { useSession } from "../context";
-import { money, rating } from "../format";
-import { Availability, type Review, type SellerPreview } from "../sdk";
+import { label, money, rating } from "../format";
+import { Availability, OfferState, type Review, type SellerPreview } from "../sdk";
 
 interface Props {
   readonly seller: SellerPreview;
   readonly selected: boolean;
   readonly onToggle: () => void;
+  /** The state of the offer the seller already holds for the job, if any (not selectable then). */
+  readonly offered: OfferState | undefined;
 }
 
-export function SellerPreviewPanel({ seller, selected, onToggle }: Props) {
+export function SellerPreviewPanel({ seller, selected, onToggle, offered }: Props) {
   const { session } = useSession();
   const [reviews, setReviews] = useState<Review[] | undefined>(undefined);
   useEffect(() => {
@@ -56,9 +58,13 @@ export function SellerPreviewPanel({ seller, selected, onToggle }: Props) {
           ))}
         </ul>
       )}
-      <button type="button" class={selected ? undefined : "primary"} onClick={onToggle}>
-        {selected ? `Remove ${seller.displayName} from the selection` : `Select ${seller.displayName}`}
-      </button>
+      {offered !== undefined && !selected ? (
+        <p class="note">Already offered this job ({label(OfferState, offered).toLowerCase()}).</p>
+      ) : (
+        <button type="button" class={selected ? undefined : "primary"} onClick={onToggle}>
+          {selected ? `Remove ${seller.displayName} from the selection` : `Select ${seller.displayName}`}
+        </button>
+      )}
     </article>
   );
 }

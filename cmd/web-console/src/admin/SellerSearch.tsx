@@ -6,9 +6,9 @@ import { ListStatus } from "../components/ListStatus";
 import { Pager } from "../components/Pager";
 import { StateBadge } from "../components/StateBadge";
 import { useSession } from "../context";
-import { rating } from "../format";
+import { label, rating } from "../format";
 import { useCategories, usePaged } from "../hooks";
-import { Availability, type SellerPreview, SellerOrder } from "../sdk";
+import { Availability, OfferState, type SellerPreview, SellerOrder } from "../sdk";
 
 /** What SearchSellers is asked. */
 export interface SellerQuery {
@@ -25,11 +25,13 @@ interface Props {
   readonly onQuery: (query: SellerQuery) => void;
   readonly selected: ReadonlyMap<string, SellerPreview>;
   readonly onToggle: (seller: SellerPreview) => void;
+  /** Sellers already holding an offer for the job, and its state: not selectable. */
+  readonly offered: ReadonlyMap<string, OfferState>;
   readonly previewedId: string | undefined;
   readonly onPreview: (seller: SellerPreview) => void;
 }
 
-export function SellerSearch({ query, onQuery, selected, onToggle, previewedId, onPreview }: Props) {
+export function SellerSearch({ query, onQuery, selected, onToggle, offered, previewedId, onPreview }: Props) {
   const { session } = useSession();
   const client = session.client;
   const categories = useCategories(client);
@@ -98,9 +100,10 @@ export function SellerSearch({ query, onQuery, selected, onToggle, previewedId, 
           <li key={s.userId} class={previewedId === s.userId ? "seller-row previewed" : "seller-row"} data-seller-id={s.userId}>
             <label class="inline seller-pick">
               <input type="checkbox" checked={selected.has(s.userId)} onChange={() => onToggle(s)}
-                aria-label={`Select ${s.displayName}`} />
+                aria-label={`Select ${s.displayName}`} disabled={offered.has(s.userId) && !selected.has(s.userId)} />
               <strong class="seller-name">{s.displayName}</strong>
             </label>
+            {offered.has(s.userId) && <span class="muted">Already offered ({label(OfferState, offered.get(s.userId)!).toLowerCase()})</span>}
             <span class="muted">{rating(s.ratingMilli, s.ratingCount)}</span>
             <StateBadge name={Availability[s.availability === Availability.UNSPECIFIED ? Availability.AVAILABLE : s.availability]} />
             <span class="muted seller-skills">{s.skills.join(", ")}</span>

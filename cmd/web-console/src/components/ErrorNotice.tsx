@@ -3,12 +3,18 @@ import { useContext } from "preact/hooks";
 import { SessionContext } from "../context";
 import type { Explained } from "../errors";
 
-export function ErrorNotice({ error }: { readonly error: Explained | undefined }) {
+interface Props {
+  readonly error: Explained | undefined;
+  /** A sentence for this context instead of the reason's general one. */
+  readonly headline?: string;
+}
+
+export function ErrorNotice({ error, headline }: Props) {
   const context = useContext(SessionContext);
   if (!error) return null;
   return (
     <div class="error" role="alert">
-      <p class="error-sentence">{error.sentence}</p>
+      <p class="error-sentence">{headline ?? error.sentence}</p>
       {error.fields.length > 0 && (
         <ul class="error-fields">
           {error.fields.map((f) => (
