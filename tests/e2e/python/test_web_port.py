@@ -6,6 +6,7 @@
 # itself (the SDK's browser build, the console) is tested in Chromium.
 import base64
 import json
+import random
 import signal
 import socket
 import ssl
@@ -399,3 +400,29 @@ def test_grpcurl_and_the_web_port_agree_on_answers_and_errors(web, web_server, m
         assert status["code"] == reply.code, method
         assert status["details"][0]["reason"] == reply.reason, method
         assert status["message"] == urllib.parse.unquote(reply.trailers["grpc-message"]), method
+
+
+def test_random_bodies_get_an_answer_and_leave_the_server_serving(web_server):
+    """Bounded: 300 seeded random bodies, both wire modes; each gets an HTTP status or a
+    gRPC status, and the port still serves a real call afterwards."""
+    rng = random.Random(14)
+    for i in range(300):
+        body = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 64)))
+        if rng.random() < 0.3:  # a plausible frame header with a lying length
+            header = bytes([rng.choice((0, 1, 0x80))]) + rng.randrange(1 << 32).to_bytes(4, "big")
+            body = header + body
+        text = i % 2 == 1
+        if text and rng.random() < 0.5:
+            body = base64.b64encode(body)[:rng.randrange(0, 90)]
+        client = WebClient(web_server.web_address)
+        try:
+            reply = read_reply(client.post(LOGIN, body, TEXT if text else BINARY), text)
+        finally:
+            client.close()
+        assert reply.http_status in (200, 413), (i, reply)
+        if reply.http_status == 200:
+            assert reply.code is not None and reply.code != 0, (i, reply)
+    web = WebClient(web_server.web_address)
+    unauthenticated = grpc.StatusCode.UNAUTHENTICATED.value[0]
+    assert web.call(GET_ME, user_pb2.GetMeRequest()).code == unauthenticated
+    web.close()
