@@ -16,7 +16,7 @@ import {
   ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, check, choose, click, fill, launchBrowser, newPage, screenshot,
   scrollsSideways, signIn, skipReason, startServer, textOf, waitForNoText, waitForText,
 } from "./harness.mjs";
-import { FIXTURE, PEOPLE, seed } from "./setup.mjs";
+import { EXTRA_SELLERS, FIXTURE, PEOPLE, seed } from "./setup.mjs";
 
 const JOB = "Logo for a neighbourhood bakery";
 const skip = skipReason();
@@ -105,7 +105,7 @@ describe("web console in Chromium", { skip }, () => {
     const page = pages.admin;
     await click(page, "Assign sellers", { card: JOB });
     await waitForText(page, `Assign sellers to “${JOB}”`, { dialog: true });
-    await waitForText(page, PEOPLE.otto.name, { dialog: true }); // everyone before searching
+    await waitForText(page, PEOPLE.sam.name, { dialog: true }); // the best rated first, before any search
     await fill(page, "Search sellers", "sa", { dialog: true });
     await fill(page, "Skill", "logo", { dialog: true });
     await click(page, "Search", { dialog: true });
@@ -115,10 +115,8 @@ describe("web console in Chromium", { skip }, () => {
       [...document.querySelectorAll("dialog[open] .seller-name")].map((e) => e.textContent).join() === "Sam Sketch,Sasha Pixel");
 
     await click(page, `Preview ${PEOPLE.sam.name}`, { dialog: true });
-    await waitForText(page, FIXTURE.portfolio, { dialog: true });
-    const preview = await page.$eval("[data-testid=seller-preview]", (el) => el.innerText);
-    for (const shown of [FIXTURE.samGig, FIXTURE.review, "5.0 ★ (1 review)", "1 completed", PEOPLE.sam.bio]) {
-      assert.ok(preview.includes(shown), `the preview shows ${shown}: ${preview}`);
+    for (const shown of [FIXTURE.portfolio, FIXTURE.samGig, FIXTURE.review, "5.0 ★ (1 review)", "1 completed", PEOPLE.sam.bio]) {
+      await waitForText(page, shown, { dialog: true }); // the reviews load after the preview opens
     }
     await click(page, `Select ${PEOPLE.sam.name}`, { dialog: true });
     await check(page, `Select ${PEOPLE.sasha.name}`);
@@ -198,7 +196,10 @@ describe("web console in Chromium", { skip }, () => {
     await click(page, "Open jobs");
     await waitForText(page, FIXTURE.openJob, { card: FIXTURE.openJob });
     await click(page, "Assign sellers", { card: FIXTURE.openJob });
+    await fill(page, "Search sellers", "o", { dialog: true }); // Otto by name, Sasha by "logo design"
+    await click(page, "Search", { dialog: true });
     await waitForText(page, PEOPLE.otto.name, { dialog: true });
+    await waitForText(page, PEOPLE.sasha.name, { dialog: true });
     // Another admin assigns Otto while this modal is open: the server refuses him here.
     await data.admin.assignments.assignSellers({ jobId: data.openJobId, sellerIds: [data.sellerIds.otto] });
     await check(page, `Select ${PEOPLE.otto.name}`);
@@ -214,8 +215,30 @@ describe("web console in Chromium", { skip }, () => {
     await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
     // Opened again, the modal marks Otto as already offered and does not let him be picked.
     await click(page, "Assign sellers", { card: FIXTURE.openJob });
+    await fill(page, "Search sellers", "Otto", { dialog: true });
+    await click(page, "Search", { dialog: true });
     await waitForText(page, "Already offered (pending)", { card: PEOPLE.otto.name, dialog: true });
     assert.equal(await page.$eval(`dialog[open] input[aria-label="Select ${PEOPLE.otto.name}"]`, (i) => i.disabled), true);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
+  });
+
+  test("lists are paged with the API's page tokens", async () => {
+    const page = pages.admin;
+    await click(page, "Assign sellers", { card: FIXTURE.openJob });
+    await fill(page, "Search sellers", "Extra", { dialog: true });
+    await choose(page, "Sort by", "Name", { dialog: true });
+    const names = () => page.$$eval("dialog[open] .seller-name", (els) => els.map((e) => e.textContent));
+    await waitForText(page, "Extra Seller 10", { dialog: true });
+    assert.deepEqual(await names(), Array.from({ length: 10 }, (_, i) => `Extra Seller ${String(i + 1).padStart(2, "0")}`));
+    await waitForText(page, "Page 1", { dialog: true });
+    await click(page, "Next →", { dialog: true });
+    await waitForText(page, "Page 2", { dialog: true });
+    await waitForNoText(page, "Extra Seller 01", { dialog: true });
+    assert.deepEqual(await names(), [`Extra Seller ${EXTRA_SELLERS - 1}`, `Extra Seller ${EXTRA_SELLERS}`]);
+    assert.equal(await page.$eval("dialog[open] .pager button:last-child", (b) => b.disabled), true, "no page after the last");
+    await click(page, "← Previous", { dialog: true });
+    await waitForText(page, "Extra Seller 01", { dialog: true });
     await page.keyboard.press("Escape");
     await page.waitForFunction(() => document.querySelector("dialog[open]") === null);
   });

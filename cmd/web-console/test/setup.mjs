@@ -1,11 +1,14 @@
 // Data the browser tests start from, made through the TypeScript SDK's Node entry (gRPC),
 // for setup only: a buyer, three sellers with skills (one rated 5 from a finished job, with
 // an approved gig and a portfolio item; one with a gig waiting for approval), the category
-// tree, a second job already open for assignment, and an open project with two proposals.
+// tree, a second job already open for assignment, an open project with two proposals, and
+// a dozen more sellers so that seller search has more than one page.
 import { Availability, Role, SourcingMode, createClient } from "../../../sdk/ts/dist/src/index.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD } from "./harness.mjs";
 
 const DAY_MS = 86_400_000;
+/** Sellers beyond a page of seller search (10 a page in the modal), to walk its pages. */
+export const EXTRA_SELLERS = 12;
 const usd = (amountMinor) => ({ currencyCode: "USD", amountMinor });
 const timestamp = (ms) => ({ seconds: BigInt(Math.floor(ms / 1000)), nanos: 0 });
 
@@ -77,6 +80,10 @@ export async function seed(grpcAddress) {
   await users.otto.proposals.submitProposal({
     jobId: project.id, proposal: { price: usd(30_000n), deliveryDays: 5, coverLetter: FIXTURE.ottoBid },
   });
+  for (let i = 1; i <= EXTRA_SELLERS; i++) {
+    const n = String(i).padStart(2, "0");
+    await client.auth.register({ email: `extra${n}@example.com`, password: PASSWORD, displayName: `Extra Seller ${n}`, roles: [Role.SELLER] });
+  }
   const sellerIds = Object.fromEntries(["sam", "sasha", "otto"].map((k) => [k, users[k].session.tokens.user.id]));
   return { openJobId: openJob.id, sellerIds, admin, close: () => client.close() };
 }
