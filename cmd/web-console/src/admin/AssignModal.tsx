@@ -75,16 +75,24 @@ export function AssignModal({ job, onClose }: Props) {
   };
 
   const sellers = [...selected.values()];
-  if (assigned) {
-    return (
-      <Modal title={`Assigned to “${job.title}”`} onClose={onClose} size="wide">
-        <AssignResult sellers={sellers} assignments={assigned} error={undefined} />
-        <div class="actions"><button type="button" class="primary" onClick={onClose}>Done</button></div>
-      </Modal>
-    );
-  }
+  // One dialog for both steps, so that focus goes back to the opener only when it closes.
   return (
-    <Modal title={`Assign sellers to “${job.title}”`} onClose={onClose} size="wide">
+    <Modal title={assigned ? `Assigned to “${job.title}”` : `Assign sellers to “${job.title}”`} onClose={onClose} size="wide">
+      {assigned ? (
+        <>
+          <AssignResult sellers={sellers} assignments={assigned} error={undefined} />
+          <div class="actions"><button type="button" class="primary" onClick={onClose}>Done</button></div>
+        </>
+      ) : (
+        searchAndSelect()
+      )}
+    </Modal>
+  );
+
+  /** The first step: search, preview, select, note, assign (plain JSX, not a component: no remounts). */
+  function searchAndSelect() {
+    return (
+      <>
       <div class="assign-grid">
         <SellerSearch query={query} onQuery={setQuery} selected={selected} onToggle={toggle} offered={offered}
           previewedId={previewed?.userId} onPreview={setPreviewed} />
@@ -129,6 +137,7 @@ export function AssignModal({ job, onClose }: Props) {
           <button type="button" onClick={onClose}>Cancel</button>
         </div>
       </section>
-    </Modal>
-  );
+      </>
+    );
+  }
 }
