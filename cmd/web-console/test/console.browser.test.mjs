@@ -98,6 +98,7 @@ describe("web console in Chromium", { skip }, () => {
     await click(page, "Approve", { card: JOB });
     await waitForText(page, "Assign sellers", { card: JOB });
     assert.match(await textOf(page, { card: JOB }), /Open/);
+    await waitForText(page, "0 jobs waiting for review.");
     pages.admin = page;
   });
 

@@ -14,10 +14,13 @@ export function ReviewQueue() {
     const waiting = r.stateCounts.find((c) => c.state === JobState.PENDING_REVIEW)?.count ?? 0;
     return { items: r.jobs, nextPageToken: r.nextPageToken, extra: waiting };
   }, [session]);
+  // Jobs decided on this page (still shown, with their next action) no longer wait.
+  const decided = paged.items.filter((j) => j.state !== JobState.PENDING_REVIEW).length;
+  const waiting = paged.extra === undefined ? undefined : Math.max(0, paged.extra - decided);
   return (
     <section>
       <h1 tabIndex={-1}>Review queue</h1>
-      <p class="lead">{paged.extra !== undefined && `${paged.extra} job${paged.extra === 1 ? "" : "s"} waiting for review.`}</p>
+      <p class="lead">{waiting !== undefined && `${waiting} job${waiting === 1 ? "" : "s"} waiting for review.`}</p>
       <div class="actions">
         <button type="button" onClick={paged.reload} disabled={paged.loading}>Refresh</button>
       </div>
