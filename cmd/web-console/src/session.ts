@@ -5,7 +5,6 @@ import { fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import {
   type GigwireClient,
   type GigwireSessionClient,
-  LoginSession,
   Role,
   type TokenPair,
   TokenPairSchema,
@@ -43,10 +42,7 @@ export function restoreSession(): Session | undefined {
   try {
     const tokens = fromJsonString(TokenPairSchema, stored);
     if (!tokens.user) return undefined;
-    const base = anonymousClient();
-    const session = new LoginSession(base.auth, tokens);
-    const client = { ...base.withCredentials({ token: session.token }), session };
-    return { client, user: tokens.user };
+    return { client: anonymousClient().resumeLogin(tokens), user: tokens.user };
   } catch {
     sessionStorage.removeItem(STORAGE_KEY);
     return undefined;

@@ -22,6 +22,7 @@ import {
 } from "@connectrpc/connect";
 import { type Credentials, credentialsInterceptor } from "./credentials.js";
 import { toGigwireError } from "./errors.js";
+import type { TokenPair } from "./gen/gigwire/v1/auth_pb.js";
 import type { Event } from "./gen/gigwire/v1/event_pb.js";
 import type { OfferEvent } from "./gen/gigwire/v1/offer_pb.js";
 import { SERVICE_CONFIG } from "./gen/service_config.js";
@@ -72,6 +73,15 @@ export interface GigwireClient extends GigwireServices {
    * UNAUTHENTICATED (INVALID_CREDENTIALS) for a wrong email or password.
    */
   login(email: string, password: string): Promise<GigwireSessionClient>;
+  /**
+   * A logged-in client from a token pair kept earlier (`session.tokens` of a
+   * login, e.g. saved in sessionStorage across a page reload), sharing this
+   * client's connection and refreshing like login()'s: before expiry, and
+   * once when a call is refused UNAUTHENTICATED / TOKEN_EXPIRED. No call is
+   * made now; if the pair is no longer valid the first call throws
+   * GigwireError UNAUTHENTICATED: log in again then.
+   */
+  resumeLogin(tokens: TokenPair): GigwireSessionClient;
   /**
    * Node: closes the HTTP/2 connection; later calls open a new one.
    * Browser: ends the watches open on this connection (their iteration
@@ -147,6 +157,13 @@ export function buildClient(
     if (closed === undefined) return watch;
     return { ...watch, signal: watch.signal === undefined ? closed : anySignal([watch.signal, closed]) };
   };
+  const sessionClient = (tokens: TokenPair): GigwireSessionClient => {
+    const session = new LoginSession(services.auth, tokens);
+    const client = buildClient({ ...options, token: session.token, apiKey: undefined }, connection, () =>
+      session.refresh(),
+    );
+    return { ...client, session };
+  };
   return {
     ...services,
     transport,
@@ -168,13 +185,8 @@ export function buildClient(
         settings,
       ),
     withCredentials: ({ token, apiKey }) => buildClient({ ...options, token, apiKey }, connection),
-    login: async (email, password) => {
-      const session = new LoginSession(services.auth, await services.auth.login({ email, password }));
-      const client = buildClient({ ...options, token: session.token, apiKey: undefined }, connection, () =>
-        session.refresh(),
-      );
-      return { ...client, session };
-    },
+    login: async (email, password) => sessionClient(await services.auth.login({ email, password })),
+    resumeLogin: (tokens) => sessionClient(tokens),
     close: () => connection.close(),
   };
 }

@@ -91,4 +91,32 @@ describe("a logged-in client", () => {
       await server.close();
     }
   });
+
+  it("resumes a kept token pair with the same refresh and retry, calling nothing first", async () => {
+    const farFuture = timestampFromMs(Date.now() + 3_600_000);
+    const server = await startFakeServer((call) => {
+      if (call.path.endsWith("/Refresh")) {
+        assert.equal(call.headers["authorization"], undefined); // Refresh needs no token
+        return messageReply(TokenPairSchema, { accessToken: "a2", refreshToken: "r2", accessTokenExpireTime: farFuture });
+      }
+      return call.headers["authorization"] === "Bearer a1"
+        ? errorReply(Code.Unauthenticated, "expired", { reason: ErrorReason.TOKEN_EXPIRED })
+        : messageReply(UserSchema, { id: "usr_1" });
+    });
+    const client = createClient({ baseUrl: server.address });
+    try {
+      const kept = create(TokenPairSchema, { accessToken: "a1", refreshToken: "r1", accessTokenExpireTime: farFuture });
+      const ada = client.resumeLogin(kept);
+      assert.equal(server.calls.length, 0);
+      assert.equal((await ada.users.getMe({})).id, "usr_1");
+      assert.deepEqual(
+        server.calls.map((c) => c.path.split("/").pop()),
+        ["GetMe", "Refresh", "GetMe"],
+      );
+      assert.equal(ada.session.tokens.refreshToken, "r2");
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
 });
