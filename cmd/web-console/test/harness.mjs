@@ -35,17 +35,19 @@ export function skipReason() {
  * Starts gigwired in a fresh temp dir with an admin, relaxed auth rate limits and its
  * web port on a free port serving the console. Resolves { grpc, web, stop, log }.
  */
-export async function startServer() {
+export async function startServer({ demoData = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "gigwire-console-"));
   const db = join(dir, "gigwire.db");
-  const admin = spawnSync(GIGWIRED, ["--db", db, "--create-admin", ADMIN_EMAIL, "--insecure-fast-password-hashing"],
-    { input: `${ADMIN_PASSWORD}\n`, encoding: "utf8", timeout: 20_000 });
-  if (admin.status !== 0) throw new Error(`--create-admin failed: ${admin.stdout}${admin.stderr}`);
+  if (!demoData) {
+    const admin = spawnSync(GIGWIRED, ["--db", db, "--create-admin", ADMIN_EMAIL, "--insecure-fast-password-hashing"],
+      { input: `${ADMIN_PASSWORD}\n`, encoding: "utf8", timeout: 20_000 });
+    if (admin.status !== 0) throw new Error(`--create-admin failed: ${admin.stdout}${admin.stderr}`);
+  }
   const ready = join(dir, "ready");
   const child = spawn(GIGWIRED, [
     "--listen", "127.0.0.1:0", "--db", db, "--ready-file", ready, "--insecure-fast-password-hashing",
     "--rate-auth-per-second", "1000", "--rate-auth-burst", "1000",
-    "--web-listen", "127.0.0.1:0", "--web-root", WEB_ROOT,
+    "--web-listen", "127.0.0.1:0", "--web-root", WEB_ROOT, ...(demoData ? ["--demo-data"] : []),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
