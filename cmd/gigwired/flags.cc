@@ -58,6 +58,7 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"web-root", Text(&Flags::web_root)},
       {"web-origin", List(&Flags::web_origins)},
       {"web-max-connections", Number(&Flags::web_max_connections)},
+      {"web-max-connections-per-address", Number(&Flags::web_max_connections_per_address)},
       {"web-idle-timeout-seconds", Number(&Flags::web_idle_timeout_seconds)},
       {"web-max-request-bytes", Number(&Flags::web_max_request_bytes)},
   };
@@ -80,6 +81,11 @@ absl::StatusOr<Flags> CheckWebFlags(Flags flags) {
   }
   if (!(flags.web_max_connections >= 1 && flags.web_max_connections <= 100000)) {
     return absl::InvalidArgumentError("--web-max-connections must be between 1 and 100000");
+  }
+  if (!(flags.web_max_connections_per_address >= 0 &&
+        flags.web_max_connections_per_address <= 100000)) {
+    return absl::InvalidArgumentError(
+        "--web-max-connections-per-address must be between 0 (no limit) and 100000");
   }
   if (!(flags.web_idle_timeout_seconds >= 1 && flags.web_idle_timeout_seconds <= 3600)) {
     return absl::InvalidArgumentError("--web-idle-timeout-seconds must be between 1 and 3600");
@@ -181,7 +187,11 @@ Browsers (gRPC-Web and the web console):
   --web-origin ORIGIN       let pages of ORIGIN (scheme://host[:port]) call the API
                             cross-origin (CORS); repeatable or comma-separated. A
                             page's own origin needs nothing; others are refused (403)
-  --web-max-connections N   open connections on the web port at most (512)
+  --web-max-connections N   open connections on the web port at most (512); more wait
+  --web-max-connections-per-address N
+                            open connections from one client address at most (64;
+                            0: no limit); more are closed at once. Behind a proxy
+                            every browser shares its address: raise or disable it
   --web-idle-timeout-seconds N
                             close a connection with no byte in or out this long (30);
                             a watch's heartbeats keep it open

@@ -23,6 +23,7 @@ struct Flags {
   std::string web_root;
   std::vector<std::string> web_origins;  // --web-origin, repeatable or comma-separated
   double web_max_connections = 512;
+  double web_max_connections_per_address = 64;
   double web_idle_timeout_seconds = 30;
   double web_max_request_bytes = 5'600'000;  // a 4 MiB message in text mode (base64)
   bool demo_data = false;

@@ -110,6 +110,8 @@ absl::StatusOr<std::unique_ptr<web::WebServer>> StartWeb(const Flags& flags,
   options.max_message_bytes = grpc_options.max_message_bytes;
   options.max_request_bytes = static_cast<size_t>(flags.web_max_request_bytes);
   options.max_connections = static_cast<unsigned>(flags.web_max_connections);
+  options.max_connections_per_address =
+      static_cast<unsigned>(flags.web_max_connections_per_address);
   options.idle_timeout_seconds = static_cast<unsigned>(flags.web_idle_timeout_seconds);
   GW_ASSIGN_OR_RETURN(std::unique_ptr<web::WebServer> web,
                       web::WebServer::Start(options, server.InProcessChannel()));

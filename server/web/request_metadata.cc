@@ -28,6 +28,14 @@ bool IsForwarded(absl::string_view key) {
          IsForwardableMetadataKey(key);
 }
 
+bool IsPrintableAscii(absl::string_view value) {
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte > 0x7e) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<ForwardedRequest> ForwardedRequestOf(const HeaderList& http_headers,
@@ -44,8 +52,14 @@ absl::StatusOr<ForwardedRequest> ForwardedRequestOf(const HeaderList& http_heade
     }
     if (!IsForwarded(key)) continue;
     std::string decoded = value;
-    if (absl::EndsWith(key, "-bin") && !absl::Base64Unescape(value, &decoded)) {
-      return MalformedRequest(absl::StrCat("header ", key, " is not base64"));
+    if (absl::EndsWith(key, "-bin")) {
+      if (!absl::Base64Unescape(value, &decoded)) {
+        return MalformedRequest(absl::StrCat("header ", key, " is not base64"));
+      }
+    } else if (!IsPrintableAscii(value)) {
+      // gRPC metadata values are printable ASCII; anything else would be
+      // refused by the gRPC library itself.
+      return MalformedRequest(absl::StrCat("header ", key, " holds a byte gRPC metadata may not"));
     }
     forwarded.metadata.emplace_back(key, std::move(decoded));
   }

@@ -7,7 +7,8 @@
 // one is dropped here), so rate limits per address apply to browsers too.
 //
 // Errors: INVALID_ARGUMENT (MALFORMED_REQUEST) for a malformed grpc-timeout or
-// "-bin" value. Thread safety: stateless.
+// "-bin" value, or another value with a byte outside printable ASCII (a tab,
+// a control character, UTF-8), which gRPC metadata cannot carry. Thread safety: stateless.
 #ifndef GIGWIRE_SERVER_WEB_REQUEST_METADATA_H_
 #define GIGWIRE_SERVER_WEB_REQUEST_METADATA_H_
 

@@ -60,8 +60,10 @@ absl::StatusOr<StaticFiles> StaticFiles::Load(const std::string& dir, uint64_t m
   }
   StaticFiles files;
   uint64_t total = 0;
-  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(dir, error)) {
-    if (!entry.is_regular_file() || entry.is_symlink()) continue;
+  const fs::recursive_directory_iterator end;
+  for (fs::recursive_directory_iterator it(dir, error); !error && it != end; it.increment(error)) {
+    const fs::directory_entry& entry = *it;
+    if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
     const fs::path relative = fs::relative(entry.path(), dir);
     if (IsHidden(relative)) continue;
     absl::StatusOr<std::string> body = ReadWhole(entry.path());

@@ -97,6 +97,10 @@ bool WebCall::ClaimWake() {
   return true;
 }
 
+void WebCall::OnWriteDone(bool /*ok*/) {
+  request_.Clear();  // sent: do not keep the request for the life of a stream
+}
+
 void WebCall::OnReadDone(bool ok) {
   if (!ok) return;  // the stream ended: OnDone follows
   std::string message = Flatten(response_);
@@ -104,10 +108,11 @@ void WebCall::OnReadDone(bool ok) {
   bool read_more = false;
   {
     absl::MutexLock lock(&mu_);
+    if (abandoned_) return;  // cancelled: no more reads, OnDone follows
     Append(DataFrame(message));
     ++messages_;
     wake = ClaimWake();
-    read_more = output_.size() - taken_ < options_.max_buffered_bytes;
+    read_more = !options_.streaming || output_.size() - taken_ < options_.max_buffered_bytes;
     if (!read_more) {
       read_paused_ = true;
       AddHold();  // no read is pending: keep OnDone from running until TakeOutput resumes
@@ -143,7 +148,10 @@ std::optional<WebCall::Outcome> WebCall::WaitForFinish(const std::function<void(
     outcome.trailers_only = true;
     outcome.headers = trailers_;
   } else {
-    outcome.body = output_.substr(taken_);
+    output_.erase(0, taken_);
+    taken_ = 0;
+    outcome.body = std::move(output_);
+    output_.clear();
   }
   return outcome;
 }

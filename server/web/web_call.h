@@ -40,6 +40,10 @@ namespace gigwire::web {
 
 struct WebCallOptions {
   WireMode mode = WireMode::kBinary;
+  // Server streaming: reading pauses while max_buffered_bytes wait for the
+  // browser. A unary call's one message is always read (it is bounded by the
+  // gRPC message size limit, and the answer is written whole).
+  bool streaming = false;
   size_t max_buffered_bytes = 1 << 20;
 };
 
@@ -78,6 +82,7 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   void Cancel() { context_.TryCancel(); }
 
   // grpc::ClientBidiReactor
+  void OnWriteDone(bool ok) override;
   void OnReadDone(bool ok) override;
   void OnDone(const grpc::Status& status) override;
 

@@ -60,9 +60,11 @@ TEST(RequestMetadataTest, NoTimeoutMeansNoDeadline) {
   EXPECT_TRUE(forwarded->metadata.empty());
 }
 
-TEST(RequestMetadataTest, MalformedTimeoutsAndBinaryValuesAreRefused) {
-  for (const HeaderList& headers : {HeaderList{{"grpc-timeout", "soon"}},
-                                    HeaderList{{"trace-bin", "!!"}}}) {
+TEST(RequestMetadataTest, MalformedTimeoutsBinaryValuesAndNonAsciiValuesAreRefused) {
+  for (const HeaderList& headers :
+       {HeaderList{{"grpc-timeout", "soon"}}, HeaderList{{"trace-bin", "!!"}},
+        HeaderList{{"x-note", "a\tb"}}, HeaderList{{"x-note", "na\xc3\xafve"}},
+        HeaderList{{"x-note", std::string("nul\0byte", 8)}}}) {
     absl::StatusOr<ForwardedRequest> forwarded = ForwardedRequestOf(headers, "", absl::Now());
     ASSERT_FALSE(forwarded.ok());
     EXPECT_EQ(ReasonOf(forwarded.status()), v1::MALFORMED_REQUEST);

@@ -44,8 +44,10 @@ constexpr char kExposedHeaders[] =
 
 // One HTTP request, from its headers to OnCompleted.
 struct Request {
-  // Answered once the whole request is in (an answer queued earlier would
-  // make MHD close the connection instead of keeping it alive).
+  // What the request is. Files and preflights are answered once the whole
+  // request is in (an answer queued earlier makes MHD close the connection);
+  // refusals (403, 405, 413, 415) are answered at once, and that connection
+  // closes.
   enum class Kind { kRpc, kFile, kPreflight };
   Kind kind = Kind::kRpc;
   bool responded = false;
@@ -335,6 +337,7 @@ MHD_Result WebServerImpl::Dispatch(MHD_Connection* connection, Request& request)
   }
   absl::StatusOr<std::string> frames =
       request.mode == WireMode::kText ? DecodeTextBody(request.body) : std::move(request.body);
+  std::string().swap(request.body);  // not kept for the life of the call
   if (!frames.ok()) return GrpcError(connection, request, frames.status());
   absl::StatusOr<std::string> message =
       ParseRequestMessage(*frames, options_.max_message_bytes);
@@ -350,10 +353,15 @@ MHD_Result WebServerImpl::StartCall(MHD_Connection* connection, Request& request
   request.streaming = IsServerStreaming(request.path);
   WebCallOptions call_options;
   call_options.mode = request.mode;
-  request.call = std::make_shared<WebCall>(call_options,
-                                           [connection] { MHD_resume_connection(connection); });
+  call_options.streaming = request.streaming;
   {
     absl::MutexLock lock(&mu_);
+    if (stopping_) {  // checked with the insert, so Stop cancels every call it lets in
+      return GrpcError(connection, request,
+                       ShuttingDown("the server is shutting down; retry (with the same request_id)"));
+    }
+    request.call = std::make_shared<WebCall>(
+        call_options, [connection] { MHD_resume_connection(connection); });
     calls_.insert(request.call);
   }
   WebCall::Start(request.call, stub_, request.path, forwarded.metadata, forwarded.deadline,
@@ -466,10 +474,13 @@ MHD_Result WebServerImpl::Plain(MHD_Connection* connection, Request& request,
 MHD_Result WebServerImpl::Queue(MHD_Connection* connection, Request& request,
                                 unsigned http_status, MHD_Response* response) {
   MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+  // Answers depend on the Origin (CORS), so caches must keep them apart.
+  MHD_add_response_header(response, "Vary", request.kind == Request::Kind::kPreflight
+                                                ? "Origin, Access-Control-Request-Headers"
+                                                : "Origin");
   if (!request.cors_origin.empty()) {
     MHD_add_response_header(response, "Access-Control-Allow-Origin", request.cors_origin.c_str());
     MHD_add_response_header(response, "Access-Control-Expose-Headers", kExposedHeaders);
-    MHD_add_response_header(response, "Vary", "Origin");
   }
   request.responded = true;
   MHD_Result queued = MHD_queue_response(connection, http_status, response);
@@ -495,7 +506,8 @@ absl::Status WebServerImpl::Listen() {
        nullptr},
       {MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(options_.threads), nullptr},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 << 10, nullptr},
-      {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, nullptr},
+      {MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+       static_cast<intptr_t>(options_.max_connections_per_address), nullptr},
       {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&OnCompletedThunk), this},
   };
   if (tls_) {
@@ -529,10 +541,19 @@ void WebServerImpl::Stop() {
   }
   for (const std::shared_ptr<WebCall>& call : calls) call->Cancel();
   calls.clear();
+  bool all_done = false;
   {
     absl::MutexLock lock(&mu_);
-    auto all_done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return calls_.empty(); };
-    mu_.AwaitWithTimeout(absl::Condition(&all_done), kStopWait);
+    auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return calls_.empty(); };
+    all_done = mu_.AwaitWithTimeout(absl::Condition(&done), kStopWait);
+  }
+  if (!all_done) {
+    // A connection may still be suspended, and stopping MHD then is undefined
+    // (it aborts): stop listening and leave the rest to the process exit.
+    JsonLog("web port: calls still open at stop; closing the port only", "warn").Emit();
+    MHD_quiesce_daemon(daemon_);
+    daemon_ = nullptr;
+    return;
   }
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;

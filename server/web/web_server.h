@@ -41,6 +41,7 @@ struct WebServerOptions {
   size_t max_request_bytes = (4 << 20) + 5;  // request body as sent (text mode is larger)
   size_t max_message_bytes = 4 << 20;
   unsigned max_connections = 512;
+  unsigned max_connections_per_address = 64;  // 0: no limit per client address
   unsigned idle_timeout_seconds = 30;  // no byte in or out for this long: closed
   unsigned threads = 2;
 };

@@ -5,6 +5,7 @@
 # clear HTTP or gRPC answer and never reach a handler half-parsed. The browser
 # itself (the SDK's browser build, the console) is tested in Chromium.
 import base64
+import http.client
 import json
 import random
 import signal
@@ -19,9 +20,9 @@ import pytest
 
 from conftest import RELAXED_AUTH_LIMITS, gigwired_path, launch, shutdown
 from e2e_support import register_request, unique_email, violated_fields
-from events_support import BUYER, Market
+from events_support import BUYER, Market, in_days, usd
 from gigwire import Client, GigwireError
-from gigwire.v1 import auth_pb2, event_pb2, event_type_pb2, job_pb2, user_pb2
+from gigwire.v1 import auth_pb2, common_pb2, event_pb2, event_type_pb2, job_pb2, user_pb2
 from google.protobuf import json_format
 from test_gigctl import certificate  # noqa: F401 (fixture)
 from test_grpcurl import grpcurl  # noqa: F401 (fixture)
@@ -319,6 +320,21 @@ def test_a_slow_client_is_cut_off_after_the_idle_timeout(tmp_path, console_root)
         shutdown(server)
 
 
+def served_within(address: str, seconds: float) -> bool:
+    """Whether a GET / is served within `seconds` (the server notices a close on its own time)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        client = WebClient(address)
+        try:
+            if client.get("/")[0].status == 200:
+                return True
+        except (ConnectionError, http.client.HTTPException):
+            time.sleep(0.05)
+        finally:
+            client.close()
+    return False
+
+
 def closed_without_answer(sock: socket.socket) -> bool:
     """Whether the server closed `sock` (within its 10 s timeout) without serving it."""
     try:
@@ -426,3 +442,60 @@ def test_random_bodies_get_an_answer_and_leave_the_server_serving(web_server):
     unauthenticated = grpc.StatusCode.UNAUTHENTICATED.value[0]
     assert web.call(GET_ME, user_pb2.GetMeRequest()).code == unauthenticated
     web.close()
+
+
+def test_a_header_value_grpc_cannot_carry_is_refused_not_fatal(web):
+    for value in ("a\tb", "caf\u00e9"):
+        response = web.post(LOGIN, frame(auth_pb2.LoginRequest().SerializeToString()),
+                            headers={"x-note": value.encode("utf-8").decode("latin-1")})
+        reply = read_reply(response, text=False)
+        assert reply.code == grpc.StatusCode.INVALID_ARGUMENT.value[0], value
+        assert reply.reason == "MALFORMED_REQUEST", value
+    assert web.call(GET_ME, user_pb2.GetMeRequest()).code == \
+        grpc.StatusCode.UNAUTHENTICATED.value[0]  # still serving
+
+
+def test_a_unary_answer_over_a_mebibyte_arrives_whole(tmp_path, console_root):
+    server = launch(gigwired_path(), tmp_path, web_flags(
+        console_root, "--rate-principal-per-second", "100000", "--rate-principal-burst", "100000"))
+    market = Market(server.address)
+    try:
+        buyer = market.user(BUYER, prefix="big-lister")
+        for i in range(260):  # 260 jobs with 5,000-character descriptions: ~1.3 MB
+            buyer.client.jobs.CreateJob(job_pb2.CreateJobRequest(
+                job=job_pb2.Job(title=f"Job {i}", description="d" * 5000,
+                                category_id=market.category.id, skills=["logo"],
+                                budget=common_pb2.MoneyRange(min=usd(20_000), max=usd(50_000)),
+                                due_time=in_days(7)),
+                request_id=f"big-{i}"))
+        request = job_pb2.ListJobsRequest(page_size=500)
+        over_grpc = buyer.client.jobs.ListJobs(request)
+        web = WebClient(server.web_address, timeout=30)
+        for text in (False, True):
+            reply = web.call("/gigwire.v1.JobService/ListJobs", request, token=buyer.token,
+                             text=text)
+            assert reply.code == 0, reply.trailers
+            answer = job_pb2.ListJobsResponse.FromString(reply.messages[0])
+            assert [j.id for j in answer.jobs] == [j.id for j in over_grpc.jobs]
+        web.close()
+    finally:
+        market.close()
+        shutdown(server)
+
+
+def test_connections_over_the_per_address_cap_are_closed(tmp_path, console_root):
+    server = launch(gigwired_path(), tmp_path, web_flags(
+        console_root, "--web-max-connections-per-address", "2"))
+    host, port = server.web_address.rsplit(":", 1)
+    try:
+        held = [WebClient(server.web_address) for _ in range(2)]
+        for client in held:
+            assert client.get("/")[0].status == 200
+        third = socket.create_connection((host, int(port)), timeout=10)
+        third.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert closed_without_answer(third), "a third connection from one address was served"
+        held[0].close()
+        assert served_within(server.web_address, seconds=10), "room did not come back"
+        held[1].close()
+    finally:
+        shutdown(server)
