@@ -116,8 +116,12 @@ check_cpp() {
 # --help, and gigctl lists the running server's services over reflection.
 check_installed_binaries() {
   local bin=$1
-  "$bin/gigwired" --help | grep -q -- "--listen" &&
-    "$bin/gigctl" --insecure --server "$address" list | grep -qx "gigwire.v1.JobService"
+  # Whole outputs first: `cmd | grep -q` fails under pipefail when grep exits
+  # before a long output is written (SIGPIPE).
+  local help services
+  help=$("$bin/gigwired" --help) && grep -q -- "--listen" <<<"$help" &&
+    services=$("$bin/gigctl" --insecure --server "$address" list) &&
+    grep -qx "gigwire.v1.JobService" <<<"$services"
 }
 
 mkdir -p "$work"
