@@ -131,6 +131,19 @@ absl::Status PortfolioFull(int limit) {
                      details);
 }
 
+absl::Status InsufficientFunds(absl::string_view account_key, int64_t balance_minor,
+                               int64_t asked_minor) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::INSUFFICIENT_FUNDS);
+  (*details.mutable_metadata())["account"] = std::string(account_key);
+  (*details.mutable_metadata())["balance_minor"] = absl::StrCat(balance_minor);
+  (*details.mutable_metadata())["asked_minor"] = absl::StrCat(asked_minor);
+  return WithDetails(absl::StatusCode::kFailedPrecondition,
+                     absl::StrCat(account_key, " holds ", balance_minor,
+                                  " minor units, less than the ", asked_minor, " asked"),
+                     details);
+}
+
 absl::Status RateLimited(absl::Duration retry_after) {
   v1::ErrorDetails details;
   details.set_reason(v1::RATE_LIMITED);

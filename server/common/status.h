@@ -71,6 +71,10 @@ absl::Status TooManyOpenProposals(int limit);
 // RESOURCE_EXHAUSTED, reason PORTFOLIO_FULL, metadata limit: a seller's
 // portfolio holds `limit` items already.
 absl::Status PortfolioFull(int limit);
+// FAILED_PRECONDITION, INSUFFICIENT_FUNDS: `account_key` holds `balance_minor`,
+// less than `asked_minor`.
+absl::Status InsufficientFunds(absl::string_view account_key, int64_t balance_minor,
+                               int64_t asked_minor);
 // RESOURCE_EXHAUSTED, reason RATE_LIMITED, with the advised wait.
 absl::Status RateLimited(absl::Duration retry_after);
 // UNAVAILABLE, reason SERVER_BUSY.

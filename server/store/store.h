@@ -29,6 +29,7 @@
 #include "server/store/event_repository.h"
 #include "server/store/gig_repository.h"
 #include "server/store/job_repository.h"
+#include "server/store/ledger_repository.h"
 #include "server/store/list_cursor.h"
 #include "server/store/notification_repository.h"
 #include "server/store/offer_repository.h"
@@ -62,6 +63,7 @@ class Tx {
   virtual ProposalRepository& proposals() = 0;
   virtual BidInvitationRepository& bid_invitations() = 0;
   virtual PortfolioRepository& portfolio() = 0;
+  virtual LedgerRepository& ledger() = 0;
 };
 
 class Store {

@@ -52,6 +52,7 @@ export const REASON_SENTENCES: Readonly<Record<string, string>> = {
   TOO_MANY_OPEN_PROPOSALS: "The seller has too many open proposals.",
   SELLER_UNAVAILABLE: "That seller no longer takes work.",
   PORTFOLIO_FULL: "The portfolio is full. Delete an item first.",
+  INSUFFICIENT_FUNDS: "There is not enough money in the account for this.",
 };
 
 /** Without a known reason: the status code in words. */

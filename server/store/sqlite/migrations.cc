@@ -433,6 +433,57 @@ CREATE INDEX bookings_by_buyer ON bookings (buyer_id, create_time DESC, id DESC)
 CREATE INDEX bookings_by_seller ON bookings (seller_id, create_time DESC, id DESC);
 )sql";
 
+// v7: the double-entry ledger (issue 15). Transactions in commit order (seq),
+// their entries, and each account's balance kept in the same store
+// transaction. Append-only: triggers refuse to change or delete a posted
+// transaction or entry. No account but the world (kind 1) may hold a negative
+// balance; the repository checks it first, the CHECK is the last guard.
+constexpr char kV7Ledger[] = R"sql(
+CREATE TABLE ledger_transactions (
+  seq          INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  kind         INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 5),
+  booking_id   TEXT NOT NULL DEFAULT '',
+  milestone_id TEXT NOT NULL DEFAULT '',
+  payout_id    TEXT NOT NULL DEFAULT '',
+  fee_bps      INTEGER NOT NULL DEFAULT 0 CHECK (fee_bps BETWEEN 0 AND 10000),
+  actor_id     TEXT NOT NULL DEFAULT '',
+  create_time  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ledger_transactions_by_booking ON ledger_transactions (booking_id, seq)
+  WHERE booking_id != '';
+CREATE TABLE ledger_entries (
+  transaction_seq INTEGER NOT NULL REFERENCES ledger_transactions (seq),
+  position        INTEGER NOT NULL,
+  account_key     TEXT NOT NULL,
+  account_kind    INTEGER NOT NULL CHECK (account_kind BETWEEN 1 AND 4),
+  owner_id        TEXT NOT NULL,
+  currency_code   TEXT NOT NULL CHECK (length(currency_code) = 3),
+  amount_minor    INTEGER NOT NULL CHECK (amount_minor != 0),
+  PRIMARY KEY (transaction_seq, position)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX ledger_entries_by_account ON ledger_entries (account_key, transaction_seq);
+CREATE INDEX ledger_entries_by_owner ON ledger_entries (owner_id, transaction_seq)
+  WHERE owner_id != '';
+CREATE TABLE account_balances (
+  account_key   TEXT PRIMARY KEY,
+  account_kind  INTEGER NOT NULL CHECK (account_kind BETWEEN 1 AND 4),
+  owner_id      TEXT NOT NULL,
+  currency_code TEXT NOT NULL,
+  balance_minor INTEGER NOT NULL,
+  CHECK (account_kind = 1 OR balance_minor >= 0)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX account_balances_by_owner ON account_balances (owner_id) WHERE owner_id != '';
+CREATE TRIGGER ledger_transactions_no_update BEFORE UPDATE ON ledger_transactions
+  BEGIN SELECT RAISE(ABORT, 'ledger transactions are append-only'); END;
+CREATE TRIGGER ledger_transactions_no_delete BEFORE DELETE ON ledger_transactions
+  BEGIN SELECT RAISE(ABORT, 'ledger transactions are append-only'); END;
+CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
+  BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
+  BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+)sql";
+
 // Throws when the migrated schema breaks a foreign key: migrations run with
 // enforcement off (so that tables can be rebuilt) and are checked once.
 void CheckForeignKeys(SQLite::Database& db) {
@@ -487,6 +538,7 @@ const std::vector<Migration>& BuiltInMigrations() {
       {5, "bookings: a job may be booked again after a cancelled booking", kV5RebookableJobs},
       {6, "open market: sourcing modes, proposals, invitations, portfolios, gig orders",
        kV6OpenMarket},
+      {7, "money: the double-entry ledger and account balances", kV7Ledger},
   };
   return *kMigrations;
 }

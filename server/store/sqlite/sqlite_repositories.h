@@ -267,13 +267,29 @@ class SqlitePortfolioRepository final : public PortfolioRepository {
   StatementCache& sql_;
 };
 
+class SqliteLedgerRepository final : public LedgerRepository {
+ public:
+  explicit SqliteLedgerRepository(StatementCache& sql) : sql_(sql) {}
+  absl::Status Append(const LedgerTransaction& transaction) override;
+  absl::StatusOr<int64_t> Balance(const Account& account) override;
+  absl::StatusOr<std::vector<AccountBalance>> BalancesOf(const std::string& owner_id) override;
+  absl::StatusOr<std::vector<LedgerEntryRow>> ListEntries(const LedgerEntryQuery& query) override;
+  absl::Status ForEachTransaction(
+      absl::FunctionRef<void(const LedgerTransaction&)> visit) override;
+  absl::Status ForEachBalance(absl::FunctionRef<void(const AccountBalance&)> visit) override;
+
+ private:
+  absl::Status UpdateBalance(const LedgerEntry& entry);
+  StatementCache& sql_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(StatementCache& sql)
       : users_(sql), refresh_tokens_(sql), api_keys_(sql), categories_(sql), gigs_(sql),
         jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
         request_ids_(sql), events_(sql), notifications_(sql), proposals_(sql),
-        bid_invitations_(sql), portfolio_(sql) {}
+        bid_invitations_(sql), portfolio_(sql), ledger_(sql) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
@@ -291,6 +307,7 @@ class SqliteTx final : public Tx {
   ProposalRepository& proposals() override { return proposals_; }
   BidInvitationRepository& bid_invitations() override { return bid_invitations_; }
   PortfolioRepository& portfolio() override { return portfolio_; }
+  LedgerRepository& ledger() override { return ledger_; }
 
   // Whether this transaction appended events (they count once committed).
   bool appended_events() const { return events_.appended() > 0; }
@@ -313,6 +330,7 @@ class SqliteTx final : public Tx {
   SqliteProposalRepository proposals_;
   SqliteBidInvitationRepository bid_invitations_;
   SqlitePortfolioRepository portfolio_;
+  SqliteLedgerRepository ledger_;
 };
 
 }  // namespace gigwire
