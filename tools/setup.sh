@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Gigwire needs, idempotently and quietly
 # when everything is already there: Debian packages (C++ toolchain and
-# libraries, Bazel and its rules, Python gRPC), grpcurl from the Go module
-# proxy, and the TypeScript SDK's npm dependencies (from its lock file).
+# libraries, Bazel and its rules, Python gRPC), grpcurl and stripe-mock from
+# the Go module proxy, and the TypeScript SDK's npm dependencies (from its lock file).
 # Usage: tools/setup.sh            (called by `make run`, `make test`, CI)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,10 +13,13 @@ APT_PACKAGES=(
   libabsl-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libssl-dev libgtest-dev libgmock-dev
   bazel-bootstrap bazel-rules-cc bazel-rules-proto bazel-rules-java bazel-platforms bazel-skylib
   python3-grpcio python3-protobuf python3-pytest python3-venv openssl
-  libmicrohttpd-dev chromium fonts-liberation
+  libmicrohttpd-dev libcurl4-openssl-dev chromium fonts-liberation
   nodejs npm golang-go
 )
 GRPCURL_VERSION=v1.9.4
+# Stripe's API simulator, for server/payments' StripeGateway tests (newest the
+# Go module proxy served on 2026-12-03).
+STRIPE_MOCK_VERSION=v0.203.0
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -56,6 +59,16 @@ install_grpcurl() {
   go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
 }
 
+install_stripe_mock() {
+  local gobin
+  gobin="$(go env GOPATH)/bin"
+  if [ -x "$gobin/stripe-mock" ] && go version -m "$gobin/stripe-mock" | grep -q "$STRIPE_MOCK_VERSION"; then
+    return
+  fi
+  say "installing stripe-mock $STRIPE_MOCK_VERSION from the Go module proxy"
+  go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION"
+}
+
 # npm ci in each folder with a package-lock.json (the TypeScript SDK, the web console),
 # skipped while that folder's lock file is unchanged since its last install (stamp).
 install_npm() {
@@ -73,4 +86,5 @@ install_npm() {
 
 install_apt
 install_grpcurl
+install_stripe_mock
 install_npm
