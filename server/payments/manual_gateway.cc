@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/common/status.h"
+#include "server/model/currency.h"
 #include "server/payments/payment_checks.h"
 
 namespace gigwire {
@@ -42,28 +43,6 @@ std::string Base32(absl::string_view bytes) {
   return out;
 }
 
-template <size_t N>
-bool IsOneOf(absl::string_view code, const absl::string_view (&codes)[N]) {
-  for (absl::string_view listed : codes) {
-    if (listed == code) return true;
-  }
-  return false;
-}
-
-// ISO 4217 minor digits; two for every currency not listed.
-int MinorDigits(absl::string_view currency) {
-  static constexpr absl::string_view kZero[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
-                                                "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
-                                                "VND", "VUV", "XAF", "XOF", "XPF"};
-  static constexpr absl::string_view kThree[] = {"BHD", "IQD", "JOD", "KWD",
-                                                 "LYD", "OMR", "TND"};
-  static constexpr absl::string_view kFour[] = {"CLF", "UYW"};
-  if (IsOneOf(currency, kZero)) return 0;
-  if (IsOneOf(currency, kThree)) return 3;
-  if (IsOneOf(currency, kFour)) return 4;
-  return 2;
-}
-
 std::string Instructions(const ManualGatewayOptions& options, const Money& amount,
                          absl::string_view reference) {
   absl::string_view payee = options.payee_details;
@@ -90,7 +69,7 @@ bool IsManualPaymentId(absl::string_view id) {
 }
 
 std::string FormatMajorUnits(const Money& amount) {
-  const int digits = MinorDigits(amount.currency_code);
+  const int digits = CurrencyMinorDigits(amount.currency_code).value_or(2);
   int64_t scale = 1;
   for (int i = 0; i < digits; ++i) scale *= 10;
   const int64_t minor = amount.amount_minor;

@@ -71,7 +71,7 @@ bool IsManualPaymentId(absl::string_view id);
 
 // `amount` in major units with the currency's ISO 4217 minor digits, e.g.
 // {EUR, 1234} -> "12.34 EUR", {JPY, 1500} -> "1500 JPY", {KWD, 1500} ->
-// "1.500 KWD"; currencies it does not list have two digits.
+// "1.500 KWD" (server/model/currency.h); two digits for a code it does not know.
 std::string FormatMajorUnits(const Money& amount);
 
 }  // namespace gigwire

@@ -93,6 +93,7 @@ TEST(ManualGatewayTest, MajorUnitsFollowIsoMinorDigits) {
   EXPECT_EQ(FormatMajorUnits({"KWD", 1500}), "1.500 KWD");
   EXPECT_EQ(FormatMajorUnits({"CLF", 12345}), "1.2345 CLF");
   EXPECT_EQ(FormatMajorUnits({"EUR", -250}), "-2.50 EUR");
+  EXPECT_EQ(FormatMajorUnits({"QQQ", 250}), "2.50 QQQ");
   EXPECT_EQ(FormatMajorUnits({"EUR", 9223372036854775807}), "92233720368547758.07 EUR");
 }
 
@@ -112,6 +113,8 @@ TEST(ManualGatewayTest, RefusesBadRequestsWithFieldViolations) {
       {[](PaymentRequest& r) { r.amount.currency_code = "EU"; }, "amount.currency_code"},
       {[](PaymentRequest& r) { r.amount.currency_code = "EURO"; }, "amount.currency_code"},
       {[](PaymentRequest& r) { r.amount.currency_code = ""; }, "amount.currency_code"},
+      {[](PaymentRequest& r) { r.amount.currency_code = "ABC"; }, "amount.currency_code"},
+      {[](PaymentRequest& r) { r.amount.currency_code = "XAU"; }, "amount.currency_code"},
       {[](PaymentRequest& r) { r.description = std::string(1001, 'd'); }, "description"},
       {[](PaymentRequest& r) { r.milestone_id = std::string(501, 'm'); }, "milestone_id"},
   };

@@ -2,6 +2,7 @@
 #include "server/payments/payment_checks.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/model/currency.h"
 
 namespace gigwire {
 namespace {
@@ -9,14 +10,6 @@ namespace {
 bool IsPrintableAscii(absl::string_view text) {
   for (char c : text) {
     if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
-}
-
-bool IsUpperCaseCurrency(absl::string_view code) {
-  if (code.size() != 3) return false;
-  for (char c : code) {
-    if (c < 'A' || c > 'Z') return false;
   }
   return true;
 }
@@ -41,8 +34,8 @@ absl::Status CheckPaymentRequest(const PaymentRequest& request) {
   Violations v;
   CheckIdempotencyKey(request.idempotency_key, v);
   if (request.amount.amount_minor <= 0) v.Add("amount.amount_minor", "must be positive");
-  if (!IsUpperCaseCurrency(request.amount.currency_code)) {
-    v.Add("amount.currency_code", "three upper-case letters (ISO 4217), e.g. EUR");
+  if (!IsKnownCurrency(request.amount.currency_code)) {
+    v.Add("amount.currency_code", "an ISO 4217 currency code in upper case, e.g. EUR");
   }
   CheckLength("description", request.description, kMaxDescriptionBytes, v);
   CheckLength("booking_id", request.booking_id, kMaxMetadataValueBytes, v);

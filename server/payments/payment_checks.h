@@ -30,9 +30,9 @@ inline constexpr size_t kMaxMetadataValueBytes = 500;
 void CheckIdempotencyKey(absl::string_view key, Violations& v);
 
 // OK, or INVALID_ARGUMENT (reason INVALID_FIELDS) listing every violation:
-// the key as above; amount_minor > 0; currency_code three upper-case ASCII
-// letters (shape only: whether the provider supports the currency is the
-// provider's answer); description at most 1000 bytes; booking_id,
+// the key as above; amount_minor > 0; currency_code an active ISO 4217 code
+// in upper case (server/model/currency.h; whether the provider supports it
+// is the provider's answer); description at most 1000 bytes; booking_id,
 // milestone_id and buyer_id at most 500 bytes each.
 absl::Status CheckPaymentRequest(const PaymentRequest& request);
 
