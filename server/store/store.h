@@ -31,6 +31,7 @@
 #include "server/store/job_repository.h"
 #include "server/store/ledger_repository.h"
 #include "server/store/list_cursor.h"
+#include "server/store/milestone_repository.h"
 #include "server/store/notification_repository.h"
 #include "server/store/offer_repository.h"
 #include "server/store/portfolio_repository.h"
@@ -64,6 +65,7 @@ class Tx {
   virtual BidInvitationRepository& bid_invitations() = 0;
   virtual PortfolioRepository& portfolio() = 0;
   virtual LedgerRepository& ledger() = 0;
+  virtual MilestoneRepository& milestones() = 0;
 };
 
 class Store {

@@ -484,6 +484,49 @@ CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
   BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
 )sql";
 
+// v8: milestones (issue 15), the unit in which money is funded and released.
+// Bookings made before Gigwire moved money get theirs: one per step of their
+// milestone plan, or one for the whole price. Completed ones count as released
+// (settled outside Gigwire: no ledger entries), cancelled ones as cancelled,
+// running ones as pending: they are funded from now on.
+constexpr char kV8Milestones[] = R"sql(
+CREATE TABLE milestones (
+  id                TEXT PRIMARY KEY,
+  booking_id        TEXT NOT NULL REFERENCES bookings (id),
+  position          INTEGER NOT NULL,
+  title             TEXT NOT NULL,
+  currency_code     TEXT NOT NULL CHECK (length(currency_code) = 3),
+  amount_minor      INTEGER NOT NULL CHECK (amount_minor > 0),
+  due_time          INTEGER NOT NULL,
+  state             INTEGER NOT NULL CHECK (state BETWEEN 1 AND 9),
+  proposed_by       TEXT NOT NULL DEFAULT '',
+  submission_note   TEXT NOT NULL DEFAULT '',
+  revision_note     TEXT NOT NULL DEFAULT '',
+  revision_count    INTEGER NOT NULL DEFAULT 0,
+  auto_release_time INTEGER,
+  version           INTEGER NOT NULL,
+  create_time       INTEGER NOT NULL,
+  update_time       INTEGER NOT NULL,
+  UNIQUE (booking_id, position)
+) STRICT;
+CREATE INDEX milestones_due_for_auto_release ON milestones (auto_release_time)
+  WHERE state = 4;
+INSERT INTO milestones (id, booking_id, position, title, currency_code, amount_minor, due_time,
+    state, version, create_time, update_time)
+  SELECT 'mst_' || lower(hex(randomblob(10))), b.id, p.position, p.title, p.currency_code,
+    p.amount_minor, b.create_time + p.due_in_days * 86400000000,
+    CASE b.state WHEN 3 THEN 6 WHEN 4 THEN 7 ELSE 2 END, 1, b.create_time, b.update_time
+  FROM bookings b JOIN planned_milestones p ON p.owner_id = b.id;
+INSERT INTO milestones (id, booking_id, position, title, currency_code, amount_minor, due_time,
+    state, version, create_time, update_time)
+  SELECT 'mst_' || lower(hex(randomblob(10))), b.id, 0, b.title, b.currency_code,
+    b.price_minor, b.due_time, CASE b.state WHEN 3 THEN 6 WHEN 4 THEN 7 ELSE 2 END, 1,
+    b.create_time, b.update_time
+  FROM bookings b
+  WHERE b.price_minor > 0
+    AND NOT EXISTS (SELECT 1 FROM planned_milestones p WHERE p.owner_id = b.id);
+)sql";
+
 // Throws when the migrated schema breaks a foreign key: migrations run with
 // enforcement off (so that tables can be rebuilt) and are checked once.
 void CheckForeignKeys(SQLite::Database& db) {
@@ -539,6 +582,7 @@ const std::vector<Migration>& BuiltInMigrations() {
       {6, "open market: sourcing modes, proposals, invitations, portfolios, gig orders",
        kV6OpenMarket},
       {7, "money: the double-entry ledger and account balances", kV7Ledger},
+      {8, "money: milestones, with those of bookings made before", kV8Milestones},
   };
   return *kMigrations;
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Exception.h"
 #include "SQLiteCpp/Statement.h"
@@ -239,6 +240,41 @@ TEST_F(RebookableJobsMigrationTest, OnlyAGigOrderHasNoJob) {
                SQLite::Exception);
   db_.exec(columns + "('bkg_g', 3, NULL, 'usr_b', 'usr_s1', 'Gig', 'USD', 5, 9, 1, 1, 5, 5)");
   EXPECT_EQ(Count("bookings"), 2);
+}
+
+// ---- 7 -> 8: milestones for the bookings made before money moved ----
+
+TEST_F(RebookableJobsMigrationTest, BookingsMadeBeforeGetMilestonesByTheirPlanOrPrice) {
+  const std::vector<Migration>& all = BuiltInMigrations();
+  ASSERT_GE(all.size(), 8u);
+  ASSERT_TRUE(ApplyMigrations(db_, {all.begin(), all.begin() + 7}).ok());
+  const std::string columns =
+      "INSERT INTO bookings (id, source, job_id, buyer_id, seller_id, title, currency_code, "
+      "price_minor, due_time, state, version, create_time, update_time) VALUES ";
+  db_.exec(columns + "('bkg_plan', 3, NULL, 'usr_b', 'usr_s1', 'Site', 'EUR', 300, 99, 1, 1, "
+                     "1000000, 1000000), ('bkg_gone', 3, NULL, 'usr_b', 'usr_s2', 'Gone', "
+                     "'USD', 40, 99, 4, 1, 5, 5)");
+  db_.exec("INSERT INTO planned_milestones (owner_id, position, title, currency_code, "
+           "amount_minor, due_in_days) VALUES ('bkg_plan', 0, 'Design', 'EUR', 100, 2), "
+           "('bkg_plan', 1, 'Build', 'EUR', 200, 5)");
+  ASSERT_TRUE(ApplyMigrations(db_, all).ok());
+  SQLite::Statement rows(db_,
+      "SELECT booking_id, position, title, currency_code, amount_minor, due_time, state "
+      "FROM milestones ORDER BY booking_id, position");
+  std::vector<std::string> seen;
+  while (rows.executeStep()) {
+    seen.push_back(absl::StrCat(rows.getColumn(0).getString(), " ", rows.getColumn(1).getInt(),
+                                " ", rows.getColumn(2).getString(), " ",
+                                rows.getColumn(3).getString(), " ", rows.getColumn(4).getInt64(),
+                                " ", rows.getColumn(5).getInt64(), " ", rows.getColumn(6).getInt()));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "bkg_1 0 Logo USD 500 9 6",  // completed: released outside Gigwire
+                      "bkg_gone 0 Gone USD 40 99 7",  // cancelled
+                      "bkg_plan 0 Design EUR 100 172801000000 2",  // running: pending; due 2 days after booking
+                      "bkg_plan 1 Build EUR 200 432001000000 2",  // and 5 days
+                  }));
+  EXPECT_EQ(db_.execAndGet("SELECT COUNT(DISTINCT id) FROM milestones").getInt(), 4);
 }
 
 }  // namespace

@@ -283,13 +283,29 @@ class SqliteLedgerRepository final : public LedgerRepository {
   StatementCache& sql_;
 };
 
+class SqliteMilestoneRepository final : public MilestoneRepository {
+ public:
+  explicit SqliteMilestoneRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Milestone> FindById(const std::string& id) override;
+  absl::StatusOr<std::vector<Milestone>> ListByBooking(const std::string& booking_id) override;
+  absl::Status Insert(const Milestone& milestone) override;
+  absl::Status Update(const Milestone& milestone, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Milestone>> ListDueForAutoRelease(absl::Time now,
+                                                               int limit) override;
+  absl::Status ForEachHoldingEscrow(absl::FunctionRef<void(const Milestone&)> visit) override;
+
+ private:
+  StatementCache& sql_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(StatementCache& sql)
       : users_(sql), refresh_tokens_(sql), api_keys_(sql), categories_(sql), gigs_(sql),
         jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
         request_ids_(sql), events_(sql), notifications_(sql), proposals_(sql),
-        bid_invitations_(sql), portfolio_(sql), ledger_(sql) {}
+        bid_invitations_(sql), portfolio_(sql), ledger_(sql),
+        milestones_(sql) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
@@ -308,6 +324,7 @@ class SqliteTx final : public Tx {
   BidInvitationRepository& bid_invitations() override { return bid_invitations_; }
   PortfolioRepository& portfolio() override { return portfolio_; }
   LedgerRepository& ledger() override { return ledger_; }
+  MilestoneRepository& milestones() override { return milestones_; }
 
   // Whether this transaction appended events (they count once committed).
   bool appended_events() const { return events_.appended() > 0; }
@@ -331,6 +348,7 @@ class SqliteTx final : public Tx {
   SqliteBidInvitationRepository bid_invitations_;
   SqlitePortfolioRepository portfolio_;
   SqliteLedgerRepository ledger_;
+  SqliteMilestoneRepository milestones_;
 };
 
 }  // namespace gigwire
