@@ -9,6 +9,7 @@
 #include "server/domain/accounts.h"
 #include "server/domain/audit.h"
 #include "server/domain/catalog.h"
+#include "server/domain/milestones.h"
 #include "server/domain/pagination.h"
 #include "server/domain/validation.h"
 #include "server/domain/work_common.h"
@@ -125,6 +126,7 @@ absl::StatusOr<Booking> Bookings::OrderGig(const Principal& caller, const std::s
         GW_ASSIGN_OR_RETURN(Gig gig, LoadOrderableGig(tx, caller, gig_id));
         const Booking booking = NewGigOrder(gig, caller, requirements, now);
         GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
+        GW_RETURN_IF_ERROR(InsertInitialMilestones(tx, booking));
         GW_RETURN_IF_ERROR(
             outbox_.Record(tx, EventType::kGigOrdered, caller.user_id, now, booking));
         return tx.bookings().FindById(booking.id);

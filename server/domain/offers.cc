@@ -10,6 +10,7 @@
 #include "server/domain/accounts.h"
 #include "server/domain/audit.h"
 #include "server/domain/jobs.h"
+#include "server/domain/milestones.h"
 #include "server/domain/pagination.h"
 #include "server/domain/validation.h"
 #include "server/domain/work_common.h"
@@ -287,6 +288,7 @@ absl::Status Offers::Book(Tx& tx, const Principal& caller, const Offer& offer, J
   GW_RETURN_IF_ERROR(ClosePendingOffers(tx, outbox_, caller.user_id, job.id,
                                         OfferState::kSuperseded, "", now, offer.id));
   GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
+  GW_RETURN_IF_ERROR(InsertInitialMilestones(tx, booking));
   GW_RETURN_IF_ERROR(outbox_.Record(tx, EventType::kBookingCreated, caller.user_id, now, booking));
   job.state = JobState::kBooked;
   job.booking_id = booking.id;

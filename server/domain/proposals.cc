@@ -7,6 +7,7 @@
 #include "server/common/status.h"
 #include "server/domain/accounts.h"
 #include "server/domain/jobs.h"
+#include "server/domain/milestones.h"
 #include "server/domain/money.h"
 #include "server/domain/pagination.h"
 #include "server/domain/validation.h"
@@ -416,6 +417,7 @@ absl::Status Proposals::Book(Tx& tx, const Principal& caller, Proposal& p, absl:
   // carries the outcome (a proposal's job_state is already BOOKED).
   const Booking booking = NewBooking(p, job, now);
   GW_RETURN_IF_ERROR(tx.bookings().Insert(booking));
+  GW_RETURN_IF_ERROR(InsertInitialMilestones(tx, booking));
   job.state = JobState::kBooked;
   job.booking_id = booking.id;
   GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
