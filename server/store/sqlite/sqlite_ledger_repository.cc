@@ -43,6 +43,16 @@ LedgerEntry EntryFromRow(SQLite::Statement& row, int first) {
   return entry;
 }
 
+// account_kind, owner_id, currency_code, balance_minor at 0..3 of `row`.
+AccountBalance BalanceFromRow(SQLite::Statement& row) {
+  AccountBalance balance;
+  balance.account.kind = static_cast<AccountKind>(row.getColumn(0).getInt());
+  balance.account.owner_id = row.getColumn(1).getString();
+  balance.account.currency_code = row.getColumn(2).getString();
+  balance.balance_minor = row.getColumn(3).getInt64();
+  return balance;
+}
+
 }  // namespace
 
 absl::Status SqliteLedgerRepository::UpdateBalance(const LedgerEntry& entry) {
@@ -119,12 +129,7 @@ absl::StatusOr<std::vector<AccountBalance>> SqliteLedgerRepository::BalancesOf(
   select.bind(1, owner_id);
   std::vector<AccountBalance> balances;
   while (select.executeStep()) {
-    AccountBalance balance;
-    balance.account.kind = static_cast<AccountKind>(select.getColumn(0).getInt());
-    balance.account.owner_id = select.getColumn(1).getString();
-    balance.account.currency_code = select.getColumn(2).getString();
-    balance.balance_minor = select.getColumn(3).getInt64();
-    balances.push_back(std::move(balance));
+    balances.push_back(BalanceFromRow(select));
   }
   return balances;
 }
@@ -184,12 +189,7 @@ absl::Status SqliteLedgerRepository::ForEachBalance(
       "SELECT account_kind, owner_id, currency_code, balance_minor FROM account_balances "
       "ORDER BY account_key");
   while (select.executeStep()) {
-    AccountBalance balance;
-    balance.account.kind = static_cast<AccountKind>(select.getColumn(0).getInt());
-    balance.account.owner_id = select.getColumn(1).getString();
-    balance.account.currency_code = select.getColumn(2).getString();
-    balance.balance_minor = select.getColumn(3).getInt64();
-    visit(balance);
+    visit(BalanceFromRow(select));
   }
   return absl::OkStatus();
 }
