@@ -6,17 +6,6 @@
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import { type BaseClientOptions, type GigwireClient, buildClient, normalizeBaseUrl } from "./client-core.js";
 
-export {
-  type BaseClientOptions,
-  type CallSettings,
-  type GigwireClient,
-  type GigwireServices,
-  type GigwireSessionClient,
-  SERVICES,
-  createServiceClient,
-  normalizeBaseUrl,
-} from "./client-core.js";
-
 /** Options of createClient. */
 export interface ClientOptions extends BaseClientOptions {
   /** Server address: "http://host:port", "https://host:port" or "host:port". */
