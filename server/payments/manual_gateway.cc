@@ -84,9 +84,9 @@ std::string FormatMajorUnits(const Money& amount) {
 
 ManualGateway::ManualGateway(ManualGatewayOptions options) : options_(std::move(options)) {}
 
-absl::StatusOr<Payment> ManualGateway::CreatePayment(const PaymentRequest& request) {
+absl::StatusOr<ProviderPayment> ManualGateway::CreatePayment(const PaymentRequest& request) {
   GW_RETURN_IF_ERROR(CheckPaymentRequest(request));
-  Payment payment;
+  ProviderPayment payment;
   payment.provider_id = ManualPaymentId(request.idempotency_key);
   payment.status = PaymentStatus::kPending;
   payment.amount = request.amount;
@@ -94,19 +94,19 @@ absl::StatusOr<Payment> ManualGateway::CreatePayment(const PaymentRequest& reque
   return payment;
 }
 
-absl::StatusOr<Payment> ManualGateway::GetPayment(absl::string_view provider_id) {
+absl::StatusOr<ProviderPayment> ManualGateway::GetPayment(absl::string_view provider_id) {
   if (!IsManualPaymentId(provider_id)) return NotFound(absl::StrCat("payment ", provider_id));
-  Payment payment;
+  ProviderPayment payment;
   payment.provider_id = std::string(provider_id);
   payment.status = PaymentStatus::kPending;
   return payment;
 }
 
-absl::StatusOr<Payment> ManualGateway::CancelPayment(absl::string_view provider_id,
+absl::StatusOr<ProviderPayment> ManualGateway::CancelPayment(absl::string_view provider_id,
                                                      absl::string_view idempotency_key) {
   if (!IsManualPaymentId(provider_id)) return NotFound(absl::StrCat("payment ", provider_id));
   GW_RETURN_IF_ERROR(CheckIdempotencyKey(idempotency_key));
-  Payment payment;
+  ProviderPayment payment;
   payment.provider_id = std::string(provider_id);
   payment.status = PaymentStatus::kCancelled;
   return payment;

@@ -50,11 +50,11 @@ class ManualGateway final : public PaymentGateway {
   // kPending; provider_id = ManualPaymentId(request.idempotency_key); amount
   // echoed; instructions name the amount in major units (e.g. "12.34 EUR",
   // "1500 JPY"), the payee and the reference to quote (the id).
-  absl::StatusOr<Payment> CreatePayment(const PaymentRequest& request) override;
+  absl::StatusOr<ProviderPayment> CreatePayment(const PaymentRequest& request) override;
 
-  absl::StatusOr<Payment> GetPayment(absl::string_view provider_id) override;
+  absl::StatusOr<ProviderPayment> GetPayment(absl::string_view provider_id) override;
 
-  absl::StatusOr<Payment> CancelPayment(absl::string_view provider_id,
+  absl::StatusOr<ProviderPayment> CancelPayment(absl::string_view provider_id,
                                         absl::string_view idempotency_key) override;
 
  private:

@@ -40,7 +40,7 @@ std::vector<std::string> ViolatedFields(const absl::Status& status) {
 
 TEST(ManualGatewayTest, CreateIsPendingWithAnIdDerivedFromTheKey) {
   ManualGateway gateway;
-  absl::StatusOr<Payment> payment = gateway.CreatePayment(Request());
+  absl::StatusOr<ProviderPayment> payment = gateway.CreatePayment(Request());
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_EQ(payment->status, PaymentStatus::kPending);
   EXPECT_THAT(payment->provider_id, MatchesRegex("mpay_[a-z2-7]{24}"));
@@ -54,9 +54,9 @@ TEST(ManualGatewayTest, CreateIsPendingWithAnIdDerivedFromTheKey) {
 TEST(ManualGatewayTest, SameKeySameIdAcrossInstancesOtherKeyOtherId) {
   ManualGateway first;
   ManualGateway second;  // e.g. after a restart: nothing kept in memory
-  absl::StatusOr<Payment> a = first.CreatePayment(Request("key-a"));
-  absl::StatusOr<Payment> again = second.CreatePayment(Request("key-a"));
-  absl::StatusOr<Payment> b = first.CreatePayment(Request("key-b"));
+  absl::StatusOr<ProviderPayment> a = first.CreatePayment(Request("key-a"));
+  absl::StatusOr<ProviderPayment> again = second.CreatePayment(Request("key-a"));
+  absl::StatusOr<ProviderPayment> b = first.CreatePayment(Request("key-b"));
   ASSERT_TRUE(a.ok() && again.ok() && b.ok());
   EXPECT_EQ(a->provider_id, again->provider_id);
   EXPECT_EQ(a->instructions, again->instructions);
@@ -75,12 +75,12 @@ TEST(ManualGatewayTest, IdIsAFixedFunctionOfTheKey) {
 
 TEST(ManualGatewayTest, InstructionsQuoteAmountPayeeAndReference) {
   ManualGateway gateway(ManualGatewayOptions{"Gigwire Ltd, IBAN DE89 3704 0044 0532 0130 00"});
-  absl::StatusOr<Payment> payment = gateway.CreatePayment(Request());
+  absl::StatusOr<ProviderPayment> payment = gateway.CreatePayment(Request());
   ASSERT_TRUE(payment.ok());
   EXPECT_THAT(payment->instructions, HasSubstr("Transfer 12.34 EUR to Gigwire Ltd, IBAN DE89"));
   EXPECT_THAT(payment->instructions, HasSubstr("reference " + payment->provider_id));
 
-  absl::StatusOr<Payment> default_payee = ManualGateway().CreatePayment(Request());
+  absl::StatusOr<ProviderPayment> default_payee = ManualGateway().CreatePayment(Request());
   ASSERT_TRUE(default_payee.ok());
   EXPECT_THAT(default_payee->instructions, HasSubstr("to the marketplace's bank account"));
 }
@@ -121,7 +121,7 @@ TEST(ManualGatewayTest, RefusesBadRequestsWithFieldViolations) {
   for (const Case& c : cases) {
     PaymentRequest request = Request();
     c.spoil(request);
-    absl::StatusOr<Payment> payment = gateway.CreatePayment(request);
+    absl::StatusOr<ProviderPayment> payment = gateway.CreatePayment(request);
     EXPECT_EQ(payment.status().code(), absl::StatusCode::kInvalidArgument) << c.field;
     EXPECT_EQ(ReasonOf(payment.status()), v1::INVALID_FIELDS) << c.field;
     EXPECT_THAT(ViolatedFields(payment.status()), ::testing::ElementsAre(c.field));
@@ -138,7 +138,7 @@ TEST(ManualGatewayTest, AcceptsTheLimitsThemselves) {
 
 TEST(ManualGatewayTest, ReportsEveryViolationAtOnce) {
   PaymentRequest request;
-  absl::StatusOr<Payment> payment = ManualGateway().CreatePayment(request);
+  absl::StatusOr<ProviderPayment> payment = ManualGateway().CreatePayment(request);
   EXPECT_THAT(ViolatedFields(payment.status()),
               ::testing::ElementsAre("idempotency_key", "amount.amount_minor",
                                      "amount.currency_code"));
@@ -147,7 +147,7 @@ TEST(ManualGatewayTest, ReportsEveryViolationAtOnce) {
 TEST(ManualGatewayTest, GetSaysPendingAndNothingItCannotKnow) {
   ManualGateway gateway;
   const std::string id = ManualPaymentId("k");
-  absl::StatusOr<Payment> payment = gateway.GetPayment(id);
+  absl::StatusOr<ProviderPayment> payment = gateway.GetPayment(id);
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_EQ(payment->provider_id, id);
   EXPECT_EQ(payment->status, PaymentStatus::kPending);
@@ -166,7 +166,7 @@ TEST(ManualGatewayTest, UnknownIdsAreNotFound) {
 TEST(ManualGatewayTest, CancelIsCancelledAndNeedsAKey) {
   ManualGateway gateway;
   const std::string id = ManualPaymentId("k");
-  absl::StatusOr<Payment> cancelled = gateway.CancelPayment(id, "cancel:mst_1:1");
+  absl::StatusOr<ProviderPayment> cancelled = gateway.CancelPayment(id, "cancel:mst_1:1");
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->provider_id, id);
   EXPECT_EQ(cancelled->status, PaymentStatus::kCancelled);

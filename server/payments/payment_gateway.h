@@ -51,7 +51,7 @@ enum class PaymentStatus : uint8_t {
 };
 const char* PaymentStatusName(PaymentStatus status);
 
-struct Payment {
+struct ProviderPayment {
   std::string provider_id;    // e.g. "pi_..." for Stripe; the manual gateway's own id
   PaymentStatus status = PaymentStatus::kPending;
   Money amount;
@@ -71,14 +71,14 @@ class PaymentGateway {
   virtual absl::string_view name() const = 0;
 
   // Creates a payment for `request` (idempotent on its key).
-  virtual absl::StatusOr<Payment> CreatePayment(const PaymentRequest& request) = 0;
+  virtual absl::StatusOr<ProviderPayment> CreatePayment(const PaymentRequest& request) = 0;
 
   // The payment's current state at the provider. NOT_FOUND for an unknown id.
-  virtual absl::StatusOr<Payment> GetPayment(absl::string_view provider_id) = 0;
+  virtual absl::StatusOr<ProviderPayment> GetPayment(absl::string_view provider_id) = 0;
 
   // Cancels a payment that has not succeeded (idempotent on the key);
   // FAILED_PRECONDITION if it already succeeded.
-  virtual absl::StatusOr<Payment> CancelPayment(absl::string_view provider_id,
+  virtual absl::StatusOr<ProviderPayment> CancelPayment(absl::string_view provider_id,
                                                 absl::string_view idempotency_key) = 0;
 };
 

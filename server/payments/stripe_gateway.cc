@@ -112,8 +112,8 @@ absl::StatusOr<int64_t> ToStripeAmount(const Money& amount) {
   return amount.amount_minor * kIskFactor;
 }
 
-absl::StatusOr<Payment> PaymentFromIntent(const Struct& intent) {
-  Payment payment;
+absl::StatusOr<ProviderPayment> PaymentFromIntent(const Struct& intent) {
+  ProviderPayment payment;
   payment.provider_id = StringField(intent, "id");
   if (payment.provider_id.empty()) return Unreadable("no id");
   const std::string status = StringField(intent, "status");
@@ -132,7 +132,7 @@ absl::StatusOr<std::unique_ptr<StripeGateway>> StripeGateway::Create(StripeOptio
   return std::unique_ptr<StripeGateway>(new StripeGateway(std::move(client)));
 }
 
-absl::StatusOr<Payment> StripeGateway::CreatePayment(const PaymentRequest& request) {
+absl::StatusOr<ProviderPayment> StripeGateway::CreatePayment(const PaymentRequest& request) {
   GW_RETURN_IF_ERROR(CheckPaymentRequest(request));
   GW_ASSIGN_OR_RETURN(int64_t stripe_amount, ToStripeAmount(request.amount));
   GW_ASSIGN_OR_RETURN(Struct intent, client_->Post(kIntentsPath, CreateForm(request, stripe_amount),
@@ -140,13 +140,13 @@ absl::StatusOr<Payment> StripeGateway::CreatePayment(const PaymentRequest& reque
   return PaymentFromIntent(intent);
 }
 
-absl::StatusOr<Payment> StripeGateway::GetPayment(absl::string_view provider_id) {
+absl::StatusOr<ProviderPayment> StripeGateway::GetPayment(absl::string_view provider_id) {
   if (!IsIntentId(provider_id)) return UnknownIntent(provider_id);
   GW_ASSIGN_OR_RETURN(Struct intent, client_->Get(absl::StrCat(kIntentsPath, "/", provider_id)));
   return PaymentFromIntent(intent);
 }
 
-absl::StatusOr<Payment> StripeGateway::CancelPayment(absl::string_view provider_id,
+absl::StatusOr<ProviderPayment> StripeGateway::CancelPayment(absl::string_view provider_id,
                                                      absl::string_view idempotency_key) {
   if (!IsIntentId(provider_id)) return UnknownIntent(provider_id);
   GW_RETURN_IF_ERROR(CheckIdempotencyKey(idempotency_key));
@@ -157,7 +157,7 @@ absl::StatusOr<Payment> StripeGateway::CancelPayment(absl::string_view provider_
     return intent.status();
   }
   // Refused for its state: already cancelled is success for a cancel.
-  absl::StatusOr<Payment> current = GetPayment(provider_id);
+  absl::StatusOr<ProviderPayment> current = GetPayment(provider_id);
   if (current.ok() && current->status == PaymentStatus::kCancelled) return current;
   return intent.status();
 }

@@ -1,6 +1,6 @@
 // StripeGateway: the "stripe" PaymentGateway. A payment is a Stripe
 // PaymentIntent, created by the server with the secret key and confirmed by
-// the buyer in the browser with Stripe.js (Payment.client_secret); the domain
+// the buyer in the browser with Stripe.js (ProviderPayment.client_secret); the domain
 // funds the milestone once GetPayment reports kSucceeded. HTTP, JSON and the
 // error mapping live in StripeClient (stripe_client.h): its table is this
 // gateway's error contract, after the request checks of payment_checks.h
@@ -64,9 +64,9 @@ class StripeGateway final : public PaymentGateway {
 
   absl::string_view name() const override { return "stripe"; }
 
-  absl::StatusOr<Payment> CreatePayment(const PaymentRequest& request) override;
-  absl::StatusOr<Payment> GetPayment(absl::string_view provider_id) override;
-  absl::StatusOr<Payment> CancelPayment(absl::string_view provider_id,
+  absl::StatusOr<ProviderPayment> CreatePayment(const PaymentRequest& request) override;
+  absl::StatusOr<ProviderPayment> GetPayment(absl::string_view provider_id) override;
+  absl::StatusOr<ProviderPayment> CancelPayment(absl::string_view provider_id,
                                         absl::string_view idempotency_key) override;
 
  private:
@@ -75,11 +75,11 @@ class StripeGateway final : public PaymentGateway {
   const std::unique_ptr<StripeClient> client_;
 };
 
-// The Payment a PaymentIntent object describes, by the status table above;
+// The ProviderPayment a PaymentIntent object describes, by the status table above;
 // the amount back in ISO 4217 minor units with an upper-case currency.
 // UNAVAILABLE when the object lacks an id, status, amount or currency (not an
 // answer Stripe gives: retry).
-absl::StatusOr<Payment> PaymentFromIntent(const google::protobuf::Struct& intent);
+absl::StatusOr<ProviderPayment> PaymentFromIntent(const google::protobuf::Struct& intent);
 
 // `amount` in Stripe's units (see Amounts above). INVALID_ARGUMENT when it
 // would overflow.

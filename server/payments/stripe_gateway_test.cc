@@ -200,7 +200,7 @@ PaymentRequest Request() {
 TEST(StripeGatewayTest, CreatePostsTheFormAndHeadersStripeExpects) {
   LocalHttpServer server(HttpReply{200, Intent("requires_payment_method")});
   auto gateway = GatewayFor(server.base_url());
-  absl::StatusOr<Payment> payment = gateway->CreatePayment(Request());
+  absl::StatusOr<ProviderPayment> payment = gateway->CreatePayment(Request());
   ASSERT_TRUE(payment.ok()) << payment.status();
 
   ASSERT_EQ(server.requests().size(), 1u);
@@ -248,8 +248,8 @@ TEST(StripeGatewayTest, GetAndCancelUseTheIntentsPaths) {
     return HttpReply{200, Intent(request.method == "GET" ? "processing" : "canceled")};
   });
   auto gateway = GatewayFor(server.base_url());
-  absl::StatusOr<Payment> got = gateway->GetPayment("pi_3Abc");
-  absl::StatusOr<Payment> cancelled = gateway->CancelPayment("pi_3Abc", "cancel:mst_1:1");
+  absl::StatusOr<ProviderPayment> got = gateway->GetPayment("pi_3Abc");
+  absl::StatusOr<ProviderPayment> cancelled = gateway->CancelPayment("pi_3Abc", "cancel:mst_1:1");
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(got->status, PaymentStatus::kPending);
@@ -294,7 +294,7 @@ TEST(StripeGatewayTest, MapsEveryIntentStatus) {
   };
   for (const Case& c : cases) {
     LocalHttpServer server(HttpReply{200, c.body});
-    absl::StatusOr<Payment> payment = GatewayFor(server.base_url())->GetPayment("pi_3Abc");
+    absl::StatusOr<ProviderPayment> payment = GatewayFor(server.base_url())->GetPayment("pi_3Abc");
     ASSERT_TRUE(payment.ok()) << payment.status();
     EXPECT_EQ(payment->status, c.want) << c.body;
     EXPECT_EQ(payment->failure_reason, c.failure_reason) << c.body;
@@ -342,7 +342,7 @@ TEST(StripeGatewayTest, MapsStripeErrorsToStatusCodes) {
   };
   for (const Case& c : cases) {
     LocalHttpServer server(HttpReply{c.http, c.body});
-    absl::StatusOr<Payment> payment = GatewayFor(server.base_url())->CreatePayment(Request());
+    absl::StatusOr<ProviderPayment> payment = GatewayFor(server.base_url())->CreatePayment(Request());
     const absl::Status& status = payment.status();
     EXPECT_EQ(status.code(), c.want) << c.http << " " << c.body << ": " << status;
     EXPECT_THAT(std::string(status.message()), HasSubstr(absl::StrCat("HTTP ", c.http)));
@@ -368,7 +368,7 @@ TEST(StripeGatewayTest, ASlowAnswerTimesOutAsUnavailable) {
   LocalHttpServer server(HttpReply{200, Intent("succeeded"), absl::Seconds(5)});
   auto gateway = GatewayFor(server.base_url(), absl::Milliseconds(300));
   const absl::Time start = absl::Now();
-  absl::StatusOr<Payment> payment = gateway->CreatePayment(Request());
+  absl::StatusOr<ProviderPayment> payment = gateway->CreatePayment(Request());
   const absl::Duration took = absl::Now() - start;
   EXPECT_EQ(payment.status().code(), absl::StatusCode::kUnavailable) << payment.status();
   EXPECT_THAT(std::string(payment.status().message()), HasSubstr("no answer"));
@@ -384,7 +384,7 @@ TEST(StripeGatewayTest, AClosedPortIsUnavailable) {
     LocalHttpServer gone(HttpReply{});
     base_url = gone.base_url();
   }  // its port is closed now
-  absl::StatusOr<Payment> payment = GatewayFor(base_url)->GetPayment("pi_3Abc");
+  absl::StatusOr<ProviderPayment> payment = GatewayFor(base_url)->GetPayment("pi_3Abc");
   EXPECT_EQ(payment.status().code(), absl::StatusCode::kUnavailable) << payment.status();
   EXPECT_THAT(std::string(payment.status().message()), HasSubstr("cannot reach"));
 }
@@ -397,7 +397,7 @@ TEST(StripeGatewayTest, AnswersThatAreNotAPaymentIntentAreUnavailable) {
         std::string(R"({"id": "pi_1", "status": "succeeded", "amount": 12.5, "currency": "eur"})"),
         too_large}) {
     LocalHttpServer server(HttpReply{200, body});
-    absl::StatusOr<Payment> payment = GatewayFor(server.base_url())->GetPayment("pi_3Abc");
+    absl::StatusOr<ProviderPayment> payment = GatewayFor(server.base_url())->GetPayment("pi_3Abc");
     EXPECT_EQ(payment.status().code(), absl::StatusCode::kUnavailable) << body.substr(0, 80);
   }
 }
@@ -412,7 +412,7 @@ TEST(StripeGatewayTest, CancellingACancelledIntentReturnsItWhateverTheKey) {
     }
     return HttpReply{200, Intent("canceled")};
   });
-  absl::StatusOr<Payment> payment =
+  absl::StatusOr<ProviderPayment> payment =
       GatewayFor(server.base_url())->CancelPayment("pi_3Abc", "cancel:mst_1:2");
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_EQ(payment->status, PaymentStatus::kCancelled);
@@ -452,7 +452,7 @@ TEST(StripeGatewayTest, IskGoesToStripeInHundredths) {
   LocalHttpServer server(HttpReply{200, Intent("succeeded", "null", "500", "isk")});
   PaymentRequest request = Request();
   request.amount = Money{"ISK", 5};
-  absl::StatusOr<Payment> payment = GatewayFor(server.base_url())->CreatePayment(request);
+  absl::StatusOr<ProviderPayment> payment = GatewayFor(server.base_url())->CreatePayment(request);
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_THAT(server.requests().at(0).body, HasSubstr("amount=500&currency=isk&"));
   EXPECT_EQ(payment->amount, (Money{"ISK", 5}));

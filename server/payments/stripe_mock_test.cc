@@ -272,7 +272,7 @@ class StripeMockTest : public ::testing::Test {
 
 TEST_F(StripeMockTest, CreatesAPaymentIntentStripesSpecAccepts) {
   // Every form field the gateway sends passed stripe-mock's OpenAPI validation.
-  absl::StatusOr<Payment> payment = Gateway()->CreatePayment(Request());
+  absl::StatusOr<ProviderPayment> payment = Gateway()->CreatePayment(Request());
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_THAT(payment->provider_id, StartsWith("pi_"));
   EXPECT_EQ(payment->amount, (Money{"EUR", 1234}));  // echoed, currency back in upper case
@@ -283,8 +283,8 @@ TEST_F(StripeMockTest, CreatesAPaymentIntentStripesSpecAccepts) {
 
 TEST_F(StripeMockTest, ARetryWithTheSameKeyIsAcceptedThoughNotReplayed) {
   auto gateway = Gateway();
-  absl::StatusOr<Payment> first = gateway->CreatePayment(Request("same-key"));
-  absl::StatusOr<Payment> retry = gateway->CreatePayment(Request("same-key"));
+  absl::StatusOr<ProviderPayment> first = gateway->CreatePayment(Request("same-key"));
+  absl::StatusOr<ProviderPayment> retry = gateway->CreatePayment(Request("same-key"));
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(retry.ok()) << retry.status();
   // Real Stripe would answer the retry with the first intent. stripe-mock only
@@ -295,7 +295,7 @@ TEST_F(StripeMockTest, ARetryWithTheSameKeyIsAcceptedThoughNotReplayed) {
 }
 
 TEST_F(StripeMockTest, GetReadsTheIntentBack) {
-  absl::StatusOr<Payment> payment = Gateway()->GetPayment("pi_gigwire123");
+  absl::StatusOr<ProviderPayment> payment = Gateway()->GetPayment("pi_gigwire123");
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_EQ(payment->provider_id, "pi_gigwire123");  // from the path
   EXPECT_GT(payment->amount.amount_minor, 0);        // the fixture's
@@ -305,7 +305,7 @@ TEST_F(StripeMockTest, GetReadsTheIntentBack) {
 TEST_F(StripeMockTest, CancelIsAccepted) {
   // A POST with an empty body: stripe-mock refuses it without the form
   // Content-Type, which the client always sends.
-  absl::StatusOr<Payment> payment = Gateway()->CancelPayment("pi_gigwire123", "cancel:mst_1:1");
+  absl::StatusOr<ProviderPayment> payment = Gateway()->CancelPayment("pi_gigwire123", "cancel:mst_1:1");
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_EQ(payment->provider_id, "pi_gigwire123");
 }
@@ -362,7 +362,7 @@ TEST_F(StripeMockTest, ConcurrentCallsEachGetTheirOwnAnswer) {
       for (int i = 0; i < kCallsEach; ++i) {
         PaymentRequest request = Request(absl::StrCat("concurrent-", t, "-", i));
         request.amount.amount_minor = 100 * t + i + 1;
-        absl::StatusOr<Payment> payment = gateway->CreatePayment(request);
+        absl::StatusOr<ProviderPayment> payment = gateway->CreatePayment(request);
         if (payment.ok() && payment->amount == request.amount) ++ok[t];
       }
     });
@@ -383,7 +383,7 @@ TEST_F(StripeMockTest, HttpsVerifiesTheServerCertificate) {
   StripeOptions options = Options();
   options.api_base = absl::StrCat("https://localhost:", mock_->https_port());
   options.ca_file = cert;
-  absl::StatusOr<Payment> trusted = StripeGateway::Create(options).value()->GetPayment("pi_tls");
+  absl::StatusOr<ProviderPayment> trusted = StripeGateway::Create(options).value()->GetPayment("pi_tls");
   EXPECT_TRUE(trusted.ok()) << trusted.status();
 
   options.ca_file.clear();  // the system's CAs do not know it
