@@ -38,6 +38,10 @@ bool HoldsEscrow(MilestoneState state);
 struct Milestone {
   std::string id;  // "mst_..."
   std::string booking_id;
+  // The booking's parties: not stored with the milestone; filled by the
+  // domain from the booking (read only).
+  std::string buyer_id;
+  std::string seller_id;
   int32_t position = 0;  // order within the booking
   std::string title;
   Money amount;
@@ -49,6 +53,14 @@ struct Milestone {
   int32_t revision_count = 0;
   // When a SUBMITTED milestone is released by itself if the buyer does nothing.
   std::optional<absl::Time> auto_release_time;
+  std::string payment_id;  // the latest payment for it
+  std::string dispute_id;  // once disputed
+  std::string cancel_reason;
+  // Money that left its escrow: to the seller before the fee (RELEASED, or a
+  // resolution's part) and back to the buyer (a refund). Minor units of
+  // amount's currency.
+  int64_t released_minor = 0;
+  int64_t refunded_minor = 0;
   int64_t version = 1;
   absl::Time create_time;
   absl::Time update_time;

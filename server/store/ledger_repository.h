@@ -32,6 +32,7 @@ struct LedgerEntryRow {
   std::string milestone_id;
   std::string payout_id;
   int32_t fee_bps = 0;
+  std::string actor_id;
   absl::Time create_time;
   LedgerEntry entry;
 };
@@ -47,6 +48,22 @@ struct LedgerEntryQuery {
   int64_t after_seq = 0;
   int32_t after_position = -1;
   int limit = 50;  // entries
+};
+
+// What a booking's ledger transactions add up to, in its currency.
+struct BookingLedgerTotals {
+  int64_t funded = 0;              // into escrow
+  int64_t released_to_seller = 0;  // seller entries (net of fees)
+  int64_t platform_fees = 0;
+  int64_t refunded = 0;  // back to the world (the buyer)
+  int64_t in_escrow = 0;
+};
+
+// Escrow a user is a party to, per currency.
+struct PartyEscrow {
+  std::string currency_code;
+  int64_t as_buyer_minor = 0;   // on bookings the user buys
+  int64_t as_seller_minor = 0;  // on bookings the user sells
 };
 
 class LedgerRepository {
@@ -66,6 +83,13 @@ class LedgerRepository {
   // Every account `owner_id` owns (a seller's available balance per
   // currency, a booking's escrow), by key.
   virtual absl::StatusOr<std::vector<AccountBalance>> BalancesOf(const std::string& owner_id) = 0;
+
+  // Totals of `booking_id`'s transactions in `currency_code` (all 0 if none).
+  virtual absl::StatusOr<BookingLedgerTotals> TotalsOfBooking(
+      const std::string& booking_id, const std::string& currency_code) = 0;
+  // The escrow balances of the bookings `user_id` buys or sells, per
+  // currency (currencies with none left out), by currency code.
+  virtual absl::StatusOr<std::vector<PartyEscrow>> EscrowOfParty(const std::string& user_id) = 0;
 
   virtual absl::StatusOr<std::vector<LedgerEntryRow>> ListEntries(
       const LedgerEntryQuery& query) = 0;

@@ -26,6 +26,7 @@
 #include "server/store/audit_repository.h"
 #include "server/store/booking_repository.h"
 #include "server/store/category_repository.h"
+#include "server/store/dispute_repository.h"
 #include "server/store/event_repository.h"
 #include "server/store/gig_repository.h"
 #include "server/store/job_repository.h"
@@ -34,6 +35,7 @@
 #include "server/store/milestone_repository.h"
 #include "server/store/notification_repository.h"
 #include "server/store/offer_repository.h"
+#include "server/store/payment_repository.h"
 #include "server/store/portfolio_repository.h"
 #include "server/store/proposal_repository.h"
 #include "server/store/refresh_token_repository.h"
@@ -66,6 +68,9 @@ class Tx {
   virtual PortfolioRepository& portfolio() = 0;
   virtual LedgerRepository& ledger() = 0;
   virtual MilestoneRepository& milestones() = 0;
+  virtual PaymentRepository& payments() = 0;
+  virtual PayoutRepository& payouts() = 0;
+  virtual DisputeRepository& disputes() = 0;
 };
 
 class Store {

@@ -527,6 +527,108 @@ INSERT INTO milestones (id, booking_id, position, title, currency_code, amount_m
     AND NOT EXISTS (SELECT 1 FROM planned_milestones p WHERE p.owner_id = b.id);
 )sql";
 
+// v9: money coming in and going out (issue 15). Milestones record their latest
+// payment, their dispute, why they were cancelled and the money that left
+// their escrow (never more than their amount). Payments of milestones (at most
+// one PENDING per milestone), sellers' payouts, disputes over milestones (at
+// most one OPEN per milestone) and the disputes' notes. A dispute's parts
+// (to_seller, refunded) are NULL until set; they are in the dispute's
+// currency. Each list has an index in its order per filter: payments and
+// payouts newest first, disputes oldest first.
+constexpr char kV9Payments[] = R"sql(
+ALTER TABLE milestones ADD COLUMN payment_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE milestones ADD COLUMN dispute_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE milestones ADD COLUMN cancel_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE milestones ADD COLUMN released_minor INTEGER NOT NULL DEFAULT 0
+  CHECK (released_minor >= 0);
+ALTER TABLE milestones ADD COLUMN refunded_minor INTEGER NOT NULL DEFAULT 0
+  CHECK (refunded_minor >= 0 AND released_minor + refunded_minor <= amount_minor);
+
+CREATE TABLE payments (
+  id                TEXT PRIMARY KEY,
+  milestone_id      TEXT NOT NULL REFERENCES milestones (id),
+  booking_id        TEXT NOT NULL REFERENCES bookings (id),
+  buyer_id          TEXT NOT NULL REFERENCES users (id),
+  currency_code     TEXT NOT NULL CHECK (currency_code GLOB '[A-Z][A-Z][A-Z]'),
+  amount_minor      INTEGER NOT NULL CHECK (amount_minor > 0),
+  gateway           TEXT NOT NULL CHECK (gateway != ''),
+  provider_id       TEXT NOT NULL DEFAULT '',
+  state             INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),
+  client_secret     TEXT NOT NULL DEFAULT '',
+  instructions      TEXT NOT NULL DEFAULT '',
+  failure_reason    TEXT NOT NULL DEFAULT '',
+  confirmed_by      TEXT NOT NULL DEFAULT '',
+  confirmation_note TEXT NOT NULL DEFAULT '',
+  version           INTEGER NOT NULL,
+  create_time       INTEGER NOT NULL,
+  update_time       INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX payments_pending_by_milestone ON payments (milestone_id) WHERE state = 1;
+CREATE INDEX payments_by_create_time ON payments (create_time DESC, id DESC);
+CREATE INDEX payments_by_state ON payments (state, create_time DESC, id DESC);
+CREATE INDEX payments_by_buyer ON payments (buyer_id, create_time DESC, id DESC);
+CREATE INDEX payments_by_booking ON payments (booking_id, create_time DESC, id DESC);
+CREATE INDEX payments_by_milestone ON payments (milestone_id, create_time DESC, id DESC);
+
+CREATE TABLE payouts (
+  id            TEXT PRIMARY KEY,
+  seller_id     TEXT NOT NULL REFERENCES users (id),
+  currency_code TEXT NOT NULL CHECK (currency_code GLOB '[A-Z][A-Z][A-Z]'),
+  amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+  state         INTEGER NOT NULL CHECK (state BETWEEN 1 AND 3),
+  paid_by       TEXT NOT NULL DEFAULT '',
+  reference     TEXT NOT NULL DEFAULT '',
+  cancel_reason TEXT NOT NULL DEFAULT '',
+  version       INTEGER NOT NULL,
+  create_time   INTEGER NOT NULL,
+  update_time   INTEGER NOT NULL,
+  paid_time     INTEGER
+) STRICT;
+CREATE INDEX payouts_by_create_time ON payouts (create_time DESC, id DESC);
+CREATE INDEX payouts_by_state ON payouts (state, create_time DESC, id DESC);
+CREATE INDEX payouts_by_seller ON payouts (seller_id, create_time DESC, id DESC);
+CREATE INDEX payouts_requested_by_seller ON payouts (seller_id, currency_code) WHERE state = 1;
+
+CREATE TABLE disputes (
+  id              TEXT PRIMARY KEY,
+  milestone_id    TEXT NOT NULL REFERENCES milestones (id),
+  booking_id      TEXT NOT NULL REFERENCES bookings (id),
+  buyer_id        TEXT NOT NULL REFERENCES users (id),
+  seller_id       TEXT NOT NULL REFERENCES users (id),
+  opened_by       TEXT NOT NULL REFERENCES users (id),
+  reason          TEXT NOT NULL,
+  evidence        TEXT NOT NULL DEFAULT '',
+  milestone_title TEXT NOT NULL,
+  currency_code   TEXT NOT NULL CHECK (currency_code GLOB '[A-Z][A-Z][A-Z]'),
+  amount_minor    INTEGER NOT NULL CHECK (amount_minor > 0),
+  state           INTEGER NOT NULL CHECK (state BETWEEN 1 AND 2),
+  to_seller_minor INTEGER CHECK (to_seller_minor >= 0),
+  refunded_minor  INTEGER CHECK (refunded_minor >= 0),
+  resolved_by     TEXT NOT NULL DEFAULT '',
+  resolution_note TEXT NOT NULL DEFAULT '',
+  version         INTEGER NOT NULL,
+  create_time     INTEGER NOT NULL,
+  update_time     INTEGER NOT NULL,
+  resolve_time    INTEGER
+) STRICT;
+CREATE UNIQUE INDEX disputes_open_by_milestone ON disputes (milestone_id) WHERE state = 1;
+CREATE INDEX disputes_by_create_time ON disputes (create_time, id);
+CREATE INDEX disputes_by_state ON disputes (state, create_time, id);
+CREATE INDEX disputes_by_booking ON disputes (booking_id, create_time, id);
+CREATE INDEX disputes_by_buyer ON disputes (buyer_id, create_time, id);
+CREATE INDEX disputes_by_seller ON disputes (seller_id, create_time, id);
+
+CREATE TABLE dispute_notes (
+  id          TEXT PRIMARY KEY,
+  dispute_id  TEXT NOT NULL REFERENCES disputes (id),
+  author_id   TEXT NOT NULL REFERENCES users (id),
+  text        TEXT NOT NULL,
+  internal    INTEGER NOT NULL CHECK (internal IN (0, 1)),
+  create_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX dispute_notes_by_dispute ON dispute_notes (dispute_id, create_time, id);
+)sql";
+
 // Throws when the migrated schema breaks a foreign key: migrations run with
 // enforcement off (so that tables can be rebuilt) and are checked once.
 void CheckForeignKeys(SQLite::Database& db) {
@@ -583,6 +685,7 @@ const std::vector<Migration>& BuiltInMigrations() {
        kV6OpenMarket},
       {7, "money: the double-entry ledger and account balances", kV7Ledger},
       {8, "money: milestones, with those of bookings made before", kV8Milestones},
+      {9, "money: payments, payouts, disputes; milestones' money fields", kV9Payments},
   };
   return *kMigrations;
 }

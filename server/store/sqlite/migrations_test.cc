@@ -277,5 +277,71 @@ TEST_F(RebookableJobsMigrationTest, BookingsMadeBeforeGetMilestonesByTheirPlanOr
   EXPECT_EQ(db_.execAndGet("SELECT COUNT(DISTINCT id) FROM milestones").getInt(), 4);
 }
 
+// ---- 8 -> 9: payments, payouts, disputes; milestones' money fields ----
+
+TEST_F(RebookableJobsMigrationTest, MilestonesGetEmptyMoneyFieldsAndTheNewTablesTheirRules) {
+  const std::vector<Migration>& all = BuiltInMigrations();
+  ASSERT_GE(all.size(), 9u);
+  ASSERT_EQ(all[8].version, 9);
+  ASSERT_TRUE(ApplyMigrations(db_, {all.begin(), all.begin() + 8}).ok());
+  ASSERT_TRUE(ApplyMigrations(db_, all).ok());
+  SQLite::Statement milestone(db_,
+      "SELECT id, payment_id, dispute_id, cancel_reason, released_minor, refunded_minor, state "
+      "FROM milestones WHERE booking_id = 'bkg_1'");
+  ASSERT_TRUE(milestone.executeStep());
+  const std::string mst = milestone.getColumn(0).getString();
+  EXPECT_EQ(milestone.getColumn(1).getString(), "");
+  EXPECT_EQ(milestone.getColumn(2).getString(), "");
+  EXPECT_EQ(milestone.getColumn(3).getString(), "");
+  EXPECT_EQ(milestone.getColumn(4).getInt64(), 0);
+  EXPECT_EQ(milestone.getColumn(5).getInt64(), 0);
+  EXPECT_EQ(milestone.getColumn(6).getInt(), 6);  // still released
+  milestone.reset();
+  // Returns the extended error code of `sql`, or SQLITE_OK when it runs.
+  auto code_of = [&](const std::string& sql) {
+    try {
+      db_.exec(sql);
+      return SQLITE_OK;
+    } catch (const SQLite::Exception& e) {
+      return e.getExtendedErrorCode();
+    }
+  };
+  auto payment = [&](const std::string& id, const std::string& currency, int64_t amount,
+                     int state) {
+    return absl::StrCat(
+        "INSERT INTO payments (id, milestone_id, booking_id, buyer_id, currency_code, "
+        "amount_minor, gateway, state, version, create_time, update_time) VALUES ('", id, "', '",
+        mst, "', 'bkg_1', 'usr_b', '", currency, "', ", amount, ", 'manual', ", state,
+        ", 1, 5, 5)");
+  };
+  EXPECT_EQ(code_of(payment("pay_1", "USD", 500, 1)), SQLITE_OK);
+  EXPECT_EQ(code_of(payment("pay_2", "USD", 500, 1)), SQLITE_CONSTRAINT_UNIQUE);  // 2nd PENDING
+  EXPECT_EQ(code_of(payment("pay_2", "USD", 500, 3)), SQLITE_OK);  // a FAILED one beside it
+  EXPECT_EQ(code_of(payment("pay_3", "usd", 500, 3)), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(payment("pay_3", "US", 500, 3)), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(payment("pay_3", "USD", 0, 3)), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(payment("pay_3", "USD", 500, 5)), SQLITE_CONSTRAINT_CHECK);
+  db_.exec("PRAGMA foreign_keys = ON");
+  EXPECT_EQ(code_of("INSERT INTO payouts (id, seller_id, currency_code, amount_minor, state, "
+                    "version, create_time, update_time) VALUES ('pyt_1', 'usr_nobody', 'USD', "
+                    "5, 1, 1, 5, 5)"),
+            SQLITE_CONSTRAINT_FOREIGNKEY);
+  auto dispute = [&](const std::string& id, int state) {
+    return absl::StrCat(
+        "INSERT INTO disputes (id, milestone_id, booking_id, buyer_id, seller_id, opened_by, "
+        "reason, milestone_title, currency_code, amount_minor, state, version, create_time, "
+        "update_time) VALUES ('", id, "', '", mst, "', 'bkg_1', 'usr_b', 'usr_s1', 'usr_b', "
+        "'Late', 'Logo', 'USD', 500, ", state, ", 1, 5, 5)");
+  };
+  EXPECT_EQ(code_of(dispute("dsp_1", 1)), SQLITE_OK);
+  EXPECT_EQ(code_of(dispute("dsp_2", 1)), SQLITE_CONSTRAINT_UNIQUE);  // 2nd OPEN
+  EXPECT_EQ(code_of(dispute("dsp_2", 2)), SQLITE_OK);
+  EXPECT_EQ(code_of("UPDATE milestones SET released_minor = 400, refunded_minor = 101 "
+                    "WHERE id = '" + mst + "'"),
+            SQLITE_CONSTRAINT_CHECK);  // more out of escrow than the milestone's 500
+  SQLite::Statement broken(db_, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(broken.executeStep()) << "broken foreign key in " << broken.getColumn(0).getString();
+}
+
 }  // namespace
 }  // namespace gigwire

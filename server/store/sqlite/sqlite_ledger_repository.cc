@@ -134,6 +134,56 @@ absl::StatusOr<std::vector<AccountBalance>> SqliteLedgerRepository::BalancesOf(
   return balances;
 }
 
+absl::StatusOr<BookingLedgerTotals> SqliteLedgerRepository::TotalsOfBooking(
+    const std::string& booking_id, const std::string& currency_code) {
+  // Kinds: 1 FUND, 2 RELEASE, 3 REFUND, 5 RESOLUTION; accounts: 1 world,
+  // 2 escrow, 3 seller, 4 platform. SUM fails (INTERNAL) rather than overflow.
+  // "booking_id != ''" lets the planner read ledger_transactions_by_booking.
+  SQLite::Statement& select = sql_.Get(
+      "SELECT "
+      "COALESCE(SUM(CASE WHEN t.kind = 1 AND e.account_kind = 2 THEN e.amount_minor END), 0), "
+      "COALESCE(SUM(CASE WHEN t.kind IN (2, 5) AND e.account_kind = 3 "
+      "THEN e.amount_minor END), 0), "
+      "COALESCE(SUM(CASE WHEN e.account_kind = 4 THEN e.amount_minor END), 0), "
+      "COALESCE(SUM(CASE WHEN t.kind IN (3, 5) AND e.account_kind = 1 "
+      "THEN e.amount_minor END), 0) "
+      "FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_seq = t.seq "
+      "WHERE t.booking_id = ? AND t.booking_id != '' AND e.currency_code = ?");
+  select.bind(1, booking_id);
+  select.bind(2, currency_code);
+  if (!select.executeStep()) return Internal("summing a booking's ledger returned no row");
+  BookingLedgerTotals totals;
+  totals.funded = select.getColumn(0).getInt64();
+  totals.released_to_seller = select.getColumn(1).getInt64();
+  totals.platform_fees = select.getColumn(2).getInt64();
+  totals.refunded = select.getColumn(3).getInt64();
+  select.reset();
+  GW_ASSIGN_OR_RETURN(totals.in_escrow,
+                      Balance({AccountKind::kEscrow, booking_id, currency_code}));
+  return totals;
+}
+
+absl::StatusOr<std::vector<PartyEscrow>> SqliteLedgerRepository::EscrowOfParty(
+    const std::string& user_id) {
+  // Escrow accounts (kind 2) are owned by their booking; zero balances are
+  // skipped, and escrow never goes negative, so every group left is non-zero.
+  SQLite::Statement& select = sql_.Get(
+      "SELECT a.currency_code, "
+      "SUM(CASE WHEN b.buyer_id = ?1 THEN a.balance_minor ELSE 0 END), "
+      "SUM(CASE WHEN b.seller_id = ?1 THEN a.balance_minor ELSE 0 END) "
+      "FROM bookings b JOIN account_balances a ON a.owner_id = b.id "
+      "WHERE (b.buyer_id = ?1 OR b.seller_id = ?1) AND a.owner_id != '' "
+      "AND a.account_kind = 2 AND a.balance_minor != 0 "
+      "GROUP BY a.currency_code ORDER BY a.currency_code");
+  select.bind(1, user_id);
+  std::vector<PartyEscrow> escrow;
+  while (select.executeStep()) {
+    escrow.push_back({select.getColumn(0).getString(), select.getColumn(1).getInt64(),
+                      select.getColumn(2).getInt64()});
+  }
+  return escrow;
+}
+
 absl::StatusOr<std::vector<LedgerEntryRow>> SqliteLedgerRepository::ListEntries(
     const LedgerEntryQuery& query) {
   SQLite::Statement& select = sql_.Get(absl::StrCat(
@@ -156,7 +206,7 @@ absl::StatusOr<std::vector<LedgerEntryRow>> SqliteLedgerRepository::ListEntries(
     LedgerEntryRow row{select.getColumn(0).getInt64(), select.getColumn(9).getInt(),
                        transaction.id, transaction.kind, transaction.booking_id,
                        transaction.milestone_id, transaction.payout_id, transaction.fee_bps,
-                       transaction.create_time, EntryFromRow(select, 9)};
+                       transaction.actor_id, transaction.create_time, EntryFromRow(select, 9)};
     rows.push_back(std::move(row));
   }
   return rows;

@@ -1,4 +1,5 @@
-// Milestones' SQL; see server/store/milestone_repository.h and migration v8.
+// Milestones' SQL; see server/store/milestone_repository.h and migrations v8
+// and v9 (the money fields).
 #include "absl/strings/str_cat.h"
 #include "server/common/status.h"
 #include "server/store/sqlite/sqlite_repositories.h"
@@ -15,7 +16,8 @@ using sqlite::TimeColumn;
 constexpr char kColumns[] =
     "id, booking_id, position, title, currency_code, amount_minor, due_time, state, "
     "proposed_by, submission_note, revision_note, revision_count, auto_release_time, version, "
-    "create_time, update_time";
+    "create_time, update_time, payment_id, dispute_id, cancel_reason, released_minor, "
+    "refunded_minor";
 
 Milestone MilestoneFromRow(SQLite::Statement& row) {
   Milestone m;
@@ -34,6 +36,11 @@ Milestone MilestoneFromRow(SQLite::Statement& row) {
   m.version = row.getColumn(13).getInt64();
   m.create_time = TimeColumn(row.getColumn(14));
   m.update_time = TimeColumn(row.getColumn(15));
+  m.payment_id = row.getColumn(16).getString();
+  m.dispute_id = row.getColumn(17).getString();
+  m.cancel_reason = row.getColumn(18).getString();
+  m.released_minor = row.getColumn(19).getInt64();
+  m.refunded_minor = row.getColumn(20).getInt64();
   return m;
 }
 
@@ -54,6 +61,11 @@ void BindMilestone(SQLite::Statement& stmt, const Milestone& m) {
   stmt.bind(14, m.version);
   BindTime(stmt, 15, m.create_time);
   BindTime(stmt, 16, m.update_time);
+  stmt.bind(17, m.payment_id);
+  stmt.bind(18, m.dispute_id);
+  stmt.bind(19, m.cancel_reason);
+  stmt.bind(20, m.released_minor);
+  stmt.bind(21, m.refunded_minor);
 }
 
 std::vector<Milestone> AllRows(SQLite::Statement& select) {
@@ -82,7 +94,8 @@ absl::StatusOr<std::vector<Milestone>> SqliteMilestoneRepository::ListByBooking(
 
 absl::Status SqliteMilestoneRepository::Insert(const Milestone& milestone) {
   SQLite::Statement& insert = sql_.Get(absl::StrCat(
-      "INSERT INTO milestones (", kColumns, ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      "INSERT INTO milestones (", kColumns,
+      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   BindMilestone(insert, milestone);
   insert.exec();
   return absl::OkStatus();
@@ -94,10 +107,11 @@ absl::Status SqliteMilestoneRepository::Update(const Milestone& milestone,
       "UPDATE milestones SET id = ?1, booking_id = ?2, position = ?3, title = ?4, "
       "currency_code = ?5, amount_minor = ?6, due_time = ?7, state = ?8, proposed_by = ?9, "
       "submission_note = ?10, revision_note = ?11, revision_count = ?12, "
-      "auto_release_time = ?13, version = ?14, create_time = ?15, update_time = ?16 "
-      "WHERE id = ?1 AND version = ?17");
+      "auto_release_time = ?13, version = ?14, create_time = ?15, update_time = ?16, "
+      "payment_id = ?17, dispute_id = ?18, cancel_reason = ?19, released_minor = ?20, "
+      "refunded_minor = ?21 WHERE id = ?1 AND version = ?22");
   BindMilestone(update, milestone);
-  update.bind(17, expected_version);
+  update.bind(22, expected_version);
   return update.exec() == 1 ? absl::OkStatus() : EtagMismatch("milestone");
 }
 

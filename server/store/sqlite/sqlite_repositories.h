@@ -273,6 +273,9 @@ class SqliteLedgerRepository final : public LedgerRepository {
   absl::Status Append(const LedgerTransaction& transaction) override;
   absl::StatusOr<int64_t> Balance(const Account& account) override;
   absl::StatusOr<std::vector<AccountBalance>> BalancesOf(const std::string& owner_id) override;
+  absl::StatusOr<BookingLedgerTotals> TotalsOfBooking(const std::string& booking_id,
+                                                      const std::string& currency_code) override;
+  absl::StatusOr<std::vector<PartyEscrow>> EscrowOfParty(const std::string& user_id) override;
   absl::StatusOr<std::vector<LedgerEntryRow>> ListEntries(const LedgerEntryQuery& query) override;
   absl::Status ForEachTransaction(
       absl::FunctionRef<void(const LedgerTransaction&)> visit) override;
@@ -298,14 +301,56 @@ class SqliteMilestoneRepository final : public MilestoneRepository {
   StatementCache& sql_;
 };
 
+// ---- money in and out (SQL in sqlite_payment_repositories.cc) ----
+
+class SqlitePaymentRepository final : public PaymentRepository {
+ public:
+  explicit SqlitePaymentRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Payment> FindById(const std::string& id) override;
+  absl::Status Insert(const Payment& payment) override;
+  absl::Status Update(const Payment& payment, int64_t expected_version) override;
+  absl::StatusOr<Payment> FindPendingForMilestone(const std::string& milestone_id) override;
+  absl::StatusOr<std::vector<Payment>> List(const PaymentQuery& query) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqlitePayoutRepository final : public PayoutRepository {
+ public:
+  explicit SqlitePayoutRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Payout> FindById(const std::string& id) override;
+  absl::Status Insert(const Payout& payout) override;
+  absl::Status Update(const Payout& payout, int64_t expected_version) override;
+  absl::StatusOr<std::vector<Payout>> List(const PayoutQuery& query) override;
+  absl::StatusOr<int64_t> RequestedTotal(const std::string& seller_id,
+                                         const std::string& currency_code) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteDisputeRepository final : public DisputeRepository {
+ public:
+  explicit SqliteDisputeRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Dispute> FindById(const std::string& id) override;
+  absl::Status Insert(const Dispute& dispute) override;
+  absl::Status Update(const Dispute& dispute, int64_t expected_version) override;
+  absl::Status AddNote(const DisputeNote& note) override;
+  absl::StatusOr<std::vector<Dispute>> List(const DisputeQuery& query) override;
+
+ private:
+  StatementCache& sql_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(StatementCache& sql)
       : users_(sql), refresh_tokens_(sql), api_keys_(sql), categories_(sql), gigs_(sql),
         jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
         request_ids_(sql), events_(sql), notifications_(sql), proposals_(sql),
-        bid_invitations_(sql), portfolio_(sql), ledger_(sql),
-        milestones_(sql) {}
+        bid_invitations_(sql), portfolio_(sql), ledger_(sql), milestones_(sql), payments_(sql),
+        payouts_(sql), disputes_(sql) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
@@ -325,6 +370,9 @@ class SqliteTx final : public Tx {
   PortfolioRepository& portfolio() override { return portfolio_; }
   LedgerRepository& ledger() override { return ledger_; }
   MilestoneRepository& milestones() override { return milestones_; }
+  PaymentRepository& payments() override { return payments_; }
+  PayoutRepository& payouts() override { return payouts_; }
+  DisputeRepository& disputes() override { return disputes_; }
 
   // Whether this transaction appended events (they count once committed).
   bool appended_events() const { return events_.appended() > 0; }
@@ -349,6 +397,9 @@ class SqliteTx final : public Tx {
   SqlitePortfolioRepository portfolio_;
   SqliteLedgerRepository ledger_;
   SqliteMilestoneRepository milestones_;
+  SqlitePaymentRepository payments_;
+  SqlitePayoutRepository payouts_;
+  SqliteDisputeRepository disputes_;
 };
 
 }  // namespace gigwire
