@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
+#include "server/common/status.h"
 
 namespace gigwire {
 namespace {
@@ -54,6 +55,12 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"heartbeat-seconds", Number(&Flags::heartbeat_seconds)},
       {"max-open-proposals", Number(&Flags::max_open_proposals)},
       {"award-grace-days", Number(&Flags::award_grace_days)},
+      {"platform-fee-bps", Number(&Flags::platform_fee_bps)},
+      {"auto-release-days", Number(&Flags::auto_release_days)},
+      {"payment-gateway", Text(&Flags::payment_gateway)},
+      {"payee-details", Text(&Flags::payee_details)},
+      {"stripe-api-base", Text(&Flags::stripe_api_base)},
+      {"stripe-secret-key-file", Text(&Flags::stripe_secret_key_file)},
       {"web-listen", Text(&Flags::web_listen)},
       {"web-root", Text(&Flags::web_root)},
       {"web-origin", List(&Flags::web_origins)},
@@ -73,6 +80,24 @@ const std::map<std::string, bool Flags::*>& BoolFlags() {
       {"help", &Flags::help},
   };
   return *kFlags;
+}
+
+absl::Status CheckMoneyFlags(const Flags& flags) {
+  const double fee = flags.platform_fee_bps;
+  if (!(fee >= 0 && fee <= 10000 && fee == static_cast<int>(fee))) {
+    return absl::InvalidArgumentError("--platform-fee-bps must be a whole number 0..10000");
+  }
+  if (!(flags.auto_release_days > 0 && flags.auto_release_days <= 365)) {
+    return absl::InvalidArgumentError("--auto-release-days must be more than 0, at most 365");
+  }
+  if (flags.payment_gateway != "manual" && flags.payment_gateway != "stripe") {
+    return absl::InvalidArgumentError("--payment-gateway must be manual or stripe");
+  }
+  if ((flags.payment_gateway == "stripe") == flags.stripe_secret_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--stripe-secret-key-file goes with --payment-gateway=stripe, and only with it");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Flags> CheckWebFlags(Flags flags) {
@@ -143,6 +168,7 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   if (!(flags.heartbeat_seconds > 0)) {
     return absl::InvalidArgumentError("--heartbeat-seconds must be positive");
   }
+  GW_RETURN_IF_ERROR(CheckMoneyFlags(flags));
   return CheckWebFlags(flags);
 }
 
@@ -177,6 +203,20 @@ Serving:
                             have at once; more fail RESOURCE_EXHAUSTED (50)
   --award-grace-days N      how long after an open project's bidding closes its buyer
                             may still accept a proposal before it expires (7)
+
+Money (milestones, escrow, payments):
+  --platform-fee-bps N      the platform's fee on released money, in basis points
+                            (0..10000; 250 = 2.5%), recorded on each ledger entry (0)
+  --auto-release-days N     a submitted milestone the buyer neither approves nor
+                            disputes is released to the seller after N days (14)
+  --payment-gateway NAME    how buyers' money comes in: manual (bank transfers an admin
+                            confirms with ConfirmPayment) or stripe (PaymentIntents)
+  --payee-details TEXT      manual: the bank account buyers pay into, shown in each
+                            payment's instructions
+  --stripe-secret-key-file FILE
+                            stripe: a file holding the secret (or restricted) API key
+  --stripe-api-base URL     stripe: the API's base URL (https://api.stripe.com; plain
+                            http only for a loopback host, e.g. stripe-mock)
 
 Browsers (gRPC-Web and the web console):
   --web-listen HOST:PORT    also serve gRPC-Web over HTTP/1.1 here (TLS with --tls-cert),

@@ -43,6 +43,13 @@ struct Flags {
   double stream_queue_events = 1024;
   double max_open_proposals = 50;
   double award_grace_days = 7;
+  // Money (issue 15).
+  double platform_fee_bps = 0;
+  double auto_release_days = 14;
+  std::string payment_gateway = "manual";
+  std::string payee_details;
+  std::string stripe_api_base = "https://api.stripe.com";
+  std::string stripe_secret_key_file;
   double heartbeat_seconds = 15;
   bool help = false;
 };

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cmd/common/terminal.h"
@@ -87,6 +88,15 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
   options.max_open_proposals = static_cast<int>(flags.max_open_proposals);
   options.award_grace = absl::Hours(24) * flags.award_grace_days;
   options.events.heartbeat_interval = absl::Seconds(flags.heartbeat_seconds);
+  options.money.platform_fee_bps = static_cast<int32_t>(flags.platform_fee_bps);
+  options.money.auto_release_after = absl::Hours(24) * flags.auto_release_days;
+  options.payment_gateway = flags.payment_gateway;
+  options.manual_gateway.payee_details = flags.payee_details;
+  if (!flags.stripe_secret_key_file.empty()) {
+    GW_ASSIGN_OR_RETURN(std::string key, ReadFile(flags.stripe_secret_key_file));
+    options.stripe.secret_key = std::string(absl::StripAsciiWhitespace(key));
+    options.stripe.api_base = flags.stripe_api_base;
+  }
   return options;
 }
 

@@ -4,11 +4,13 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/catalog_convert.h"
 #include "server/api/convert.h"
+#include "server/api/money_convert.h"
 #include "server/api/work_convert.h"
 #include "server/common/status.h"
 #include "server/domain/bookings.h"
 #include "server/domain/catalog.h"
 #include "server/domain/jobs.h"
+#include "server/domain/milestone_moves.h"
 #include "server/domain/offers.h"
 #include "server/domain/proposals.h"
 
@@ -45,6 +47,16 @@ struct ResourceToEvent {
   void operator()(const BidInvitation& invitation) const {
     ToProto(invitation, out->mutable_invitation());
   }
+  void operator()(const Milestone& milestone) const {
+    ToProto(milestone, nullptr, out->mutable_milestone());
+  }
+  // Without the client secret: it is for the buyer's own client only.
+  void operator()(const Payment& payment) const {
+    ToProto(payment, out->mutable_payment());
+    out->mutable_payment()->clear_client_secret();
+  }
+  void operator()(const Payout& payout) const { ToProto(payout, out->mutable_payout()); }
+  void operator()(const Dispute& dispute) const { ToProto(dispute, out->mutable_dispute()); }
 };
 
 // The fields of a stored resource that the allowed-actions rules read.
@@ -85,6 +97,15 @@ Booking BookingRuleFields(const v1::Booking& in) {
   return booking;
 }
 
+Milestone MilestoneRuleFields(const v1::Milestone& in) {
+  Milestone m;
+  m.buyer_id = in.buyer_id();
+  m.seller_id = in.seller_id();
+  m.proposed_by = in.proposed_by();
+  m.state = static_cast<MilestoneState>(in.state());
+  return m;
+}
+
 Gig GigRuleFields(const v1::Gig& in) {
   Gig gig;
   gig.seller_id = in.seller_id();
@@ -119,6 +140,10 @@ void AddAllowedActions(const Principal& viewer, absl::Time now, v1::Event* event
     case v1::Event::kProposal:
       SetActions(ProposalActions(viewer, ProposalRuleFields(event->proposal()), now),
                  event->mutable_proposal());
+      break;
+    case v1::Event::kMilestone:
+      SetActions(MilestoneActions(viewer, MilestoneRuleFields(event->milestone())),
+                 event->mutable_milestone());
       break;
     default:
       break;

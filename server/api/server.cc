@@ -26,7 +26,24 @@ const char* const kServiceNames[] = {
     "gigwire.v1.CatalogService",    "gigwire.v1.SellerService",  "gigwire.v1.AuditService",
     "gigwire.v1.EventService",      "gigwire.v1.NotificationService",
     "gigwire.v1.PortfolioService",  "gigwire.v1.ProposalService",
+    "gigwire.v1.MilestoneService",  "gigwire.v1.PaymentService", "gigwire.v1.PayoutService",
+    "gigwire.v1.DisputeService",    "gigwire.v1.LedgerService",
 };
+
+// The payment gateway `options` name.
+absl::StatusOr<std::unique_ptr<PaymentGateway>> MakeGateway(const BackendOptions& options) {
+  if (options.payment_gateway == "manual") {
+    return std::make_unique<ManualGateway>(options.manual_gateway);
+  }
+  if (options.payment_gateway == "stripe") {
+    GW_ASSIGN_OR_RETURN(std::unique_ptr<StripeGateway> stripe,
+                        StripeGateway::Create(options.stripe));
+    return std::unique_ptr<PaymentGateway>(std::move(stripe));
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown payment gateway \"",
+                                                 options.payment_gateway,
+                                                 "\" (manual or stripe)"));
+}
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {
   if (options.tls_cert_pem.empty()) return grpc::InsecureServerCredentials();
@@ -57,7 +74,8 @@ void ApplyTransportPolicy(const ServerOptions& options, grpc::ServerBuilder& bui
 
 }  // namespace
 
-Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store)
+Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store,
+                 std::unique_ptr<PaymentGateway> payment_gateway)
     : clock(*options.clock),
       store(std::move(opened_store)),
       outbox(event_encoder),
@@ -77,12 +95,23 @@ Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> ope
       bookings(*store, clock, outbox),
       reviews(*store, clock, outbox),
       notifications(*store),
-      scheduler(*store, jobs, offers, clock, options.scheduler) {}
+      gateway(std::move(payment_gateway)),
+      milestone_mover(clock, outbox, options.money),
+      milestones(*store, milestone_mover),
+      payments(*store, milestone_mover, *gateway),
+      payouts(*store, milestone_mover),
+      disputes(*store, milestone_mover),
+      ledger_reads(*store, clock),
+      scheduler(*store, jobs, offers, clock, options.scheduler, &milestones) {}
 
 absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& options) {
   if (options.token_keys.empty()) return absl::InvalidArgumentError("no token signing key");
+  if (options.money.platform_fee_bps < 0 || options.money.platform_fee_bps > 10'000) {
+    return absl::InvalidArgumentError("the platform fee must be 0..10000 basis points");
+  }
+  GW_ASSIGN_OR_RETURN(std::unique_ptr<PaymentGateway> gateway, MakeGateway(options));
   GW_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(options.store));
-  auto backend = std::make_unique<Backend>(options, std::move(store));
+  auto backend = std::make_unique<Backend>(options, std::move(store), std::move(gateway));
   GW_ASSIGN_OR_RETURN(backend->hub, EventHub::Start(*backend->store, options.events));
   return backend;
 }
@@ -110,6 +139,11 @@ GigwireServer::GigwireServer(Backend& backend)
       review_service_(rpc_, backend.reviews),
       event_service_(rpc_, *backend.hub, backend.clock),
       notification_service_(rpc_, backend.notifications),
+      milestone_service_(rpc_, backend.milestones, backend.payments),
+      payment_service_(rpc_, backend.payments),
+      payout_service_(rpc_, backend.payouts),
+      dispute_service_(rpc_, backend.disputes),
+      ledger_service_(rpc_, backend.ledger_reads),
       hub_(*backend.hub) {}
 
 absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const ServerOptions& options,
@@ -141,6 +175,11 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
   builder.RegisterService(&server->review_service_);
   builder.RegisterService(&server->event_service_);
   builder.RegisterService(&server->notification_service_);
+  builder.RegisterService(&server->milestone_service_);
+  builder.RegisterService(&server->payment_service_);
+  builder.RegisterService(&server->payout_service_);
+  builder.RegisterService(&server->dispute_service_);
+  builder.RegisterService(&server->ledger_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return ServerBusy(absl::StrCat("cannot listen on ", options.listen_address));

@@ -22,6 +22,7 @@
 #include "server/api/catalog_services.h"
 #include "server/api/event_convert.h"
 #include "server/api/event_services.h"
+#include "server/api/money_services.h"
 #include "server/api/rpc_runner.h"
 #include "server/api/services.h"
 #include "server/api/work_services.h"
@@ -36,15 +37,24 @@
 #include "server/domain/catalog.h"
 #include "server/domain/sellers.h"
 #include "server/domain/bookings.h"
+#include "server/domain/disputes.h"
 #include "server/domain/jobs.h"
+#include "server/domain/ledger_reads.h"
+#include "server/domain/milestone_moves.h"
+#include "server/domain/milestones.h"
 #include "server/domain/notifications.h"
 #include "server/domain/offers.h"
 #include "server/domain/outbox.h"
+#include "server/domain/payments.h"
+#include "server/domain/payouts.h"
 #include "server/domain/portfolio.h"
 #include "server/domain/proposals.h"
 #include "server/domain/reviews.h"
 #include "server/domain/scheduler.h"
 #include "server/events/event_hub.h"
+#include "server/payments/manual_gateway.h"
+#include "server/payments/stripe_gateway.h"
+#include "server/payments/stripe_client.h"
 #include "server/store/sqlite/sqlite_store.h"
 
 namespace gigwire {
@@ -62,6 +72,12 @@ struct BackendOptions {
   // bidding closes a buyer may still accept one.
   int max_open_proposals = Proposals::kDefaultMaxOpenProposals;
   absl::Duration award_grace = Jobs::kDefaultAwardGrace;
+  // Money: the platform fee and auto-release delay, and how payments come
+  // in: "manual" (bank transfers an admin confirms) or "stripe".
+  MoneySettings money;
+  std::string payment_gateway = "manual";
+  ManualGatewayOptions manual_gateway;
+  StripeOptions stripe;
   const Clock* clock = &SystemClock::Get();  // not owned
 };
 
@@ -69,6 +85,8 @@ struct BackendOptions {
 struct Backend {
   // Opens the store and starts the event hub. Errors: those of
   // SqliteStore::Open and EventHub::Start; INVALID_ARGUMENT without token keys.
+  // INVALID_ARGUMENT also for an unknown payment gateway or unusable Stripe
+  // options.
   static absl::StatusOr<std::unique_ptr<Backend>> Open(const BackendOptions& options);
 
   const Clock& clock;
@@ -94,13 +112,22 @@ struct Backend {
   Bookings bookings;
   Reviews reviews;
   Notifications notifications;
+  // Money: how payments come in, and the services that move it.
+  std::unique_ptr<PaymentGateway> gateway;
+  MilestoneMover milestone_mover;
+  Milestones milestones;
+  Payments payments;
+  Payouts payouts;
+  Disputes disputes;
+  LedgerReads ledger_reads;
   // Not started here: gigwired starts it; tests drive RunOnce with a FakeClock.
   Scheduler scheduler;
   // Fans committed events out to the streams; declared last so it stops
   // (ending every stream) before anything it reads is destroyed.
   std::unique_ptr<EventHub> hub;
 
-  Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store);
+  Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store,
+          std::unique_ptr<PaymentGateway> payment_gateway);
   ~Backend();  // stops the scheduler, then the hub, then closes the store
 };
 
@@ -158,6 +185,11 @@ class GigwireServer {
   ReviewServiceImpl review_service_;
   EventServiceImpl event_service_;
   NotificationServiceImpl notification_service_;
+  MilestoneServiceImpl milestone_service_;
+  PaymentServiceImpl payment_service_;
+  PayoutServiceImpl payout_service_;
+  DisputeServiceImpl dispute_service_;
+  LedgerServiceImpl ledger_service_;
   EventHub& hub_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

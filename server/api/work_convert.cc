@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api/convert.h"
+#include "server/api/money_convert.h"
 #include "server/common/status.h"
 #include "server/domain/bookings.h"
 #include "server/domain/jobs.h"
@@ -126,6 +127,7 @@ void ToProto(const Booking& b, const Principal& viewer, v1::Booking* out) {
   ToProto(b.due_time, out->mutable_due_time());
   for (const PlannedMilestone& step : b.milestones) ToProto(step, out->add_milestones());
   out->set_requirements(b.requirements);
+  if (b.money) ToProto(*b.money, out->mutable_money());
 }
 
 void ToProto(const Proposal& p, const Principal& viewer, absl::Time now, v1::Proposal* out) {

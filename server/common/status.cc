@@ -121,6 +121,39 @@ absl::Status TooManyOpenProposals(int limit) {
                      details);
 }
 
+absl::Status AmountMismatch(absl::string_view message,
+                            std::vector<std::pair<std::string, std::string>> metadata) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::AMOUNT_MISMATCH);
+  for (auto& [key, value] : metadata) (*details.mutable_metadata())[key] = std::move(value);
+  return WithDetails(absl::StatusCode::kInvalidArgument, message, details);
+}
+
+absl::Status PaymentPending(absl::string_view payment_id) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::PAYMENT_PENDING);
+  (*details.mutable_metadata())["payment_id"] = std::string(payment_id);
+  return WithDetails(absl::StatusCode::kFailedPrecondition,
+                     absl::StrCat("payment ", payment_id,
+                                  " is under way; confirm, refresh or cancel it first"),
+                     details);
+}
+
+absl::Status WrongGateway(absl::string_view message) {
+  return WithReason(absl::StatusCode::kFailedPrecondition, v1::WRONG_GATEWAY, message);
+}
+
+absl::Status EscrowHeld(absl::string_view milestone_id, absl::string_view message) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::ESCROW_HELD);
+  (*details.mutable_metadata())["milestone_id"] = std::string(milestone_id);
+  return WithDetails(absl::StatusCode::kFailedPrecondition, message, details);
+}
+
+absl::Status PaymentProviderUnavailable(absl::string_view message) {
+  return WithReason(absl::StatusCode::kUnavailable, v1::PAYMENT_PROVIDER_UNAVAILABLE, message);
+}
+
 absl::Status PortfolioFull(int limit) {
   v1::ErrorDetails details;
   details.set_reason(v1::PORTFOLIO_FULL);

@@ -11,6 +11,7 @@
 #define GIGWIRE_SERVER_COMMON_STATUS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -76,6 +77,18 @@ absl::Status PortfolioFull(int limit);
 absl::Status InsufficientFunds(absl::string_view account_key, int64_t balance_minor,
                                int64_t asked_minor);
 // RESOURCE_EXHAUSTED, reason RATE_LIMITED, with the advised wait.
+// INVALID_ARGUMENT (AMOUNT_MISMATCH): amounts that must add up do not, or a
+// currency other than the booking's. `metadata` pairs go into the details.
+absl::Status AmountMismatch(absl::string_view message,
+                            std::vector<std::pair<std::string, std::string>> metadata = {});
+// FAILED_PRECONDITION (PAYMENT_PENDING) naming the payment under way.
+absl::Status PaymentPending(absl::string_view payment_id);
+// FAILED_PRECONDITION (WRONG_GATEWAY).
+absl::Status WrongGateway(absl::string_view message);
+// FAILED_PRECONDITION (ESCROW_HELD) naming the milestone holding money.
+absl::Status EscrowHeld(absl::string_view milestone_id, absl::string_view message);
+// UNAVAILABLE (PAYMENT_PROVIDER_UNAVAILABLE), keeping the provider's words.
+absl::Status PaymentProviderUnavailable(absl::string_view message);
 absl::Status RateLimited(absl::Duration retry_after);
 // UNAVAILABLE, reason SERVER_BUSY.
 absl::Status ServerBusy(absl::string_view message);

@@ -9,6 +9,7 @@
 #include "server/domain/accounts.h"
 #include "server/domain/audit.h"
 #include "server/domain/catalog.h"
+#include "server/domain/milestone_moves.h"
 #include "server/domain/milestones.h"
 #include "server/domain/pagination.h"
 #include "server/domain/validation.h"
@@ -29,6 +30,13 @@ absl::Status CheckNote(absl::string_view field, absl::string_view note, size_t m
 }
 
 constexpr size_t kMaxRequirementsChars = 5000;
+
+// The stored booking with its money summary (what every answer carries).
+absl::StatusOr<Booking> BookingWithMoney(Tx& tx, const std::string& id) {
+  GW_ASSIGN_OR_RETURN(Booking booking, tx.bookings().FindById(id));
+  GW_RETURN_IF_ERROR(FillBookingMoney(tx, booking));
+  return booking;
+}
 
 // True when `caller` may learn that `gig` exists when ordering it: the
 // GetGig rule, plus PAUSED gigs, which were public (only APPROVED gigs
@@ -109,7 +117,7 @@ absl::StatusOr<Booking> Bookings::Get(const Principal& caller, const std::string
   Booking booking;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(booking, LoadVisibleBooking(tx, caller, id));
-    return absl::OkStatus();
+    return FillBookingMoney(tx, booking);
   }));
   return booking;
 }
@@ -129,9 +137,9 @@ absl::StatusOr<Booking> Bookings::OrderGig(const Principal& caller, const std::s
         GW_RETURN_IF_ERROR(InsertInitialMilestones(tx, booking));
         GW_RETURN_IF_ERROR(
             outbox_.Record(tx, EventType::kGigOrdered, caller.user_id, now, booking));
-        return tx.bookings().FindById(booking.id);
+        return BookingWithMoney(tx, booking.id);
       },
-      [&](Tx& tx, const std::string& booking_id) { return tx.bookings().FindById(booking_id); },
+      BookingWithMoney,
       [](const Booking& b) { return b.id; });
 }
 
@@ -163,6 +171,7 @@ absl::StatusOr<BookingPage> Bookings::List(const Principal& caller, const Bookin
   BookingPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
     GW_ASSIGN_OR_RETURN(page.bookings, tx.bookings().List(q));
+    for (Booking& booking : page.bookings) GW_RETURN_IF_ERROR(FillBookingMoney(tx, booking));
     GW_ASSIGN_OR_RETURN(const int64_t latest, tx.events().LatestSequence());
     page.event_cursor = CursorOf(latest);
     return absl::OkStatus();
@@ -184,9 +193,10 @@ absl::StatusOr<Booking> Bookings::Change(
         GW_RETURN_IF_ERROR(SaveNextVersion(tx.bookings(), b, now));
         GW_RETURN_IF_ERROR(outbox_.Record(tx, type, caller.user_id, now, b));
         GW_RETURN_IF_ERROR(after(tx, b));
+        GW_RETURN_IF_ERROR(FillBookingMoney(tx, b));
         return b;
       },
-      [&](Tx& tx, const std::string& booking_id) { return tx.bookings().FindById(booking_id); },
+      BookingWithMoney,
       [](const Booking& b) { return b.id; });
 }
 
@@ -230,6 +240,8 @@ absl::StatusOr<Booking> Bookings::Complete(const Principal& caller, const std::s
     } else {
       GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kDelivered}, "complete"));
     }
+    GW_RETURN_IF_ERROR(CloseOpenMilestones(tx, outbox_, b, caller.user_id,
+                                           "the booking was completed", clock_.Now()));
     b.state = BookingState::kCompleted;
     b.complete_time = clock_.Now();
     return tx.users().IncrementCompletedBookings(b.seller_id);
@@ -251,12 +263,14 @@ absl::StatusOr<Booking> Bookings::Cancel(const Principal& caller, const std::str
     } else {
       GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kActive}, "cancel"));
     }
+    GW_RETURN_IF_ERROR(
+        CloseOpenMilestones(tx, outbox_, b, caller.user_id, reason, clock_.Now()));
     b.state = BookingState::kCancelled;
     b.cancel_reason = reason;
     return absl::OkStatus();
   };
   auto release = [&](Tx& tx, const Booking& b) {
-    return ReleaseJob(tx, caller, b, reason, cancel_job);
+    return ReleaseJobOfBooking(tx, outbox_, clock_.Now(), caller.user_id, b, reason, cancel_job);
   };
   return Change(caller, id, key, EventType::kBookingCancelled, cancel, release);
 }
@@ -278,12 +292,12 @@ void ReopenBidding(Job& job, absl::Time now) {
 
 }  // namespace
 
-absl::Status Bookings::ReleaseJob(Tx& tx, const Principal& caller, const Booking& booking,
-                                  const std::string& reason, bool cancel_job) {
+absl::Status ReleaseJobOfBooking(Tx& tx, const Outbox& outbox, absl::Time now,
+                                 const std::string& actor_id, const Booking& booking,
+                                 const std::string& reason, bool cancel_job) {
   if (booking.job_id.empty()) return absl::OkStatus();  // a gig order has no job
   GW_ASSIGN_OR_RETURN(Job job, tx.jobs().FindById(booking.job_id));
   if (job.state != JobState::kBooked || job.booking_id != booking.id) return absl::OkStatus();
-  const absl::Time now = clock_.Now();
   EventType type = EventType::kJobReopened;
   if (cancel_job) {
     job.state = JobState::kCancelled;
@@ -299,7 +313,7 @@ absl::Status Bookings::ReleaseJob(Tx& tx, const Principal& caller, const Booking
   }
   job.booking_id.clear();
   GW_RETURN_IF_ERROR(SaveNextVersion(tx.jobs(), job, now));
-  return outbox_.Record(tx, type, caller.user_id, now, job);
+  return outbox.Record(tx, type, actor_id, now, job);
 }
 
 }  // namespace gigwire

@@ -81,9 +81,6 @@ class Bookings {
       const Principal& caller, const std::string& id, const RequestKey& key, EventType type,
       absl::FunctionRef<absl::Status(Tx&, Booking&)> change,
       absl::FunctionRef<absl::Status(Tx&, const Booking&)> after = NothingMore);
-  // The job of a just-cancelled booking, no longer booked (see Cancel).
-  absl::Status ReleaseJob(Tx& tx, const Principal& caller, const Booking& booking,
-                          const std::string& reason, bool cancel_job);
   static absl::Status NothingMore(Tx&, const Booking&) { return absl::OkStatus(); }
   Store& store_;
   const Clock& clock_;
@@ -93,6 +90,14 @@ class Bookings {
 // NOT_FOUND unless `caller` is the booking's buyer, seller or an admin.
 absl::StatusOr<Booking> LoadVisibleBooking(Tx& tx, const Principal& caller,
                                            const std::string& id);
+
+// Frees the job of a just-cancelled booking (see Bookings::Cancel): OPEN
+// again (bidding reopened for an open project), CANCELLED with `cancel_job`,
+// or EXPIRED past its due time; records the job's event. Nothing for a gig
+// order or a job no longer booked by it.
+absl::Status ReleaseJobOfBooking(Tx& tx, const Outbox& outbox, absl::Time now,
+                                 const std::string& actor_id, const Booking& booking,
+                                 const std::string& reason, bool cancel_job);
 
 // Actions the viewer may take now: "deliver", "request_revision",
 // "complete", "cancel", "review".

@@ -288,7 +288,9 @@ TEST_F(CancelReleasesJobTest, CancellingTheBookingReopensTheJob) {
   EXPECT_EQ(released.job.state, JobState::kOpen);
   EXPECT_THAT(released.job.booking_id, IsEmpty());
   EXPECT_THAT(released.job.cancel_reason, IsEmpty());
-  EXPECT_THAT(released.events, ElementsAre(EventType::kBookingCancelled, EventType::kJobReopened));
+  EXPECT_THAT(released.events,
+              ElementsAre(EventType::kMilestoneCancelled, EventType::kBookingCancelled,
+                          EventType::kJobReopened));
   EXPECT_THAT(JobActions(buyer_, released.job), ElementsAre("cancel"));
   EXPECT_THAT(JobActions(admin_, released.job), ElementsAre("assign"));
 }
@@ -299,7 +301,8 @@ TEST_F(CancelReleasesJobTest, CancelJobCancelsTheJobWithTheReason) {
   EXPECT_EQ(released.job.cancel_reason, "The buyer closed the project");
   EXPECT_THAT(released.job.booking_id, IsEmpty());
   EXPECT_THAT(released.events,
-              ElementsAre(EventType::kBookingCancelled, EventType::kJobCancelled));
+              ElementsAre(EventType::kMilestoneCancelled, EventType::kBookingCancelled,
+                          EventType::kJobCancelled));
 }
 
 TEST_F(CancelReleasesJobTest, CancellingPastTheDueTimeExpiresTheJob) {
@@ -307,7 +310,9 @@ TEST_F(CancelReleasesJobTest, CancellingPastTheDueTimeExpiresTheJob) {
   Released released = CancelBooking(buyer_, "Too late now", /*cancel_job=*/false);
   EXPECT_EQ(released.job.state, JobState::kExpired);
   EXPECT_THAT(released.job.booking_id, IsEmpty());
-  EXPECT_THAT(released.events, ElementsAre(EventType::kBookingCancelled, EventType::kJobExpired));
+  EXPECT_THAT(released.events,
+              ElementsAre(EventType::kMilestoneCancelled, EventType::kBookingCancelled,
+                          EventType::kJobExpired));
 }
 
 TEST_F(CancelReleasesJobTest, AReplayedCancelReleasesTheJobOnce) {
@@ -316,7 +321,8 @@ TEST_F(CancelReleasesJobTest, AReplayedCancelReleasesTheJobOnce) {
   ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "Plans changed", false, key).ok());
   ASSERT_TRUE(bookings_->Cancel(buyer_, booking_.id, "Plans changed", false, key).ok());
   EXPECT_THAT(EventTypesAfter(before),
-              ElementsAre(EventType::kBookingCancelled, EventType::kJobReopened));
+              ElementsAre(EventType::kMilestoneCancelled, EventType::kBookingCancelled,
+                          EventType::kJobReopened));
   EXPECT_EQ(StoredJob(booking_.job_id).state, JobState::kOpen);
 }
 
@@ -632,7 +638,9 @@ TEST_F(GigOrdersTest, TheBuyerCancelsAnOrderWithoutAJobToRelease) {
       bookings_->Cancel(buyer_, ordered.id, "Changed my mind", /*cancel_job=*/true, NoKey());
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, BookingState::kCancelled);
-  EXPECT_THAT(EventTypesAfter(before), ElementsAre(EventType::kBookingCancelled));
+  // Its one unfunded milestone is cancelled with it.
+  EXPECT_THAT(EventTypesAfter(before),
+              ElementsAre(EventType::kMilestoneCancelled, EventType::kBookingCancelled));
   EXPECT_TRUE(Order(buyer_, gig.id).ok()) << "the gig may be ordered again";
 }
 

@@ -1,6 +1,7 @@
 // The outbox; see outbox.h.
 #include "server/domain/outbox.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "server/common/status.h"
+#include "server/domain/milestone_moves.h"
 
 namespace gigwire {
 namespace {
@@ -62,6 +64,31 @@ struct AudienceOf {
     record.seller_id = invitation.seller_id;
     return absl::OkStatus();
   }
+  absl::Status operator()(const Milestone& milestone) const {
+    return OfBooking(milestone.id, milestone.booking_id);
+  }
+  absl::Status operator()(const Dispute& dispute) const {
+    return OfBooking(dispute.id, dispute.booking_id);
+  }
+  absl::Status operator()(const Payment& payment) const {
+    record.resource_id = payment.id;
+    record.buyer_id = payment.buyer_id;
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const Payout& payout) const {
+    record.resource_id = payout.id;
+    record.seller_id = payout.seller_id;
+    return absl::OkStatus();
+  }
+  // A resource of a booking: the booking's job and parties.
+  absl::Status OfBooking(const std::string& resource_id, const std::string& booking_id) const {
+    GW_ASSIGN_OR_RETURN(Booking booking, tx.bookings().FindById(booking_id));
+    record.resource_id = resource_id;
+    record.job_id = booking.job_id;
+    record.buyer_id = booking.buyer_id;
+    record.seller_id = booking.seller_id;
+    return absl::OkStatus();
+  }
 };
 
 // The resource as stored, read back in the writing transaction: an event
@@ -82,8 +109,11 @@ struct StoredResource {
   absl::StatusOr<EventResource> operator()(const Offer& offer) const {
     return Wrap(tx.offers().FindById(offer.id));
   }
+  // With its money summary, as the booking service shows it.
   absl::StatusOr<EventResource> operator()(const Booking& booking) const {
-    return Wrap(tx.bookings().FindById(booking.id));
+    GW_ASSIGN_OR_RETURN(Booking stored, tx.bookings().FindById(booking.id));
+    GW_RETURN_IF_ERROR(FillBookingMoney(tx, stored));
+    return EventResource(std::move(stored));
   }
   absl::StatusOr<EventResource> operator()(const Review& review) const {
     return Wrap(tx.reviews().FindById(review.id));
@@ -96,6 +126,28 @@ struct StoredResource {
   }
   absl::StatusOr<EventResource> operator()(const BidInvitation& invitation) const {
     return Wrap(tx.bid_invitations().FindById(invitation.id));
+  }
+  // With its booking's parties, as the milestone service shows it.
+  absl::StatusOr<EventResource> operator()(const Milestone& milestone) const {
+    GW_ASSIGN_OR_RETURN(Milestone stored, tx.milestones().FindById(milestone.id));
+    GW_ASSIGN_OR_RETURN(Booking booking, tx.bookings().FindById(stored.booking_id));
+    stored.buyer_id = booking.buyer_id;
+    stored.seller_id = booking.seller_id;
+    return EventResource(std::move(stored));
+  }
+  absl::StatusOr<EventResource> operator()(const Payment& payment) const {
+    return Wrap(tx.payments().FindById(payment.id));
+  }
+  absl::StatusOr<EventResource> operator()(const Payout& payout) const {
+    return Wrap(tx.payouts().FindById(payout.id));
+  }
+  // Without internal notes: the parties are its audience.
+  absl::StatusOr<EventResource> operator()(const Dispute& dispute) const {
+    GW_ASSIGN_OR_RETURN(Dispute stored, tx.disputes().FindById(dispute.id));
+    auto internal = [](const DisputeNote& note) { return note.internal; };
+    stored.notes.erase(std::remove_if(stored.notes.begin(), stored.notes.end(), internal),
+                       stored.notes.end());
+    return EventResource(std::move(stored));
   }
 };
 
@@ -126,6 +178,9 @@ std::optional<std::string> OwnTitle(const EventResource& resource) {
   if (const BidInvitation* invitation = std::get_if<BidInvitation>(&resource)) {
     return invitation->job_title;
   }
+  if (const Milestone* milestone = std::get_if<Milestone>(&resource)) return milestone->title;
+  if (const Dispute* dispute = std::get_if<Dispute>(&resource)) return dispute->milestone_title;
+  if (std::holds_alternative<Payout>(resource)) return std::string();
   return std::nullopt;
 }
 
@@ -135,8 +190,11 @@ std::optional<std::string> OwnTitle(const EventResource& resource) {
 absl::StatusOr<std::string> TitleOf(Tx& tx, const DomainEvent& event) {
   if (std::optional<std::string> own = OwnTitle(event.resource)) return *own;
   const Review* review = std::get_if<Review>(&event.resource);
-  if (review == nullptr || review->booking_id.empty()) return std::string();
-  absl::StatusOr<Booking> booking = tx.bookings().FindById(review->booking_id);
+  const Payment* payment = std::get_if<Payment>(&event.resource);
+  const std::string booking_id =
+      review ? review->booking_id : payment ? payment->booking_id : std::string();
+  if (booking_id.empty()) return std::string();
+  absl::StatusOr<Booking> booking = tx.bookings().FindById(booking_id);
   if (absl::IsNotFound(booking.status())) return std::string();
   GW_RETURN_IF_ERROR(booking.status());
   return booking->job_title;
@@ -189,6 +247,26 @@ constexpr SummaryWords kSummaries[] = {
     {EventType::kProposalAccepted, "Your proposal was accepted:", ""},
     {EventType::kProposalNotSelected, "Your proposal was not selected:", ""},
     {EventType::kInvitedToBid, "You are invited to bid on", ""},
+    {EventType::kMilestoneProposed, "New milestone proposed:", ""},
+    {EventType::kMilestoneAccepted, "Milestone agreed:", ""},
+    {EventType::kMilestoneDeclined, "Milestone declined:", ""},
+    {EventType::kMilestoneFunded, "Milestone funded:", "(money in escrow)"},
+    {EventType::kMilestoneSubmitted, "Milestone submitted:", ""},
+    {EventType::kMilestoneRevisionRequested, "Revision requested on milestone", ""},
+    {EventType::kMilestoneReleased, "Milestone released:", "(paid to the seller)"},
+    {EventType::kMilestoneCancelled, "Milestone cancelled:", ""},
+    {EventType::kMilestoneDisputed, "Milestone disputed:", "(money frozen)"},
+    {EventType::kMilestoneResolved, "Dispute settled on milestone", ""},
+    {EventType::kPaymentCreated, "Payment started for", ""},
+    {EventType::kPaymentSucceeded, "Payment received for", ""},
+    {EventType::kPaymentFailed, "Payment failed for", ""},
+    {EventType::kPaymentCancelled, "Payment cancelled for", ""},
+    {EventType::kPayoutRequested, "Payout requested", ""},
+    {EventType::kPayoutPaid, "Payout paid", ""},
+    {EventType::kPayoutCancelled, "Payout cancelled", ""},
+    {EventType::kDisputeOpened, "Dispute opened on", ""},
+    {EventType::kDisputeNoteAdded, "New note on the dispute about", ""},
+    {EventType::kDisputeResolved, "Dispute resolved:", ""},
 };
 
 SummaryWords WordsOf(EventType type) {

@@ -23,15 +23,19 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/model/dispute.h"
 #include "server/model/event.h"
 #include "server/model/marketplace.h"
+#include "server/model/milestone.h"
+#include "server/model/payment.h"
 #include "server/model/proposal.h"
 #include "server/store/store.h"
 
 namespace gigwire {
 
 // What an event is about.
-using EventResource = std::variant<Job, Offer, Booking, Review, Gig, Proposal, BidInvitation>;
+using EventResource = std::variant<Job, Offer, Booking, Review, Gig, Proposal, BidInvitation,
+                                   Milestone, Payment, Payout, Dispute>;
 
 // A change about to be recorded: the resource right after it.
 struct DomainEvent {
@@ -62,7 +66,8 @@ class Outbox {
   // For a review, its audience is its booking's buyer and seller.
   // Audience: a job's buyer; an offer's seller; a booking's buyer and
   // seller; a gig's seller; a proposal's or invitation's job buyer and
-  // seller (so no seller ever sees another seller's bid). Each audience member other than `actor_id` gets
+  // seller (so no seller ever sees another seller's bid); a milestone's or
+  // dispute's booking buyer and seller; a payment's buyer; a payout's seller. Each audience member other than `actor_id` gets
   // one notification. Errors: the store's (NOT_FOUND for a resource not
   // saved in `tx`, or a review whose booking does not exist).
   absl::Status Record(Tx& tx, EventType type, const std::string& actor_id, absl::Time now,

@@ -11,6 +11,7 @@ namespace gigwire {
 absl::Status Scheduler::RunOnce(absl::Time now) {
   absl::StatusOr<int> offers = offers_.ExpireDue(now);
   absl::StatusOr<int> jobs = jobs_.ExpireDue(now);
+  absl::StatusOr<int> released = milestones_ ? milestones_->AutoReleaseDue(now) : 0;
   absl::Status cleanup = store_.Write([&](Tx& tx) {
     return tx.request_ids().DeleteBefore(now - config_.request_id_retention).status();
   });
@@ -18,7 +19,9 @@ absl::Status Scheduler::RunOnce(absl::Time now) {
   if (offers.ok() && jobs.ok() && (*offers > 0 || *jobs > 0)) {
     JsonLog("expired").Int("offers", *offers).Int("jobs", *jobs).Emit();
   }
+  if (released.ok() && *released > 0) JsonLog("auto-released").Int("milestones", *released).Emit();
   if (!offers.ok()) return offers.status();
+  if (!released.ok()) return released.status();
   if (!jobs.ok()) return jobs.status();
   if (!cleanup.ok()) return cleanup;
   return pruned;

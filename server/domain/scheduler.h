@@ -1,5 +1,7 @@
 // The one scheduler of time-driven transitions: offers past their ttl expire,
-// jobs past their due date expire, old idempotency records are forgotten, and
+// jobs past their due date expire, submitted milestones the buyer left alone
+// past --auto-release-days are released, old idempotency records are
+// forgotten, and
 // outbox events and notifications older than their retention are deleted
 // (in transactions of at most `retention_batch` rows each, so the writer is
 // never held for long). Expiries are recorded as events with actor "system".
@@ -19,6 +21,7 @@
 #include "absl/time/time.h"
 #include "server/common/clock.h"
 #include "server/domain/jobs.h"
+#include "server/domain/milestones.h"
 #include "server/domain/offers.h"
 #include "server/store/store.h"
 
@@ -35,9 +38,11 @@ struct SchedulerConfig {
 
 class Scheduler {
  public:
+  // `milestones` may be null (no auto-release: tests of other steps).
   Scheduler(Store& store, Jobs& jobs, Offers& offers, const Clock& clock,
-            SchedulerConfig config = {})
-      : store_(store), jobs_(jobs), offers_(offers), clock_(clock), config_(config) {}
+            SchedulerConfig config = {}, Milestones* milestones = nullptr)
+      : store_(store), jobs_(jobs), offers_(offers), milestones_(milestones), clock_(clock),
+        config_(config) {}
   ~Scheduler() { Stop(); }
 
   // One pass at `now`: returns the first error, after trying every step.
@@ -57,6 +62,7 @@ class Scheduler {
   Store& store_;
   Jobs& jobs_;
   Offers& offers_;
+  Milestones* const milestones_;
   const Clock& clock_;
   const SchedulerConfig config_;
   absl::Mutex mu_;

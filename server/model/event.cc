@@ -16,7 +16,9 @@ bool IsOfferEvent(EventType type) {
 bool IsKnownEventType(int value) {
   return (value >= 1 && value <= 9) || (value >= 20 && value <= 25) ||
          (value >= 40 && value <= 44) || value == 60 || (value >= 80 && value <= 88) ||
-         (value >= 100 && value <= 107);
+         (value >= 100 && value <= 107) || (value >= 120 && value <= 129) ||
+         (value >= 140 && value <= 143) || (value >= 150 && value <= 152) ||
+         (value >= 160 && value <= 162);
 }
 
 std::string CursorOf(int64_t sequence) { return absl::StrCat(sequence); }

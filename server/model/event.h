@@ -32,6 +32,13 @@ enum class EventType : int {
   kProposalSubmitted = 100, kProposalUpdated = 101, kProposalWithdrawn = 102,
   kProposalShortlisted = 103, kProposalDeclined = 104, kProposalAccepted = 105,
   kProposalNotSelected = 106, kInvitedToBid = 107,
+  kMilestoneProposed = 120, kMilestoneAccepted = 121, kMilestoneDeclined = 122,
+  kMilestoneFunded = 123, kMilestoneSubmitted = 124, kMilestoneRevisionRequested = 125,
+  kMilestoneReleased = 126, kMilestoneCancelled = 127, kMilestoneDisputed = 128,
+  kMilestoneResolved = 129,
+  kPaymentCreated = 140, kPaymentSucceeded = 141, kPaymentFailed = 142, kPaymentCancelled = 143,
+  kPayoutRequested = 150, kPayoutPaid = 151, kPayoutCancelled = 152,
+  kDisputeOpened = 160, kDisputeNoteAdded = 161, kDisputeResolved = 162,
 };
 
 // True for the OFFER_* types.

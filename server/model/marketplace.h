@@ -138,6 +138,20 @@ const char* BookingStateName(BookingState state);
 
 enum class BookingSource : uint8_t { kOffer = 1, kProposal = 2, kGigOrder = 3 };
 
+// Where a booking's money is (gigwire.v1.BookingMoney), in its currency:
+// computed by the domain from its milestones and the ledger, never stored.
+struct BookingMoney {
+  std::string currency_code;
+  int64_t contract_total = 0;  // milestones not cancelled
+  int64_t funded = 0;
+  int64_t in_escrow = 0;
+  int64_t released = 0;  // to the seller, before fees
+  int64_t platform_fees = 0;
+  int64_t refunded = 0;
+  int32_t milestone_count = 0;
+  int32_t milestones_final = 0;
+};
+
 struct Booking {
   std::string id;
   BookingSource source = BookingSource::kOffer;
@@ -166,6 +180,8 @@ struct Booking {
   // Read-only: the job's budget (a gig order: the price) for display.
   Money budget_min;
   Money budget_max;
+  // Read-only, filled by the domain (BookingMoneyOf), not stored.
+  std::optional<BookingMoney> money;
 };
 
 struct Review {
