@@ -151,8 +151,15 @@ class Seeder {
     GW_ASSIGN_OR_RETURN(std::vector<Assignment> made, s_.offers.Assign(people_["admin"], in, {}));
     GW_ASSIGN_OR_RETURN(Offer offer, s_.offers.Accept(people_[seller], made[0].offer_id, {}));
     const std::string& booking = offer.booking_id;
-    GW_RETURN_IF_ERROR(s_.bookings.Deliver(people_[seller], booking, "Final files attached.", {}).status());
-    GW_RETURN_IF_ERROR(s_.bookings.Complete(people_[buyer], booking, {}).status());
+    GW_ASSIGN_OR_RETURN(std::vector<Milestone> milestones,
+                        s_.milestones.List(people_[buyer], booking));
+    for (const Milestone& m : milestones) {
+      GW_RETURN_IF_ERROR(Fund(buyer, m.id));
+      GW_RETURN_IF_ERROR(s_.milestones.Submit(people_[seller], m.id, "Final files attached.", {})
+                             .status());
+      // Approving the last milestone completes the booking.
+      GW_RETURN_IF_ERROR(s_.milestones.Approve(people_[buyer], m.id, {}).status());
+    }
     completed_bookings_[seller] = booking;
     Review by_buyer{"", booking, "", "", rating, "Great communication and on time."};
     GW_RETURN_IF_ERROR(s_.reviews.Create(people_[buyer], by_buyer, {}).status());
@@ -170,7 +177,56 @@ class Seeder {
                            .Cancel(people_["ada"], first.booking_id,
                                    "Lee is away until next month.", /*cancel_job=*/false, {})
                            .status());
-    return AssignAndAccept(job.id, "sam").status();
+    GW_ASSIGN_OR_RETURN(Offer second, AssignAndAccept(job.id, "sam"));
+    return DisputedLabels(second.booking_id);
+  }
+
+  // Ada funded Sam's jar labels, Sam submitted them, Ada disputes: an open
+  // dispute with a note from each side, waiting in the admins' queue.
+  absl::Status DisputedLabels(const std::string& booking_id) {
+    GW_ASSIGN_OR_RETURN(std::vector<Milestone> milestones,
+                        s_.milestones.List(people_["ada"], booking_id));
+    const std::string& id = milestones.at(0).id;
+    GW_RETURN_IF_ERROR(Fund("ada", id));
+    GW_RETURN_IF_ERROR(
+        s_.milestones.Submit(people_["sam"], id, "Labels for all four jars, print-ready PDF.", {})
+            .status());
+    GW_ASSIGN_OR_RETURN(
+        Dispute dispute,
+        s_.disputes.Open(people_["ada"], id, "The labels print blurry at jar size.",
+                         "Printed a test sheet at 300 dpi: the lettering bleeds. Photo on request.",
+                         {}));
+    return s_.disputes
+        .AddNote(people_["sam"], dispute.id,
+                 "The PDF is vector; the print shop used the preview PNG. Happy to resend.", false,
+                 {})
+        .status();
+  }
+
+  // The buyer pays a milestone by bank transfer and the admin confirms it.
+  absl::Status Fund(const char* buyer, const std::string& milestone_id) {
+    GW_ASSIGN_OR_RETURN(FundResult started,
+                        s_.payments.Fund(people_[buyer], milestone_id, {}));
+    return s_.payments
+        .Confirm(people_["admin"], started.payment.id, "Transfer seen on the bank statement.", {})
+        .status();
+  }
+
+  // Bo's gig order from Raj, mid-way: Raj proposed two extra pages, Bo
+  // agreed; the first milestone is released, the second funded.
+  absl::Status GigOrderMidway(const std::string& booking_id) {
+    GW_ASSIGN_OR_RETURN(std::vector<Milestone> first,
+                        s_.milestones.List(people_["bo"], booking_id));
+    MilestoneProposal extra{booking_id, "Two extra pages: pricing and FAQ", {"USD", 15000},
+                            s_.clock.Now() + absl::Hours(24 * 10)};
+    GW_ASSIGN_OR_RETURN(Milestone added, s_.milestones.Propose(people_["raj"], extra, {}));
+    GW_RETURN_IF_ERROR(s_.milestones.Accept(people_["bo"], added.id, {}).status());
+    GW_RETURN_IF_ERROR(Fund("bo", first.at(0).id));
+    GW_RETURN_IF_ERROR(
+        s_.milestones.Submit(people_["raj"], first.at(0).id, "All five pages, in the doc.", {})
+            .status());
+    GW_RETURN_IF_ERROR(s_.milestones.Approve(people_["bo"], first.at(0).id, {}).status());
+    return Fund("bo", added.id);
   }
 
   absl::StatusOr<Offer> AssignAndAccept(const std::string& job_id, const char* seller) {
@@ -226,10 +282,11 @@ class Seeder {
     ProposalDraft mia{{"USD", 120000}, 25, "I can also build the product pages.", {}};
     GW_RETURN_IF_ERROR(s_.proposals.Submit(people_["mia"], job.id, mia, {}).status());
     // And a gig bought directly: Bo orders Raj's website copy (an ACTIVE gig order).
-    GW_RETURN_IF_ERROR(s_.bookings
-                           .OrderGig(people_["bo"], approved_gigs_["raj"],
-                                     "Five pages for our beta launch; tone: plain and friendly.", {})
-                           .status());
+    GW_ASSIGN_OR_RETURN(
+        Booking order,
+        s_.bookings.OrderGig(people_["bo"], approved_gigs_["raj"],
+                             "Five pages for our beta launch; tone: plain and friendly.", {}));
+    GW_RETURN_IF_ERROR(GigOrderMidway(order.id));
     return s_.proposals
         .Invite(people_["ada"], job.id, people_["raj"].user_id, "Would love your copy on the box.",
                 {})

@@ -6,6 +6,10 @@
 // waiting for review, a seller (Sam) with a portfolio, and an open project
 // in bidding with three proposals (one shortlisted, one with a milestone
 // plan) and an invited seller, and a gig bought directly (an active gig order).
+// Money moves as it would for real (manual gateway, confirmed by the admin):
+// the finished bookings were funded and released; the gig order is mid-way
+// (a second milestone agreed later, the first released, the second funded);
+// and Ada disputes Sam's submitted jar labels (an open dispute with a note).
 // Never used unless gigwired gets --demo-data.
 #ifndef GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 #define GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
@@ -15,8 +19,11 @@
 #include "server/domain/accounts.h"
 #include "server/domain/bookings.h"
 #include "server/domain/catalog.h"
+#include "server/domain/disputes.h"
 #include "server/domain/jobs.h"
+#include "server/domain/milestones.h"
 #include "server/domain/offers.h"
+#include "server/domain/payments.h"
 #include "server/domain/proposals.h"
 #include "server/domain/reviews.h"
 #include "server/store/store.h"
@@ -35,6 +42,9 @@ struct DemoServices {
   Proposals& proposals;
   Bookings& bookings;
   Reviews& reviews;
+  Milestones& milestones;
+  Payments& payments;
+  Disputes& disputes;
   const Clock& clock;
 };
 
