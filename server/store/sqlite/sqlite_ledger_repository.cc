@@ -186,10 +186,21 @@ absl::StatusOr<std::vector<PartyEscrow>> SqliteLedgerRepository::EscrowOfParty(
 
 absl::StatusOr<std::vector<LedgerEntryRow>> SqliteLedgerRepository::ListEntries(
     const LedgerEntryQuery& query) {
+  // One statement per way in, so each uses its index (an "?1 = '' OR"
+  // filter would make SQLite scan the whole ledger): an owner's entries
+  // (ledger_entries_by_owner), a booking's (ledger_transactions_by_booking),
+  // or everything in commit order.
+  const char* way_in =
+      !query.owner_id.empty()
+          ? " FROM ledger_entries e JOIN ledger_transactions t ON t.seq = e.transaction_seq "
+            "WHERE e.owner_id = ?1 AND e.owner_id != '' AND (?2 = '' OR t.booking_id = ?2) "
+          : !query.booking_id.empty()
+                ? " FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_seq = t.seq "
+                  "WHERE ?1 = '' AND t.booking_id = ?2 AND t.booking_id != '' "
+                : " FROM ledger_entries e JOIN ledger_transactions t ON t.seq = e.transaction_seq "
+                  "WHERE ?1 = '' AND ?2 = '' ";
   SQLite::Statement& select = sql_.Get(absl::StrCat(
-      "SELECT ", kTransactionColumns, ", ", kEntryColumns,
-      " FROM ledger_entries e JOIN ledger_transactions t ON t.seq = e.transaction_seq "
-      "WHERE (?1 = '' OR e.owner_id = ?1) AND (?2 = '' OR t.booking_id = ?2) "
+      "SELECT ", kTransactionColumns, ", ", kEntryColumns, way_in,
       "AND (?3 IS NULL OR t.create_time >= ?3) AND (?4 IS NULL OR t.create_time < ?4) "
       "AND (e.transaction_seq, e.position) > (?5, ?6) "
       "ORDER BY e.transaction_seq, e.position LIMIT ?7"));
