@@ -24,6 +24,8 @@ export type Json = { [key: string]: JsonValue };
 export type Step = Json & { title: string };
 /** The scenario file. */
 export interface Scenario {
+  /** Flags for the gigwired that runs it (e.g. its platform fee), after the runner's own. */
+  readonly server_flags?: string[];
   readonly steps: Step[];
 }
 
@@ -91,7 +93,12 @@ function mismatches(actual: JsonValue, expect: Json): string[] {
       if (expected !== "") problems.push((e as Error).message);
       continue;
     }
-    const same = typeof expected === "number" ? Number(found) === expected : String(found) === expected;
+    const same =
+      typeof expected === "boolean"
+        ? found === expected
+        : typeof expected === "number"
+          ? Number(found) === expected
+          : String(found) === expected;
     if (!same) problems.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(found)}`);
   }
   return problems;

@@ -78,6 +78,8 @@ function printLogs(server: Gigwired | undefined, ...pages: (LoggedPage | undefin
 }
 
 describe("browser SDK against gigwired's gRPC-Web port", { skip }, () => {
+  // The server runs the scenario's flags (e.g. its platform fee) too.
+  const scenario = JSON.parse(readFileSync(join(REPO_ROOT, "tests/conformance/scenario.json"), "utf8")) as Scenario;
   let server: Gigwired;
   let otherOrigin: StaticServer;
   let refusedOrigin: StaticServer;
@@ -90,7 +92,7 @@ describe("browser SDK against gigwired's gRPC-Web port", { skip }, () => {
     const dir = makeServerDir();
     createAdmin(dir, ADMIN_EMAIL, ADMIN_PASSWORD);
     const web: WebOptions = { root: PAGE_ROOT, origins: [otherOrigin.origin] };
-    server = await startGigwired(dir, RELAXED_AUTH_LIMITS, { web });
+    server = await startGigwired(dir, [...RELAXED_AUTH_LIMITS, ...(scenario.server_flags ?? [])], { web });
     browser = await launchChromium();
     page = await openPage(browser, `http://${server.webAddress}/`);
   });
@@ -104,7 +106,6 @@ describe("browser SDK against gigwired's gRPC-Web port", { skip }, () => {
   });
 
   it("runs every step of tests/conformance/scenario.json in the page", async (t) => {
-    const scenario = JSON.parse(readFileSync(join(REPO_ROOT, "tests/conformance/scenario.json"), "utf8")) as Scenario;
     // No baseUrl: the page's client calls the origin it was loaded from, gigwired's web port.
     await harnessCall(page, "start", scenario);
     let failed: string | false = false;

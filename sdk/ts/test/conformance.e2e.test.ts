@@ -25,10 +25,12 @@ describe("conformance scenario (TypeScript SDK)", { skip }, () => {
   let server: Gigwired;
   let anonymous: GigwireClient;
 
+  const scenario = JSON.parse(readFileSync(join(REPO_ROOT, "tests/conformance/scenario.json"), "utf8")) as Scenario;
+
   before(async () => {
     const dir = makeServerDir();
     createAdmin(dir, "admin@example.com", "admin-password-123");
-    server = await startGigwired(dir, RELAXED_AUTH_LIMITS);
+    server = await startGigwired(dir, [...RELAXED_AUTH_LIMITS, ...(scenario.server_flags ?? [])]);
     anonymous = createClient({ baseUrl: server.address });
   });
 
@@ -38,7 +40,6 @@ describe("conformance scenario (TypeScript SDK)", { skip }, () => {
   });
 
   it("runs every step of tests/conformance/scenario.json", async () => {
-    const scenario = JSON.parse(readFileSync(join(REPO_ROOT, "tests/conformance/scenario.json"), "utf8")) as Scenario;
     const runner = new ScenarioRunner(anonymous, assert);
     try {
       for (const [index, step] of scenario.steps.entries()) {

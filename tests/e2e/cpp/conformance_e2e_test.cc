@@ -95,9 +95,14 @@ std::vector<std::string> Mismatches(const Value& actual, const Value& expect) {
       continue;
     }
     double number = 0;
-    bool same = expected.has_number_value()
-                    ? (absl::SimpleAtod(AsText(*found), &number) && number == expected.number_value())
-                    : AsText(*found) == expected.string_value();
+    bool same = false;
+    if (expected.has_bool_value()) {
+      same = found->has_bool_value() && found->bool_value() == expected.bool_value();
+    } else if (expected.has_number_value()) {
+      same = absl::SimpleAtod(AsText(*found), &number) && number == expected.number_value();
+    } else {
+      same = AsText(*found) == expected.string_value();
+    }
     if (!same) {
       problems.push_back(absl::StrCat(path, ": expected ", AsText(expected), ", got ", AsText(*found)));
     }
@@ -140,6 +145,22 @@ const std::map<std::string, Invoker>& Invokers() {
       GIGWIRE_RPC(ProposalService, ListProposals), GIGWIRE_RPC(ProposalService, ShortlistProposal),
       GIGWIRE_RPC(ProposalService, DeclineProposal), GIGWIRE_RPC(ProposalService, AcceptProposal),
       GIGWIRE_RPC(BookingService, OrderGig),
+      GIGWIRE_RPC(MilestoneService, ListMilestones), GIGWIRE_RPC(MilestoneService, GetMilestone),
+      GIGWIRE_RPC(MilestoneService, ProposeMilestone), GIGWIRE_RPC(MilestoneService, AcceptMilestone),
+      GIGWIRE_RPC(MilestoneService, DeclineMilestone), GIGWIRE_RPC(MilestoneService, FundMilestone),
+      GIGWIRE_RPC(MilestoneService, SubmitMilestone),
+      GIGWIRE_RPC(MilestoneService, RequestMilestoneRevision),
+      GIGWIRE_RPC(MilestoneService, ApproveMilestone), GIGWIRE_RPC(MilestoneService, CancelMilestone),
+      GIGWIRE_RPC(PaymentService, GetPayment),     GIGWIRE_RPC(PaymentService, ListPayments),
+      GIGWIRE_RPC(PaymentService, ConfirmPayment), GIGWIRE_RPC(PaymentService, RefreshPayment),
+      GIGWIRE_RPC(PaymentService, CancelPayment),
+      GIGWIRE_RPC(PayoutService, RequestPayout),   GIGWIRE_RPC(PayoutService, ListPayouts),
+      GIGWIRE_RPC(PayoutService, MarkPayoutPaid),  GIGWIRE_RPC(PayoutService, CancelPayout),
+      GIGWIRE_RPC(DisputeService, OpenDispute),    GIGWIRE_RPC(DisputeService, GetDispute),
+      GIGWIRE_RPC(DisputeService, ListDisputes),   GIGWIRE_RPC(DisputeService, AddDisputeNote),
+      GIGWIRE_RPC(DisputeService, ResolveDispute),
+      GIGWIRE_RPC(LedgerService, GetBalance),      GIGWIRE_RPC(LedgerService, ListLedgerEntries),
+      GIGWIRE_RPC(LedgerService, ReconcileLedger),
   };
   return *invokers;
 }
@@ -369,8 +390,13 @@ TEST(ConformanceE2eTest, RunsEveryStepOfTheScenario) {
   ASSERT_TRUE(steps.ok()) << steps.status();
   ASSERT_GT(steps->list_value().values_size(), 0);
 
-  absl::StatusOr<testing::ServerProcess> server = testing::ServerProcess::Start(
-      {"--rate-auth-per-second", "1000", "--rate-auth-burst", "1000"});
+  // The scenario's own server flags (e.g. its platform fee) follow the runner's.
+  std::vector<std::string> flags = {"--rate-auth-per-second", "1000", "--rate-auth-burst", "1000"};
+  absl::StatusOr<Value> server_flags = Lookup(scenario, "server_flags");
+  for (int i = 0; server_flags.ok() && i < server_flags->list_value().values_size(); ++i) {
+    flags.push_back(server_flags->list_value().values(i).string_value());
+  }
+  absl::StatusOr<testing::ServerProcess> server = testing::ServerProcess::Start(std::move(flags));
   ASSERT_TRUE(server.ok()) << server.status();
   Runner runner(server->address());
   int number = 0;

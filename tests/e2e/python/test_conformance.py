@@ -18,6 +18,8 @@ import gigwire
 from gigwire import Client, GigwireError, Watch
 from gigwire.v1 import job_pb2, offer_pb2
 
+from conftest import RELAXED_AUTH_LIMITS
+
 SCENARIO = Path(__file__).resolve().parents[2] / "conformance" / "scenario.json"
 SDK_SOURCE = Path(__file__).resolve().parents[3] / "sdk" / "python"
 AWAIT_TIMEOUT_S = 10.0
@@ -45,8 +47,12 @@ def matches(actual_json: Dict[str, Any], expect: Dict[str, Any]) -> List[str]:
             if expected != "":
                 problems.append(str(missing))
             continue
-        same = (float(actual) == expected if isinstance(expected, (int, float))
-                else str(actual) == expected)
+        if isinstance(expected, bool):
+            same = actual is expected
+        elif isinstance(expected, (int, float)):
+            same = float(actual) == expected
+        else:
+            same = str(actual) == expected
         if not same:
             problems.append(f"{path}: expected {expected!r}, got {actual!r}")
     return problems
@@ -178,10 +184,13 @@ class Runner:
                 return
 
 
-def test_conformance_scenario(server):
+def test_conformance_scenario(start_server):
     if os.environ.get("GIGWIRE_USE_INSTALLED_SDK"):  # prove which package runs
         assert SDK_SOURCE not in Path(gigwire.__file__).resolve().parents, gigwire.__file__
-    steps = json.loads(SCENARIO.read_text())["steps"]
+    scenario = json.loads(SCENARIO.read_text())
+    # A server of its own, started with the scenario's flags (e.g. its platform fee).
+    server = start_server(*RELAXED_AUTH_LIMITS, *scenario.get("server_flags", []))
+    steps = scenario["steps"]
     runner = Runner(server.address)
     try:
         for number, step in enumerate(steps, 1):
