@@ -3,20 +3,28 @@
 // lines, the saved login file, exit codes and the completion script.
 #include <sys/stat.h>
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "cmd/gigctl/commands.h"
 #include "cmd/gigctl/connection_notices.h"
 #include "cmd/gigctl/dynamic_call.h"
+#include "cmd/gigctl/money.h"
 #include "cmd/gigctl/names.h"
 #include "cmd/gigctl/output.h"
 #include "cmd/gigctl/session.h"
@@ -24,7 +32,9 @@
 #include "cmd/gigctl/verbs.h"
 #include "gigwire/v1/assignment.pb.h"
 #include "gigwire/v1/catalog.pb.h"
+#include "gigwire/v1/dispute.pb.h"
 #include "gigwire/v1/job.pb.h"
+#include "gigwire/v1/ledger.pb.h"
 #include "gigwire/v1/proposal.pb.h"
 #include "gigwire/v1/seller.pb.h"
 #include "gmock/gmock.h"
@@ -53,6 +63,24 @@ absl::StatusOr<std::string> Request(const std::string& group, const std::string&
   if (verb == nullptr) return absl::NotFoundError(group + " " + name);
   return RequestJson(*verb, args, switches == nullptr ? &ignored : switches);
 }
+
+// Names from a table: users "usr_N" <-> "nN@example.com", categories "cat_x" <-> "x".
+class FakeNames : public Names {
+ public:
+  absl::StatusOr<std::string> UserId(const std::string& value) override {
+    if (value.find('@') == std::string::npos) return value;
+    if (value.rfind("n", 0) != 0) return absl::NotFoundError("no account has the email " + value);
+    return "usr_" + value.substr(1, value.find('@') - 1);
+  }
+  absl::StatusOr<std::string> CategoryId(const std::string& value) override {
+    return value.rfind("cat_", 0) == 0 ? value : "cat_" + value;
+  }
+  std::string Label(IdKind kind, const std::string& id) override {
+    if (kind == IdKind::kUser) return "Name " + id.substr(4) + " <n" + id.substr(4) + "@example.com>";
+    if (kind == IdKind::kJob) return "\"Logo\" (" + id + ")";
+    return id.substr(4);
+  }
+};
 
 TEST(RequestJsonTest, PositionalFlagsListsAndDurations) {
   Switches switches;
@@ -151,12 +179,273 @@ TEST(RequestJsonTest, AllWalksPagesOfPagedVerbsOnly) {
   EXPECT_EQ(Request("jobs", "show", {"job_1", "--all"}).status().message(), "unknown flag --all");
   EXPECT_EQ(Request("jobs", "list", {"--all", "--page-token", "t"}).status().message(),
             "--all starts at the first page: drop --page-token");
+  // A list verb pages exactly when its method does (ListMilestones and
+  // ListCategories answer in one go).
   for (const Verb& verb : AdminVerbs()) {
-    if (!verb.list_field.empty() && verb.name != "assign" && verb.group != "categories") {
-      EXPECT_TRUE(IsPaged(verb)) << verb.group << " " << verb.name;
+    const google::protobuf::MethodDescriptor* method = VerbMethod(verb);
+    ASSERT_NE(method, nullptr) << verb.method;
+    bool paged_method = method->input_type()->FindFieldByName("page_token") != nullptr;
+    EXPECT_EQ(IsPaged(verb), paged_method && !verb.list_field.empty())
+        << verb.group << " " << verb.name;
+    if (IsPaged(verb)) {
       EXPECT_THAT(VerbHelp(verb), HasSubstr("--all")) << verb.group << " " << verb.name;
     }
   }
+  EXPECT_FALSE(IsPaged(*FindVerb("milestones", "list")));
+  EXPECT_TRUE(IsPaged(*FindVerb("ledger", "entries")));
+}
+
+// The verb table against the compiled-in descriptors: every method, request
+// field, enum value, column, section and `done` placeholder a verb names
+// exists, with the type its kind of argument needs.
+class VerbTableTest : public ::testing::Test {
+ protected:
+  using Descriptor = google::protobuf::Descriptor;
+  using FieldDescriptor = google::protobuf::FieldDescriptor;
+
+  // The field a dotted path ends at in `type`, or nullptr.
+  static const FieldDescriptor* PathField(const Descriptor* type, const std::string& path) {
+    const FieldDescriptor* field = nullptr;
+    for (absl::string_view part : absl::StrSplit(path, '.')) {
+      if (type == nullptr) return nullptr;
+      field = type->FindFieldByName(std::string(part));
+      if (field == nullptr) return nullptr;
+      type = field->message_type();
+    }
+    return field;
+  }
+
+  // The field whose JSON name is `json_name` ("bookingId"), or nullptr.
+  static const FieldDescriptor* JsonField(const Descriptor* type, const std::string& json_name) {
+    for (int i = 0; i < type->field_count(); ++i) {
+      if (type->field(i)->json_name() == json_name) return type->field(i);
+    }
+    return nullptr;
+  }
+
+  // The element type of repeated message field `list_field`, or `type` itself.
+  static const Descriptor* RowType(const Descriptor* type, const std::string& list_field) {
+    if (list_field.empty()) return type;
+    const FieldDescriptor* field = type->FindFieldByName(list_field);
+    if (field == nullptr || !field->is_repeated()) return nullptr;
+    return field->message_type();
+  }
+
+  static void ExpectColumns(const Descriptor* type, const std::vector<Column>& columns,
+                            const std::string& where) {
+    ASSERT_NE(type, nullptr) << where;
+    for (const Column& column : columns) {
+      EXPECT_NE(PathField(type, column.path), nullptr)
+          << where << ": " << type->full_name() << " has no " << column.path;
+    }
+  }
+
+  // What a verb's argument of `kind` needs of its request field.
+  static void ExpectArgField(const Descriptor* request, const Arg& arg, const std::string& where) {
+    const FieldDescriptor* field = JsonField(request, arg.field);
+    ASSERT_NE(field, nullptr) << where << ": " << request->full_name() << " has no " << arg.field;
+    auto message = [field] {
+      return field->message_type() == nullptr ? "" : field->message_type()->full_name();
+    };
+    switch (arg.kind) {
+      case ArgKind::kText:
+        EXPECT_EQ(field->type(), FieldDescriptor::TYPE_STRING) << where;
+        EXPECT_FALSE(field->is_repeated()) << where;
+        break;
+      case ArgKind::kList: EXPECT_TRUE(field->is_repeated()) << where; break;
+      case ArgKind::kSwitch: EXPECT_EQ(field->type(), FieldDescriptor::TYPE_BOOL) << where; break;
+      case ArgKind::kNumber:
+        EXPECT_EQ(field->cpp_type(), FieldDescriptor::CPPTYPE_INT32) << where;
+        break;
+      case ArgKind::kRating:
+        EXPECT_TRUE(absl::EndsWith(field->name(), "_milli")) << where;
+        break;
+      case ArgKind::kDuration: EXPECT_EQ(message(), "google.protobuf.Duration") << where; break;
+      case ArgKind::kTime: EXPECT_EQ(message(), "google.protobuf.Timestamp") << where; break;
+      case ArgKind::kMoney: EXPECT_EQ(message(), "gigwire.v1.Money") << where; break;
+      case ArgKind::kEnum:
+        ASSERT_NE(field->enum_type(), nullptr) << where;
+        for (const std::string& choice : arg.choices) {
+          std::string name = absl::AsciiStrToUpper(absl::StrReplaceAll(choice, {{"-", "_"}}));
+          for (const auto& [alias, value] : arg.aliases) {
+            if (choice == alias) name = value;
+          }
+          EXPECT_NE(field->enum_type()->FindValueByName(arg.enum_prefix + name), nullptr)
+              << where << ": " << choice;
+        }
+        break;
+    }
+  }
+
+  // A value of each kind, as a user would type it.
+  static std::vector<std::string> SampleArgs(const Verb& verb) {
+    auto sample = [](const Arg& arg) -> std::string {
+      switch (arg.kind) {
+        case ArgKind::kNumber: return "5";
+        case ArgKind::kRating: return "4.5";
+        case ArgKind::kDuration: return "48h";
+        case ArgKind::kTime: return "2026-05-01";
+        case ArgKind::kMoney: return "USD 1.50";
+        case ArgKind::kEnum: return arg.choices.front();
+        default: return "x_1";
+      }
+    };
+    std::vector<std::string> args;
+    for (const Arg& arg : verb.positional) args.push_back(sample(arg));
+    for (const Arg& flag : verb.flags) {
+      if (flag.name == "page-token") continue;
+      args.push_back("--" + flag.name);
+      if (flag.kind != ArgKind::kSwitch) args.push_back(sample(flag));
+    }
+    return args;
+  }
+};
+
+TEST_F(VerbTableTest, EveryVerbResolvesAgainstTheDescriptors) {
+  for (const Verb& verb : AdminVerbs()) {
+    std::string where = verb.group + " " + verb.name;
+    const google::protobuf::MethodDescriptor* method = VerbMethod(verb);
+    ASSERT_NE(method, nullptr) << where << ": " << verb.method;
+    const Descriptor* request = method->input_type();
+    const Descriptor* response = method->output_type();
+    for (const Arg& arg : verb.positional) ExpectArgField(request, arg, where);
+    for (const Arg& arg : verb.flags) ExpectArgField(request, arg, where);
+    ExpectColumns(RowType(response, verb.list_field), verb.columns, where);
+    ExpectColumns(request, verb.confirm, where + " (confirm)");
+    for (size_t open = verb.done.find('{'); open != std::string::npos;
+         open = verb.done.find('{', open + 1)) {
+      std::string field = verb.done.substr(open + 1, verb.done.find('}', open) - open - 1);
+      EXPECT_NE(PathField(response, field), nullptr) << where << ": done names " << field;
+    }
+    if (!verb.ok_field.empty()) {
+      const FieldDescriptor* ok = response->FindFieldByName(verb.ok_field);
+      ASSERT_NE(ok, nullptr) << where;
+      EXPECT_EQ(ok->type(), FieldDescriptor::TYPE_BOOL) << where;
+      EXPECT_FALSE(verb.not_ok.empty()) << where;
+    }
+    for (const Section& section : verb.sections) {
+      std::string in = where + " / " + section.title;
+      const Descriptor* shown = response;
+      if (!section.method.empty()) {
+        const google::protobuf::MethodDescriptor* called = FindMethod(section.method);
+        ASSERT_NE(called, nullptr) << in << ": " << section.method;
+        for (const auto& [request_field, shown_field] : section.request_from) {
+          EXPECT_NE(JsonField(called->input_type(), request_field), nullptr)
+              << in << ": " << request_field;
+          EXPECT_NE(PathField(response, shown_field), nullptr) << in << ": " << shown_field;
+        }
+        shown = called->output_type();
+      } else {
+        EXPECT_TRUE(section.request_from.empty()) << in;
+      }
+      ExpectColumns(shown, section.record, in);
+      if (!section.list_field.empty()) {
+        ExpectColumns(RowType(shown, section.list_field), section.columns, in);
+      }
+    }
+    // A request with every argument given parses as the method's request
+    // (fixed fields included).
+    Switches switches;
+    absl::StatusOr<std::string> json = RequestJson(verb, SampleArgs(verb), &switches);
+    ASSERT_TRUE(json.ok()) << where << ": " << json.status();
+    std::unique_ptr<google::protobuf::Message> parsed(
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(request)->New());
+    EXPECT_TRUE(MessageFromJson(*json, *parsed).ok()) << where << ": " << *json;
+  }
+}
+
+TEST(RequestJsonTest, MoneyVerbs) {
+  EXPECT_TRUE(
+      SameJson(*Request("payments", "pending", {}), R"({"state":"PAYMENT_STATE_PENDING"})"));
+  EXPECT_TRUE(SameJson(*Request("payments", "confirm", {"pay_1", "--note", "ref 118"}),
+                       R"({"id":"pay_1","note":"ref 118"})"));
+  EXPECT_EQ(Request("payments", "confirm", {"pay_1"}).status().message(), "--note is required");
+  EXPECT_TRUE(SameJson(
+      *Request("payments", "list", {"--state", "failed", "--buyer", "n2@example.com", "--booking",
+                                    "bkg_1", "--milestone", "mst_1"}),
+      R"({"state":"PAYMENT_STATE_FAILED","buyerId":"n2@example.com","bookingId":"bkg_1",
+          "milestoneId":"mst_1"})"));
+  EXPECT_TRUE(
+      SameJson(*Request("payouts", "pending", {}), R"({"state":"PAYOUT_STATE_REQUESTED"})"));
+  EXPECT_TRUE(SameJson(*Request("payouts", "mark-paid", {"pyt_1", "--reference", "WIRE-1"}),
+                       R"({"id":"pyt_1","reference":"WIRE-1"})"));
+  EXPECT_EQ(Request("payouts", "mark-paid", {"pyt_1"}).status().message(),
+            "--reference is required");
+  EXPECT_TRUE(SameJson(*Request("disputes", "list", {"--state", "open", "--booking", "bkg_1"}),
+                       R"({"state":"DISPUTE_STATE_OPEN","bookingId":"bkg_1"})"));
+  EXPECT_TRUE(SameJson(*Request("disputes", "note", {"dsp_1", "--text", "seen", "--internal"}),
+                       R"({"id":"dsp_1","text":"seen","internal":true})"));
+  EXPECT_TRUE(SameJson(*Request("disputes", "note", {"dsp_1", "--text", "seen"}),
+                       R"({"id":"dsp_1","text":"seen"})"));
+  EXPECT_TRUE(SameJson(*Request("milestones", "list", {"bkg_1"}), R"({"bookingId":"bkg_1"})"));
+  EXPECT_TRUE(SameJson(*Request("milestones", "show", {"mst_1"}), R"({"id":"mst_1"})"));
+  EXPECT_TRUE(SameJson(*Request("ledger", "balance", {"--user", "n3@example.com"}),
+                       R"({"userId":"n3@example.com"})"));
+  EXPECT_TRUE(SameJson(*Request("ledger", "balance", {}), "{}"));
+  EXPECT_TRUE(SameJson(*Request("ledger", "reconcile", {}), "{}"));
+}
+
+TEST(RequestJsonTest, ResolveTakesMoneyAsGigctlPrintsIt) {
+  Switches switches;
+  absl::StatusOr<std::string> json =
+      Request("disputes", "resolve",
+              {"dsp_1", "--to-seller", "USD 90.00", "--refunded=60.5usd", "--note", "split",
+               "--yes"},
+              &switches);
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_TRUE(SameJson(*json, R"({"id":"dsp_1",
+      "toSeller":{"currencyCode":"USD","amountMinor":"9000"},
+      "refunded":{"currencyCode":"USD","amountMinor":"6050"},"note":"split"})"))
+      << *json;
+  EXPECT_TRUE(switches.yes);
+  EXPECT_TRUE(SameJson(
+      *Request("disputes", "resolve",
+               {"dsp_1", "--to-seller", "JPY 1500", "--refunded", "JPY 0", "--note", "n"}),
+      R"({"id":"dsp_1","toSeller":{"currencyCode":"JPY","amountMinor":"1500"},
+          "refunded":{"currencyCode":"JPY","amountMinor":"0"},"note":"n"})"));
+  EXPECT_EQ(Request("disputes", "resolve", {"dsp_1", "--to-seller", "90", "--refunded", "USD 0",
+                                            "--note", "n"})
+                .status()
+                .message(),
+            "--to-seller: '90' is not an amount of money: it needs its currency "
+            "(e.g. 'USD 120.00')");
+  EXPECT_EQ(Request("disputes", "resolve", {"dsp_1", "--to-seller", "USD 1", "--note", "n"})
+                .status()
+                .message(),
+            "--refunded is required");
+  // The resolution is confirmed first, its amounts as gigctl read them.
+  gigwire::v1::ResolveDisputeRequest resolve;
+  ASSERT_TRUE(MessageFromJson(*json, resolve).ok());
+  FakeNames names;
+  EXPECT_EQ(ConfirmationText(*FindVerb("disputes", "resolve"), resolve, names),
+            "disputes resolve:\n"
+            "DISPUTE:   dsp_1\n"
+            "TO SELLER: USD 90.00\n"
+            "REFUNDED:  USD 60.50\n"
+            "NOTE:      split\n");
+}
+
+TEST(RequestJsonTest, LedgerEntriesTakeTimesAndDurationsAgo) {
+  EXPECT_TRUE(SameJson(
+      *Request("ledger", "entries",
+               {"--booking", "bkg_1", "--since", "2026-05-01", "--until", "2026-05-02 12:30"}),
+      R"({"bookingId":"bkg_1","since":"2026-05-01T00:00:00Z","until":"2026-05-02T12:30:00Z"})"));
+  EXPECT_TRUE(SameJson(*Request("ledger", "entries", {"--since", "2026-05-01T10:00:00+02:00"}),
+                       R"({"since":"2026-05-01T08:00:00Z"})"));
+  // "48h" and "7d": that long before now.
+  for (const auto& [text, ago] : std::vector<std::pair<std::string, absl::Duration>>{
+           {"48h", absl::Hours(48)}, {"7d", absl::Hours(24 * 7)}}) {
+    absl::Time before = absl::Now() - ago;
+    absl::StatusOr<std::string> json = Request("ledger", "entries", {"--since", text});
+    ASSERT_TRUE(json.ok()) << json.status();
+    gigwire::v1::ListLedgerEntriesRequest request;
+    ASSERT_TRUE(MessageFromJson(*json, request).ok()) << *json;
+    absl::Time since = absl::FromUnixSeconds(request.since().seconds());
+    EXPECT_LE(absl::AbsDuration(since - before), absl::Seconds(5)) << text;
+  }
+  EXPECT_EQ(Request("ledger", "entries", {"--since", "last week"}).status().message(),
+            "--since: 'last week' is not a time like 2026-05-01, '2026-05-01 14:30' (UTC) or "
+            "48h (ago)");
 }
 
 TEST(RequestJsonTest, SellerVerbsAndShowVerbs) {
@@ -175,24 +464,6 @@ TEST(RequestJsonTest, SellerVerbsAndShowVerbs) {
                        R"({"categoryId":"logo-design","state":"GIG_STATE_APPROVED"})"));
   EXPECT_TRUE(SameJson(*Request("categories", "list", {}), "{}"));
 }
-
-// Names from a table: users "usr_N" <-> "nN@example.com", categories "cat_x" <-> "x".
-class FakeNames : public Names {
- public:
-  absl::StatusOr<std::string> UserId(const std::string& value) override {
-    if (value.find('@') == std::string::npos) return value;
-    if (value.rfind("n", 0) != 0) return absl::NotFoundError("no account has the email " + value);
-    return "usr_" + value.substr(1, value.find('@') - 1);
-  }
-  absl::StatusOr<std::string> CategoryId(const std::string& value) override {
-    return value.rfind("cat_", 0) == 0 ? value : "cat_" + value;
-  }
-  std::string Label(IdKind kind, const std::string& id) override {
-    if (kind == IdKind::kUser) return "Name " + id.substr(4) + " <n" + id.substr(4) + "@example.com>";
-    if (kind == IdKind::kJob) return "\"Logo\" (" + id + ")";
-    return id.substr(4);
-  }
-};
 
 TEST(ResolveIdsTest, EmailsAndSlugsBecomeIds) {
   FakeNames names;
@@ -311,6 +582,103 @@ TEST(FieldTextTest, FormatsForHumans) {
             "Sketches: USD 150.00 by day 4, Final kit: USD 300.50 by day 10");
 }
 
+TEST(MoneyTest, PrintsInTheCurrencysOwnDecimals) {
+  EXPECT_EQ(MoneyText("USD", 12050), "USD 120.50");
+  EXPECT_EQ(MoneyText("USD", 5), "USD 0.05");
+  EXPECT_EQ(MoneyText("USD", -50), "USD -0.50");
+  EXPECT_EQ(MoneyText("USD", -15000), "USD -150.00");
+  EXPECT_EQ(MoneyText("JPY", 1500), "JPY 1500");
+  EXPECT_EQ(MoneyText("KWD", 1500), "KWD 1.500");
+  EXPECT_EQ(MoneyText("ZZZ", 1500), "ZZZ 15.00");  // an unknown code: two decimals
+  EXPECT_EQ(MoneyText("USD", std::numeric_limits<int64_t>::min()),
+            "USD -92233720368547758.08");
+}
+
+TEST(MoneyTest, ReadsWhatItPrints) {
+  for (const auto& [text, code, minor] :
+       std::vector<std::tuple<std::string, std::string, int64_t>>{
+           {"USD 120.50", "USD", 12050}, {"120.50 USD", "USD", 12050}, {"usd120.5", "USD", 12050},
+           {"120USD", "USD", 12000},     {" EUR 0 ", "EUR", 0},        {"USD 7.", "USD", 700},
+           {"JPY 1500", "JPY", 1500},    {"KWD 1.5", "KWD", 1500},
+           {"USD 92233720368547758.07", "USD", std::numeric_limits<int64_t>::max()}}) {
+    absl::StatusOr<MoneyValue> money = ParseMoney(text);
+    ASSERT_TRUE(money.ok()) << text << ": " << money.status();
+    EXPECT_EQ(money->currency_code, code) << text;
+    EXPECT_EQ(money->amount_minor, minor) << text;
+    EXPECT_EQ(ParseMoney(MoneyText(code, minor))->amount_minor, minor) << text;
+  }
+  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
+           {"120.00", "it needs its currency"},
+           {"", "it needs its currency"},
+           {"USD", "it has no amount"},
+           {"USD -5", "it is negative"},
+           {"USD 1,200.00", "the amount is not a number"},
+           {"USD 1e3", "the amount is not a number"},
+           {"USD 1.005", "USD has 2 decimals"},
+           {"JPY 15.5", "JPY has 0 decimals"},
+           {"XYZ 10", "XYZ is not an ISO 4217 currency"},
+           {"USD 92233720368547758.08", "it is too large"}}) {
+    absl::StatusOr<MoneyValue> money = ParseMoney(text);
+    EXPECT_EQ(money.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_EQ(money.status().message(), "'" + text + "' is not an amount of money: " + why +
+                                            " (e.g. 'USD 120.00')");
+  }
+}
+
+TEST(FieldTextTest, MoneyOfTheMoneyResources) {
+  gigwire::v1::LedgerEntry entry;
+  entry.set_currency_code("USD");
+  entry.set_amount_minor(-15050);
+  entry.set_sequence(42);
+  EXPECT_EQ(FieldText(entry, "amount_minor"), "USD -150.50");  // signed, with its currency
+  EXPECT_EQ(FieldText(entry, "sequence"), "42");
+  gigwire::v1::Dispute dispute;
+  dispute.mutable_amount()->set_currency_code("JPY");
+  dispute.mutable_amount()->set_amount_minor(1500);
+  EXPECT_EQ(FieldText(dispute, "amount"), "JPY 1500");
+  EXPECT_EQ(FieldText(dispute, "to_seller"), "");  // unset until resolved: "-" in records
+  gigwire::v1::ReconcileLedgerResponse reconciled;
+  for (const auto& [code, minor] : std::vector<std::pair<std::string, int64_t>>{
+           {"EUR", 990}, {"USD", 120000}}) {
+    gigwire::v1::Money* fee = reconciled.add_platform_fees();
+    fee->set_currency_code(code);
+    fee->set_amount_minor(minor);
+  }
+  EXPECT_EQ(FieldText(reconciled, "platform_fees"), "EUR 9.90, USD 1200.00");
+}
+
+TEST(PrinterTest, RecordsPutLongListsOnLinesOfTheirOwn) {
+  gigwire::v1::ReconcileLedgerResponse reconciled;
+  reconciled.set_transactions(12);
+  reconciled.add_violations("escrow:bkg_1:USD is -100, below zero");
+  reconciled.add_violations("ltx_9 does not balance in USD");
+  std::ostringstream out;
+  Printer(out, /*json=*/false, /*colour=*/false)
+      .Record(reconciled, FindVerb("ledger", "reconcile")->columns);
+  EXPECT_THAT(out.str(), HasSubstr("OK:                no\n"
+                                   "TRANSACTIONS:      12\n"));
+  EXPECT_THAT(out.str(), HasSubstr("VIOLATIONS:        escrow:bkg_1:USD is -100, below zero\n"
+                                   "                   ltx_9 does not balance in USD\n"));
+  std::ostringstream clean;
+  Printer(clean, /*json=*/false, /*colour=*/false)
+      .Record(gigwire::v1::ReconcileLedgerResponse(), FindVerb("ledger", "reconcile")->columns);
+  EXPECT_THAT(clean.str(), HasSubstr("VIOLATIONS:        -\n"));
+}
+
+TEST(VerbOutcomeTest, ReconcileFailsWithDataLossOnViolations) {
+  const Verb& reconcile = *FindVerb("ledger", "reconcile");
+  gigwire::v1::ReconcileLedgerResponse response;
+  response.add_violations("ltx_9 does not balance in USD");
+  absl::Status failed = VerbOutcome(reconcile, response);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ExitCodeFor(failed), 15);
+  EXPECT_THAT(failed.message(), HasSubstr("violations"));
+  response.set_ok(true);
+  response.clear_violations();
+  EXPECT_TRUE(VerbOutcome(reconcile, response).ok());
+  EXPECT_TRUE(VerbOutcome(*FindVerb("jobs", "show"), gigwire::v1::Job()).ok());
+}
+
 TEST(PrinterTest, AlignsTablesAndWritesJsonLines) {
   gigwire::v1::Job a = SampleJob(), b = SampleJob();
   b.set_id("job_22");
@@ -396,6 +764,29 @@ TEST(HelpTest, TeachesNamesListsPagesSellersSessionsAndWatches) {
               HasSubstr("--order newest|price|rating"));
 }
 
+TEST(HelpTest, TeachesTheMoneyVerbs) {
+  std::string help = MainHelp();
+  for (const char* taught :
+       {"gigctl payments pending", "gigctl payments confirm PAYMENT --note NOTE",
+        "gigctl payouts pending", "gigctl payouts mark-paid PAYOUT --reference REFERENCE",
+        "gigctl disputes list [--state open|resolved] [--booking BOOKING]",
+        "gigctl disputes show DISPUTE", "gigctl disputes note DISPUTE --text TEXT [--internal]",
+        "gigctl disputes resolve DISPUTE --to-seller AMOUNT --refunded AMOUNT --note NOTE [--yes]",
+        "gigctl ledger balance [--user USER]",
+        "gigctl ledger entries [--user USER] [--booking BOOKING] [--since TIME] [--until TIME]",
+        "gigctl ledger reconcile", "gigctl milestones list BOOKING",
+        "gigctl milestones show MILESTONE", "'USD 120.50'", "'JPY 1500'",
+        "15 (DATA_LOSS) when ledger reconcile\nfinds violations"}) {
+    EXPECT_THAT(help, HasSubstr(taught));
+  }
+  EXPECT_THAT(VerbHelp(*FindVerb("disputes", "resolve")),
+              HasSubstr("--to-seller 'USD 90.00' --refunded 'USD 60.00'"));
+  EXPECT_THAT(VerbHelp(*FindVerb("disputes", "show")),
+              HasSubstr("Then: Notes (oldest first; INTERNAL yes: only admins see it); Milestone"));
+  EXPECT_THAT(VerbHelp(*FindVerb("bookings", "show")), HasSubstr("Then: Milestones; Job"));
+  EXPECT_THAT(VerbHelp(*FindVerb("ledger", "entries")), HasSubstr("48h / 7d ago"));
+}
+
 TEST(ConnectionNoticeTest, TellsWhenTheConnectionIsLostAndBack) {
   bool lost = false, connected = false;
   auto notice = [&](grpc_connectivity_state state) {
@@ -436,6 +827,11 @@ TEST(CompletionTest, OffersEveryGroupAndVerb) {
   EXPECT_THAT(script, HasSubstr("portfolio) words=\"list\""));
   EXPECT_THAT(script, HasSubstr("jobs) words=\"approve assign list open pending reject show\""));
   EXPECT_THAT(script, HasSubstr("--all"));
+  EXPECT_THAT(script, HasSubstr("disputes) words=\"list note resolve show\""));
+  EXPECT_THAT(script, HasSubstr("ledger) words=\"balance entries reconcile\""));
+  EXPECT_THAT(script, HasSubstr("payments) words=\"confirm list pending show\""));
+  EXPECT_THAT(script, HasSubstr("payouts) words=\"list mark-paid pending\""));
+  EXPECT_THAT(script, HasSubstr("--to-seller"));
 }
 
 }  // namespace

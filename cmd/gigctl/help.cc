@@ -35,6 +35,12 @@ Open market (sealed bids): jobs open lists the open projects taking proposals;
 proposals list --job JOB shows a project's bids (a seller sees only its own),
 proposals show ID one bid with its milestone plan and the seller's portfolio,
 portfolio list --seller SELLER a seller's work.
+Money: payments pending is the queue of transfers to watch for (payments confirm
+once one arrived), payouts pending the payouts to send (payouts mark-paid once
+sent), disputes list --state open the disputes to settle (disputes show, note,
+resolve); ledger balance|entries|reconcile read the books. Amounts are written
+as gigctl prints them, the currency and its own decimals: 'USD 120.50',
+'JPY 1500' (also 120.50USD).
 
 Session:
   login [--email EMAIL] [--password-stdin]   log in; the server, its TLS settings (--insecure,
@@ -79,7 +85,8 @@ Config file: $GIGCTL_CONFIG, else $XDG_CONFIG_HOME/gigctl/config.json, else
 Exit codes: 0 success; 1-16 the gRPC status code of a failed call (3 INVALID_ARGUMENT,
 5 NOT_FOUND (also an unknown email or slug), 7 PERMISSION_DENIED, 9 FAILED_PRECONDITION,
 16 UNAUTHENTICATED...; errors print code, reason and field violations on stderr);
-1 (CANCELLED) when a confirmation is declined; 64 usage error.
+1 (CANCELLED) when a confirmation is declined; 15 (DATA_LOSS) when ledger reconcile
+finds violations; 64 usage error.
 
 Shell completion: source <(gigctl completion bash)
 )";

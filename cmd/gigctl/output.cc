@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "cmd/gigctl/dynamic_call.h"
+#include "cmd/gigctl/money.h"
 #include "gigwire/client.h"
 
 namespace gigctl {
@@ -50,16 +51,16 @@ std::string EnumText(const google::protobuf::EnumValueDescriptor* value) {
   return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
 }
 
+std::string Currency(const Message& money) {
+  return money.GetReflection()->GetString(money,
+                                          money.GetDescriptor()->FindFieldByName("currency_code"));
+}
+
 std::string MoneyAmount(const Message& money) {
   const auto* reflection = money.GetReflection();
   int64_t minor =
       reflection->GetInt64(money, money.GetDescriptor()->FindFieldByName("amount_minor"));
-  return absl::StrFormat("%d.%02d", minor / 100, std::abs(minor % 100));
-}
-
-std::string Currency(const Message& money) {
-  return money.GetReflection()->GetString(money,
-                                          money.GetDescriptor()->FindFieldByName("currency_code"));
+  return MajorUnits(Currency(money), minor);
 }
 
 std::string MessageText(const Message& message) {
@@ -111,6 +112,13 @@ std::string ValueText(const Message& m, const FieldDescriptor* f, int index) {
     case FieldDescriptor::CPPTYPE_BOOL:
       return (repeated ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "yes" : "no";
     default: {  // numbers
+      // A signed amount next to its currency (a ledger entry's): money.
+      const FieldDescriptor* currency = m.GetDescriptor()->FindFieldByName("currency_code");
+      if (!repeated && absl::EndsWith(f->name(), "_minor") && currency != nullptr &&
+          f->cpp_type() == FieldDescriptor::CPPTYPE_INT64 &&
+          currency->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        return MoneyText(r->GetString(m, currency), r->GetInt64(m, f));
+      }
       std::string text;
       google::protobuf::TextFormat::PrintFieldValueToString(m, f, index, &text);
       return absl::EndsWith(f->name(), "_milli") ? Thousandths(text) : text;
@@ -170,23 +178,29 @@ std::string Printer::Paint(const std::string& text, const char* code) const {
 }
 
 std::string Printer::PaintState(const std::string& text) const {
-  for (const char* good : {"OPEN", "APPROVED", "ACTIVE", "ACCEPTED", "COMPLETED", "DELIVERED"}) {
+  for (const char* good : {"OPEN", "APPROVED", "ACTIVE", "ACCEPTED", "COMPLETED", "DELIVERED",
+                           "FUNDED", "RELEASED", "SUCCEEDED", "PAID", "RESOLVED"}) {
     if (text == good) return Paint(text, kGreen);
   }
   for (const char* waiting : {"PENDING", "PENDING_REVIEW", "DRAFT", "PAUSED", "SUBMITTED",
-                              "SHORTLISTED", "BIDDING_CLOSED"}) {
+                              "SHORTLISTED", "BIDDING_CLOSED", "PROPOSED", "REVISION_REQUESTED",
+                              "REQUESTED"}) {
     if (text == waiting) return Paint(text, kYellow);
   }
   return text.empty() ? text : Paint(text, kRed);
 }
 
-std::string Printer::Cell(const Message& message, const Column& column) const {
-  if (column.ids == IdKind::kNone || !labeler_) return FieldText(message, column.path);
-  std::vector<std::string> labels;
-  for (const std::string& id : FieldTexts(message, column.path)) {
-    labels.push_back(id.empty() ? id : labeler_(column.ids, id));
+std::vector<std::string> Printer::CellValues(const Message& message, const Column& column) const {
+  std::vector<std::string> values = FieldTexts(message, column.path);
+  if (column.ids == IdKind::kNone || !labeler_) return values;
+  for (std::string& id : values) {
+    if (!id.empty()) id = labeler_(column.ids, id);
   }
-  return absl::StrJoin(labels, ", ");
+  return values;
+}
+
+std::string Printer::Cell(const Message& message, const Column& column) const {
+  return absl::StrJoin(CellValues(message, column), ", ");
 }
 
 void Printer::Title(const std::string& title) {
@@ -262,6 +276,9 @@ void Printer::Record(const Message& message, const std::vector<Column>& columns)
   for (const Column& column : columns) width = std::max(width, column.header.size());
   for (const Column& column : columns) {
     std::string value = Cell(message, column);
+    if (column.lines) {  // one value a line, under the first
+      value = absl::StrJoin(CellValues(message, column), "\n" + std::string(width + 2, ' '));
+    }
     if (value.empty()) value = "-";
     std::string label = column.header + ":" + std::string(width - column.header.size() + 1, ' ');
     out_ << Paint(label, kBold) << (column.header == "STATE" ? PaintState(value) : value) << "\n";

@@ -37,16 +37,23 @@ enum class IdKind { kNone, kUser, kCategory, kJob };
 // A column: its header, the dotted proto field path it shows ("budget.max",
 // "roles", "create_time"), and what the ids in it name (tables and records
 // then show names, see Printer::set_labeler; JSON lines keep the ids).
+// `lines`: a record shows each value of the (repeated) field on a line of
+// its own, for sentences such as a reconciliation's violations; tables still
+// join them with ", ".
 struct Column {
   std::string header;
   std::string path;
   IdKind ids = IdKind::kNone;
+  bool lines = false;
 };
 
 // The text of `path` in `message` for humans: enums by name without their
-// type's prefix, times in UTC to the minute, Money as "USD 200.00", a
-// MoneyRange as "USD 200.00-500.00", *_milli integers as thousandths
-// ("4.50"), durations as "48h", repeated values joined with ", ".
+// type's prefix, times in UTC to the minute, Money as "USD 200.00" (the
+// currency's own decimals: "JPY 1500", see money.h), a MoneyRange as
+// "USD 200.00-500.00", an int64 *_minor field next to a currency_code (a
+// ledger entry's signed amount) as money too ("USD -150.00"), *_milli
+// integers as thousandths ("4.50"), durations as "48h", repeated values
+// joined with ", ".
 std::string FieldText(const google::protobuf::Message& message, const std::string& path);
 // The same, one string per value of a repeated field; none when unset.
 std::vector<std::string> FieldTexts(const google::protobuf::Message& message,
@@ -85,7 +92,10 @@ class Printer {
  private:
   std::string Paint(const std::string& text, const char* code) const;
   std::string PaintState(const std::string& text) const;
-  // The text of `column` in `message`, its ids labelled.
+  // The text of `column` in `message`, its ids labelled: one string per
+  // value, or joined.
+  std::vector<std::string> CellValues(const google::protobuf::Message& message,
+                                      const Column& column) const;
   std::string Cell(const google::protobuf::Message& message, const Column& column) const;
 
   void Line(const std::vector<std::string>& values, const std::vector<size_t>& widths,

@@ -93,8 +93,25 @@ absl::StatusOr<std::unique_ptr<Message>> SectionRequest(const Section& section,
   return request;
 }
 
+// The section's record and table of `response`.
+void PrintSection(const Section& section, const Message& response, Printer& printer) {
+  if (!section.record.empty()) printer.Record(response, section.record);
+  if (section.list_field.empty()) return;
+  std::vector<const Message*> rows = Rows(response, section.list_field);
+  if (rows.empty()) {
+    printer.Note("(none)");
+  } else {
+    printer.Table(rows, section.columns);
+  }
+}
+
 void ShowSection(DynamicCaller& caller, const Section& section, const Message& shown,
                  Printer& printer) {
+  if (section.method.empty()) {  // more of the verb's own response
+    printer.Title(section.title);
+    PrintSection(section, shown, printer);
+    return;
+  }
   const MethodDescriptor* method = FindMethod(section.method);
   if (method == nullptr) return;
   absl::StatusOr<std::unique_ptr<Message>> request = SectionRequest(section, *method, shown);
@@ -107,14 +124,7 @@ void ShowSection(DynamicCaller& caller, const Section& section, const Message& s
                               response.status().message(), ")"));
     return;
   }
-  if (!section.record.empty()) printer.Record(**response, section.record);
-  if (section.list_field.empty()) return;
-  std::vector<const Message*> rows = Rows(**response, section.list_field);
-  if (rows.empty()) {
-    printer.Note("(none)");
-  } else {
-    printer.Table(rows, section.columns);
-  }
+  PrintSection(section, **response, printer);
 }
 
 }  // namespace
@@ -137,6 +147,16 @@ bool Confirmed(const std::string& question, std::istream& in, std::ostream& out)
   return answer == "y" || answer == "yes";
 }
 
+absl::Status VerbOutcome(const Verb& verb, const Message& response) {
+  if (verb.ok_field.empty()) return absl::OkStatus();
+  const auto* field = response.GetDescriptor()->FindFieldByName(verb.ok_field);
+  if (field == nullptr || field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_BOOL) {
+    return absl::InternalError(verb.method + " has no bool field " + verb.ok_field);
+  }
+  if (response.GetReflection()->GetBool(response, field)) return absl::OkStatus();
+  return absl::DataLossError(verb.not_ok);
+}
+
 absl::Status CallVerb(gigwire::Client& client, const Verb& verb, Message& request, bool all,
                       Printer& printer) {
   const MethodDescriptor* method = VerbMethod(verb);
@@ -150,9 +170,10 @@ absl::Status CallVerb(gigwire::Client& client, const Verb& verb, Message& reques
     return absl::OkStatus();
   }
   printer.Record(**response, verb.columns);
-  if (printer.json()) return absl::OkStatus();
-  for (const Section& section : verb.sections) ShowSection(caller, section, **response, printer);
-  return absl::OkStatus();
+  if (!printer.json()) {
+    for (const Section& section : verb.sections) ShowSection(caller, section, **response, printer);
+  }
+  return VerbOutcome(verb, **response);
 }
 
 }  // namespace gigctl

@@ -11,7 +11,8 @@
 // succeeds, since the thing shown was found.
 //
 // Errors: the call's status (see dynamic_call.h); INTERNAL when the verb
-// names a method this gigctl was not built with.
+// names a method this gigctl was not built with; DATA_LOSS, after printing,
+// when the response says something is wrong (Verb::ok_field, VerbOutcome).
 #ifndef GIGWIRE_CMD_GIGCTL_VERB_RUNNER_H_
 #define GIGWIRE_CMD_GIGCTL_VERB_RUNNER_H_
 
@@ -37,6 +38,11 @@ std::string ConfirmationText(const Verb& verb, const google::protobuf::Message& 
 // Writes `question` and "Go ahead? [y/N] " to `out`; true when the line read
 // from `in` is y or yes (any case).
 bool Confirmed(const std::string& question, std::istream& in, std::ostream& out);
+
+// What a verb's (successful) response means for its exit: OK, or DATA_LOSS
+// with `verb.not_ok` when its `ok_field` is false; INTERNAL when the response
+// has no such bool field.
+absl::Status VerbOutcome(const Verb& verb, const google::protobuf::Message& response);
 
 // Calls `verb` with `request` (every page when `all` and the verb is paged)
 // and prints the outcome through `printer`.

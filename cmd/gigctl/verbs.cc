@@ -13,14 +13,20 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "cmd/gigctl/money.h"
 #include "gigwire/v1/api_key.pb.h"
 #include "gigwire/v1/assignment.pb.h"
 #include "gigwire/v1/audit.pb.h"
 #include "gigwire/v1/booking.pb.h"
 #include "gigwire/v1/catalog.pb.h"
+#include "gigwire/v1/dispute.pb.h"
 #include "gigwire/v1/job.pb.h"
+#include "gigwire/v1/ledger.pb.h"
+#include "gigwire/v1/milestone.pb.h"
 #include "gigwire/v1/offer.pb.h"
+#include "gigwire/v1/payment.pb.h"
 #include "gigwire/v1/portfolio.pb.h"
 #include "gigwire/v1/proposal.pb.h"
 #include "gigwire/v1/review.pb.h"
@@ -68,6 +74,26 @@ const std::vector<Column> kUserColumns = {{"ID", "id"},       {"EMAIL", "email"}
 const std::vector<Column> kApiKeyColumns = {{"ID", "id"},       {"NAME", "display_name"},
                                             {"USER", "user_id", kUser}, {"CREATED", "create_time"},
                                             {"REVOKED", "revoke_time"}};
+const std::vector<Column> kMilestoneColumns = {
+    {"ID", "id"}, {"POS", "position"}, {"STATE", "state"}, {"TITLE", "title"},
+    {"AMOUNT", "amount"}, {"DUE", "due_time"}, {"RELEASED", "released"},
+    {"REFUNDED", "refunded"}, {"PAYMENT", "payment_id"}, {"DISPUTE", "dispute_id"}};
+// REFERENCE: what a manual transfer quotes (mpay_...), or Stripe's pi_... .
+const std::vector<Column> kPaymentColumns = {
+    {"ID", "id"}, {"STATE", "state"}, {"AMOUNT", "amount"}, {"BUYER", "buyer_id", kUser},
+    {"GATEWAY", "gateway"}, {"REFERENCE", "provider_id"}, {"BOOKING", "booking_id"},
+    {"MILESTONE", "milestone_id"}, {"CREATED", "create_time"}};
+const std::vector<Column> kPendingPaymentColumns = {
+    {"ID", "id"}, {"AMOUNT", "amount"}, {"REFERENCE", "provider_id"},
+    {"BUYER", "buyer_id", kUser}, {"GATEWAY", "gateway"}, {"BOOKING", "booking_id"},
+    {"MILESTONE", "milestone_id"}, {"CREATED", "create_time"}};
+const std::vector<Column> kPayoutColumns = {
+    {"ID", "id"}, {"STATE", "state"}, {"SELLER", "seller_id", kUser}, {"AMOUNT", "amount"},
+    {"REQUESTED", "create_time"}, {"PAID", "paid_time"}, {"REFERENCE", "reference"}};
+const std::vector<Column> kDisputeColumns = {
+    {"ID", "id"}, {"STATE", "state"}, {"OPENED", "create_time"}, {"BOOKING", "booking_id"},
+    {"MILESTONE", "milestone_title"}, {"AMOUNT", "amount"}, {"BY", "opened_by", kUser},
+    {"REASON", "reason"}};
 const std::vector<std::string> kRoles = {"buyer", "seller", "admin"};
 
 Arg Id(const std::string& what) { return {what, "id", ArgKind::kText, "the " + what + "'s id"}; }
@@ -88,6 +114,15 @@ Arg EnumArg(const std::string& name, const std::string& field, const std::string
             std::vector<std::pair<std::string, std::string>> aliases = {}) {
   return {name,  field, ArgKind::kEnum, help, prefix, std::move(choices), false, IdKind::kNone,
           std::move(aliases)};
+}
+Arg MoneyArg(const std::string& name, const std::string& field, const std::string& help,
+             bool required = false) {
+  return {name, field, ArgKind::kMoney, help + " (as gigctl prints money: 'USD 90.00')", "", {},
+          required};
+}
+Arg TimeArg(const std::string& name, const std::string& field, const std::string& help) {
+  return {name, field, ArgKind::kTime,
+          help + ": 2026-05-01, '2026-05-01 14:30' (UTC), RFC 3339, or 48h / 7d ago"};
 }
 Arg RoleArg() { return EnumArg("role", "role", "ROLE_", kRoles, "buyer, seller or admin"); }
 
@@ -338,6 +373,8 @@ std::vector<Verb> BookingVerbs() {
   Section gig{"Gig", "gigwire.v1.CatalogService.GetGig", {{"id", "gig_id"}}, "",
               {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"}, {"PRICE", "price"},
                {"DAYS", "delivery_days"}}};
+  Section milestones{"Milestones", "gigwire.v1.MilestoneService.ListMilestones",
+                     {{"bookingId", "id"}}, "", {}, "milestones", kMilestoneColumns};
   return {
       ListVerb("bookings", "list", "gigwire.v1.BookingService.ListBookings",
                "bookings, newest first",
@@ -346,17 +383,20 @@ std::vector<Verb> BookingVerbs() {
                 UserArg("seller", "sellerId", "only this seller's")},
                "bookings", kBookingColumns, "gigctl bookings list --state delivered"),
       ShowVerb("bookings", "show", "gigwire.v1.BookingService.GetBooking",
-               "one booking with its parties and where it came from (job and offer, proposal, "
-               "or gig)",
+               "one booking with its parties, its money and milestones, and where it came from "
+               "(job and offer, proposal, or gig)",
                Id("booking"),
                {{"ID", "id"}, {"STATE", "state"}, {"SOURCE", "source"}, {"JOB", "job_title"},
                 {"BUYER", "buyer_id", kUser}, {"SELLER", "seller_id", kUser},
                 {"BUDGET", "budget"}, {"PRICE", "price"}, {"DUE", "due_time"},
-                {"MILESTONES", "milestones"}, {"REQUIREMENTS", "requirements"},
+                {"PLAN", "milestones"}, {"CONTRACT", "money.contract_total"},
+                {"FUNDED", "money.funded"}, {"IN ESCROW", "money.in_escrow"},
+                {"RELEASED", "money.released"}, {"FEES", "money.platform_fees"},
+                {"REFUNDED", "money.refunded"}, {"REQUIREMENTS", "requirements"},
                 {"DELIVERY", "delivery_note"}, {"REVISION", "revision_note"},
                 {"CANCELLED", "cancel_reason"}, {"CREATED", "create_time"},
                 {"COMPLETED", "complete_time"}},
-               "gigctl bookings show bkg_77aa", {job, offer, proposal, gig}),
+               "gigctl bookings show bkg_77aa", {milestones, job, offer, proposal, gig}),
       ActionVerb("bookings", "deliver", "gigwire.v1.BookingService.DeliverBooking",
                  "sellers: delivers the work of a booking", {Id("booking")},
                  {TextArg("note", "note", "what was delivered", true)}, "delivered {id}: {state}",
@@ -368,6 +408,198 @@ std::vector<Verb> BookingVerbs() {
                  "cancels a booking", {Id("booking")}, {Reason("why, for both sides")},
                  "cancelled {id}: {state}",
                  "gigctl bookings cancel bkg_77aa --reason 'buyer unreachable'"),
+  };
+}
+
+// Milestones, payments, payouts, disputes and the ledger (issue 15).
+std::vector<Verb> MilestoneVerbs() {
+  Section payment{"Payment", "gigwire.v1.PaymentService.GetPayment", {{"id", "payment_id"}}, "",
+                  {{"ID", "id"}, {"STATE", "state"}, {"AMOUNT", "amount"},
+                   {"GATEWAY", "gateway"}, {"REFERENCE", "provider_id"},
+                   {"CONFIRMED BY", "confirmed_by", kUser}, {"CREATED", "create_time"}}};
+  Section dispute{"Dispute", "gigwire.v1.DisputeService.GetDispute", {{"id", "dispute_id"}}, "",
+                  {{"ID", "id"}, {"STATE", "state"}, {"OPENED BY", "opened_by", kUser},
+                   {"REASON", "reason"}, {"TO SELLER", "to_seller"}, {"REFUNDED", "refunded"}}};
+  Verb list{"milestones", "list", "gigwire.v1.MilestoneService.ListMilestones",
+            "a booking's milestones in order: what each pays and where its money is",
+            {{"booking", "bookingId", ArgKind::kText, "the booking's id"}}, {}, "",
+            "milestones", kMilestoneColumns, "", "gigctl milestones list bkg_77aa"};
+  return {
+      list,
+      ShowVerb("milestones", "show", "gigwire.v1.MilestoneService.GetMilestone",
+               "one milestone in full, with its payment and dispute", Id("milestone"),
+               {{"ID", "id"}, {"STATE", "state"}, {"BOOKING", "booking_id"},
+                {"POSITION", "position"}, {"TITLE", "title"}, {"AMOUNT", "amount"},
+                {"DUE", "due_time"}, {"BUYER", "buyer_id", kUser},
+                {"SELLER", "seller_id", kUser}, {"PROPOSED BY", "proposed_by", kUser},
+                {"SUBMISSION", "submission_note"}, {"REVISION", "revision_note"},
+                {"REVISIONS", "revision_count"}, {"AUTO-RELEASE", "auto_release_time"},
+                {"RELEASED", "released"}, {"REFUNDED", "refunded"},
+                {"CANCELLED", "cancel_reason"}, {"PAYMENT", "payment_id"},
+                {"DISPUTE", "dispute_id"}, {"YOU MAY", "allowed_actions"},
+                {"CREATED", "create_time"}, {"UPDATED", "update_time"}},
+               "gigctl milestones show mst_5e19", {payment, dispute}),
+  };
+}
+
+std::vector<Verb> PaymentVerbs() {
+  const std::vector<std::string> states = {"pending", "succeeded", "failed", "cancelled"};
+  Section milestone{"Milestone", "gigwire.v1.MilestoneService.GetMilestone",
+                    {{"id", "milestone_id"}}, "",
+                    {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"}, {"AMOUNT", "amount"},
+                     {"DUE", "due_time"}}};
+  return {
+      ListVerb("payments", "pending", "gigwire.v1.PaymentService.ListPayments",
+               "the payments queue: payments waiting for the buyer's transfer (it quotes "
+               "REFERENCE)",
+               {}, "payments", kPendingPaymentColumns, "gigctl payments pending --all",
+               R"({"state":"PAYMENT_STATE_PENDING"})"),
+      ListVerb("payments", "list", "gigwire.v1.PaymentService.ListPayments",
+               "payments for milestones, newest first",
+               {EnumArg("state", "state", "PAYMENT_STATE_", states, "only payments in this state"),
+                TextArg("booking", "bookingId", "only this booking's payments"),
+                TextArg("milestone", "milestoneId", "only this milestone's payments"),
+                UserArg("buyer", "buyerId", "only this buyer's payments")},
+               "payments", kPaymentColumns, "gigctl payments list --booking bkg_77aa"),
+      ShowVerb("payments", "show", "gigwire.v1.PaymentService.GetPayment",
+               "one payment in full (a manual one's instructions too), with its milestone",
+               Id("payment"),
+               {{"ID", "id"}, {"STATE", "state"}, {"AMOUNT", "amount"},
+                {"BUYER", "buyer_id", kUser}, {"BOOKING", "booking_id"},
+                {"MILESTONE", "milestone_id"}, {"GATEWAY", "gateway"},
+                {"REFERENCE", "provider_id"}, {"INSTRUCTIONS", "instructions"},
+                {"FAILED", "failure_reason"}, {"CONFIRMED BY", "confirmed_by", kUser},
+                {"CONFIRMATION", "confirmation_note"}, {"CREATED", "create_time"},
+                {"UPDATED", "update_time"}},
+               "gigctl payments show pay_8d2e", {milestone}),
+      ActionVerb("payments", "confirm", "gigwire.v1.PaymentService.ConfirmPayment",
+                 "manual gateway: the buyer's transfer arrived; funds the milestone (audited)",
+                 {Id("payment")},
+                 {TextArg("note", "note", "what you saw, e.g. the bank's reference", true)},
+                 "confirmed {id} ({amount}): {state}, milestone {milestone_id} funded",
+                 "gigctl payments confirm pay_8d2e --note 'bank ref 2026-118, USD 150.00 in'"),
+  };
+}
+
+std::vector<Verb> PayoutVerbs() {
+  const std::vector<std::string> states = {"requested", "paid", "cancelled"};
+  return {
+      ListVerb("payouts", "pending", "gigwire.v1.PayoutService.ListPayouts",
+               "the payouts queue: payouts sellers asked for, to pay through the bank",
+               {}, "payouts",
+               {{"ID", "id"}, {"SELLER", "seller_id", kUser}, {"AMOUNT", "amount"},
+                {"REQUESTED", "create_time"}},
+               "gigctl payouts pending", R"({"state":"PAYOUT_STATE_REQUESTED"})"),
+      ListVerb("payouts", "list", "gigwire.v1.PayoutService.ListPayouts",
+               "payouts of sellers' balances, newest first",
+               {EnumArg("state", "state", "PAYOUT_STATE_", states, "only payouts in this state"),
+                UserArg("seller", "sellerId", "only this seller's payouts")},
+               "payouts", kPayoutColumns, "gigctl payouts list --seller sam@demo.gigwire.dev"),
+      ActionVerb("payouts", "mark-paid", "gigwire.v1.PayoutService.MarkPayoutPaid",
+                 "records a requested payout paid once the bank sent it; it leaves the "
+                 "seller's balance (audited)",
+                 {Id("payout")},
+                 {TextArg("reference", "reference", "the bank's reference of the transfer",
+                          true)},
+                 "marked {id} paid: {amount}, reference {reference}",
+                 "gigctl payouts mark-paid pyt_41c0 --reference 'WIRE-2026-05-77812'"),
+  };
+}
+
+std::vector<Verb> DisputeVerbs() {
+  Section notes{"Notes (oldest first; INTERNAL yes: only admins see it)", "", {}, "", {},
+                "notes",
+                {{"TIME", "create_time"}, {"BY", "author_id", kUser},
+                 {"INTERNAL", "internal"}, {"TEXT", "text"}}};
+  Section milestone{"Milestone", "gigwire.v1.MilestoneService.GetMilestone",
+                    {{"id", "milestone_id"}}, "",
+                    {{"ID", "id"}, {"STATE", "state"}, {"TITLE", "title"}, {"AMOUNT", "amount"},
+                     {"DUE", "due_time"}, {"SUBMISSION", "submission_note"},
+                     {"REVISION", "revision_note"}, {"REVISIONS", "revision_count"}}};
+  Verb resolve = ActionVerb(
+      "disputes", "resolve", "gigwire.v1.DisputeService.ResolveDispute",
+      "settles an open dispute: part to the seller, the rest back to the buyer (audited)",
+      {Id("dispute")},
+      {MoneyArg("to-seller", "toSeller", "to the seller before the platform fee; may be zero",
+                true),
+       MoneyArg("refunded", "refunded",
+                "back to the buyer; may be zero; both add up to what is in escrow", true),
+       TextArg("note", "note", "why; both parties see it", true)},
+      "resolved {id}: {to_seller} to the seller, {refunded} back to the buyer",
+      "gigctl disputes resolve dsp_3c1a --to-seller 'USD 90.00' --refunded 'USD 60.00' "
+      "--note 'two of the three logos were delivered'");
+  resolve.confirm = {{"DISPUTE", "id"}, {"TO SELLER", "to_seller"}, {"REFUNDED", "refunded"},
+                     {"NOTE", "note"}};
+  return {
+      ListVerb("disputes", "list", "gigwire.v1.DisputeService.ListDisputes",
+               "disputes over milestones, oldest first (the queue: --state open)",
+               {EnumArg("state", "state", "DISPUTE_STATE_", {"open", "resolved"},
+                        "only disputes in this state"),
+                TextArg("booking", "bookingId", "only this booking's disputes")},
+               "disputes", kDisputeColumns, "gigctl disputes list --state open"),
+      ShowVerb("disputes", "show", "gigwire.v1.DisputeService.GetDispute",
+               "one dispute: the case, its notes (internal ones marked), its milestone",
+               Id("dispute"),
+               {{"ID", "id"}, {"STATE", "state"}, {"BOOKING", "booking_id"},
+                {"MILESTONE", "milestone_title"}, {"MILESTONE ID", "milestone_id"},
+                {"BUYER", "buyer_id", kUser}, {"SELLER", "seller_id", kUser},
+                {"OPENED BY", "opened_by", kUser}, {"REASON", "reason"},
+                {"EVIDENCE", "evidence"}, {"IN ESCROW", "amount"}, {"TO SELLER", "to_seller"},
+                {"REFUNDED", "refunded"}, {"RESOLVED BY", "resolved_by", kUser},
+                {"RESOLUTION", "resolution_note"}, {"OPENED", "create_time"},
+                {"RESOLVED", "resolve_time"}},
+               "gigctl disputes show dsp_3c1a", {notes, milestone}),
+      ActionVerb("disputes", "note", "gigwire.v1.DisputeService.AddDisputeNote",
+                 "adds a note to an open dispute; both parties see it unless --internal",
+                 {Id("dispute")},
+                 {TextArg("text", "text", "the note", true),
+                  {"internal", "internal", ArgKind::kSwitch,
+                   "only admins see it, never the buyer or seller"}},
+                 "added a note to {id}",
+                 "gigctl disputes note dsp_3c1a --text 'seller sent the source files by mail' "
+                 "--internal"),
+      resolve,
+  };
+}
+
+std::vector<Verb> LedgerVerbs() {
+  Section balances{"Balances", "", {}, "", {}, "balances",
+                   {{"CURRENCY", "currency_code"}, {"AVAILABLE", "available"},
+                    {"PAYOUTS REQUESTED", "payouts_requested"},
+                    {"WITHDRAWABLE", "withdrawable"}, {"ESCROW AS BUYER", "escrow_as_buyer"},
+                    {"ESCROW AS SELLER", "escrow_as_seller"}}};
+  Verb balance{"ledger", "balance", "gigwire.v1.LedgerService.GetBalance",
+               "a user's money per currency: available, withdrawable, held in escrow",
+               {}, {UserArg("user", "userId", "whose (default: yours)")}, "", "",
+               {{"USER", "user_id", kUser}}, "",
+               "gigctl ledger balance --user sam@demo.gigwire.dev", {}, {balances}};
+  Verb reconcile{"ledger", "reconcile", "gigwire.v1.LedgerService.ReconcileLedger",
+                 "checks every ledger invariant and sums what is held; exit 15 on violations",
+                 {}, {}, "", "",
+                 {{"OK", "ok"}, {"TRANSACTIONS", "transactions"}, {"ENTRIES", "entries"},
+                  {"IN ESCROW", "in_escrow"}, {"SELLERS AVAILABLE", "seller_available"},
+                  {"PLATFORM FEES", "platform_fees"}, {"TOOK (MS)", "duration_ms"},
+                  {"VIOLATIONS", "violations", IdKind::kNone, /*lines=*/true}},
+                 "", "gigctl ledger reconcile || echo 'the ledger needs a look'"};
+  reconcile.ok_field = "ok";
+  reconcile.not_ok = "ledger reconcile found violations (listed in its output)";
+  return {
+      balance,
+      ListVerb("ledger", "entries", "gigwire.v1.LedgerService.ListLedgerEntries",
+               "ledger entries in commit order: a user's, a booking's, or (admins) all",
+               {UserArg("user", "userId",
+                        "the entries of this user's available balance (default: yours; "
+                        "admins: the whole ledger)"),
+                TextArg("booking", "bookingId", "only this booking's transactions"),
+                TimeArg("since", "since", "only entries at or after this time"),
+                TimeArg("until", "until", "only entries before this time")},
+               "entries",
+               {{"SEQ", "sequence"}, {"TIME", "create_time"}, {"TRANSACTION", "transaction_id"},
+                {"KIND", "kind"}, {"ACCOUNT", "account"}, {"AMOUNT", "amount_minor"},
+                {"BOOKING", "booking_id"}, {"MILESTONE", "milestone_id"},
+                {"PAYOUT", "payout_id"}, {"FEE BPS", "fee_bps"}, {"ACTOR", "actor_id", kUser}},
+               "gigctl ledger entries --user sam@demo.gigwire.dev --since 30d --all"),
+      reconcile,
   };
 }
 
@@ -423,7 +655,8 @@ std::vector<Verb> BuildVerbs() {
   std::vector<Verb> verbs;
   for (std::vector<Verb> group :
        {JobVerbs(), ProposalVerbs(), SellerVerbs(), PortfolioVerbs(), OfferVerbs(),
-        CatalogVerbs(), BookingVerbs(), AccountVerbs(), AdminToolVerbs()}) {
+        CatalogVerbs(), BookingVerbs(), MilestoneVerbs(), PaymentVerbs(), PayoutVerbs(),
+        DisputeVerbs(), LedgerVerbs(), AccountVerbs(), AdminToolVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
@@ -436,6 +669,33 @@ absl::StatusOr<std::string> DurationJson(const std::string& text) {
     return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a duration like 48h"));
   }
   return absl::StrCat(absl::ToInt64Seconds(duration), "s");
+}
+
+// "2026-05-01", "2026-05-01 14:30" (UTC), RFC 3339, or "48h" / "7d" before
+// `now` -> "2026-05-01T00:00:00Z".
+absl::StatusOr<std::string> TimeJson(const std::string& text, absl::Time now) {
+  absl::Time time;
+  std::string ignored;
+  absl::Duration ago;
+  int64_t days = 0;
+  bool parsed =
+      absl::ParseTime(absl::RFC3339_full, text, &time, &ignored) ||
+      absl::ParseTime("%Y-%m-%d %H:%M", text, absl::UTCTimeZone(), &time, &ignored) ||
+      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &ignored);
+  if (!parsed && !text.empty() && text.back() == 'd' &&
+      absl::SimpleAtoi(text.substr(0, text.size() - 1), &days) && days > 0 &&
+      days <= 100 * 366) {
+    time = now - absl::Hours(24 * days);
+    parsed = true;
+  } else if (!parsed && absl::ParseDuration(text, &ago) && ago > absl::ZeroDuration()) {
+    time = now - ago;
+    parsed = true;
+  }
+  if (!parsed) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", text, "' is not a time like 2026-05-01, '2026-05-01 14:30' (UTC) or 48h (ago)"));
+  }
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
 }
 
 absl::Status SetValue(const Arg& arg, const std::string& text, Struct& request) {
@@ -463,10 +723,26 @@ absl::Status SetValue(const Arg& arg, const std::string& text, Struct& request) 
             std::string(absl::StripAsciiWhitespace(item)));
       }
       return absl::OkStatus();
-    case ArgKind::kDuration: {
-      absl::StatusOr<std::string> json = DurationJson(text);
-      if (!json.ok()) return json.status();
+    case ArgKind::kDuration:
+    case ArgKind::kTime: {
+      absl::StatusOr<std::string> json =
+          arg.kind == ArgKind::kTime ? TimeJson(text, absl::Now()) : DurationJson(text);
+      if (!json.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", arg.name, ": ", json.status().message()));
+      }
       value.set_string_value(*json);
+      return absl::OkStatus();
+    }
+    case ArgKind::kMoney: {
+      absl::StatusOr<MoneyValue> money = ParseMoney(text);
+      if (!money.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", arg.name, ": ", money.status().message()));
+      }
+      auto& fields = *value.mutable_struct_value()->mutable_fields();
+      fields["currencyCode"].set_string_value(money->currency_code);
+      fields["amountMinor"].set_string_value(absl::StrCat(money->amount_minor));
       return absl::OkStatus();
     }
   }
@@ -476,6 +752,8 @@ absl::Status SetValue(const Arg& arg, const std::string& text, Struct& request) 
 std::string ArgUsage(const Arg& arg) {
   std::string value = arg.kind == ArgKind::kSwitch ? "" : " " + absl::AsciiStrToUpper(arg.name);
   if (arg.kind == ArgKind::kEnum) value = " " + absl::StrJoin(arg.choices, "|");
+  if (arg.kind == ArgKind::kMoney) value = " AMOUNT";
+  if (arg.kind == ArgKind::kTime) value = " TIME";
   std::string text = "--" + arg.name + value + (arg.kind == ArgKind::kList ? "..." : "");
   return arg.required ? text : "[" + text + "]";
 }
@@ -610,7 +888,11 @@ const google::protobuf::MethodDescriptor* FindMethod(const std::string& full_nam
         gigwire::v1::ListReviewsRequest::descriptor(),
         gigwire::v1::ListAuditEntriesRequest::descriptor(),
         gigwire::v1::ListProposalsRequest::descriptor(),
-        gigwire::v1::ListPortfolioItemsRequest::descriptor()}) {
+        gigwire::v1::ListPortfolioItemsRequest::descriptor(),
+        gigwire::v1::ListMilestonesRequest::descriptor(),
+        gigwire::v1::ListPaymentsRequest::descriptor(),
+        gigwire::v1::ListDisputesRequest::descriptor(),
+        gigwire::v1::GetBalanceRequest::descriptor()}) {
     (void)used;
   }
   return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full_name);

@@ -29,6 +29,9 @@ enum class ArgKind {
   kList,      // a JSON list: repeat the flag, comma-separate, or list values after it
   kRating,    // "4.5" -> 4500 (a *_milli field)
   kDuration,  // "36h", "90m", "45s" -> "129600s"
+  kMoney,     // "USD 120.00" -> {"currencyCode":"USD","amountMinor":"12000"} (money.h)
+  kTime,      // "2026-05-01", "2026-05-01 14:30" (UTC, as gigctl prints times), RFC 3339,
+              // or a duration ago ("48h", "7d") -> "2026-05-01T00:00:00Z"
 };
 
 // A positional argument or a --flag of a verb.
@@ -47,10 +50,12 @@ struct Arg {
 
 // Something a `show` verb shows after its record: the response of one more
 // call, whose request takes fields of the verb's response, as a titled
-// record and/or table. Skipped when a field it needs is empty.
+// record and/or table. Skipped when a field it needs is empty. Without a
+// method, the section shows more of the verb's own response (a dispute's
+// notes as a table under its record).
 struct Section {
   std::string title;
-  std::string method;  // "gigwire.v1.JobService.GetJob"
+  std::string method;  // "gigwire.v1.JobService.GetJob", or "" (the verb's response)
   // Request fields (JSON names) set from fields of the verb's response.
   std::vector<std::pair<std::string, std::string>> request_from;
   std::string fixed_request = "";        // JSON merged first
@@ -74,6 +79,12 @@ struct Verb {
   // Non-empty: asks before calling (unless --yes), showing these fields of the request.
   std::vector<Column> confirm = {};
   std::vector<Section> sections = {};
+  // Non-empty: a bool field of the response that says all is well ("ok").
+  // When it is false the verb prints the response as usual, then fails with
+  // DATA_LOSS (exit 15) and the message `not_ok`: `ledger reconcile`
+  // finding violations, so that scripts and cron notice.
+  std::string ok_field = "";
+  std::string not_ok = "";
 };
 
 // Every verb, in help order.
