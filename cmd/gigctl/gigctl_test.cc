@@ -356,7 +356,8 @@ TEST_F(VerbTableTest, EveryVerbResolvesAgainstTheDescriptors) {
 
 TEST(RequestJsonTest, MoneyVerbs) {
   EXPECT_TRUE(
-      SameJson(*Request("payments", "pending", {}), R"({"state":"PAYMENT_STATE_PENDING"})"));
+      SameJson(*Request("payments", "pending", {}),
+                       R"({"state":"PAYMENT_STATE_PENDING","gateway":"manual"})"));
   EXPECT_TRUE(SameJson(*Request("payments", "confirm", {"pay_1", "--note", "ref 118"}),
                        R"({"id":"pay_1","note":"ref 118"})"));
   EXPECT_EQ(Request("payments", "confirm", {"pay_1"}).status().message(), "--note is required");

@@ -450,10 +450,9 @@ std::vector<Verb> PaymentVerbs() {
                      {"DUE", "due_time"}}};
   return {
       ListVerb("payments", "pending", "gigwire.v1.PaymentService.ListPayments",
-               "the payments queue: payments waiting for the buyer's transfer (it quotes "
-               "REFERENCE)",
+               "the payments queue: bank transfers to confirm (the buyer quotes REFERENCE)",
                {}, "payments", kPendingPaymentColumns, "gigctl payments pending --all",
-               R"({"state":"PAYMENT_STATE_PENDING"})"),
+               R"({"state":"PAYMENT_STATE_PENDING","gateway":"manual"})"),
       ListVerb("payments", "list", "gigwire.v1.PaymentService.ListPayments",
                "payments for milestones, newest first",
                {EnumArg("state", "state", "PAYMENT_STATE_", states, "only payments in this state"),

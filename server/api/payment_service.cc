@@ -35,6 +35,7 @@ Status PaymentServiceImpl::ListPayments(ServerContext* ctx, const v1::ListPaymen
     filter.booking_id = req->booking_id();
     filter.milestone_id = req->milestone_id();
     filter.buyer_id = req->buyer_id();
+    filter.gateway = req->gateway();
     GW_ASSIGN_OR_RETURN(PaymentPage page, payments_.List(*call.principal, filter,
                                                          req->page_size(), req->page_token()));
     for (const Payment& p : page.payments) ToProto(p, resp->add_payments());

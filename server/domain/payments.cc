@@ -183,10 +183,11 @@ absl::StatusOr<PaymentPage> Payments::List(const Principal& caller, const Paymen
   q.state = filter.state;
   q.booking_id = filter.booking_id;
   q.milestone_id = filter.milestone_id;
+  q.gateway = filter.gateway;
   q.buyer_id = admin ? filter.buyer_id : caller.user_id;
   const std::string fingerprint =
       absl::StrCat("payments:", q.buyer_id, "|", q.booking_id, "|", q.milestone_id, "|",
-                   q.state ? static_cast<int>(*q.state) : 0);
+                   q.gateway, "|", q.state ? static_cast<int>(*q.state) : 0);
   GW_ASSIGN_OR_RETURN(q.after, DecodePageToken(page_token, fingerprint));
   q.limit = limit + 1;
   PaymentPage page;
@@ -290,10 +291,14 @@ absl::StatusOr<Payment> Payments::Cancel(const Principal& caller, const std::str
                                          const RequestKey& key) {
   GW_RETURN_IF_ERROR(CheckRequestId(key));
   Payment read;
+  std::optional<std::string> replayed;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
-    GW_ASSIGN_OR_RETURN(read, LoadVisiblePayment(tx, caller, id));
+    // A retry gets the first answer, not the CANCELLED state it left behind.
+    GW_ASSIGN_OR_RETURN(replayed, FindReplay(tx, key));
+    GW_ASSIGN_OR_RETURN(read, LoadVisiblePayment(tx, caller, replayed.value_or(id)));
     return absl::OkStatus();
   }));
+  if (replayed) return read;
   if (read.buyer_id != caller.user_id && !caller.Has(Role::kAdmin)) {
     return NotOwner("only the payment's buyer or an admin may cancel it");
   }
@@ -301,6 +306,14 @@ absl::StatusOr<Payment> Payments::Cancel(const Principal& caller, const std::str
   if (read.gateway == gateway_.name()) {
     absl::StatusOr<ProviderPayment> cancelled =
         gateway_.CancelPayment(read.provider_id, absl::StrCat("cancel:", read.id));
+    if (absl::IsFailedPrecondition(cancelled.status())) {
+      // The provider's refusal carries no reason of its own: say what the
+      // API promises (INVALID_STATE) and what to do.
+      return InvalidState(absl::StrCat("the payment provider refused to cancel payment ", read.id,
+                                       " (it may have succeeded): refresh it instead (",
+                                       cancelled.status().message(), ")"),
+                          PaymentStateName(read.state));
+    }
     if (!cancelled.ok()) return ProviderError(cancelled.status());
   }
   return IdempotentWrite<Payment>(

@@ -40,6 +40,7 @@ struct PaymentFilter {
   std::optional<PaymentState> state;
   std::string booking_id;
   std::string milestone_id;
+  std::string gateway;   // "manual" or "stripe"
   std::string buyer_id;  // admins only
 };
 

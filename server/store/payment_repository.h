@@ -22,6 +22,7 @@ struct PaymentQuery {
   std::string buyer_id;
   std::string booking_id;
   std::string milestone_id;
+  std::string gateway;    // "manual" or "stripe"
   std::string seller_id;  // payments of bookings this user sells on
   std::optional<ListCursor> after;
   int limit = 50;

@@ -19,8 +19,13 @@ from gigwire.v1 import user_pb2, user_pb2_grpc
 
 # Mutations without a request_id that may still be retried: repeating them
 # changes nothing (sdk/README.md, "Retries").
+# Calls without a request_id that are safe to repeat: a second one changes
+# nothing more (reconciling only reads; refreshing records what the provider
+# says, once).
 IDEMPOTENT_WITHOUT_REQUEST_ID = {"gigwire.v1.AuthService/Logout",
-                                 "gigwire.v1.NotificationService/MarkNotificationsRead"}
+                                 "gigwire.v1.NotificationService/MarkNotificationsRead",
+                                 "gigwire.v1.LedgerService/ReconcileLedger",
+                                 "gigwire.v1.PaymentService/RefreshPayment"}
 READ_PREFIXES = ("Get", "List", "Search")
 
 

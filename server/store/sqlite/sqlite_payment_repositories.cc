@@ -326,6 +326,7 @@ absl::StatusOr<std::vector<Payment>> SqlitePaymentRepository::List(const Payment
   if (!q.buyer_id.empty()) Where(bound, "buyer_id = ?", {q.buyer_id});
   if (!q.booking_id.empty()) Where(bound, "booking_id = ?", {q.booking_id});
   if (!q.milestone_id.empty()) Where(bound, "milestone_id = ?", {q.milestone_id});
+  if (!q.gateway.empty()) Where(bound, "gateway = ?", {q.gateway});
   if (!q.seller_id.empty()) {
     Where(bound, "booking_id IN (SELECT b.id FROM bookings b WHERE b.seller_id = ?)",
           {q.seller_id});
