@@ -53,6 +53,11 @@ export const REASON_SENTENCES: Readonly<Record<string, string>> = {
   SELLER_UNAVAILABLE: "That seller no longer takes work.",
   PORTFOLIO_FULL: "The portfolio is full. Delete an item first.",
   INSUFFICIENT_FUNDS: "There is not enough money in the account for this.",
+  AMOUNT_MISMATCH: "The amounts do not add up: they must equal the money at stake, in the booking's currency.",
+  PAYMENT_PENDING: "A payment for this is already under way. Wait for it to be confirmed, or cancel it first.",
+  WRONG_GATEWAY: "This payment goes through another payment method, so this action does not apply to it.",
+  ESCROW_HELD: "Money of this booking is still in escrow. Approve, cancel or dispute that milestone first.",
+  PAYMENT_PROVIDER_UNAVAILABLE: "The payment provider cannot be reached right now. Try again shortly.",
 };
 
 /** Without a known reason: the status code in words. */

@@ -1,5 +1,11 @@
 // Formatting for display: enum values as words, money, dates and ratings.
-import type { Money, MoneyRange } from "./sdk";
+import type { MoneyRange } from "./sdk";
+
+/** A Money message, or any amount in minor units of a currency (a ledger entry's). */
+export interface MoneyLike {
+  readonly currencyCode: string;
+  readonly amountMinor: bigint;
+}
 
 /** "PENDING_REVIEW" -> "Pending review". */
 export function words(enumName: string | undefined): string {
@@ -13,15 +19,30 @@ export function label(enumObject: Record<number, string>, value: number): string
   return words(enumObject[value]);
 }
 
+/** How many minor digits a currency has (USD 2, JPY 0, BHD 3), from the browser's ISO 4217 data; 2 when unknown. */
+export function minorDigits(currencyCode: string): number {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
 /** 25000 USD minor units -> "$250.00" (the browser's locale rules; ISO codes for unknown currencies). */
-export function money(m: Money | undefined): string {
+export function money(m: MoneyLike | undefined): string {
   if (!m || !m.currencyCode) return "—";
-  const major = Number(m.amountMinor) / 100;
+  const digits = minorDigits(m.currencyCode);
+  const major = Number(m.amountMinor) / 10 ** digits;
   try {
     return new Intl.NumberFormat("en-US", { style: "currency", currency: m.currencyCode }).format(major);
   } catch {
-    return `${major.toFixed(2)} ${m.currencyCode}`;
+    return `${major.toFixed(digits)} ${m.currencyCode}`;
   }
+}
+
+/** Amounts in several currencies ("$12.00, €3.00"), or "—" for none. */
+export function moneyList(list: readonly MoneyLike[]): string {
+  return list.length ? list.map(money).join(", ") : "—";
 }
 
 /** A budget range: "$200.00 – $800.00", or one amount when both ends match. */
@@ -31,12 +52,17 @@ export function moneyRange(r: MoneyRange | undefined): string {
   return low === high ? low : `${low} – ${high}`;
 }
 
-/** A parsed major-unit amount ("250", "250.5") in minor units, or undefined when not a number. */
-export function toMinor(text: string): bigint | undefined {
+/**
+ * A typed major-unit amount ("250", "250.5") in minor units of a currency with `digits`
+ * minor digits (2 by default), or undefined when it is not such a number. Exact: no floats.
+ */
+export function toMinor(text: string, digits = 2): bigint | undefined {
   const t = text.trim();
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return undefined;
-  const [whole, cents = ""] = t.split(".");
-  return BigInt(whole!) * 100n + BigInt((cents + "00").slice(0, 2));
+  const pattern = digits > 0 ? new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`) : /^\d+$/;
+  if (!pattern.test(t)) return undefined;
+  const [whole, fraction = ""] = t.split(".");
+  const scale = 10n ** BigInt(digits);
+  return BigInt(whole!) * scale + (digits > 0 ? BigInt((fraction + "0".repeat(digits)).slice(0, digits)) : 0n);
 }
 
 interface TimestampLike {

@@ -231,3 +231,37 @@ export function useEventReload(
     [start],
   );
 }
+
+/**
+ * Reloads what a screen shows when events of `types` arrive (one reload per burst), for
+ * screens whose reads carry no `event_cursor` (a booking's milestones, a dispute): the
+ * watch starts now, and its first heartbeat triggers one more reload, so a change made
+ * between the screen's first read and the watch's start is not missed. Returns the
+ * failure that ended the watch, if any.
+ */
+export function useLiveReload(client: GigwireClient, types: readonly EventType[], reload: () => void): Explained | undefined {
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latestReload = useRef(reload);
+  latestReload.current = reload;
+  const schedule = useCallback(() => {
+    if (pending.current !== undefined) return;
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      latestReload.current();
+    }, RELOAD_COALESCE_MS);
+  }, []);
+  useEffect(() => () => clearTimeout(pending.current), []);
+  return useWatch(
+    (signal) => {
+      let first = true;
+      const onHeartbeat = () => {
+        if (first) schedule();
+        first = false;
+      };
+      return client.watchEvents({ types, signal, onHeartbeat });
+    },
+    schedule,
+    true,
+    [client],
+  );
+}

@@ -33,9 +33,10 @@ export function skipReason() {
 
 /**
  * Starts gigwired in a fresh temp dir with an admin, relaxed auth rate limits and its
- * web port on a free port serving the console. Resolves { grpc, web, stop, log }.
+ * web port on a free port serving the console; `args` are more flags (e.g. a platform
+ * fee). Resolves { grpc, web, stop, log }.
  */
-export async function startServer({ demoData = false } = {}) {
+export async function startServer({ demoData = false, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "gigwire-console-"));
   const db = join(dir, "gigwire.db");
   if (!demoData) {
@@ -47,7 +48,7 @@ export async function startServer({ demoData = false } = {}) {
   const child = spawn(GIGWIRED, [
     "--listen", "127.0.0.1:0", "--db", db, "--ready-file", ready, "--insecure-fast-password-hashing",
     "--rate-auth-per-second", "1000", "--rate-auth-burst", "1000",
-    "--web-listen", "127.0.0.1:0", "--web-root", WEB_ROOT, ...(demoData ? ["--demo-data"] : []),
+    "--web-listen", "127.0.0.1:0", "--web-root", WEB_ROOT, ...(demoData ? ["--demo-data"] : []), ...args,
   ], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d) => (output += d));

@@ -2,6 +2,7 @@
 // Invalid fields come back from the server as field violations shown beside each field.
 import { useState } from "preact/hooks";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { Field } from "../components/Field";
 import { useSession } from "../context";
 import { fieldErrors } from "../errors";
 import { toMinor, toTimestamp } from "../format";
@@ -156,14 +157,4 @@ function indent(all: readonly Category[], c: Category): string {
   let depth = 0;
   for (let p = all.find((x) => x.id === c.parentId); p && depth < 10; p = all.find((x) => x.id === p!.parentId)) depth++;
   return "\u00a0\u00a0".repeat(depth);
-}
-
-function Field({ label, errors, children }: { label: string; errors: string[]; children: preact.ComponentChildren }) {
-  return (
-    <label class={errors.length ? "invalid" : undefined}>
-      {label}
-      {children}
-      {errors.map((e) => <span key={e} class="field-error">{e}</span>)}
-    </label>
-  );
 }

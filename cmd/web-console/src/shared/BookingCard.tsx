@@ -1,5 +1,6 @@
-// One booking: title, state, parties, price, due date, notes, and a button for each
-// action its allowed_actions grant the caller.
+// One booking: title, state, parties, price, due date, how far its milestones are settled,
+// notes, a link to its page (milestones and money), and a button for each action its
+// allowed_actions grant the caller.
 import { StateBadge } from "../components/StateBadge";
 import { UserName } from "../components/UserName";
 import { useSession } from "../context";
@@ -40,11 +41,18 @@ export function BookingCard({ booking: b, admin, busy, onAction }: Props) {
         <div><dt>Price</dt><dd>{money(b.price)}</dd></div>
         <div><dt>Due</dt><dd>{date(b.dueTime)}</dd></div>
         <div><dt>From</dt><dd>{label(BookingSource, b.source)}</dd></div>
+        {b.money && b.money.milestoneCount > 0 && (
+          <div><dt>Milestones settled</dt><dd>{b.money.milestonesFinal} of {b.money.milestoneCount}</dd></div>
+        )}
+        {b.money && b.money.inEscrow && b.money.inEscrow.amountMinor > 0n && (
+          <div><dt>In escrow</dt><dd>{money(b.money.inEscrow)}</dd></div>
+        )}
       </dl>
       {b.deliveryNote && <p class="note">Delivered: {b.deliveryNote}</p>}
       {b.revisionNote && <p class="note">Revision asked ({b.revisionCount}): {b.revisionNote}</p>}
       {b.cancelReason && <p class="note">Cancelled: {b.cancelReason}</p>}
       <div class="actions">
+        <a class="button" href={`#/booking/${encodeURIComponent(b.id)}`}>Milestones and payments</a>
         {BUTTONS.filter((x) => b.allowedActions.includes(x.action)).map((x) => (
           <button key={x.action} type="button" class={x.style} disabled={busy && x.action === "complete"}
             onClick={() => onAction(b, x.action)}>
