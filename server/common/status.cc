@@ -154,6 +154,11 @@ absl::Status PaymentProviderUnavailable(absl::string_view message) {
   return WithReason(absl::StatusCode::kUnavailable, v1::PAYMENT_PROVIDER_UNAVAILABLE, message);
 }
 
+absl::Status PaymentProviderRefused(absl::string_view message) {
+  return WithReason(absl::StatusCode::kFailedPrecondition, v1::PAYMENT_PROVIDER_REFUSED,
+                    message);
+}
+
 absl::Status PortfolioFull(int limit) {
   v1::ErrorDetails details;
   details.set_reason(v1::PORTFOLIO_FULL);

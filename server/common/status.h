@@ -89,6 +89,8 @@ absl::Status WrongGateway(absl::string_view message);
 absl::Status EscrowHeld(absl::string_view milestone_id, absl::string_view message);
 // UNAVAILABLE (PAYMENT_PROVIDER_UNAVAILABLE), keeping the provider's words.
 absl::Status PaymentProviderUnavailable(absl::string_view message);
+// FAILED_PRECONDITION (PAYMENT_PROVIDER_REFUSED), keeping the provider's words.
+absl::Status PaymentProviderRefused(absl::string_view message);
 absl::Status RateLimited(absl::Duration retry_after);
 // UNAVAILABLE, reason SERVER_BUSY.
 absl::Status ServerBusy(absl::string_view message);

@@ -241,8 +241,9 @@ absl::StatusOr<int> Milestones::AutoReleaseDue(absl::Time now, int limit) {
     return absl::OkStatus();
   }));
   int released = 0;
+  absl::Status first_error;
   for (const Milestone& candidate : due) {
-    GW_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> absl::Status {
+    absl::Status status = store_.Write([&](Tx& tx) -> absl::Status {
       GW_ASSIGN_OR_RETURN(Milestone milestone, tx.milestones().FindById(candidate.id));
       if (milestone.state != MilestoneState::kSubmitted || !milestone.auto_release_time ||
           *milestone.auto_release_time > now) {
@@ -254,8 +255,10 @@ absl::StatusOr<int> Milestones::AutoReleaseDue(absl::Time now, int limit) {
                              .status());
       ++released;
       return absl::OkStatus();
-    }));
+    });
+    if (first_error.ok()) first_error = status;  // one bad milestone does not stop the rest
   }
+  if (!first_error.ok()) return first_error;
   return released;
 }
 

@@ -78,7 +78,8 @@ class Milestones {
   // The scheduler's step: releases every SUBMITTED milestone whose
   // auto-release time is at or before `now` (MILESTONE_RELEASED, actor
   // "system"), each in its own transaction, at most `limit` per call;
-  // returns how many. One the buyer acted on meanwhile is left alone.
+  // returns how many, or the first error after trying every one. One the
+  // buyer acted on meanwhile is left alone.
   absl::StatusOr<int> AutoReleaseDue(absl::Time now, int limit = 500);
 
  private:

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/ids.h"
+#include "server/common/json_log.h"
 #include "server/common/status.h"
 #include "server/domain/accounts.h"
 #include "server/domain/audit.h"
@@ -26,8 +27,16 @@ absl::Status ProviderError(const absl::Status& status) {
     case absl::StatusCode::kInternal:
       return PaymentProviderUnavailable(
           absl::StrCat("the payment provider did not answer: ", status.message()));
-    default: return status;
+    default:
+      return PaymentProviderRefused(
+          absl::StrCat("the payment provider refused: ", status.message()));
   }
+}
+
+// The payment as `caller` may see it: the client secret is its buyer's only.
+Payment ForViewer(Payment payment, const Principal& caller) {
+  if (caller.user_id != payment.buyer_id) payment.client_secret.clear();
+  return payment;
 }
 
 PaymentState StateOf(PaymentStatus status) {
@@ -100,15 +109,26 @@ absl::StatusOr<FundResult> LoadFundResult(Tx& tx, const std::string& payment_id)
 
 }  // namespace
 
-absl::StatusOr<Payment> LoadVisiblePayment(Tx& tx, const Principal& caller,
-                                           const std::string& id) {
+namespace {
+
+// The stored payment, whole, if `caller` may see it (NOT_FOUND otherwise):
+// for changing it. What goes back to the caller passes through ForViewer.
+absl::StatusOr<Payment> LoadPaymentToChange(Tx& tx, const Principal& caller,
+                                            const std::string& id) {
   const std::string what = absl::StrCat("payment ", id);
   if (!HasIdShape(id, "pay")) return id.empty() ? InvalidField("id", "is required") : NotFound(what);
   GW_ASSIGN_OR_RETURN(Payment payment, tx.payments().FindById(id));
   GW_ASSIGN_OR_RETURN(Booking booking, tx.bookings().FindById(payment.booking_id));
   GW_RETURN_IF_ERROR(PartyOf(caller, booking, what).status());
-  if (caller.user_id != payment.buyer_id) payment.client_secret.clear();
   return payment;
+}
+
+}  // namespace
+
+absl::StatusOr<Payment> LoadVisiblePayment(Tx& tx, const Principal& caller,
+                                           const std::string& id) {
+  GW_ASSIGN_OR_RETURN(Payment payment, LoadPaymentToChange(tx, caller, id));
+  return ForViewer(std::move(payment), caller);
 }
 
 absl::StatusOr<FundResult> Payments::Fund(const Principal& caller,
@@ -129,6 +149,7 @@ absl::StatusOr<FundResult> Payments::Fund(const Principal& caller,
                            read.booking_id, read.id, read.buyer_id, read.title};
     absl::StatusOr<ProviderPayment> provided = gateway_.CreatePayment(request);
     if (!provided.ok()) return ProviderError(provided.status());
+    *provided = FinalOutcome(*std::move(provided), absl::StrCat(request.idempotency_key, ":cancel"));
     return IdempotentWrite<FundResult>(
         store_, key, mover_.clock(),
         [&](Tx& tx) -> absl::StatusOr<FundResult> {
@@ -211,7 +232,7 @@ absl::StatusOr<Payment> Payments::Confirm(const Principal& caller, const std::st
   return IdempotentWrite<Payment>(
       store_, key, mover_.clock(),
       [&](Tx& tx) -> absl::StatusOr<Payment> {
-        GW_ASSIGN_OR_RETURN(Payment payment, LoadVisiblePayment(tx, caller, id));
+        GW_ASSIGN_OR_RETURN(Payment payment, LoadPaymentToChange(tx, caller, id));
         if (payment.gateway != kManual) {
           return WrongGateway(absl::StrCat("a ", payment.gateway,
                                            " payment is confirmed by its provider: refresh it"));
@@ -223,7 +244,8 @@ absl::StatusOr<Payment> Payments::Confirm(const Principal& caller, const std::st
         outcome.status = PaymentStatus::kSucceeded;
         payment.confirmed_by = caller.user_id;
         payment.confirmation_note = note;
-        return Settle(tx, caller.user_id, payment, outcome, now);
+        GW_ASSIGN_OR_RETURN(Payment settled, Settle(tx, caller.user_id, payment, outcome, now));
+        return ForViewer(std::move(settled), caller);
       },
       [&](Tx& tx, const std::string& pid) { return LoadVisiblePayment(tx, caller, pid); },
       [](const Payment& p) { return p.id; });
@@ -247,14 +269,31 @@ absl::StatusOr<Payment> Payments::Refresh(const Principal& caller, const std::st
   if (read.state != PaymentState::kPending) return read;
   absl::StatusOr<ProviderPayment> outcome = gateway_.GetPayment(read.provider_id);
   if (!outcome.ok()) return ProviderError(outcome.status());
-  return RecordOutcome(caller, id, *outcome);
+  return RecordOutcome(caller, id, FinalOutcome(*std::move(outcome), absl::StrCat("cancel:", id)));
+}
+
+ProviderPayment Payments::FinalOutcome(ProviderPayment outcome, const std::string& cancel_key) {
+  if (outcome.status != PaymentStatus::kFailed) return outcome;
+  absl::StatusOr<ProviderPayment> cancelled =
+      gateway_.CancelPayment(outcome.provider_id, cancel_key);
+  if (cancelled.ok()) return outcome;  // failed, and now it can never take money
+  if (absl::IsFailedPrecondition(cancelled.status())) {
+    absl::StatusOr<ProviderPayment> now = gateway_.GetPayment(outcome.provider_id);
+    if (now.ok() && now->status != PaymentStatus::kFailed) return *std::move(now);
+  }
+  JsonLog("a failed payment could not be cancelled at its provider; it stays pending", "warn")
+      .Str("provider_id", outcome.provider_id)
+      .Str("error", cancelled.status().message())
+      .Emit();
+  outcome.status = PaymentStatus::kPending;
+  return outcome;
 }
 
 absl::StatusOr<Payment> Payments::RecordOutcome(const Principal& caller, const std::string& id,
                                                 const ProviderPayment& outcome) {
   Payment result;
   GW_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> absl::Status {
-    GW_ASSIGN_OR_RETURN(Payment payment, LoadVisiblePayment(tx, caller, id));
+    GW_ASSIGN_OR_RETURN(Payment payment, LoadPaymentToChange(tx, caller, id));
     if (payment.state != PaymentState::kPending || outcome.status == PaymentStatus::kPending) {
       result = std::move(payment);
       return absl::OkStatus();
@@ -263,11 +302,18 @@ absl::StatusOr<Payment> Payments::RecordOutcome(const Principal& caller, const s
                         Settle(tx, caller.user_id, payment, outcome, mover_.clock().Now()));
     return absl::OkStatus();
   }));
-  return result;
+  return ForViewer(std::move(result), caller);
 }
 
 absl::StatusOr<Payment> Payments::Settle(Tx& tx, const std::string& actor_id, Payment payment,
                                          const ProviderPayment& outcome, absl::Time now) const {
+  if (outcome.status == PaymentStatus::kSucceeded && outcome.amount.amount_minor != 0 &&
+      !(outcome.amount == payment.amount)) {
+    return PaymentProviderRefused(absl::StrCat(
+        "the provider reports ", outcome.amount.amount_minor, " ", outcome.amount.currency_code,
+        " for payment ", payment.id, " of ", payment.amount.amount_minor, " ",
+        payment.amount.currency_code, ": not funded; an admin must look"));
+  }
   payment.state = StateOf(outcome.status);
   payment.failure_reason = outcome.failure_reason;
   if (payment.state == PaymentState::kSucceeded) {
@@ -319,7 +365,7 @@ absl::StatusOr<Payment> Payments::Cancel(const Principal& caller, const std::str
   return IdempotentWrite<Payment>(
       store_, key, mover_.clock(),
       [&](Tx& tx) -> absl::StatusOr<Payment> {
-        GW_ASSIGN_OR_RETURN(Payment payment, LoadVisiblePayment(tx, caller, id));
+        GW_ASSIGN_OR_RETURN(Payment payment, LoadPaymentToChange(tx, caller, id));
         GW_RETURN_IF_ERROR(RequirePending(payment, "cancel"));
         const absl::Time now = mover_.clock().Now();
         if (caller.user_id != payment.buyer_id) {
@@ -327,7 +373,8 @@ absl::StatusOr<Payment> Payments::Cancel(const Principal& caller, const std::str
         }
         ProviderPayment outcome;
         outcome.status = PaymentStatus::kCancelled;
-        return Settle(tx, caller.user_id, payment, outcome, now);
+        GW_ASSIGN_OR_RETURN(Payment settled, Settle(tx, caller.user_id, payment, outcome, now));
+        return ForViewer(std::move(settled), caller);
       },
       [&](Tx& tx, const std::string& pid) { return LoadVisiblePayment(tx, caller, pid); },
       [](const Payment& p) { return p.id; });

@@ -87,8 +87,16 @@ class Payments {
  private:
   absl::StatusOr<Payment> RecordOutcome(const Principal& caller, const std::string& id,
                                         const ProviderPayment& outcome);
+  // What to record of a provider's answer: a "failed" payment is first
+  // cancelled at the provider (Stripe lets a buyer retry a failed intent with
+  // another card, so a payment Gigwire calls FAILED must never take money
+  // later); if the provider says it succeeded meanwhile, that stands; if it
+  // cannot be reached, the payment stays PENDING for a later refresh.
+  ProviderPayment FinalOutcome(ProviderPayment outcome, const std::string& cancel_key);
   // Saves the PENDING `payment` in the provider's final state, funding its
-  // milestone when it succeeded, and records the payment's event.
+  // milestone when it succeeded (FAILED_PRECONDITION PAYMENT_PROVIDER_REFUSED,
+  // nothing saved, when the provider reports another amount), and records the
+  // payment's event.
   absl::StatusOr<Payment> Settle(Tx& tx, const std::string& actor_id, Payment payment,
                                  const ProviderPayment& outcome, absl::Time now) const;
   Store& store_;

@@ -61,7 +61,7 @@ struct LedgerTransaction {
   std::string milestone_id;  // empty for payouts
   std::string payout_id;     // payouts only
   int32_t fee_bps = 0;       // the platform fee rate applied (releases, resolutions)
-  std::string actor_id;      // who caused it (the scheduler for auto-release: empty)
+  std::string actor_id;      // who caused it ("system" for the scheduler's auto-release)
   absl::Time create_time;
   std::vector<LedgerEntry> entries;
 };

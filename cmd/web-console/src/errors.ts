@@ -58,6 +58,7 @@ export const REASON_SENTENCES: Readonly<Record<string, string>> = {
   WRONG_GATEWAY: "This payment goes through another payment method, so this action does not apply to it.",
   ESCROW_HELD: "Money of this booking is still in escrow. Approve, cancel or dispute that milestone first.",
   PAYMENT_PROVIDER_UNAVAILABLE: "The payment provider cannot be reached right now. Try again shortly.",
+  PAYMENT_PROVIDER_REFUSED: "The payment provider refused this payment. Nothing was charged.",
 };
 
 /** Without a known reason: the status code in words. */
