@@ -154,6 +154,10 @@ absl::Status Serve(const Flags& flags, Backend& backend, const sigset_t& stop_si
   JsonLog("stop signal received").Int("signal", signal_number).Emit();
   backend.scheduler.Stop();
   const absl::Time stop_start = absl::Now();
+  // No web call may start on the in-process channel once the gRPC server
+  // shuts down (gRPC 1.51 then jumps to a cleared callback): the web port
+  // answers new calls UNAVAILABLE itself first, as the draining server would.
+  if (web != nullptr) web->StopForwarding();
   server->Shutdown(absl::Seconds(flags.shutdown_grace_seconds));
   if (web != nullptr) web->Stop();  // its calls ended with the gRPC server's streams
   server->Wait();

@@ -66,8 +66,9 @@ HeaderList TrailersOf(const grpc::Status& status,
   return trailers;
 }
 
-WebCall::WebCall(const WebCallOptions& options, std::function<void()> wake)
-    : options_(options), wake_(std::move(wake)) {}
+WebCall::WebCall(const WebCallOptions& options, std::function<void()> wake,
+                 std::function<void()> done)
+    : options_(options), wake_(std::move(wake)), done_(std::move(done)) {}
 
 void WebCall::Start(std::shared_ptr<WebCall> call, grpc::GenericStub& stub,
                     const std::string& method, const HeaderList& metadata, absl::Time deadline,
@@ -112,7 +113,8 @@ void WebCall::OnReadDone(bool ok) {
     Append(DataFrame(message));
     ++messages_;
     wake = ClaimWake();
-    read_more = !options_.streaming || output_.size() - taken_ < options_.max_buffered_bytes;
+    read_more = !options_.streaming || cancelled_ ||
+                output_.size() - taken_ < options_.max_buffered_bytes;
     if (!read_more) {
       read_paused_ = true;
       AddHold();  // no read is pending: keep OnDone from running until TakeOutput resumes
@@ -133,7 +135,11 @@ void WebCall::OnDone(const grpc::Status& status) {
     wake = ClaimWake();
   }
   if (wake) wake_();
-  std::shared_ptr<WebCall> last_reference = std::move(self_);  // may free `this` on return
+  // Nothing of `this` is used after the reference is dropped (it may be the
+  // last): `done` comes last, from the stack.
+  std::function<void()> done = done_;
+  { std::shared_ptr<WebCall> last_reference = std::move(self_); }  // may free `this`
+  if (done) done();
 }
 
 std::optional<WebCall::Outcome> WebCall::WaitForFinish(const std::function<void()>& suspend) {
@@ -189,6 +195,17 @@ size_t WebCall::TakeOutput(char* out, size_t max, bool* ended,
     RemoveHold();
   }
   return taken;
+}
+
+void WebCall::Cancel() {
+  bool release_hold = false;
+  {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    release_hold = std::exchange(read_paused_, false);
+  }
+  context_.TryCancel();
+  if (release_hold) RemoveHold();  // OnDone no longer waits for the browser to read
 }
 
 void WebCall::Abandon() {

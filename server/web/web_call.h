@@ -16,8 +16,12 @@
 // with SLOW_CONSUMER, and the client resumes from its cursor).
 //
 // Ownership: shared by the HTTP request and, until OnDone, by the gRPC
-// library (the call holds a reference to itself). Thread safety: all public
-// methods may be called from any thread.
+// library (the call holds a reference to itself). `done` is the gRPC side's
+// last act: it runs once, at the end of OnDone, after the last `wake` and
+// after the call dropped its reference to itself (the call may be freed by
+// then), so whoever waits for it knows no gRPC thread will touch the call, the
+// connection or `wake` again. Thread safety: all public methods may be called
+// from any thread.
 #ifndef GIGWIRE_SERVER_WEB_WEB_CALL_H_
 #define GIGWIRE_SERVER_WEB_WEB_CALL_H_
 
@@ -49,7 +53,8 @@ struct WebCallOptions {
 
 class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  WebCall(const WebCallOptions& options, std::function<void()> wake);
+  WebCall(const WebCallOptions& options, std::function<void()> wake,
+          std::function<void()> done);
 
   // Starts `method` ("/gigwire.v1.JobService/GetJob") with `request_message`.
   // `metadata` is forwarded as is (keys already checked); a zero deadline
@@ -78,8 +83,9 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   void Abandon();
 
   // Cancels the call but still wakes the connection, which then writes the
-  // CANCELLED status out (used when the web server stops).
-  void Cancel() { context_.TryCancel(); }
+  // CANCELLED status out (used when the web server stops). Reading no longer
+  // pauses for a slow browser, so OnDone follows even if nothing is taken.
+  void Cancel();
 
   // grpc::ClientBidiReactor
   void OnWriteDone(bool ok) override;
@@ -93,6 +99,7 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
 
   const WebCallOptions options_;
   const std::function<void()> wake_;
+  const std::function<void()> done_;
   grpc::ClientContext context_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
@@ -104,6 +111,7 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool suspended_ ABSL_GUARDED_BY(mu_) = false;
   bool abandoned_ ABSL_GUARDED_BY(mu_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;  // by Cancel: reading never pauses
   bool read_paused_ ABSL_GUARDED_BY(mu_) = false;
   HeaderList trailers_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<WebCall> self_;  // set by Start, cleared in OnDone

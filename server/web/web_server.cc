@@ -164,10 +164,15 @@ class WebServerImpl final : public WebServer {
         channel_(std::move(channel)),
         stub_(channel_) {}
 
-  ~WebServerImpl() override { Stop(); }
+  ~WebServerImpl() override {
+    Stop();
+    // The last call's `done` may still be leaving mu_ (cf. absl::Notification).
+    absl::MutexLock lock(&mu_);
+  }
 
   absl::Status Listen();
   const std::string& address() const override { return address_; }
+  void StopForwarding() override;
   void Stop() override;
 
  private:
@@ -199,6 +204,8 @@ class WebServerImpl final : public WebServer {
   MHD_Result Queue(MHD_Connection* connection, Request& request, unsigned http_status,
                    MHD_Response* response);
   void Completed(Request* request);
+  // A forwarded call's gRPC side is done (WebCall's `done`).
+  void CallDone();
 
   const WebServerOptions options_;
   const bool tls_;
@@ -211,7 +218,13 @@ class WebServerImpl final : public WebServer {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Forwarded calls whose HTTP request has not completed (OnCompleted).
   absl::flat_hash_set<std::shared_ptr<WebCall>> calls_ ABSL_GUARDED_BY(mu_);
+  // Calls being started on the channel (WebCall::Start not yet returned).
+  int starting_ ABSL_GUARDED_BY(mu_) = 0;
+  // Forwarded calls whose gRPC side is not done: until then it may resume
+  // their connections, so MHD must not stop.
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 MHD_Result WebServerImpl::OnRequestThunk(void* self, MHD_Connection* connection,
@@ -354,19 +367,37 @@ MHD_Result WebServerImpl::StartCall(MHD_Connection* connection, Request& request
   WebCallOptions call_options;
   call_options.mode = request.mode;
   call_options.streaming = request.streaming;
+  bool refused = false;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) {  // checked with the insert, so Stop cancels every call it lets in
-      return GrpcError(connection, request,
-                       ShuttingDown("the server is shutting down; retry (with the same request_id)"));
+    // Checked with the counts and the insert, so that StopForwarding waits for
+    // every start it lets in and Stop cancels (and waits for) every call.
+    refused = stopping_;
+    if (!refused) {
+      request.call = std::make_shared<WebCall>(
+          call_options, [connection] { MHD_resume_connection(connection); },
+          [this] { CallDone(); });
+      calls_.insert(request.call);
+      ++starting_;
+      ++running_;
     }
-    request.call = std::make_shared<WebCall>(
-        call_options, [connection] { MHD_resume_connection(connection); });
-    calls_.insert(request.call);
+  }
+  if (refused) {
+    return GrpcError(connection, request,
+                     ShuttingDown("the server is shutting down; retry (with the same request_id)"));
   }
   WebCall::Start(request.call, stub_, request.path, forwarded.metadata, forwarded.deadline,
                  std::move(message));
+  {
+    absl::MutexLock lock(&mu_);
+    --starting_;
+  }
   return request.streaming ? AnswerStream(connection, request) : AnswerUnary(connection, request);
+}
+
+void WebServerImpl::CallDone() {
+  absl::MutexLock lock(&mu_);
+  --running_;
 }
 
 MHD_Result WebServerImpl::AnswerUnary(MHD_Connection* connection, Request& request) {
@@ -531,31 +562,45 @@ absl::Status WebServerImpl::Listen() {
   return absl::OkStatus();
 }
 
+void WebServerImpl::StopForwarding() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  auto started = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return starting_ == 0; };
+  mu_.Await(absl::Condition(&started));
+}
+
 void WebServerImpl::Stop() {
   if (daemon_ == nullptr) return;
+  StopForwarding();
   std::vector<std::shared_ptr<WebCall>> calls;
   {
     absl::MutexLock lock(&mu_);
-    stopping_ = true;
     calls.assign(calls_.begin(), calls_.end());
   }
+  // Calls whose request completed were cancelled then (Abandon); the others
+  // end CANCELLED here, unless they have ended already.
   for (const std::shared_ptr<WebCall>& call : calls) call->Cancel();
   calls.clear();
-  bool all_done = false;
+  const absl::Time deadline = absl::Now() + kStopWait;
   {
     absl::MutexLock lock(&mu_);
-    auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return calls_.empty(); };
-    all_done = mu_.AwaitWithTimeout(absl::Condition(&done), kStopWait);
+    // Every call's gRPC side done: none resumes a connection (or touches MHD)
+    // again, and no connection is left suspended, as a call's last wake comes
+    // before its `done`. Not bounded: a cancelled call always ends.
+    auto reactors_done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return running_ == 0; };
+    while (!mu_.AwaitWithTimeout(absl::Condition(&reactors_done), kStopWait)) {
+      JsonLog("web port: waiting for forwarded calls to end", "warn").Int("calls", running_).Emit();
+    }
+    // Until the deadline, let the connections write the endings out; MHD
+    // closes those still writing.
+    auto written = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return calls_.empty(); };
+    if (!mu_.AwaitWithDeadline(absl::Condition(&written), deadline)) {
+      JsonLog("web port: closing connections still writing at stop", "warn")
+          .Int("calls", static_cast<long long>(calls_.size()))
+          .Emit();
+    }
   }
-  if (!all_done) {
-    // A connection may still be suspended, and stopping MHD then is undefined
-    // (it aborts): stop listening and leave the rest to the process exit.
-    JsonLog("web port: calls still open at stop; closing the port only", "warn").Emit();
-    MHD_quiesce_daemon(daemon_);
-    daemon_ = nullptr;
-    return;
-  }
-  MHD_stop_daemon(daemon_);
+  MHD_stop_daemon(daemon_);  // its threads call OnCompleted for what it closes
   daemon_ = nullptr;
 }
 

@@ -16,9 +16,16 @@
 // INVALID_ARGUMENT with reason MALFORMED_REQUEST and never reaches a handler;
 // everything else is the gRPC server's own answer.
 //
-// Lifecycle: Start -> serve -> Stop (ends open calls with CANCELLED, waits
-// until their connections have written that out, closes the port). Stop before
-// the gRPC server is destroyed. Thread safety: Start/Stop from one thread.
+// Lifecycle: Start -> serve -> StopForwarding -> (the gRPC server shuts down)
+// -> Stop. StopForwarding must come before the gRPC server's Shutdown: the
+// in-process channel may not start a call during or after it (gRPC 1.51's
+// in-process transport then calls the server's accept-stream callback, already
+// cleared: a jump to address 0). Stop ends the calls still open with
+// CANCELLED, waits until every forwarded call's gRPC side is done (it resumes
+// suspended connections) and, for a few seconds, until their connections have
+// written the ending out, then closes the port; it implies StopForwarding, and
+// must come before the gRPC server is destroyed. Thread safety: Start,
+// StopForwarding and Stop from one thread.
 #ifndef GIGWIRE_SERVER_WEB_WEB_SERVER_H_
 #define GIGWIRE_SERVER_WEB_WEB_SERVER_H_
 
@@ -58,8 +65,15 @@ class WebServer {
 
   // "host:port" actually bound.
   virtual const std::string& address() const = 0;
-  // Ends open calls, waits for their connections to finish (up to a few
-  // seconds), then closes the port. Idempotent.
+  // From now on new gRPC-Web calls are answered UNAVAILABLE (SHUTTING_DOWN)
+  // here, without reaching the channel; returns once no call is being started
+  // on it. Calls already forwarded go on (a watch ends when the gRPC server
+  // ends its streams). Idempotent.
+  virtual void StopForwarding() = 0;
+  // StopForwarding, then ends the calls still open (CANCELLED), waits until
+  // the gRPC side of every forwarded call is done and (up to a few seconds)
+  // until their connections have written the ending out, then closes the port
+  // and every connection. No callback runs after it returns. Idempotent.
   virtual void Stop() = 0;
 };
 
