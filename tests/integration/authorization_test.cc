@@ -1,7 +1,8 @@
 // Object-level authorization of every RPC, table-driven: each row calls one
 // RPC as anonymous, the buyer who owns the job, another buyer, the seller
 // who owns the gig and holds the offer, another seller, and an admin, in
-// that order, on a fresh in-process server, and checks each exact code.
+// that order, on a fresh in-process server, and checks each exact code (and
+// its reason, where the row states one: the money rows do).
 // What a caller may not see is NOT_FOUND; what it sees but may not do is
 // PERMISSION_DENIED. Mutations let the allowed persona act last-but-one or
 // last, so the expectation after it reflects the changed state.
@@ -31,11 +32,15 @@
 #include "gigwire/v1/audit.grpc.pb.h"
 #include "gigwire/v1/booking.grpc.pb.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/dispute.grpc.pb.h"
 #include "gigwire/v1/errors.pb.h"
 #include "gigwire/v1/event.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
+#include "gigwire/v1/ledger.grpc.pb.h"
+#include "gigwire/v1/milestone.grpc.pb.h"
 #include "gigwire/v1/notification.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
+#include "gigwire/v1/payment.grpc.pb.h"
 #include "gigwire/v1/portfolio.grpc.pb.h"
 #include "gigwire/v1/proposal.grpc.pb.h"
 #include "gigwire/v1/review.grpc.pb.h"
@@ -67,9 +72,19 @@ enum class Accepts { kBearerOrApiKey, kBearerOnly };
 // What a row needs to exist before its calls.
 // kOpenProject: the buyer's approved open project in bidding (open_job_id);
 // kProposal: with the seller's SUBMITTED proposal on it (proposal_id).
+// From kActive on there is the ACTIVE booking (booking_id) with its one
+// PENDING milestone for the whole price (milestone_id). Money on it (manual
+// gateway): kMilestoneProposed, the buyer proposed a second milestone
+// (proposed_milestone_id); kPaymentPending, the buyer funds it (payment_id,
+// PENDING); kFunded, an admin confirmed the payment; kDisputed, then the
+// buyer disputes it (dispute_id); kSubmitted, the seller submitted it
+// instead; kReleased, the buyer approved it (the seller's available balance
+// is the price); kPayoutRequested, the seller asks for a payout of 100
+// minor units of it (payout_id).
 enum class Setup {
   kBase, kPendingGig, kPausedGig, kPendingJob, kOpenProject, kProposal, kActive, kDelivered,
-  kCompleted
+  kCompleted, kMilestoneProposed, kPaymentPending, kFunded, kDisputed, kSubmitted, kReleased,
+  kPayoutRequested
 };
 
 // A running server with the cast and their resources.
@@ -86,6 +101,8 @@ struct World {
       offer_id, booking_id;
   std::string open_job_id, proposal_id;
   absl::Time open_job_close;  // the open project's bidding close time
+  std::string milestone_id, proposed_milestone_id, payment_id, dispute_id, payout_id;
+  pb::Money milestone_amount;
 
   template <typename Service>
   std::unique_ptr<typename Service::Stub> Stub() {
@@ -263,13 +280,80 @@ void AssignSeller(World& w) {
   w.offer_id = assigned.assignments(0).offer_id();
 }
 
+pb::Money Usd(int64_t amount_minor) {
+  pb::Money money;
+  money.set_currency_code("USD");
+  money.set_amount_minor(amount_minor);
+  return money;
+}
+
+// Money on the booking's milestone, as far as `setup` says (see Setup).
+void AdvanceMoney(World& w, Setup setup) {
+  if (setup == Setup::kMilestoneProposed) {
+    pb::ProposeMilestoneRequest propose;
+    propose.set_booking_id(w.booking_id);
+    propose.set_title("A second round of concepts");
+    *propose.mutable_amount() = Usd(5000);
+    propose.mutable_due_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(240)));
+    pb::Milestone proposed;
+    MustOk(GW_CALL(w, kBuyer, MilestoneService, ProposeMilestone, propose, &proposed),
+           "ProposeMilestone");
+    w.proposed_milestone_id = proposed.id();
+    return;
+  }
+  pb::FundMilestoneRequest fund;
+  fund.set_id(w.milestone_id);
+  pb::FundMilestoneResponse funded;
+  MustOk(GW_CALL(w, kBuyer, MilestoneService, FundMilestone, fund, &funded), "FundMilestone");
+  w.payment_id = funded.payment().id();
+  if (setup == Setup::kPaymentPending) return;
+  pb::ConfirmPaymentRequest confirm;
+  confirm.set_id(w.payment_id);
+  confirm.set_note("Transfer seen on the bank statement");
+  MustOk(GW_CALL(w, kAdmin, PaymentService, ConfirmPayment, confirm, nullptr), "ConfirmPayment");
+  if (setup == Setup::kFunded) return;
+  if (setup == Setup::kDisputed) {
+    pb::OpenDisputeRequest open;
+    open.set_milestone_id(w.milestone_id);
+    open.set_reason("Nothing delivered yet");
+    pb::Dispute opened;
+    MustOk(GW_CALL(w, kBuyer, DisputeService, OpenDispute, open, &opened), "OpenDispute");
+    w.dispute_id = opened.id();
+    return;
+  }
+  pb::SubmitMilestoneRequest submit;
+  submit.set_id(w.milestone_id);
+  submit.set_note("Three concepts attached");
+  MustOk(GW_CALL(w, kSeller, MilestoneService, SubmitMilestone, submit, nullptr),
+         "SubmitMilestone");
+  if (setup == Setup::kSubmitted) return;
+  pb::ApproveMilestoneRequest approve;
+  approve.set_id(w.milestone_id);
+  MustOk(GW_CALL(w, kBuyer, MilestoneService, ApproveMilestone, approve, nullptr),
+         "ApproveMilestone");
+  if (setup == Setup::kReleased) return;
+  pb::RequestPayoutRequest payout;
+  *payout.mutable_amount() = Usd(100);
+  pb::Payout requested;
+  MustOk(GW_CALL(w, kSeller, PayoutService, RequestPayout, payout, &requested), "RequestPayout");
+  w.payout_id = requested.id();
+}
+
 void AdvanceBooking(World& w, Setup setup) {
   pb::AcceptOfferRequest accept;
   accept.set_id(w.offer_id);
   pb::Offer accepted;
   MustOk(GW_CALL(w, kSeller, OfferService, AcceptOffer, accept, &accepted), "AcceptOffer");
   w.booking_id = accepted.booking_id();
+  pb::ListMilestonesRequest list;
+  list.set_booking_id(w.booking_id);
+  pb::ListMilestonesResponse listed;
+  MustOk(GW_CALL(w, kBuyer, MilestoneService, ListMilestones, list, &listed), "ListMilestones");
+  ASSERT_EQ(listed.milestones_size(), 1) << "an offer's booking has one milestone";
+  w.milestone_id = listed.milestones(0).id();
+  w.milestone_amount = listed.milestones(0).amount();
   if (setup == Setup::kActive) return;
+  if (setup > Setup::kCompleted) return AdvanceMoney(w, setup);
   pb::DeliverBookingRequest deliver;
   deliver.set_id(w.booking_id);
   deliver.set_note("Here it is");
@@ -360,15 +444,31 @@ void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
   if (setup >= Setup::kActive) AdvanceBooking(w, setup);
 }
 
+// A call's expected code, and its reason where the row states one.
+struct Expect {
+  constexpr Expect(StatusCode c) : code(c) {}  // NOLINT: a code alone converts
+  constexpr Expect(StatusCode c, pb::ErrorReason r) : code(c), reason(r), has_reason(true) {}
+  StatusCode code;
+  pb::ErrorReason reason = pb::ERROR_REASON_UNSPECIFIED;
+  bool has_reason = false;
+};
+
+// Codes with their reasons, for the rows that check both (money).
+constexpr Expect NOCRED{UA, pb::CREDENTIALS_MISSING}, HIDDEN{NF, pb::RESOURCE_NOT_FOUND},
+    OWNER{PD, pb::NOT_RESOURCE_OWNER}, ADMIN{PD, pb::ROLE_REQUIRED},
+    STATE{FP, pb::INVALID_STATE}, FUNDS{FP, pb::INSUFFICIENT_FUNDS},
+    GATEWAY{FP, pb::WRONG_GATEWAY};
+
 struct Row {
   const char* name;  // starts with the RPC's method name
   Setup setup;
   Accepts accepts;
   std::function<grpc::Status(World&, Persona)> call;
-  // Expected code per persona with a bearer token, indexed by Persona (not
-  // by call order). With an API key: the same unless `accepts` is
-  // kBearerOnly (then PERMISSION_DENIED, BEARER_TOKEN_REQUIRED).
-  std::array<StatusCode, kPersonas> expected;
+  // Expected code (and reason, where given) per persona with a bearer
+  // token, indexed by Persona (not by call order). With an API key: the
+  // same unless `accepts` is kBearerOnly (then PERMISSION_DENIED,
+  // BEARER_TOKEN_REQUIRED).
+  std::array<Expect, kPersonas> expected;
 };
 
 constexpr Accepts ANY = Accepts::kBearerOrApiKey, BEARER_ONLY = Accepts::kBearerOnly;
@@ -524,6 +624,26 @@ pb::ExtendBiddingRequest OneDayMore(const World& w) {
   r.set_id(w.open_job_id);
   r.mutable_bidding_close_time()->set_seconds(
       absl::ToUnixSeconds(w.open_job_close + absl::Hours(24)));
+  return r;
+}
+
+pb::ProposeMilestoneRequest MilestoneProposal(const World& w) {
+  pb::ProposeMilestoneRequest r;
+  r.set_booking_id(w.booking_id);
+  r.set_title("Business cards too");
+  *r.mutable_amount() = Usd(2500);
+  r.mutable_due_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 14)));
+  return r;
+}
+
+// 70% of the disputed milestone to the seller, the rest back to the buyer.
+pb::ResolveDisputeRequest SplitSeventyThirty(const World& w) {
+  pb::ResolveDisputeRequest r;
+  r.set_id(w.dispute_id);
+  const int64_t amount = w.milestone_amount.amount_minor();
+  *r.mutable_to_seller() = Usd(amount * 7 / 10);
+  *r.mutable_refunded() = Usd(amount - amount * 7 / 10);
+  r.set_note("Most of the work was delivered");
   return r;
 }
 
@@ -776,6 +896,178 @@ const std::vector<Row>& Rows() {
             return GW_CALL(w, p, ReviewService, CreateReview, r, nullptr);
           }(),
           UA, OK, NF, OK, NF, PD),
+      // ---- money (issue 15): a booking's milestones are its parties' and
+      // admins' (HIDDEN to others); the buyer pays, the seller delivers,
+      // admins confirm, resolve and pay out (ADMIN: ROLE_REQUIRED). A party
+      // acting out of turn is OWNER (NOT_RESOURCE_OWNER); after the allowed
+      // persona acted, those after it find the new state (STATE). ----
+      ROW("ListMilestones", S::kActive, ANY,
+          [&] {
+            pb::ListMilestonesRequest r;
+            r.set_booking_id(w.booking_id);
+            return GW_CALL(w, p, MilestoneService, ListMilestones, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("GetMilestone", S::kActive, ANY,
+          GW_CALL(w, p, MilestoneService, GetMilestone,
+                  WithId<pb::GetMilestoneRequest>(w.milestone_id), nullptr),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      // Either side proposes; an admin is no side.
+      ROW("ProposeMilestone", S::kActive, ANY,
+          GW_CALL(w, p, MilestoneService, ProposeMilestone, MilestoneProposal(w), nullptr),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OWNER),
+      // The buyer proposed it: the seller accepts, not the buyer.
+      ROW("AcceptMilestone", S::kMilestoneProposed, ANY,
+          GW_CALL(w, p, MilestoneService, AcceptMilestone,
+                  WithId<pb::AcceptMilestoneRequest>(w.proposed_milestone_id), nullptr),
+          NOCRED, OWNER, HIDDEN, OK, HIDDEN, STATE),
+      // The buyer withdraws its own proposal first.
+      ROW("DeclineMilestone", S::kMilestoneProposed, ANY,
+          GW_CALL(w, p, MilestoneService, DeclineMilestone,
+                  WithId<pb::DeclineMilestoneRequest>(w.proposed_milestone_id), nullptr),
+          NOCRED, OK, HIDDEN, STATE, HIDDEN, STATE),
+      // The buyer's payment is then under way: nobody funds again.
+      ROW("FundMilestone", S::kActive, ANY,
+          GW_CALL(w, p, MilestoneService, FundMilestone,
+                  WithId<pb::FundMilestoneRequest>(w.milestone_id), nullptr),
+          NOCRED, OK, HIDDEN, OWNER, HIDDEN, OWNER),
+      ROW("SubmitMilestone", S::kFunded, ANY,
+          GW_CALL(w, p, MilestoneService, SubmitMilestone,
+                  WithNote<pb::SubmitMilestoneRequest>(w.milestone_id, "Concepts attached"),
+                  nullptr),
+          NOCRED, OWNER, HIDDEN, OK, HIDDEN, STATE),
+      ROW("RequestMilestoneRevision", S::kSubmitted, ANY,
+          GW_CALL(w, p, MilestoneService, RequestMilestoneRevision,
+                  WithNote<pb::RequestMilestoneRevisionRequest>(w.milestone_id, "Warmer red"),
+                  nullptr),
+          NOCRED, OK, HIDDEN, STATE, HIDDEN, STATE),
+      ROW("ApproveMilestone", S::kSubmitted, ANY,
+          GW_CALL(w, p, MilestoneService, ApproveMilestone,
+                  WithId<pb::ApproveMilestoneRequest>(w.milestone_id), nullptr),
+          NOCRED, OK, HIDDEN, STATE, HIDDEN, STATE),
+      // Funded money: the seller gives it back (the buyer disputes instead).
+      ROW("CancelMilestone funded", S::kFunded, ANY,
+          GW_CALL(w, p, MilestoneService, CancelMilestone,
+                  WithReason<pb::CancelMilestoneRequest>(w.milestone_id, "Cannot do it"),
+                  nullptr),
+          NOCRED, OWNER, HIDDEN, OK, HIDDEN, STATE),
+      ROW("CancelMilestone pending", S::kActive, ANY,
+          GW_CALL(w, p, MilestoneService, CancelMilestone,
+                  WithReason<pb::CancelMilestoneRequest>(w.milestone_id, "Not needed"),
+                  nullptr),
+          NOCRED, OK, HIDDEN, STATE, HIDDEN, STATE),
+      // A payment is seen by its buyer, the booking's seller and admins.
+      ROW("GetPayment", S::kPaymentPending, ANY,
+          GW_CALL(w, p, PaymentService, GetPayment, WithId<pb::GetPaymentRequest>(w.payment_id),
+                  nullptr),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("ListPayments", S::kPaymentPending, ANY,
+          GW_CALL(w, p, PaymentService, ListPayments, pb::ListPaymentsRequest(), nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("ConfirmPayment", S::kPaymentPending, ANY,
+          GW_CALL(w, p, PaymentService, ConfirmPayment,
+                  WithNote<pb::ConfirmPaymentRequest>(w.payment_id, "Bank reference 77"),
+                  nullptr),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
+      // A manual payment is an admin's to confirm, not the provider's to report.
+      ROW("RefreshPayment", S::kPaymentPending, ANY,
+          GW_CALL(w, p, PaymentService, RefreshPayment,
+                  WithId<pb::RefreshPaymentRequest>(w.payment_id), nullptr),
+          NOCRED, GATEWAY, HIDDEN, OWNER, HIDDEN, GATEWAY),
+      ROW("CancelPayment", S::kPaymentPending, ANY,
+          GW_CALL(w, p, PaymentService, CancelPayment,
+                  WithId<pb::CancelPaymentRequest>(w.payment_id), nullptr),
+          NOCRED, OK, HIDDEN, OWNER, HIDDEN, STATE),
+      // Anyone may ask, of a balance of its own: only the seller has one.
+      ROW("RequestPayout", S::kReleased, ANY,
+          [&] {
+            pb::RequestPayoutRequest r;
+            *r.mutable_amount() = Usd(100);
+            return GW_CALL(w, p, PayoutService, RequestPayout, r, nullptr);
+          }(),
+          NOCRED, FUNDS, FUNDS, OK, FUNDS, FUNDS),
+      ROW("ListPayouts", S::kPayoutRequested, ANY,
+          GW_CALL(w, p, PayoutService, ListPayouts, pb::ListPayoutsRequest(), nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("MarkPayoutPaid", S::kPayoutRequested, ANY,
+          [&] {
+            pb::MarkPayoutPaidRequest r;
+            r.set_id(w.payout_id);
+            r.set_reference("Transfer 2026-12-03/1");
+            return GW_CALL(w, p, PayoutService, MarkPayoutPaid, r, nullptr);
+          }(),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
+      ROW("CancelPayout", S::kPayoutRequested, ANY,
+          GW_CALL(w, p, PayoutService, CancelPayout,
+                  WithReason<pb::CancelPayoutRequest>(w.payout_id, "Wrong bank account"),
+                  nullptr),
+          NOCRED, HIDDEN, HIDDEN, OK, HIDDEN, STATE),
+      ROW("OpenDispute", S::kFunded, ANY,
+          [&] {
+            pb::OpenDisputeRequest r;
+            r.set_milestone_id(w.milestone_id);
+            r.set_reason("Not what we agreed");
+            return GW_CALL(w, p, DisputeService, OpenDispute, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, STATE, HIDDEN, STATE),
+      ROW("GetDispute", S::kDisputed, ANY,
+          GW_CALL(w, p, DisputeService, GetDispute, WithId<pb::GetDisputeRequest>(w.dispute_id),
+                  nullptr),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("ListDisputes", S::kDisputed, ANY,
+          GW_CALL(w, p, DisputeService, ListDisputes, pb::ListDisputesRequest(), nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("AddDisputeNote", S::kDisputed, ANY,
+          [&] {
+            pb::AddDisputeNoteRequest r;
+            r.set_id(w.dispute_id);
+            r.set_text("Here is the brief we agreed on.");
+            return GW_CALL(w, p, DisputeService, AddDisputeNote, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("AddDisputeNote internal", S::kDisputed, ANY,
+          [&] {
+            pb::AddDisputeNoteRequest r;
+            r.set_id(w.dispute_id);
+            r.set_text("The seller's files look fine to me.");
+            r.set_internal(true);
+            return GW_CALL(w, p, DisputeService, AddDisputeNote, r, nullptr);
+          }(),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
+      ROW("ResolveDispute", S::kDisputed, ANY,
+          GW_CALL(w, p, DisputeService, ResolveDispute, SplitSeventyThirty(w), nullptr),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
+      ROW("GetBalance", S::kReleased, ANY,
+          GW_CALL(w, p, LedgerService, GetBalance, pb::GetBalanceRequest(), nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("GetBalance of the seller", S::kReleased, ANY,
+          [&] {
+            pb::GetBalanceRequest r;
+            r.set_user_id(w.user_id[kSeller]);
+            return GW_CALL(w, p, LedgerService, GetBalance, r, nullptr);
+          }(),
+          NOCRED, ADMIN, ADMIN, OK, ADMIN, OK),
+      ROW("ListLedgerEntries", S::kReleased, ANY,
+          GW_CALL(w, p, LedgerService, ListLedgerEntries, pb::ListLedgerEntriesRequest(),
+                  nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("ListLedgerEntries of the booking", S::kReleased, ANY,
+          [&] {
+            pb::ListLedgerEntriesRequest r;
+            r.set_booking_id(w.booking_id);
+            return GW_CALL(w, p, LedgerService, ListLedgerEntries, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("ListLedgerEntries of the seller", S::kReleased, ANY,
+          [&] {
+            pb::ListLedgerEntriesRequest r;
+            r.set_user_id(w.user_id[kSeller]);
+            return GW_CALL(w, p, LedgerService, ListLedgerEntries, r, nullptr);
+          }(),
+          NOCRED, ADMIN, ADMIN, OK, ADMIN, OK),
+      ROW("ReconcileLedger", S::kReleased, ANY,
+          GW_CALL(w, p, LedgerService, ReconcileLedger, pb::ReconcileLedgerRequest(), nullptr),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
       // ---- portfolios (an admin deletes the item the seller adds again) ----
       ROW("CreatePortfolioItem", S::kBase, ANY,
           GW_CALL(w, p, PortfolioService, CreatePortfolioItem, NewPortfolioItem(), nullptr),
@@ -840,7 +1132,11 @@ void ExpectOutcome(const Row& row, const World& w, Persona p, const grpc::Status
     EXPECT_EQ(ReasonIn(status), pb::BEARER_TOKEN_REQUIRED) << where;
     return;
   }
-  EXPECT_EQ(status.error_code(), row.expected[p]) << where;
+  EXPECT_EQ(status.error_code(), row.expected[p].code) << where;
+  if (row.expected[p].has_reason) {
+    EXPECT_EQ(ReasonIn(status), row.expected[p].reason)
+        << where << " (reason " << pb::ErrorReason_Name(ReasonIn(status)) << ")";
+  }
   EXPECT_NE(ReasonIn(status), pb::BEARER_TOKEN_REQUIRED) << where;
 }
 
