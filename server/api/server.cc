@@ -102,7 +102,7 @@ Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> ope
       payouts(*store, milestone_mover),
       disputes(*store, milestone_mover),
       ledger_reads(*store, clock),
-      scheduler(*store, jobs, offers, clock, options.scheduler, &milestones) {}
+      scheduler(*store, jobs, offers, clock, options.scheduler, &milestones, &payments) {}
 
 absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& options) {
   if (options.token_keys.empty()) return absl::InvalidArgumentError("no token signing key");

@@ -980,6 +980,47 @@ TEST_F(MoneyFlowTest, RefreshFundsOnceWhenTheProviderReportsSuccess) {
   EXPECT_TRUE(Reconciled(0, kAmount, 0));
 }
 
+// A provider's "failed" is not final there (a buyer may retry the intent with
+// another card): Gigwire cancels it at the provider before recording FAILED,
+// and when the provider cannot cancel it, it stays PENDING.
+TEST_F(MoneyFlowTest, AFailedPaymentIsCancelledAtTheProviderBeforeItIsRecorded) {
+  scripted_.create_status = PaymentStatus::kFailed;
+  Booking booking = OfferBooking();
+  Milestone m = OnlyMilestone(booking);
+  FundResult failed = ValueOrFail(provider_payments_->Fund(buyer_, m.id, NoKey()), "fund");
+  EXPECT_EQ(failed.payment.state, PaymentState::kFailed);
+  ASSERT_EQ(scripted_.cancel_keys.size(), 1u);
+  EXPECT_EQ(scripted_.cancel_keys[0], absl::StrCat("fund:", m.id, ":v", m.version, ":cancel"));
+
+  // The provider down while cancelling: not recorded as failed.
+  scripted_.cancel_error = absl::UnavailableError("503");
+  FundResult kept = ValueOrFail(provider_payments_->Fund(buyer_, m.id, NoKey()), "fund again");
+  EXPECT_EQ(kept.payment.state, PaymentState::kPending);
+  EXPECT_EQ(StoredMilestone(m.id).state, MilestoneState::kPending);
+  EXPECT_THAT(LedgerKinds(), IsEmpty());
+  EXPECT_TRUE(Reconciled(0, 0, 0));
+}
+
+// Without webhooks, the scheduler asks the provider about pending payments
+// once they are a minute old, at most every payment_poll_interval.
+TEST_F(MoneyFlowTest, TheSchedulerSettlesPendingProviderPayments) {
+  Booking booking = OfferBooking();
+  Milestone m = OnlyMilestone(booking);
+  FundResult fund = ValueOrFail(provider_payments_->Fund(buyer_, m.id, NoKey()), "fund");
+  scripted_.get_status = PaymentStatus::kSucceeded;
+  EXPECT_EQ(ValueOrFail(provider_payments_->RefreshPending(clock_.Now()), "too young"), 0);
+  EXPECT_EQ(scripted_.get_calls, 0);
+  clock_.Advance(absl::Minutes(2));
+  EXPECT_EQ(ValueOrFail(provider_payments_->RefreshPending(clock_.Now()), "settle"), 1);
+  EXPECT_EQ(StoredPayment(fund.payment.id).state, PaymentState::kSucceeded);
+  EXPECT_EQ(StoredMilestone(m.id).state, MilestoneState::kFunded);
+  EXPECT_EQ(ValueOrFail(provider_payments_->RefreshPending(clock_.Now()), "nothing left"), 0);
+  EXPECT_THAT(LedgerKinds(), ElementsAre(Kind::kFund));
+  EXPECT_TRUE(Reconciled(0, kAmount, 0));
+  // The manual gateway has nothing to ask.
+  EXPECT_EQ(ValueOrFail(payments_->RefreshPending(clock_.Now()), "manual"), 0);
+}
+
 TEST_F(MoneyFlowTest, CancellingAPaymentAsksTheProviderAndMovesNothing) {
   Booking booking = OfferBooking();
   Milestone m = OnlyMilestone(booking);

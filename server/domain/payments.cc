@@ -380,4 +380,36 @@ absl::StatusOr<Payment> Payments::Cancel(const Principal& caller, const std::str
       [](const Payment& p) { return p.id; });
 }
 
+absl::StatusOr<int> Payments::RefreshPending(absl::Time now, absl::Duration settle_time,
+                                             int limit) {
+  if (gateway_.name() == kManual) return 0;
+  PaymentQuery q;
+  q.state = PaymentState::kPending;
+  q.gateway = std::string(gateway_.name());
+  q.limit = limit;
+  std::vector<Payment> pending;
+  GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
+    GW_ASSIGN_OR_RETURN(pending, tx.payments().List(q));
+    return absl::OkStatus();
+  }));
+  Principal system;
+  system.user_id = std::string(kSystemActor);
+  system.roles.Add(Role::kAdmin);  // sees every payment
+  int changed = 0;
+  absl::Status first_error;
+  for (const Payment& payment : pending) {
+    if (payment.create_time > now - settle_time) continue;
+    absl::StatusOr<ProviderPayment> outcome = gateway_.GetPayment(payment.provider_id);
+    absl::StatusOr<Payment> recorded =
+        outcome.ok() ? RecordOutcome(system, payment.id,
+                                     FinalOutcome(*std::move(outcome),
+                                                  absl::StrCat("cancel:", payment.id)))
+                     : absl::StatusOr<Payment>(ProviderError(outcome.status()));
+    if (recorded.ok() && recorded->state != PaymentState::kPending) ++changed;
+    if (!recorded.ok() && first_error.ok()) first_error = recorded.status();
+  }
+  if (!first_error.ok()) return first_error;
+  return changed;
+}
+
 }  // namespace gigwire

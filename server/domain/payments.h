@@ -84,6 +84,15 @@ class Payments {
   absl::StatusOr<Payment> Cancel(const Principal& caller, const std::string& id,
                                  const RequestKey& key);
 
+  // The scheduler's step for provider gateways (a no-op for manual): asks
+  // the provider about PENDING payments older than `settle_time` (the buyer's
+  // client usually refreshes first) and records the outcome as "system", at
+  // most `limit` of them, so a buyer who paid and closed the page is still
+  // funded without webhooks. Returns how many changed state, or the first
+  // error after trying each.
+  absl::StatusOr<int> RefreshPending(absl::Time now, absl::Duration settle_time = absl::Minutes(1),
+                                     int limit = 50);
+
  private:
   absl::StatusOr<Payment> RecordOutcome(const Principal& caller, const std::string& id,
                                         const ProviderPayment& outcome);

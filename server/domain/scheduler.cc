@@ -12,6 +12,7 @@ absl::Status Scheduler::RunOnce(absl::Time now) {
   absl::StatusOr<int> offers = offers_.ExpireDue(now);
   absl::StatusOr<int> jobs = jobs_.ExpireDue(now);
   absl::StatusOr<int> released = milestones_ ? milestones_->AutoReleaseDue(now) : 0;
+  absl::StatusOr<int> payments = PollPayments(now);
   absl::Status cleanup = store_.Write([&](Tx& tx) {
     return tx.request_ids().DeleteBefore(now - config_.request_id_retention).status();
   });
@@ -22,9 +23,21 @@ absl::Status Scheduler::RunOnce(absl::Time now) {
   if (released.ok() && *released > 0) JsonLog("auto-released").Int("milestones", *released).Emit();
   if (!offers.ok()) return offers.status();
   if (!released.ok()) return released.status();
+  if (payments.ok() && *payments > 0) JsonLog("payments settled").Int("payments", *payments).Emit();
+  if (!payments.ok()) return payments.status();
   if (!jobs.ok()) return jobs.status();
   if (!cleanup.ok()) return cleanup;
   return pruned;
+}
+
+absl::StatusOr<int> Scheduler::PollPayments(absl::Time now) {
+  if (payments_ == nullptr) return 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (now - last_payment_poll_ < config_.payment_poll_interval) return 0;
+    last_payment_poll_ = now;
+  }
+  return payments_->RefreshPending(now);
 }
 
 absl::Status Scheduler::PruneOutbox(absl::Time now) {

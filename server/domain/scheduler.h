@@ -1,7 +1,8 @@
 // The one scheduler of time-driven transitions: offers past their ttl expire,
 // jobs past their due date expire, submitted milestones the buyer left alone
-// past --auto-release-days are released, old idempotency records are
-// forgotten, and
+// past --auto-release-days are released, pending payments of a provider
+// gateway are asked about (every `payment_poll_interval`), old idempotency
+// records are forgotten, and
 // outbox events and notifications older than their retention are deleted
 // (in transactions of at most `retention_batch` rows each, so the writer is
 // never held for long). Expiries are recorded as events with actor "system".
@@ -23,6 +24,7 @@
 #include "server/domain/jobs.h"
 #include "server/domain/milestones.h"
 #include "server/domain/offers.h"
+#include "server/domain/payments.h"
 #include "server/store/store.h"
 
 namespace gigwire {
@@ -34,15 +36,18 @@ struct SchedulerConfig {
   absl::Duration event_retention = absl::Hours(24 * 7);
   absl::Duration notification_retention = absl::Hours(24 * 90);
   int retention_batch = 1000;  // rows deleted per transaction
+  absl::Duration payment_poll_interval = absl::Minutes(1);
 };
 
 class Scheduler {
  public:
-  // `milestones` may be null (no auto-release: tests of other steps).
+  // `milestones` and `payments` may be null (no auto-release, no payment
+  // polling: tests of other steps).
   Scheduler(Store& store, Jobs& jobs, Offers& offers, const Clock& clock,
-            SchedulerConfig config = {}, Milestones* milestones = nullptr)
-      : store_(store), jobs_(jobs), offers_(offers), milestones_(milestones), clock_(clock),
-        config_(config) {}
+            SchedulerConfig config = {}, Milestones* milestones = nullptr,
+            Payments* payments = nullptr)
+      : store_(store), jobs_(jobs), offers_(offers), milestones_(milestones),
+        payments_(payments), clock_(clock), config_(config) {}
   ~Scheduler() { Stop(); }
 
   // One pass at `now`: returns the first error, after trying every step.
@@ -53,6 +58,9 @@ class Scheduler {
 
  private:
   void Loop();
+  // Asks the provider about pending payments, at most every
+  // payment_poll_interval; 0 between polls.
+  absl::StatusOr<int> PollPayments(absl::Time now);
   // Deletes outbox events and notifications past their retention at `now`.
   absl::Status PruneOutbox(absl::Time now);
   // Runs `delete_batch` in one Write after another until it deletes fewer
@@ -63,10 +71,12 @@ class Scheduler {
   Jobs& jobs_;
   Offers& offers_;
   Milestones* const milestones_;
+  Payments* const payments_;
   const Clock& clock_;
   const SchedulerConfig config_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time last_payment_poll_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   std::thread thread_;
 };
 
