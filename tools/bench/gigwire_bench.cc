@@ -22,8 +22,6 @@
 #include <thread>
 #include <vector>
 
-#include "SQLiteCpp/Database.h"
-#include "SQLiteCpp/Statement.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -35,6 +33,7 @@
 #include "server/api/server.h"
 #include "tools/bench/measure.h"
 #include "tools/bench/noop_call.h"
+#include "tools/bench/raw_insert.h"
 
 namespace gigwire::bench {
 namespace {
@@ -45,27 +44,6 @@ struct Options {
   bool markdown = false;
   std::string only;  // when set, the baselines and the one operation whose name starts with it
 };
-
-Result RawSqliteInsert(const std::filesystem::path& dir, double seconds) {
-  SQLite::Database db((dir / "raw.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("CREATE TABLE t (id TEXT PRIMARY KEY, payload TEXT NOT NULL, created INTEGER)");
-  SQLite::Statement insert(db, "INSERT INTO t VALUES (?, ?, ?)");
-  return Measure("raw SQLite insert (1 row/txn)", 1, seconds, 1 << 30, [&](int, long i) {
-    insert.reset();
-    insert.bind(1, "row" + std::to_string(i));
-    insert.bind(2, std::string(200, 'x'));
-    insert.bind(3, static_cast<int64_t>(i));
-    return insert.exec() == 1;
-  });
-}
-
-}  // namespace
-}  // namespace gigwire::bench
-
-namespace gigwire::bench {
-namespace {
 
 namespace pb = ::gigwire::v1;
 
