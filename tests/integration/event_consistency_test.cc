@@ -7,8 +7,20 @@
 // (allowed_actions, display fields and times included), what the matching
 // Get by that watcher returns right then. The types seen must cover the
 // whole enum, so an event type added without coverage here fails the test.
+//
+// Money (issue 15): milestone and dispute events go to both parties, payment
+// events to the buyer, payout events to the seller; each arrives after the
+// step that committed its change, in the order it was committed (a confirmed
+// payment's MILESTONE_FUNDED before its PAYMENT_SUCCEEDED, a resolution's
+// MILESTONE_RESOLVED and BOOKING_COMPLETED before DISPUTE_RESOLVED). A
+// payment event never carries the client secret and a dispute event never an
+// internal note, so those are the only fields in which they may differ from
+// the receiver's Get. PAYMENT_FAILED is the one type this scenario cannot
+// produce: only a provider refuses a payment, and the manual gateway never
+// does (the Stripe gateway's failure path is tested against stripe-mock).
 #include <grpcpp/client_context.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,9 +32,12 @@
 #include "gigwire/v1/assignment.grpc.pb.h"
 #include "gigwire/v1/booking.grpc.pb.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/dispute.grpc.pb.h"
 #include "gigwire/v1/event.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
+#include "gigwire/v1/milestone.grpc.pb.h"
 #include "gigwire/v1/offer.grpc.pb.h"
+#include "gigwire/v1/payment.grpc.pb.h"
 #include "gigwire/v1/proposal.grpc.pb.h"
 #include "gigwire/v1/review.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -207,6 +222,33 @@ class EventConsistencyTest : public ::testing::Test {
       case pb::Event::kInvitation:  // no Get: what InviteToBid returned
         return ExpectSame(watcher, event, event.invitation(),
                           invitations_[event.invitation().id()]);
+      case pb::Event::kMilestone:
+        return ExpectSame(watcher, event, event.milestone(),
+                          Call(as, &pb::MilestoneService::Stub::GetMilestone,
+                               WithId<pb::GetMilestoneRequest>(event.milestone().id())));
+      case pb::Event::kPayment: {
+        EXPECT_TRUE(event.payment().client_secret().empty())
+            << pb::EventType_Name(event.type()) << " carries the client secret";
+        pb::Payment got = Call(as, &pb::PaymentService::Stub::GetPayment,
+                               WithId<pb::GetPaymentRequest>(event.payment().id()));
+        got.clear_client_secret();  // the buyer's Get shows it; events never do
+        return ExpectSame(watcher, event, event.payment(), got);
+      }
+      case pb::Event::kPayout:  // no Get: the watcher's listing
+        return ExpectSame(watcher, event, event.payout(), ListedPayout(as, event.payout().id()));
+      case pb::Event::kDispute: {
+        for (const pb::DisputeNote& note : event.dispute().notes()) {
+          EXPECT_FALSE(note.internal()) << pb::EventType_Name(event.type())
+                                        << " carries an internal note";
+        }
+        pb::Dispute got = Call(as, &pb::DisputeService::Stub::GetDispute,
+                               WithId<pb::GetDisputeRequest>(event.dispute().id()));
+        auto* notes = got.mutable_notes();  // an admin's Get shows internal notes; events never do
+        notes->erase(std::remove_if(notes->begin(), notes->end(),
+                                    [](const pb::DisputeNote& n) { return n.internal(); }),
+                     notes->end());
+        return ExpectSame(watcher, event, event.dispute(), got);
+      }
       default:
         ADD_FAILURE() << pb::EventType_Name(event.type()) << " carries no resource";
     }
@@ -224,6 +266,19 @@ class EventConsistencyTest : public ::testing::Test {
     }
     ADD_FAILURE() << "review " << review.id() << " is not listed";
     return pb::Review();
+  }
+
+  // The entry of payout `id` in ListPayouts, as `user_id`.
+  pb::Payout ListedPayout(const std::string& user_id, const std::string& id) {
+    pb::ListPayoutsRequest list;
+    list.set_page_size(500);
+    const pb::ListPayoutsResponse listing =
+        Call(user_id, &pb::PayoutService::Stub::ListPayouts, list);
+    for (const pb::Payout& listed : listing.payouts()) {
+      if (listed.id() == id) return listed;
+    }
+    ADD_FAILURE() << "payout " << id << " is not listed";
+    return pb::Payout();
   }
 
   static void ExpectSame(const Watcher& watcher, const pb::Event& event,
@@ -437,7 +492,8 @@ class EventConsistencyTest : public ::testing::Test {
     Deliver(booking);
     Call(buyer_, &pb::BookingService::Stub::CompleteBooking,
          WithId<pb::CompleteBookingRequest>(booking));
-    ExpectEvents({ForBoth(pb::BOOKING_COMPLETED)});
+    // Its milestone was never funded: completing the booking cancels it.
+    ExpectEvents({ForBoth(pb::MILESTONE_CANCELLED), ForBoth(pb::BOOKING_COMPLETED)});
     Review(buyer_, booking);
     Review(seller_, booking);
   }
@@ -448,10 +504,12 @@ class EventConsistencyTest : public ::testing::Test {
     const std::string job = OpenJob();
     const std::string booking = Accept(seller_, AssignOne(job, seller_));
     CancelBooking(buyer_, booking, /*cancel_job=*/false,
-                  {ForBoth(pb::BOOKING_CANCELLED), ForBuyer(pb::JOB_REOPENED)});
+                  {ForBoth(pb::MILESTONE_CANCELLED), ForBoth(pb::BOOKING_CANCELLED),
+                   ForBuyer(pb::JOB_REOPENED)});
     const std::string rebooked = Accept(other_seller_, AssignOne(job, other_seller_));
     CancelBooking(admin_, rebooked, /*cancel_job=*/true,
-                  {ForBuyer(pb::BOOKING_CANCELLED), ForBuyer(pb::JOB_CANCELLED)});
+                  {ForBuyer(pb::MILESTONE_CANCELLED), ForBuyer(pb::BOOKING_CANCELLED),
+                   ForBuyer(pb::JOB_CANCELLED)});
   }
 
   // A buyer orders an approved gig directly: a booking without a job, on
@@ -469,7 +527,7 @@ class EventConsistencyTest : public ::testing::Test {
     Deliver(booking);
     Call(buyer_, &pb::BookingService::Stub::CompleteBooking,
          WithId<pb::CompleteBookingRequest>(booking));
-    ExpectEvents({ForBoth(pb::BOOKING_COMPLETED)});
+    ExpectEvents({ForBoth(pb::MILESTONE_CANCELLED), ForBoth(pb::BOOKING_COMPLETED)});
     Review(buyer_, booking);
   }
 
@@ -607,6 +665,137 @@ class EventConsistencyTest : public ::testing::Test {
     ExpectEvents({ForBuyer(pb::JOB_EXPIRED)});
   }
 
+  // ---- money (issue 15) ----
+
+  std::string OnlyMilestoneOf(const std::string& booking_id) {
+    pb::ListMilestonesRequest list;
+    list.set_booking_id(booking_id);
+    const pb::ListMilestonesResponse listed =
+        Call(buyer_, &pb::MilestoneService::Stub::ListMilestones, list);
+    EXPECT_EQ(listed.milestones_size(), 1);
+    return listed.milestones_size() > 0 ? listed.milestones(0).id() : "";
+  }
+
+  std::string Propose(const std::string& user_id, const std::string& booking_id) {
+    pb::ProposeMilestoneRequest propose;
+    propose.set_booking_id(booking_id);
+    propose.set_title("Business cards");
+    propose.mutable_amount()->set_currency_code("USD");
+    propose.mutable_amount()->set_amount_minor(4000);
+    propose.mutable_due_time()->set_seconds(
+        absl::ToUnixSeconds(server_.clock().Now() + absl::Hours(24 * 20)));
+    const std::string id =
+        Call(user_id, &pb::MilestoneService::Stub::ProposeMilestone, propose).id();
+    ExpectEvents({ForBoth(pb::MILESTONE_PROPOSED)});
+    return id;
+  }
+
+  // The buyer's payment for the milestone (PAYMENT_CREATED, to the buyer).
+  std::string Fund(const std::string& milestone_id) {
+    const pb::FundMilestoneResponse funded =
+        Call(buyer_, &pb::MilestoneService::Stub::FundMilestone,
+             WithId<pb::FundMilestoneRequest>(milestone_id));
+    ExpectEvents({ForBuyer(pb::PAYMENT_CREATED)});
+    return funded.payment().id();
+  }
+
+  void Confirm(const std::string& payment_id) {
+    pb::ConfirmPaymentRequest confirm = WithId<pb::ConfirmPaymentRequest>(payment_id);
+    confirm.set_note("Transfer on the statement");
+    Call(admin_, &pb::PaymentService::Stub::ConfirmPayment, confirm);
+    ExpectEvents({ForBoth(pb::MILESTONE_FUNDED), ForBuyer(pb::PAYMENT_SUCCEEDED)});
+  }
+
+  void Submit(const std::string& milestone_id) {
+    pb::SubmitMilestoneRequest submit = WithId<pb::SubmitMilestoneRequest>(milestone_id);
+    submit.set_note("Files in the shared folder");
+    Call(seller_, &pb::MilestoneService::Stub::SubmitMilestone, submit);
+    ExpectEvents({ForBoth(pb::MILESTONE_SUBMITTED)});
+  }
+
+  // One booking through every money step: milestones proposed, accepted and
+  // declined; a payment cancelled, another confirmed; submit, revision,
+  // submit, approve; a dispute with notes (an internal one is no event)
+  // resolved, completing the booking; payouts paid and cancelled; and a
+  // second booking whose funded milestone the seller cancels (a refund),
+  // which cancels the booking and reopens its job.
+  void MoneySteps() {
+    using Milestones = pb::MilestoneService::Stub;
+    const std::string booking = Accept(seller_, AssignOne(OpenJob(), seller_));
+    const std::string first = OnlyMilestoneOf(booking);
+    const std::string second = Propose(buyer_, booking);
+    Call(seller_, &Milestones::AcceptMilestone, WithId<pb::AcceptMilestoneRequest>(second));
+    ExpectEvents({ForBoth(pb::MILESTONE_ACCEPTED)});
+    const std::string declined = Propose(seller_, booking);
+    Call(buyer_, &Milestones::DeclineMilestone, WithId<pb::DeclineMilestoneRequest>(declined));
+    ExpectEvents({ForBoth(pb::MILESTONE_DECLINED)});
+
+    Call(buyer_, &pb::PaymentService::Stub::CancelPayment,
+         WithId<pb::CancelPaymentRequest>(Fund(first)));
+    ExpectEvents({ForBuyer(pb::PAYMENT_CANCELLED)});
+    Confirm(Fund(first));
+    Submit(first);
+    pb::RequestMilestoneRevisionRequest revise =
+        WithId<pb::RequestMilestoneRevisionRequest>(first);
+    revise.set_note("A warmer red, please");
+    Call(buyer_, &Milestones::RequestMilestoneRevision, revise);
+    ExpectEvents({ForBoth(pb::MILESTONE_REVISION_REQUESTED)});
+    Submit(first);
+    Call(buyer_, &Milestones::ApproveMilestone, WithId<pb::ApproveMilestoneRequest>(first));
+    ExpectEvents({ForBoth(pb::MILESTONE_RELEASED)});
+
+    Confirm(Fund(second));
+    pb::OpenDisputeRequest open;
+    open.set_milestone_id(second);
+    open.set_reason("The cards were never printed");
+    const pb::Dispute dispute = Call(buyer_, &pb::DisputeService::Stub::OpenDispute, open);
+    ExpectEvents({ForBoth(pb::MILESTONE_DISPUTED), ForBoth(pb::DISPUTE_OPENED)});
+    pb::AddDisputeNoteRequest note = WithId<pb::AddDisputeNoteRequest>(dispute.id());
+    note.set_text("The proofs were approved by mail");
+    Call(seller_, &pb::DisputeService::Stub::AddDisputeNote, note);
+    ExpectEvents({ForBoth(pb::DISPUTE_NOTE_ADDED)});
+    note.set_text("The mail looks genuine");
+    note.set_internal(true);
+    Call(admin_, &pb::DisputeService::Stub::AddDisputeNote, note);
+    ExpectEvents({});  // no event: a watcher receiving one fails the next step
+    pb::ResolveDisputeRequest resolve = WithId<pb::ResolveDisputeRequest>(dispute.id());
+    resolve.mutable_to_seller()->set_currency_code("USD");
+    resolve.mutable_to_seller()->set_amount_minor(2800);
+    resolve.mutable_refunded()->set_currency_code("USD");
+    resolve.mutable_refunded()->set_amount_minor(1200);
+    resolve.set_note("Proofs approved, cards not printed");
+    Call(admin_, &pb::DisputeService::Stub::ResolveDispute, resolve);
+    ExpectEvents({ForBoth(pb::MILESTONE_RESOLVED), ForBoth(pb::BOOKING_COMPLETED),
+                  ForBoth(pb::DISPUTE_RESOLVED)});
+
+    using Payouts = pb::PayoutService::Stub;
+    pb::RequestPayoutRequest request;
+    request.mutable_amount()->set_currency_code("USD");
+    request.mutable_amount()->set_amount_minor(1000);
+    const std::string paid = Call(seller_, &Payouts::RequestPayout, request).id();
+    ExpectEvents({ForSeller(pb::PAYOUT_REQUESTED)});
+    pb::MarkPayoutPaidRequest mark = WithId<pb::MarkPayoutPaidRequest>(paid);
+    mark.set_reference("Transfer 4711");
+    Call(admin_, &Payouts::MarkPayoutPaid, mark);
+    ExpectEvents({ForSeller(pb::PAYOUT_PAID)});
+    const std::string withdrawn = Call(seller_, &Payouts::RequestPayout, request).id();
+    ExpectEvents({ForSeller(pb::PAYOUT_REQUESTED)});
+    pb::CancelPayoutRequest cancel_payout = WithId<pb::CancelPayoutRequest>(withdrawn);
+    cancel_payout.set_reason("Wrong account");
+    Call(seller_, &Payouts::CancelPayout, cancel_payout);
+    ExpectEvents({ForSeller(pb::PAYOUT_CANCELLED)});
+
+    const std::string refunded = Accept(seller_, AssignOne(OpenJob(), seller_));
+    const std::string milestone = OnlyMilestoneOf(refunded);
+    Confirm(Fund(milestone));
+    pb::CancelMilestoneRequest cancel = WithId<pb::CancelMilestoneRequest>(milestone);
+    cancel.set_reason("I cannot take this on after all");
+    Call(seller_, &Milestones::CancelMilestone, cancel);
+    ExpectEvents({ForBoth(pb::MILESTONE_CANCELLED), ForBoth(pb::BOOKING_CANCELLED),
+                  ForBuyer(pb::JOB_REOPENED)});
+  }
+
+
   testutil::InProcessServer server_;
   std::string buyer_, seller_, other_seller_, admin_, category_id_;
   std::vector<Watcher> watchers_;
@@ -623,10 +812,12 @@ TEST_F(EventConsistencyTest, EveryEventEqualsWhatItsReceiverGets) {
   OpenProjectBidding();
   BiddingClosedAndExtended();
   ExpiredOfferAndJob();
+  MoneySteps();
   const google::protobuf::EnumDescriptor* types = pb::EventType_descriptor();
   for (int i = 0; i < types->value_count(); ++i) {
     const auto type = static_cast<pb::EventType>(types->value(i)->number());
-    if (type == pb::EVENT_TYPE_UNSPECIFIED) continue;
+    // Only a provider fails a payment (see the file comment).
+    if (type == pb::EVENT_TYPE_UNSPECIFIED || type == pb::PAYMENT_FAILED) continue;
     EXPECT_EQ(seen_.count(type), 1u) << types->value(i)->name() << " was never sent";
   }
 }
