@@ -217,7 +217,8 @@ def resource_kind(event):
 
 
 def visible_to_buyer(event, buyer_id, own_job_ids):
-    """What a buyer may see: its jobs, its bookings, reviews of them."""
+    """What a buyer may see: its jobs, its bookings, reviews of them, its
+    bookings' milestones and disputes, its payments."""
     kind = resource_kind(event)
     if kind == "job":
         return event.job.buyer_id == buyer_id
@@ -227,12 +228,19 @@ def visible_to_buyer(event, buyer_id, own_job_ids):
         return event.offer.job_id in own_job_ids
     if kind == "review":
         return buyer_id in (event.review.author_id, event.review.subject_id)
+    if kind == "milestone":
+        return event.milestone.buyer_id == buyer_id
+    if kind == "payment":
+        return event.payment.buyer_id == buyer_id
+    if kind == "dispute":
+        return event.dispute.buyer_id == buyer_id
     return False
 
 
 def visible_to_seller(event, seller_id, offered_job_ids):
-    """What a seller may see: its offers, bookings and gigs, reviews of it, and
-    (at most) the jobs it holds an offer for."""
+    """What a seller may see: its offers, bookings and gigs, reviews of it, its
+    bookings' milestones and disputes, its payouts, and (at most) the jobs it
+    holds an offer for."""
     kind = resource_kind(event)
     if kind == "offer":
         return event.offer.seller_id == seller_id
@@ -244,6 +252,12 @@ def visible_to_seller(event, seller_id, offered_job_ids):
         return seller_id in (event.review.author_id, event.review.subject_id)
     if kind == "job":
         return event.job.id in offered_job_ids
+    if kind == "milestone":
+        return event.milestone.seller_id == seller_id
+    if kind == "payout":
+        return event.payout.seller_id == seller_id
+    if kind == "dispute":
+        return event.dispute.seller_id == seller_id
     return False
 
 
