@@ -26,8 +26,10 @@
 #include "server/store/audit_repository.h"
 #include "server/store/booking_repository.h"
 #include "server/store/category_repository.h"
+#include "server/store/conversation_repository.h"
 #include "server/store/dispute_repository.h"
 #include "server/store/event_repository.h"
+#include "server/store/file_repository.h"
 #include "server/store/gig_repository.h"
 #include "server/store/job_repository.h"
 #include "server/store/ledger_repository.h"
@@ -71,6 +73,10 @@ class Tx {
   virtual PaymentRepository& payments() = 0;
   virtual PayoutRepository& payouts() = 0;
   virtual DisputeRepository& disputes() = 0;
+  virtual ConversationRepository& conversations() = 0;
+  virtual MessageRepository& messages() = 0;
+  virtual BlockRepository& blocks() = 0;
+  virtual FileRepository& files() = 0;
 };
 
 class Store {

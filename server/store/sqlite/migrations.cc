@@ -629,6 +629,101 @@ CREATE TABLE dispute_notes (
 CREATE INDEX dispute_notes_by_dispute ON dispute_notes (dispute_id, create_time, id);
 )sql";
 
+// v10: messaging and files (issue 16). A conversation hangs on a job (NULL for
+// a gig order) and, once booked, its booking (NULL before): NULL rather than
+// '' so that both keep their foreign keys; at most one per job and pair, or
+// per booking and pair when there is no job. Messages are numbered 1, 2, ...
+// per conversation and clustered by (conversation_id, seq) (WITHOUT ROWID):
+// every page and unread count is one range of the primary key. What a file is
+// attached to is recorded once, on the file (attached_kind, attached_id and
+// its position there), not in a separate message_attachments table: one row
+// answers "who may download this" and "may the scheduler remove this", and
+// an attachment cannot exist apart from its file's state. attached_id has no
+// foreign key: it names a message, booking, milestone, gig or portfolio item.
+constexpr char kV10Messaging[] = R"sql(
+CREATE TABLE conversations (
+  id                 TEXT PRIMARY KEY,
+  job_id             TEXT REFERENCES jobs (id),
+  booking_id         TEXT REFERENCES bookings (id),
+  buyer_id           TEXT NOT NULL REFERENCES users (id),
+  seller_id          TEXT NOT NULL REFERENCES users (id),
+  last_message_seq   INTEGER NOT NULL DEFAULT 0 CHECK (last_message_seq >= 0),
+  last_activity_time INTEGER NOT NULL,
+  version            INTEGER NOT NULL,
+  create_time        INTEGER NOT NULL,
+  update_time        INTEGER NOT NULL,
+  CHECK (job_id IS NOT NULL OR booking_id IS NOT NULL),
+  CHECK (buyer_id != seller_id)
+) STRICT;
+CREATE UNIQUE INDEX conversations_by_job ON conversations (job_id, buyer_id, seller_id)
+  WHERE job_id IS NOT NULL;
+CREATE UNIQUE INDEX conversations_by_booking ON conversations (booking_id, buyer_id, seller_id)
+  WHERE job_id IS NULL AND booking_id IS NOT NULL;
+CREATE INDEX conversations_by_buyer ON conversations (buyer_id, last_activity_time DESC, id DESC);
+CREATE INDEX conversations_by_seller ON conversations (seller_id, last_activity_time DESC, id DESC);
+
+CREATE TABLE conversation_admins (
+  conversation_id TEXT NOT NULL REFERENCES conversations (id),
+  admin_id        TEXT NOT NULL REFERENCES users (id),
+  join_time       INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, admin_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX conversation_admins_by_admin ON conversation_admins (admin_id, conversation_id);
+
+CREATE TABLE messages (
+  conversation_id TEXT NOT NULL REFERENCES conversations (id),
+  seq             INTEGER NOT NULL CHECK (seq >= 1),
+  id              TEXT NOT NULL UNIQUE,
+  sender_id       TEXT NOT NULL REFERENCES users (id),
+  text            TEXT NOT NULL,
+  hidden          INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+  hidden_by       TEXT NOT NULL DEFAULT '',
+  hidden_reason   TEXT NOT NULL DEFAULT '',
+  hide_time       INTEGER,
+  create_time     INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE read_marks (
+  conversation_id TEXT NOT NULL REFERENCES conversations (id),
+  user_id         TEXT NOT NULL REFERENCES users (id),
+  last_read_seq   INTEGER NOT NULL CHECK (last_read_seq >= 0),
+  update_time     INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, user_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE blocks (
+  blocker_id  TEXT NOT NULL REFERENCES users (id),
+  blocked_id  TEXT NOT NULL REFERENCES users (id),
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (blocker_id, blocked_id),
+  CHECK (blocker_id != blocked_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE files (
+  id              TEXT PRIMARY KEY,
+  owner_id        TEXT NOT NULL REFERENCES users (id),
+  sha256_hex      TEXT NOT NULL
+    CHECK (length(sha256_hex) = 64 AND sha256_hex NOT GLOB '*[^0-9a-f]*'),
+  size_bytes      INTEGER NOT NULL CHECK (size_bytes >= 0),
+  content_type    TEXT NOT NULL CHECK (content_type != ''),
+  name            TEXT NOT NULL,
+  attached_kind   INTEGER NOT NULL DEFAULT 0 CHECK (attached_kind BETWEEN 0 AND 5),
+  attached_id     TEXT NOT NULL DEFAULT '',
+  attach_position INTEGER CHECK (attach_position >= 0),
+  create_time     INTEGER NOT NULL,
+  attach_time     INTEGER,
+  CHECK ((attached_kind = 0) = (attached_id = '')),
+  CHECK ((attached_kind = 0) = (attach_position IS NULL)),
+  CHECK ((attached_kind = 0) = (attach_time IS NULL))
+) STRICT;
+CREATE INDEX files_by_owner ON files (owner_id, size_bytes);
+CREATE UNIQUE INDEX files_by_attachment ON files (attached_kind, attached_id, attach_position)
+  WHERE attached_kind != 0;
+CREATE INDEX files_by_sha256 ON files (sha256_hex);
+CREATE INDEX files_unattached_by_create_time ON files (create_time, id) WHERE attached_kind = 0;
+)sql";
+
 // Throws when the migrated schema breaks a foreign key: migrations run with
 // enforcement off (so that tables can be rebuilt) and are checked once.
 void CheckForeignKeys(SQLite::Database& db) {
@@ -686,6 +781,8 @@ const std::vector<Migration>& BuiltInMigrations() {
       {7, "money: the double-entry ledger and account balances", kV7Ledger},
       {8, "money: milestones, with those of bookings made before", kV8Milestones},
       {9, "money: payments, payouts, disputes; milestones' money fields", kV9Payments},
+      {10, "messaging and files: conversations, messages, read marks, blocks, files",
+       kV10Messaging},
   };
   return *kMigrations;
 }

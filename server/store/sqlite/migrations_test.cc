@@ -343,5 +343,72 @@ TEST_F(RebookableJobsMigrationTest, MilestonesGetEmptyMoneyFieldsAndTheNewTables
   EXPECT_FALSE(broken.executeStep()) << "broken foreign key in " << broken.getColumn(0).getString();
 }
 
+// ---- 9 -> 10: messaging and files ----
+
+TEST_F(RebookableJobsMigrationTest, MessagingAndFileTablesKeepTheirRules) {
+  const std::vector<Migration>& all = BuiltInMigrations();
+  ASSERT_GE(all.size(), 10u);
+  ASSERT_EQ(all[9].version, 10);
+  ASSERT_TRUE(ApplyMigrations(db_, {all.begin(), all.begin() + 9}).ok());
+  ASSERT_TRUE(ApplyMigrations(db_, all).ok());
+  db_.exec("PRAGMA foreign_keys = ON");
+  auto code_of = [&](const std::string& sql) {
+    try {
+      db_.exec(sql);
+      return SQLITE_OK;
+    } catch (const SQLite::Exception& e) {
+      return e.getExtendedErrorCode();
+    }
+  };
+  auto conversation = [](const std::string& id, const std::string& job,
+                         const std::string& booking, const std::string& seller) {
+    return absl::StrCat(
+        "INSERT INTO conversations (id, job_id, booking_id, buyer_id, seller_id, "
+        "last_activity_time, version, create_time, update_time) VALUES ('", id, "', ", job,
+        ", ", booking, ", 'usr_b', '", seller, "', 5, 1, 5, 5)");
+  };
+  EXPECT_EQ(code_of(conversation("cnv_1", "'job_1'", "NULL", "usr_s1")), SQLITE_OK);
+  EXPECT_EQ(code_of(conversation("cnv_2", "'job_1'", "'bkg_1'", "usr_s1")),
+            SQLITE_CONSTRAINT_UNIQUE);  // the pair's job conversation exists
+  EXPECT_EQ(code_of(conversation("cnv_2", "'job_1'", "NULL", "usr_s2")), SQLITE_OK);
+  EXPECT_EQ(code_of(conversation("cnv_3", "NULL", "'bkg_1'", "usr_s1")), SQLITE_OK);
+  EXPECT_EQ(code_of(conversation("cnv_4", "NULL", "'bkg_1'", "usr_s1")),
+            SQLITE_CONSTRAINT_UNIQUE);  // the pair's booking conversation exists
+  EXPECT_EQ(code_of(conversation("cnv_4", "NULL", "NULL", "usr_s1")), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(conversation("cnv_4", "'job_1'", "NULL", "usr_b")), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(conversation("cnv_4", "'job_nope'", "NULL", "usr_s1")),
+            SQLITE_CONSTRAINT_FOREIGNKEY);
+  auto message = [](const std::string& id, int seq) {
+    return absl::StrCat("INSERT INTO messages (conversation_id, seq, id, sender_id, text, "
+                        "create_time) VALUES ('cnv_1', ", seq, ", '", id, "', 'usr_b', 'hi', 5)");
+  };
+  EXPECT_EQ(code_of(message("msg_1", 1)), SQLITE_OK);
+  EXPECT_EQ(code_of(message("msg_2", 1)), SQLITE_CONSTRAINT_PRIMARYKEY);
+  EXPECT_EQ(code_of(message("msg_1", 2)), SQLITE_CONSTRAINT_UNIQUE);
+  EXPECT_EQ(code_of(message("msg_2", 0)), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of("INSERT INTO blocks VALUES ('usr_b', 'usr_b', 5)"), SQLITE_CONSTRAINT_CHECK);
+  auto file = [](const std::string& id, const std::string& sha, int64_t size, int kind,
+                 const std::string& attached, const std::string& position) {
+    return absl::StrCat("INSERT INTO files (id, owner_id, sha256_hex, size_bytes, content_type, "
+                        "name, attached_kind, attached_id, attach_position, create_time, "
+                        "attach_time) VALUES ('", id, "', 'usr_b', '", sha, "', ", size,
+                        ", 'image/png', 'a.png', ", kind, ", '", attached, "', ", position,
+                        ", 5, ", kind == 0 ? "NULL" : "6", ")");
+  };
+  const std::string sha(64, 'f');
+  EXPECT_EQ(code_of(file("fil_1", sha, 1, 0, "", "NULL")), SQLITE_OK);
+  EXPECT_EQ(code_of(file("fil_2", sha, 1, 1, "msg_1", "0")), SQLITE_OK);
+  EXPECT_EQ(code_of(file("fil_3", sha, 1, 1, "msg_1", "0")), SQLITE_CONSTRAINT_UNIQUE);
+  EXPECT_EQ(code_of(file("fil_3", sha, 1, 6, "msg_1", "1")), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(file("fil_3", sha, 1, 1, "", "1")), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(file("fil_3", sha, 1, 0, "", "1")), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(file("fil_3", sha, -1, 0, "", "NULL")), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(file("fil_3", std::string(64, 'F'), 1, 0, "", "NULL")),
+            SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(code_of(file("fil_3", sha + "0", 1, 0, "", "NULL")), SQLITE_CONSTRAINT_CHECK);
+  SQLite::Statement broken(db_, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(broken.executeStep()) << "broken foreign key in " << broken.getColumn(0).getString();
+}
+
 }  // namespace
 }  // namespace gigwire

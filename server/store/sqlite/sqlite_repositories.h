@@ -343,6 +343,80 @@ class SqliteDisputeRepository final : public DisputeRepository {
   StatementCache& sql_;
 };
 
+// ---- messaging and files (SQL in sqlite_conversation_repositories.cc) ----
+
+class SqliteConversationRepository final : public ConversationRepository {
+ public:
+  explicit SqliteConversationRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<Conversation> FindById(const std::string& id) override;
+  absl::StatusOr<Conversation> FindFor(const std::string& job_id, const std::string& booking_id,
+                                       const std::string& buyer_id,
+                                       const std::string& seller_id) override;
+  absl::Status Insert(const Conversation& conversation) override;
+  absl::Status Update(const Conversation& conversation, int64_t expected_version) override;
+  absl::Status AddAdmin(const std::string& conversation_id, const std::string& admin_id,
+                        absl::Time when) override;
+  absl::StatusOr<std::vector<Conversation>> ListForUser(const ConversationQuery& query) override;
+
+ private:
+  // Fills each conversation's admin_ids.
+  void LoadAdmins(std::vector<Conversation>& conversations);
+  StatementCache& sql_;
+};
+
+class SqliteMessageRepository final : public MessageRepository {
+ public:
+  explicit SqliteMessageRepository(StatementCache& sql) : sql_(sql) {}
+  absl::StatusOr<int64_t> Append(const Message& message) override;
+  absl::StatusOr<Message> FindById(const std::string& id) override;
+  absl::StatusOr<std::vector<Message>> List(const MessageQuery& query) override;
+  absl::Status Hide(const std::string& id, const std::string& by, const std::string& reason,
+                    absl::Time when) override;
+  absl::StatusOr<int64_t> UnreadCount(const std::string& conversation_id,
+                                      const std::string& user_id) override;
+  absl::StatusOr<ReadMark> GetReadMark(const std::string& conversation_id,
+                                       const std::string& user_id) override;
+  absl::StatusOr<ReadMark> SetReadMark(const ReadMark& mark) override;
+
+ private:
+  // Fills each message's attachment_ids.
+  void LoadAttachments(std::vector<Message>& messages);
+  StatementCache& sql_;
+};
+
+class SqliteBlockRepository final : public BlockRepository {
+ public:
+  explicit SqliteBlockRepository(StatementCache& sql) : sql_(sql) {}
+  absl::Status Block(const std::string& blocker_id, const std::string& blocked_id,
+                     absl::Time when) override;
+  absl::Status Unblock(const std::string& blocker_id, const std::string& blocked_id) override;
+  absl::StatusOr<bool> IsBlockedEitherWay(const std::string& a, const std::string& b) override;
+  absl::StatusOr<std::vector<gigwire::Block>> ListByBlocker(
+      const std::string& blocker_id) override;
+
+ private:
+  StatementCache& sql_;
+};
+
+class SqliteFileRepository final : public FileRepository {
+ public:
+  explicit SqliteFileRepository(StatementCache& sql) : sql_(sql) {}
+  absl::Status Insert(const StoredFile& file) override;
+  absl::StatusOr<StoredFile> FindById(const std::string& id) override;
+  absl::Status Attach(const std::string& file_id, AttachmentKind kind,
+                      const std::string& attached_to_id, absl::Time when) override;
+  absl::StatusOr<std::vector<StoredFile>> ListAttached(AttachmentKind kind,
+                                                       const std::string& attached_to_id) override;
+  absl::StatusOr<int64_t> TotalBytesOf(const std::string& owner_id) override;
+  absl::StatusOr<std::vector<StoredFile>> ListUnattachedBefore(absl::Time cutoff,
+                                                               int limit) override;
+  absl::Status Delete(const std::string& file_id) override;
+  absl::StatusOr<int64_t> CountReferences(const std::string& sha256_hex) override;
+
+ private:
+  StatementCache& sql_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(StatementCache& sql)
@@ -350,7 +424,8 @@ class SqliteTx final : public Tx {
         jobs_(sql), assignments_(sql), offers_(sql), bookings_(sql), reviews_(sql), audit_(sql),
         request_ids_(sql), events_(sql), notifications_(sql), proposals_(sql),
         bid_invitations_(sql), portfolio_(sql), ledger_(sql), milestones_(sql), payments_(sql),
-        payouts_(sql), disputes_(sql) {}
+        payouts_(sql), disputes_(sql), conversations_(sql), messages_(sql), blocks_(sql),
+        files_(sql) {}
   UserRepository& users() override { return users_; }
   RefreshTokenRepository& refresh_tokens() override { return refresh_tokens_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
@@ -373,6 +448,10 @@ class SqliteTx final : public Tx {
   PaymentRepository& payments() override { return payments_; }
   PayoutRepository& payouts() override { return payouts_; }
   DisputeRepository& disputes() override { return disputes_; }
+  ConversationRepository& conversations() override { return conversations_; }
+  MessageRepository& messages() override { return messages_; }
+  BlockRepository& blocks() override { return blocks_; }
+  FileRepository& files() override { return files_; }
 
   // Whether this transaction appended events (they count once committed).
   bool appended_events() const { return events_.appended() > 0; }
@@ -400,6 +479,10 @@ class SqliteTx final : public Tx {
   SqlitePaymentRepository payments_;
   SqlitePayoutRepository payouts_;
   SqliteDisputeRepository disputes_;
+  SqliteConversationRepository conversations_;
+  SqliteMessageRepository messages_;
+  SqliteBlockRepository blocks_;
+  SqliteFileRepository files_;
 };
 
 }  // namespace gigwire

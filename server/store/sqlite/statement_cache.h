@@ -26,14 +26,17 @@ class StatementCache {
   explicit StatementCache(SQLite::Database& db) : db_(db) {}
 
   SQLite::Statement& Get(const std::string& sql) {
-    std::unique_ptr<SQLite::Statement>& slot = statements_[sql];
-    if (slot == nullptr) {
-      slot = std::make_unique<SQLite::Statement>(db_, sql);
-    } else {
-      slot->tryReset();  // never throws; reset() would rethrow the last step's error
-      slot->clearBindings();
+    auto found = statements_.find(sql);
+    if (found == statements_.end()) {
+      // Prepared before it gets a slot: a statement that fails to compile
+      // throws here and leaves no empty slot behind for ResetAll.
+      auto statement = std::make_unique<SQLite::Statement>(db_, sql);
+      return *statements_.emplace(sql, std::move(statement)).first->second;
     }
-    return *slot;
+    SQLite::Statement& statement = *found->second;
+    statement.tryReset();  // never throws; reset() would rethrow the last step's error
+    statement.clearBindings();
+    return statement;
   }
 
   void ResetAll() {
