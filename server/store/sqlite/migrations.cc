@@ -718,8 +718,10 @@ CREATE TABLE files (
   CHECK ((attached_kind = 0) = (attach_time IS NULL))
 ) STRICT;
 CREATE INDEX files_by_owner ON files (owner_id, size_bytes);
-CREATE UNIQUE INDEX files_by_attachment ON files (attached_kind, attached_id, attach_position)
-  WHERE attached_kind != 0;
+-- Not partial: SQLite uses a partial index only when the query repeats its
+-- condition, and "attached_kind = ?" does not; unattached rows (position
+-- NULL) never clash.
+CREATE UNIQUE INDEX files_by_attachment ON files (attached_kind, attached_id, attach_position);
 CREATE INDEX files_by_sha256 ON files (sha256_hex);
 CREATE INDEX files_unattached_by_create_time ON files (create_time, id) WHERE attached_kind = 0;
 )sql";
