@@ -869,6 +869,27 @@ TEST_F(MoneyFlowTest, ABookingHoldingEscrowCannotBeCompletedOrCancelledAsAWhole)
 
 // ---- 5. provider outcomes (the scripted gateway) ----
 
+// A booking's parties list its payments; the client secret stays the
+// buyer's; nobody else learns the booking's payments exist.
+TEST_F(MoneyFlowTest, ABookingsPartiesListItsPaymentsAndOthersDoNot) {
+  Booking booking = OfferBooking();
+  Milestone m = OnlyMilestone(booking);
+  FundResult fund = ValueOrFail(provider_payments_->Fund(buyer_, m.id, NoKey()), "fund");
+  PaymentFilter of_booking;
+  of_booking.booking_id = booking.id;
+  PaymentPage seller_view = ValueOrFail(payments_->List(seller_, of_booking, 0, ""), "seller");
+  ASSERT_EQ(seller_view.payments.size(), 1u);
+  EXPECT_EQ(seller_view.payments[0].id, fund.payment.id);
+  EXPECT_TRUE(seller_view.payments[0].client_secret.empty());
+  PaymentPage buyer_view = ValueOrFail(payments_->List(buyer_, of_booking, 0, ""), "buyer");
+  ASSERT_EQ(buyer_view.payments.size(), 1u);
+  EXPECT_FALSE(buyer_view.payments[0].client_secret.empty());
+  EXPECT_TRUE(HasError(payments_->List(stranger_, of_booking, 0, "").status(),
+                       absl::StatusCode::kNotFound, v1::RESOURCE_NOT_FOUND));
+  // Without a booking, a seller has made no payment.
+  EXPECT_TRUE(ValueOrFail(payments_->List(seller_, {}, 0, ""), "own").payments.empty());
+}
+
 TEST_F(MoneyFlowTest, AProviderThatSucceedsAtOnceFundsWithinFund) {
   scripted_.create_status = PaymentStatus::kSucceeded;
   Booking booking = OfferBooking();

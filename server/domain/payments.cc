@@ -7,6 +7,7 @@
 #include "server/common/status.h"
 #include "server/domain/accounts.h"
 #include "server/domain/audit.h"
+#include "server/domain/bookings.h"
 #include "server/domain/pagination.h"
 #include "server/domain/validation.h"
 #include "server/domain/work_common.h"
@@ -205,7 +206,10 @@ absl::StatusOr<PaymentPage> Payments::List(const Principal& caller, const Paymen
   q.booking_id = filter.booking_id;
   q.milestone_id = filter.milestone_id;
   q.gateway = filter.gateway;
-  q.buyer_id = admin ? filter.buyer_id : caller.user_id;
+  // A party to the booking named sees all its payments; otherwise a user
+  // sees the payments they made.
+  const bool of_booking = !admin && !filter.booking_id.empty();
+  q.buyer_id = admin || of_booking ? filter.buyer_id : caller.user_id;
   const std::string fingerprint =
       absl::StrCat("payments:", q.buyer_id, "|", q.booking_id, "|", q.milestone_id, "|",
                    q.gateway, "|", q.state ? static_cast<int>(*q.state) : 0);
@@ -213,12 +217,11 @@ absl::StatusOr<PaymentPage> Payments::List(const Principal& caller, const Paymen
   q.limit = limit + 1;
   PaymentPage page;
   GW_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> absl::Status {
+    if (of_booking) GW_RETURN_IF_ERROR(LoadVisibleBooking(tx, caller, q.booking_id).status());
     GW_ASSIGN_OR_RETURN(page.payments, tx.payments().List(q));
     return absl::OkStatus();
   }));
-  for (Payment& p : page.payments) {
-    if (p.buyer_id != caller.user_id) p.client_secret.clear();
-  }
+  for (Payment& p : page.payments) p = ForViewer(std::move(p), caller);
   page.next_page_token = TrimToPage(page.payments, limit, fingerprint);
   return page;
 }

@@ -63,9 +63,10 @@ class Payments {
   absl::StatusOr<FundResult> Fund(const Principal& caller, const std::string& milestone_id,
                                   const RequestKey& key);
   absl::StatusOr<Payment> Get(const Principal& caller, const std::string& id);
-  // Newest first. Buyers: their own (or, with booking_id, a booking they are
-  // a party to); admins: all. Errors: PERMISSION_DENIED (ROLE_REQUIRED) for
-  // buyer_id from a non-admin.
+  // Newest first. Users: the payments they made, or with booking_id every
+  // payment of a booking they are a party to (NOT_FOUND for another's);
+  // admins: all. Errors: PERMISSION_DENIED (ROLE_REQUIRED) for buyer_id from
+  // a non-admin.
   absl::StatusOr<PaymentPage> List(const Principal& caller, const PaymentFilter& filter,
                                    int page_size, absl::string_view page_token);
   // A manual payment's money arrived (admins). Errors: FAILED_PRECONDITION
