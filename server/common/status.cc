@@ -159,6 +159,58 @@ absl::Status PaymentProviderRefused(absl::string_view message) {
                     message);
 }
 
+absl::Status NotConnected(absl::string_view message) {
+  return WithReason(absl::StatusCode::kPermissionDenied, v1::NOT_CONNECTED, message);
+}
+
+absl::Status UserBlocked(absl::string_view message) {
+  return WithReason(absl::StatusCode::kPermissionDenied, v1::USER_BLOCKED, message);
+}
+
+absl::Status FileTypeNotAllowed(absl::string_view detected, absl::string_view message) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::FILE_TYPE_NOT_ALLOWED);
+  (*details.mutable_metadata())["detected"] = std::string(detected);
+  return WithDetails(absl::StatusCode::kInvalidArgument, message, details);
+}
+
+absl::Status ChecksumMismatch(absl::string_view message) {
+  return WithReason(absl::StatusCode::kInvalidArgument, v1::CHECKSUM_MISMATCH, message);
+}
+
+absl::Status FileTooLarge(int64_t limit_bytes) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::FILE_TOO_LARGE);
+  (*details.mutable_metadata())["limit"] = absl::StrCat(limit_bytes);
+  return WithDetails(absl::StatusCode::kInvalidArgument,
+                     absl::StrCat("a file may have at most ", limit_bytes, " bytes"), details);
+}
+
+absl::Status UploadSizeMismatch(absl::string_view message) {
+  return WithReason(absl::StatusCode::kInvalidArgument, v1::UPLOAD_SIZE_MISMATCH, message);
+}
+
+absl::Status UploadOffsetMismatch(int64_t received_bytes, int64_t offset) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::UPLOAD_OFFSET_MISMATCH);
+  (*details.mutable_metadata())["received_bytes"] = absl::StrCat(received_bytes);
+  return WithDetails(absl::StatusCode::kFailedPrecondition,
+                     absl::StrCat("the upload stands at byte ", received_bytes,
+                                  ", not at offset ", offset, "; resume from there"),
+                     details);
+}
+
+absl::Status StorageQuotaExceeded(int64_t limit_bytes, int64_t used_bytes) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::STORAGE_QUOTA_EXCEEDED);
+  (*details.mutable_metadata())["limit"] = absl::StrCat(limit_bytes);
+  (*details.mutable_metadata())["used"] = absl::StrCat(used_bytes);
+  return WithDetails(absl::StatusCode::kResourceExhausted,
+                     absl::StrCat("this upload would pass your storage quota of ", limit_bytes,
+                                  " bytes (", used_bytes, " used)"),
+                     details);
+}
+
 absl::Status PortfolioFull(int limit) {
   v1::ErrorDetails details;
   details.set_reason(v1::PORTFOLIO_FULL);

@@ -91,6 +91,22 @@ absl::Status EscrowHeld(absl::string_view milestone_id, absl::string_view messag
 absl::Status PaymentProviderUnavailable(absl::string_view message);
 // FAILED_PRECONDITION (PAYMENT_PROVIDER_REFUSED), keeping the provider's words.
 absl::Status PaymentProviderRefused(absl::string_view message);
+// PERMISSION_DENIED (NOT_CONNECTED): nothing links the two users.
+absl::Status NotConnected(absl::string_view message);
+// PERMISSION_DENIED (USER_BLOCKED): one of the two blocked the other.
+absl::Status UserBlocked(absl::string_view message);
+// INVALID_ARGUMENT (FILE_TYPE_NOT_ALLOWED), metadata `detected`.
+absl::Status FileTypeNotAllowed(absl::string_view detected, absl::string_view message);
+// INVALID_ARGUMENT (CHECKSUM_MISMATCH).
+absl::Status ChecksumMismatch(absl::string_view message);
+// INVALID_ARGUMENT (FILE_TOO_LARGE), metadata `limit`.
+absl::Status FileTooLarge(int64_t limit_bytes);
+// INVALID_ARGUMENT (UPLOAD_SIZE_MISMATCH).
+absl::Status UploadSizeMismatch(absl::string_view message);
+// FAILED_PRECONDITION (UPLOAD_OFFSET_MISMATCH), metadata `received_bytes`.
+absl::Status UploadOffsetMismatch(int64_t received_bytes, int64_t offset);
+// RESOURCE_EXHAUSTED (STORAGE_QUOTA_EXCEEDED), metadata `limit` and `used`.
+absl::Status StorageQuotaExceeded(int64_t limit_bytes, int64_t used_bytes);
 absl::Status RateLimited(absl::Duration retry_after);
 // UNAVAILABLE, reason SERVER_BUSY.
 absl::Status ServerBusy(absl::string_view message);

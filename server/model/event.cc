@@ -18,7 +18,7 @@ bool IsKnownEventType(int value) {
          (value >= 40 && value <= 44) || value == 60 || (value >= 80 && value <= 88) ||
          (value >= 100 && value <= 107) || (value >= 120 && value <= 129) ||
          (value >= 140 && value <= 143) || (value >= 150 && value <= 152) ||
-         (value >= 160 && value <= 162);
+         (value >= 160 && value <= 162) || (value >= 170 && value <= 174);
 }
 
 std::string CursorOf(int64_t sequence) { return absl::StrCat(sequence); }

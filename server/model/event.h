@@ -39,6 +39,8 @@ enum class EventType : int {
   kPaymentCreated = 140, kPaymentSucceeded = 141, kPaymentFailed = 142, kPaymentCancelled = 143,
   kPayoutRequested = 150, kPayoutPaid = 151, kPayoutCancelled = 152,
   kDisputeOpened = 160, kDisputeNoteAdded = 161, kDisputeResolved = 162,
+  kConversationStarted = 170, kConversationJoined = 171, kMessageSent = 172,
+  kMessagesRead = 173, kMessageHidden = 174,
 };
 
 // True for the OFFER_* types.

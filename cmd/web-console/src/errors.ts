@@ -59,6 +59,14 @@ export const REASON_SENTENCES: Readonly<Record<string, string>> = {
   ESCROW_HELD: "Money of this booking is still in escrow. Approve, cancel or dispute that milestone first.",
   PAYMENT_PROVIDER_UNAVAILABLE: "The payment provider cannot be reached right now. Try again shortly.",
   PAYMENT_PROVIDER_REFUSED: "The payment provider refused this payment. Nothing was charged.",
+  NOT_CONNECTED: "You can only message someone you have an offer, proposal, invitation or booking with on this job.",
+  USER_BLOCKED: "One of you blocked the other, so no messages can be sent.",
+  FILE_TYPE_NOT_ALLOWED: "This kind of file is not accepted. Use an image, a PDF, an office document, a ZIP or plain text.",
+  CHECKSUM_MISMATCH: "The file arrived damaged. Upload it again.",
+  FILE_TOO_LARGE: "This file is too large.",
+  UPLOAD_SIZE_MISMATCH: "The upload did not have the size it announced. Upload it again.",
+  UPLOAD_OFFSET_MISMATCH: "The upload got out of step. It resumes from where the server stands.",
+  STORAGE_QUOTA_EXCEEDED: "Your storage is full. Nothing was uploaded.",
 };
 
 /** Without a known reason: the status code in words. */
