@@ -2,8 +2,9 @@
 
 Input: a FileDescriptorSet of the protos (protoc --descriptor_set_out
 --include_imports --include_source_info). Output: for each service a class
-binding its RPCs (sync: Unary / ServerStream; asyncio: AsyncUnary /
-AsyncServerStream, each typed with the request and response messages), and
+binding its RPCs (sync: Unary / ServerStream / ClientStream; asyncio:
+AsyncUnary / AsyncServerStream / AsyncClientStream, each typed with the
+request and response messages), and
 the classes Services / AsyncServices with one attribute per service, which
 gigwire.Client and gigwire.aio.AsyncClient derive from. So an RPC or a service
 added to a proto appears, typed, with nothing written by hand.
@@ -110,10 +111,11 @@ class Generator:
                  f'    _full_name = "{PACKAGE}.{service.name}"',
                  f"    _stub_class = {grpc_module}.{service.name}Stub"]
         for method in service.method:
-            if method.client_streaming:
-                raise SystemExit(f"gen_services: client streaming {service.name}.{method.name}"
-                                 " is not supported by the SDK")
-            kind = "ServerStream" if method.server_streaming else "Unary"
+            if method.client_streaming and method.server_streaming:
+                raise SystemExit(f"gen_services: bidirectional streaming {service.name}."
+                                 f"{method.name} is not supported by the SDK")
+            kind = ("ClientStream" if method.client_streaming
+                    else "ServerStream" if method.server_streaming else "Unary")
             request = self.python_type(method.input_type)
             response = self.python_type(method.output_type)
             lines.append(f"    {method.name}: {prefix}{kind}[{request}, {response}]")
@@ -152,8 +154,8 @@ class Generator:
             "from gigwire._service import Service",
             *sorted(self.imports.values()), "",
             "if TYPE_CHECKING:",
-            "    from gigwire.aio import AsyncServerStream, AsyncUnary",
-            "    from gigwire.client import ServerStream, Unary", "",
+            "    from gigwire.aio import AsyncClientStream, AsyncServerStream, AsyncUnary",
+            "    from gigwire.client import ClientStream, ServerStream, Unary", "",
             "__all__ = [" + ", ".join(f'"{name}"' for name in
                                       sorted(names + ["AsyncServices", "Services"])) + "]",
             "", ""]

@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import random
 from types import TracebackType
-from typing import (Any, AsyncIterator, Awaitable, Callable, Generic, Iterable, Optional,
-                    Type)
+from typing import (Any, AsyncIterable, AsyncIterator, Awaitable, Callable, Generic, Iterable,
+                    Optional, Sequence, Type, Union)
 
 import grpc
 import grpc.aio
 
-from gigwire._service import bind_services
+from gigwire._service import CallKinds, bind_services
 from gigwire.client import (TOKEN_EXPIRED, ChannelOptions, Metadata, RequestT, ResponseT,
                             _Session, sdk_channel_options, with_request_id)
 from gigwire.errors import GigwireError
@@ -120,6 +120,40 @@ class AsyncServerStream(Generic[RequestT, ResponseT]):
         call = self._method(request, timeout=timeout,
                             metadata=self._session.metadata(metadata, self._authenticated))
         return AsyncResponseStream(call)
+
+
+class AsyncClientStream(Generic[RequestT, ResponseT]):
+    """One client-streaming RPC: `await call(requests)` sends the messages of `requests`
+    (an iterable or an async iterable) and returns the response; as
+    gigwire.ClientStream (no default deadline; TOKEN_EXPIRED retried once after a
+    refresh only for a list or tuple of requests)."""
+
+    def __init__(self, method: Any, session: _Session, *, authenticated: bool = True):
+        self._method = method
+        self._session = session
+        self._authenticated = authenticated
+
+    async def __call__(self, requests: Union[Iterable[RequestT], AsyncIterable[RequestT]], *,
+                       timeout: Optional[float] = None, metadata: Metadata = ()) -> ResponseT:
+        """Calls the RPC with `requests`; `timeout` (seconds) bounds the whole call."""
+        try:
+            return await self._attempt(requests, timeout, metadata)
+        except GigwireError as error:
+            refresh = self._session.refresh_async
+            if not (self._authenticated and error.reason == TOKEN_EXPIRED and refresh
+                    and isinstance(requests, Sequence) and await refresh()):
+                raise
+        return await self._attempt(requests, timeout, metadata)
+
+    async def _attempt(self, requests: Union[Iterable[RequestT], AsyncIterable[RequestT]],
+                       timeout: Optional[float], metadata: Metadata) -> ResponseT:
+        source = requests if isinstance(requests, AsyncIterable) else iter(requests)
+        try:
+            return await self._method(
+                source, timeout=timeout,
+                metadata=self._session.metadata(metadata, self._authenticated))
+        except grpc.aio.AioRpcError as error:
+            raise GigwireError.from_rpc_error(error) from error
 
 
 class AsyncWatch(_ResumableCursor[EventT]):
@@ -238,8 +272,8 @@ class AsyncClient(AsyncServices):
             self._channel = grpc.aio.secure_channel(target, credentials, options=options)
         else:
             self._channel = grpc.aio.insecure_channel(target, options=options)
-        bind_services(self, self._service_classes, self._channel, self._session, AsyncUnary,
-                      AsyncServerStream)
+        bind_services(self, self._service_classes, self._channel, self._session,
+                      CallKinds(AsyncUnary, AsyncServerStream, AsyncClientStream))
 
     @property
     def token(self) -> Optional[str]:

@@ -26,7 +26,7 @@ from typing import (Any, Awaitable, Callable, Generic, Iterable, List, Optional,
 
 import grpc
 
-from gigwire._service import bind_services
+from gigwire._service import CallKinds, bind_services
 from gigwire._version import __version__
 from gigwire.errors import GigwireError
 from gigwire.watch import HeartbeatCallback, Watch
@@ -205,6 +205,45 @@ class ServerStream(Generic[RequestT, ResponseT]):
         return ResponseStream(call)
 
 
+class ClientStream(Generic[RequestT, ResponseT]):
+    """One client-streaming RPC (FileService.UploadFile): `call(requests)` sends the
+    request messages in order and returns the one response, or raises GigwireError.
+
+    `requests` may be any iterable; a generator is consumed lazily, as gRPC's flow
+    control asks for more, so it can read a file chunk by chunk. Client streams get no
+    default deadline (how long one takes depends on how much it sends): pass `timeout`
+    to bound one. A call refused TOKEN_EXPIRED is retried once after refreshing the
+    stored login only when `requests` is a sequence (list, tuple), which can be sent
+    again; Client.upload_file resumes an upload instead.
+    """
+
+    def __init__(self, method: grpc.StreamUnaryMultiCallable, session: _Session, *,
+                 authenticated: bool = True):
+        self._method = method
+        self._session = session
+        self._authenticated = authenticated
+
+    def __call__(self, requests: Iterable[RequestT], *, timeout: Optional[float] = None,
+                 metadata: Metadata = ()) -> ResponseT:
+        """Calls the RPC with `requests`; `timeout` (seconds) bounds the whole call."""
+        try:
+            return self._attempt(requests, timeout, metadata)
+        except GigwireError as error:
+            if not (self._authenticated and error.reason == TOKEN_EXPIRED
+                    and isinstance(requests, Sequence) and self._session.refresh()):
+                raise
+        return self._attempt(requests, timeout, metadata)
+
+    def _attempt(self, requests: Iterable[RequestT], timeout: Optional[float],
+                 metadata: Metadata) -> ResponseT:
+        try:
+            return self._method(
+                iter(requests), timeout=timeout,
+                metadata=self._session.metadata(metadata, self._authenticated))
+        except grpc.RpcError as error:
+            raise GigwireError.from_rpc_error(error) from error
+
+
 def sdk_channel_options(extra: ChannelOptions = (),
                         service_config: Optional[str] = None) -> List[Tuple[str, Any]]:
     """The SDK's channel arguments (service config, retries on), then `extra`."""
@@ -250,8 +289,8 @@ class Client(Services):
         self._session.refresh = self._refresh_stored_login
         options = sdk_channel_options(channel_options, service_config)
         self._channel = _open_channel(target, secure, root_certificates, options)
-        bind_services(self, self._service_classes, self._channel, self._session, Unary,
-                      ServerStream)
+        bind_services(self, self._service_classes, self._channel, self._session,
+                      CallKinds(Unary, ServerStream, ClientStream))
 
     @property
     def channel(self) -> grpc.Channel:

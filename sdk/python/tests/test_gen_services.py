@@ -24,6 +24,7 @@ service WidgetService {
   rpc ListWidgets(ListWidgetsRequest) returns (ListWidgetsResponse);
   rpc WatchWidgets(ListWidgetsRequest) returns (stream Widget);
   rpc GetWidgetJob(Widget) returns (Job);
+  rpc UploadWidgets(stream Widget) returns (ListWidgetsResponse);
 }
 // Not a collection: no RPC named after "Statuses".
 service StatusService {
@@ -74,6 +75,8 @@ def test_a_service_added_to_the_protos_appears_typed(tmp_path):
         "    ListWidgets: Unary[widget_pb2.ListWidgetsRequest, widget_pb2.ListWidgetsResponse]",
         "    WatchWidgets: ServerStream[widget_pb2.ListWidgetsRequest, widget_pb2.Widget]",
         "    GetWidgetJob: Unary[widget_pb2.Widget, job_pb2.Job]",
+        "    UploadWidgets: ClientStream[widget_pb2.Widget, widget_pb2.ListWidgetsResponse]",
+        "    UploadWidgets: AsyncClientStream[widget_pb2.Widget, widget_pb2.ListWidgetsResponse]",
         "    ListWidgets: AsyncUnary[widget_pb2.ListWidgetsRequest, widget_pb2.ListWidgetsResponse]",
         "    WatchWidgets: AsyncServerStream[widget_pb2.ListWidgetsRequest, widget_pb2.Widget]",
         "    widgets: WidgetService", "    widgets: AsyncWidgetService",
@@ -83,3 +86,13 @@ def test_a_service_added_to_the_protos_appears_typed(tmp_path):
         assert line in code.splitlines(), line
     assert "widget_pb2.ListWidgetsRequest.Part" not in code
     compile(code, "services.py", "exec")
+
+
+def test_bidirectional_streaming_is_refused(tmp_path):
+    proto_root = tmp_path / "proto"
+    shutil.copytree(PROTO_ROOT, proto_root)
+    (proto_root / "gigwire/v1/widget.proto").write_text(
+        WIDGET_PROTO.replace("rpc UploadWidgets(stream Widget) returns (ListWidgetsResponse)",
+                             "rpc UploadWidgets(stream Widget) returns (stream ListWidgetsResponse)"))
+    with pytest.raises(SystemExit, match="bidirectional streaming WidgetService.UploadWidgets"):
+        generate(proto_root, tmp_path)

@@ -22,10 +22,16 @@ from gigwire.v1 import user_pb2, user_pb2_grpc
 # Calls without a request_id that are safe to repeat: a second one changes
 # nothing more (reconciling only reads; refreshing records what the provider
 # says, once).
+# Marking a conversation read never moves the mark back; joining, blocking and
+# unblocking are idempotent.
 IDEMPOTENT_WITHOUT_REQUEST_ID = {"gigwire.v1.AuthService/Logout",
                                  "gigwire.v1.NotificationService/MarkNotificationsRead",
                                  "gigwire.v1.LedgerService/ReconcileLedger",
-                                 "gigwire.v1.PaymentService/RefreshPayment"}
+                                 "gigwire.v1.PaymentService/RefreshPayment",
+                                 "gigwire.v1.ConversationService/MarkRead",
+                                 "gigwire.v1.ConversationService/JoinConversation",
+                                 "gigwire.v1.ConversationService/BlockUser",
+                                 "gigwire.v1.ConversationService/UnblockUser"}
 READ_PREFIXES = ("Get", "List", "Search")
 
 
@@ -57,7 +63,9 @@ def test_every_rpc_is_configured_exactly_once():
 @pytest.mark.parametrize("name,method", list(all_methods()), ids=lambda v: str(v))
 def test_retry_and_deadline_follow_the_rule(name, method):
     entry = method_configs()[name]
-    if method.server_streaming:  # the watch helpers reconnect; streams stay open
+    # Streams either way: the watch helpers reconnect and streams stay open; an
+    # upload's or download's length depends on its size, and the file helpers resume.
+    if method.server_streaming or method.client_streaming:
         assert "timeout" not in entry and "retryPolicy" not in entry
         return
     assert entry["timeout"] == "10s"
