@@ -24,9 +24,14 @@ import grpc.aio
 from gigwire._service import CallKinds, bind_services
 from gigwire.client import (TOKEN_EXPIRED, ChannelOptions, Metadata, RequestT, ResponseT,
                             _Session, sdk_channel_options, with_request_id)
+from gigwire.conversations import (CONVERSATION_EVENT_TYPES, DEFAULT_PAGE_SIZE,
+                                   conversation_id_of, iter_messages_async)
 from gigwire.errors import GigwireError
+from gigwire.files import (DownloadTarget, ProgressCallback, TransferRetry, UploadSource,
+                           download_async, upload_async)
 from gigwire.watch import INITIAL_BACKOFF_S, EventT, HeartbeatCallback, _ResumableCursor
-from gigwire.v1 import auth_pb2, event_pb2, event_type_pb2, offer_pb2
+from gigwire.v1 import (auth_pb2, conversation_pb2, event_pb2, event_type_pb2, file_pb2,
+                        offer_pb2)
 from gigwire.v1.services import AsyncServices
 
 
@@ -170,8 +175,10 @@ class AsyncWatch(_ResumableCursor[EventT]):
                  resume_cursor: str = "", on_heartbeat: Optional[HeartbeatCallback] = None,
                  max_backoff: float = 10.0, initial_backoff: float = INITIAL_BACKOFF_S,
                  refresh: Optional[Callable[[], Awaitable[bool]]] = None,
-                 rng: Optional[random.Random] = None) -> None:
-        super().__init__(resume_cursor, on_heartbeat, max_backoff, initial_backoff, rng)
+                 rng: Optional[random.Random] = None,
+                 event_filter: Optional[Callable[[Any], bool]] = None) -> None:
+        super().__init__(resume_cursor, on_heartbeat, max_backoff, initial_backoff, rng,
+                         event_filter)
         self._open_stream = open_stream
         self._refresh = refresh
         self._closed = asyncio.Event()
@@ -330,6 +337,43 @@ class AsyncClient(AsyncServices):
                 resume_cursor=cursor, job_id=job_id, types=kinds)),
             resume_cursor=resume_cursor, on_heartbeat=on_heartbeat, max_backoff=max_backoff,
             refresh=self._refresh_stored_login)
+
+    def watch_conversation(self, conversation_id: str, resume_cursor: str = "", *,
+                           on_heartbeat: Optional[HeartbeatCallback] = None,
+                           max_backoff: float = 10.0) -> "AsyncWatch[event_pb2.Event]":
+        """As Client.watch_conversation, as an async iterator."""
+        def about(event: Any) -> bool:
+            return conversation_id_of(event) == conversation_id
+
+        return AsyncWatch(
+            lambda cursor: self.events.WatchEvents(event_pb2.WatchEventsRequest(
+                resume_cursor=cursor, types=list(CONVERSATION_EVENT_TYPES))),
+            resume_cursor=resume_cursor, on_heartbeat=on_heartbeat, max_backoff=max_backoff,
+            refresh=self._refresh_stored_login, event_filter=about)
+
+    def iter_messages(self, conversation_id: str, *, after_message_id: str = "",
+                      page_size: int = DEFAULT_PAGE_SIZE
+                      ) -> AsyncIterator["conversation_pb2.Message"]:
+        """As Client.iter_messages, as an async iterator."""
+        return iter_messages_async(self.conversations, conversation_id,
+                                   after_message_id=after_message_id, page_size=page_size)
+
+    async def upload_file(self, source: UploadSource, name: Optional[str] = None, *,
+                          on_progress: Optional[ProgressCallback] = None,
+                          request_id: Optional[str] = None,
+                          retry: TransferRetry = TransferRetry(),
+                          timeout: Optional[float] = None) -> "file_pb2.FileInfo":
+        """As Client.upload_file, awaited (the source is read on the event loop's thread,
+        which also runs `on_progress`)."""
+        return await upload_async(self.files, source, name, on_progress=on_progress,
+                                  request_id=request_id, retry=retry, timeout=timeout)
+
+    async def download_file(self, file_id: str, target: DownloadTarget, *,
+                            on_progress: Optional[ProgressCallback] = None,
+                            retry: TransferRetry = TransferRetry()) -> "file_pb2.FileInfo":
+        """As Client.download_file, awaited."""
+        return await download_async(self.files, file_id, target, on_progress=on_progress,
+                                    retry=retry)
 
     async def _refresh_stored_login(self) -> bool:
         tokens = self._session.tokens

@@ -7,8 +7,10 @@
 # gigwire.v1.services by gen_services.py), takes
 # the generated request message and returns the generated response message.
 # Server-streaming RPCs (client.events.WatchEvents, client.offers.WatchOffers) return a
-# ResponseStream; client.watch_events / client.watch_offers wrap them in a resumable
-# gigwire.Watch. Failures raise gigwire.GigwireError.
+# ResponseStream; client.watch_events / client.watch_offers / client.watch_conversation
+# wrap them in a resumable gigwire.Watch. The client-streaming FileService.UploadFile
+# is a ClientStream; client.upload_file / client.download_file send and fetch whole
+# files, resuming broken transfers (gigwire.files). Failures raise gigwire.GigwireError.
 #
 # Deadlines and retries come from the service config shared by every Gigwire
 # SDK (sdk/service_config.json, shipped as gigwire/v1/service_config.json):
@@ -21,16 +23,21 @@ import importlib.resources
 import threading
 import uuid
 from types import TracebackType
-from typing import (Any, Awaitable, Callable, Generic, Iterable, List, Optional,
+from typing import (Any, Awaitable, Callable, Generic, Iterable, Iterator, List, Optional,
                     Sequence, Tuple, Type, TypeVar)
 
 import grpc
 
 from gigwire._service import CallKinds, bind_services
 from gigwire._version import __version__
+from gigwire.conversations import (CONVERSATION_EVENT_TYPES, DEFAULT_PAGE_SIZE,
+                                   conversation_id_of, iter_messages)
 from gigwire.errors import GigwireError
+from gigwire.files import (DownloadTarget, ProgressCallback, TransferRetry, UploadSource,
+                           download, upload)
 from gigwire.watch import HeartbeatCallback, Watch
-from gigwire.v1 import auth_pb2, event_pb2, event_type_pb2, offer_pb2
+from gigwire.v1 import (auth_pb2, conversation_pb2, event_pb2, event_type_pb2, file_pb2,
+                        offer_pb2)
 from gigwire.v1.services import Services
 
 Metadata = Sequence[Tuple[str, str]]
@@ -381,6 +388,91 @@ class Client(Services):
 
         return Watch(open_stream, resume_cursor=resume_cursor, on_heartbeat=on_heartbeat,
                      max_backoff=max_backoff, refresh=self._refresh_stored_login)
+
+    def watch_conversation(self, conversation_id: str, resume_cursor: str = "", *,
+                           on_heartbeat: Optional[HeartbeatCallback] = None,
+                           max_backoff: float = 10.0) -> "Watch[event_pb2.Event]":
+        """Watches one conversation: its MESSAGE_SENT, MESSAGES_READ (read receipts),
+        MESSAGE_HIDDEN and CONVERSATION_JOINED events, each exactly once and in order,
+        resuming across disconnects as watch_events does (other events only move the
+        cursor). ListMessages carries no event cursor: start from a cursor you hold, or
+        start the watch, then list the messages and merge by `Message.seq`."""
+        def about(event: Any) -> bool:
+            return conversation_id_of(event) == conversation_id
+
+        def open_stream(cursor: str) -> ResponseStream[Any]:
+            request = event_pb2.WatchEventsRequest(resume_cursor=cursor,
+                                                   types=list(CONVERSATION_EVENT_TYPES))
+            return self.events.WatchEvents(request)
+
+        return Watch(open_stream, resume_cursor=resume_cursor, on_heartbeat=on_heartbeat,
+                     max_backoff=max_backoff, refresh=self._refresh_stored_login,
+                     event_filter=about)
+
+    def iter_messages(self, conversation_id: str, *, after_message_id: str = "",
+                      page_size: int = DEFAULT_PAGE_SIZE
+                      ) -> Iterator["conversation_pb2.Message"]:
+        """Every message of a conversation, oldest first, across ListMessages pages.
+
+        With `after_message_id`, the messages after that one, page by page as the
+        iteration goes (to catch up). Without, the whole conversation: it pages back to
+        the first message (holding those pages), then forward to the newest.
+        Raises GigwireError (NOT_FOUND for a conversation the caller cannot see).
+        """
+        return iter_messages(self.conversations, conversation_id,
+                             after_message_id=after_message_id, page_size=page_size)
+
+    def upload_file(self, source: UploadSource, name: Optional[str] = None, *,
+                    on_progress: Optional[ProgressCallback] = None,
+                    request_id: Optional[str] = None, retry: TransferRetry = TransferRetry(),
+                    timeout: Optional[float] = None) -> "file_pb2.FileInfo":
+        """Uploads a file (FileService.UploadFile) and returns it, unattached.
+
+        Args:
+          source: a path, bytes, or a readable binary stream (from its current
+            position; one that cannot seek is read into memory first).
+          name: the file's display name; default: the path's file name (required for
+            bytes and streams).
+          on_progress: called with (bytes sent, total): at 0, after each chunk of at
+            most 1 MiB is handed to gRPC (on gRPC's thread), and at the end. It steps
+            back when a resumed upload restarts where the server stands. An exception
+            it raises aborts the upload (and is raised).
+          request_id: the upload's key (default: a new UUID); the same id after the
+            upload finished returns the same file, even from another process.
+          retry: how broken uploads are resumed (see TransferRetry).
+          timeout: seconds for each UploadFile attempt; default none.
+
+        The SHA-256 is computed first (the server refuses bytes that do not match
+        it). On UNAVAILABLE (a lost connection, a restarting server) it asks
+        GetUpload where the upload stands and resumes from there (from the start
+        when the server no longer holds it); UPLOAD_OFFSET_MISMATCH resumes where its
+        `received_bytes` says. Raises GigwireError: INVALID_ARGUMENT with
+        FILE_TOO_LARGE, FILE_TYPE_NOT_ALLOWED, CHECKSUM_MISMATCH (the source changed
+        while uploading) or UPLOAD_SIZE_MISMATCH; RESOURCE_EXHAUSTED with
+        STORAGE_QUOTA_EXCEEDED; the last error after too many failures in a row.
+        """
+        return upload(self.files, source, name, on_progress=on_progress,
+                      request_id=request_id, retry=retry, timeout=timeout)
+
+    def download_file(self, file_id: str, target: DownloadTarget, *,
+                      on_progress: Optional[ProgressCallback] = None,
+                      retry: TransferRetry = TransferRetry()) -> "file_pb2.FileInfo":
+        """Downloads a file (FileService.DownloadFile) and returns its metadata.
+
+        Args:
+          file_id: the file (`fil_...`).
+          target: a path (written to a temporary file beside it and renamed into place
+            only once complete and checked) or a writable binary stream.
+          on_progress: called with (bytes written, total) once the size is known and
+            after each chunk.
+          retry: how broken streams are resumed (see TransferRetry).
+
+        A stream that breaks (UNAVAILABLE, ...) is resumed from the bytes written so
+        far. At the end the size and SHA-256 of what was written are checked against
+        the file's. Raises DownloadIntegrityError (DATA_LOSS, CHECKSUM_MISMATCH) when
+        they differ; GigwireError NOT_FOUND for a file the caller may not see.
+        """
+        return download(self.files, file_id, target, on_progress=on_progress, retry=retry)
 
     def _refresh_stored_login(self) -> bool:
         """For a call or watch told TOKEN_EXPIRED: rotates the stored pair if there is one."""

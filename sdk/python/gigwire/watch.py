@@ -83,8 +83,10 @@ class _ResumableCursor(Generic[EventT]):
 
     def __init__(self, resume_cursor: str, on_heartbeat: Optional[HeartbeatCallback],
                  max_backoff: float, initial_backoff: float,
-                 rng: Optional[random.Random]) -> None:
+                 rng: Optional[random.Random],
+                 event_filter: Optional[Callable[[Any], bool]] = None) -> None:
         self._on_heartbeat = on_heartbeat
+        self._event_filter = event_filter
         self._max_backoff = max_backoff
         self._initial_backoff = initial_backoff
         self._rng = rng or random.Random()
@@ -130,7 +132,9 @@ class _ResumableCursor(Generic[EventT]):
                 self._on_heartbeat(response.heartbeat)
             return None
         event = response.event
-        return event if self._advance(event.cursor) else None
+        if not self._advance(event.cursor):
+            return None
+        return event if self._event_filter is None or self._event_filter(event) else None
 
     def _advance(self, cursor: str) -> bool:
         """Moves the cursor forward to `cursor`; False if it is not after the current one."""
@@ -164,6 +168,9 @@ class Watch(_ResumableCursor[EventT]):
     UNAUTHENTICATED, ...). After close() iteration stops (StopIteration). Leaving a `for`
     loop over the watch closes it (and so cancels its call), as does leaving a `with` block.
 
+    `event_filter`, when given, keeps only the events it returns True for; the others
+    still move the cursor forward (a resumed watch does not see them again).
+
     Thread safety: iterate from one thread at a time; `cursor` and close() may be used
     from any thread (close() cancels the call in flight and wakes a pending backoff).
     """
@@ -172,8 +179,10 @@ class Watch(_ResumableCursor[EventT]):
                  on_heartbeat: Optional[HeartbeatCallback] = None, max_backoff: float = 10.0,
                  initial_backoff: float = INITIAL_BACKOFF_S,
                  refresh: Optional[Callable[[], bool]] = None,
-                 rng: Optional[random.Random] = None) -> None:
-        super().__init__(resume_cursor, on_heartbeat, max_backoff, initial_backoff, rng)
+                 rng: Optional[random.Random] = None,
+                 event_filter: Optional[Callable[[Any], bool]] = None) -> None:
+        super().__init__(resume_cursor, on_heartbeat, max_backoff, initial_backoff, rng,
+                         event_filter)
         self._open_stream = open_stream
         self._refresh = refresh
         self._closed = threading.Event()

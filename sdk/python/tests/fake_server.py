@@ -16,11 +16,13 @@ class Status(collections.namedtuple("Status", "code details trailing_metadata"),
 
 
 def abort(context, code: grpc.StatusCode, message: str, reason: int,
-          retry_after_ms: int = 0) -> None:
-    """Ends the call as gigwired would: `code`, `message` and its ErrorDetails."""
+          retry_after_ms: int = 0, metadata=None) -> None:
+    """Ends the call as gigwired would: `code`, `message` and its ErrorDetails
+    (with `metadata`, a dict of strings, if given)."""
     status = errors_pb2.RpcStatus(code=code.value[0], message=message)
     status.details.add().Pack(errors_pb2.ErrorDetails(reason=reason,
-                                                      retry_after_ms=retry_after_ms))
+                                                      retry_after_ms=retry_after_ms,
+                                                      metadata=metadata or {}))
     trailer = ((STATUS_DETAILS_KEY, status.SerializeToString()),)
     context.abort_with_status(Status(code, message, trailer))
 
