@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <vector>
 
+#include <string>
+
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -30,6 +33,13 @@ class EventRepository {
   // Deletes up to `limit` of the oldest events created before `cutoff` and
   // raises PrunedThrough; returns how many.
   virtual absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) = 0;
+  // Replaces the payload of every retained event about `resource_id` with
+  // `payload_of(event)` (the event as stored); sequence, type, audience and
+  // times stay. Returns how many events it rewrote. For redactions (a
+  // message hidden by an admin): a replay then never shows what was removed.
+  virtual absl::StatusOr<int> RewritePayloads(
+      const std::string& resource_id,
+      absl::FunctionRef<std::string(const EventRecord&)> payload_of) = 0;
 };
 
 }  // namespace gigwire

@@ -726,6 +726,12 @@ CREATE INDEX files_by_sha256 ON files (sha256_hex);
 CREATE INDEX files_unattached_by_create_time ON files (create_time, id) WHERE attached_kind = 0;
 )sql";
 
+// v11: events by resource, so that hiding a message (HideMessage) finds the
+// events that carry it without scanning the whole log.
+constexpr char kV11EventsByResource[] = R"sql(
+CREATE INDEX events_by_resource ON events (resource_id);
+)sql";
+
 // Throws when the migrated schema breaks a foreign key: migrations run with
 // enforcement off (so that tables can be rebuilt) and are checked once.
 void CheckForeignKeys(SQLite::Database& db) {
@@ -785,6 +791,8 @@ const std::vector<Migration>& BuiltInMigrations() {
       {9, "money: payments, payouts, disputes; milestones' money fields", kV9Payments},
       {10, "messaging and files: conversations, messages, read marks, blocks, files",
        kV10Messaging},
+      {11, "events: an index by resource (redacting a hidden message's events)",
+       kV11EventsByResource},
   };
   return *kMigrations;
 }

@@ -118,6 +118,30 @@ absl::StatusOr<int> SqliteEventRepository::DeleteBefore(absl::Time cutoff, int l
   return deleted;
 }
 
+// Reads every event of the resource first (through the events_by_resource
+// index), then rewrites them one by one: no update runs under an open read
+// of the same table.
+absl::StatusOr<int> SqliteEventRepository::RewritePayloads(
+    const std::string& resource_id,
+    absl::FunctionRef<std::string(const EventRecord&)> payload_of) {
+  std::vector<EventRecord> events;
+  {
+    SQLite::Statement& select = sql_.Get(absl::StrCat(
+        "SELECT ", kEventColumns, " FROM events WHERE resource_id = ? ORDER BY sequence"));
+    select.bind(1, resource_id);
+    while (select.executeStep()) events.push_back(EventFromRow(select));
+    select.tryReset();
+  }
+  SQLite::Statement& update = sql_.Get("UPDATE events SET payload = ? WHERE sequence = ?");
+  for (const EventRecord& event : events) {
+    BindBlob(update, 1, payload_of(event));
+    update.bind(2, event.sequence);
+    update.exec();
+    update.tryReset();
+  }
+  return static_cast<int>(events.size());
+}
+
 // ---- notifications ----
 
 absl::Status SqliteNotificationRepository::Insert(const Notification& n) {

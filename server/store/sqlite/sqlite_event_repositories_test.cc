@@ -194,6 +194,60 @@ TEST_F(SqliteEventRepositoriesTest, ListAfterIsAscendingFromTheCursorAndLimited)
   EXPECT_THAT(ListAfter(5, 10), IsEmpty());
 }
 
+TEST_F(SqliteEventRepositoriesTest, RewritePayloadsReplacesOnlyThatResourcesPayloads) {
+  Append(MakeEvent("msg_1"));
+  Append(MakeEvent("msg_2"));
+  EventRecord hidden = MakeEvent("msg_1", kT0 + absl::Seconds(5));
+  hidden.type = EventType::kMessageHidden;
+  Append(hidden);
+  std::vector<int64_t> seen;
+  absl::StatusOr<int> rewritten = WriteValue<int>([&](Tx& tx) {
+    return tx.events().RewritePayloads("msg_1", [&](const EventRecord& e) {
+      seen.push_back(e.sequence);
+      return absl::StrCat("redacted ", static_cast<int>(e.type));
+    });
+  });
+  ASSERT_TRUE(rewritten.ok()) << rewritten.status();
+  EXPECT_EQ(*rewritten, 2);
+  EXPECT_THAT(seen, ElementsAre(1, 3));
+  std::vector<EventRecord> events = ListAfter(0, 10);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].payload, "redacted 20");
+  EXPECT_EQ(events[1].payload, MakeEvent("msg_2").payload);
+  EXPECT_EQ(events[2].payload, "redacted 174");
+  // Everything but the payload stays.
+  EXPECT_EQ(events[2].sequence, 3);
+  EXPECT_EQ(events[2].type, EventType::kMessageHidden);
+  EXPECT_EQ(events[2].create_time, kT0 + absl::Seconds(5));
+  EXPECT_EQ(events[2].buyer_id, "usr_buyer");
+  EXPECT_EQ(Latest(), 3);
+}
+
+TEST_F(SqliteEventRepositoriesTest, RewritePayloadsOfUnknownResourceRewritesNothing) {
+  Append(MakeEvent("msg_1"));
+  EXPECT_EQ(WriteValue<int>([](Tx& tx) {
+              return tx.events().RewritePayloads("msg_9", [](const EventRecord&) {
+                return std::string("x");
+              });
+            }).value_or(-1),
+            0);
+  EXPECT_EQ(ListAfter(0, 10)[0].payload, MakeEvent("msg_1").payload);
+}
+
+TEST_F(SqliteEventRepositoriesTest, RewritePayloadsRollsBackWithItsTransaction) {
+  Append(MakeEvent("msg_1"));
+  absl::Status status = store_->Write([&](Tx& tx) -> absl::Status {
+    GW_RETURN_IF_ERROR(tx.events()
+                           .RewritePayloads("msg_1", [](const EventRecord&) {
+                             return std::string("redacted");
+                           })
+                           .status());
+    return absl::AbortedError("changed my mind");
+  });
+  EXPECT_TRUE(absl::IsAborted(status)) << status;
+  EXPECT_EQ(ListAfter(0, 10)[0].payload, MakeEvent("msg_1").payload);
+}
+
 TEST_F(SqliteEventRepositoriesTest, RolledBackAppendIsNotVisible) {
   Append(MakeEvent("off_1"));
   absl::Status status = store_->Write([&](Tx& tx) -> absl::Status {

@@ -189,6 +189,9 @@ class SqliteEventRepository final : public EventRepository {
   absl::StatusOr<int64_t> LatestSequence() override;
   absl::StatusOr<int64_t> PrunedThrough() override;
   absl::StatusOr<int> DeleteBefore(absl::Time cutoff, int limit) override;
+  absl::StatusOr<int> RewritePayloads(
+      const std::string& resource_id,
+      absl::FunctionRef<std::string(const EventRecord&)> payload_of) override;
 
   // Events appended through this repository (committed or not).
   int appended() const { return appended_; }
