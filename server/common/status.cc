@@ -234,6 +234,29 @@ absl::Status InsufficientFunds(absl::string_view account_key, int64_t balance_mi
                      details);
 }
 
+absl::Status TooManyUploads(int limit, absl::Duration retry_after) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::RATE_LIMITED);
+  (*details.mutable_metadata())["limit"] = absl::StrCat(limit);
+  int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(retry_after, absl::Milliseconds(1)));
+  details.set_retry_after_ms(ms < 1 ? 1 : ms);
+  return WithDetails(absl::StatusCode::kResourceExhausted,
+                     absl::StrCat("at most ", limit,
+                                  " uploads in progress per user; finish one (or let it expire "
+                                  "after an hour idle) first"),
+                     details);
+}
+
+absl::Status OutOfRangeField(absl::string_view field, absl::string_view description) {
+  v1::ErrorDetails details;
+  details.set_reason(v1::INVALID_FIELDS);
+  v1::FieldViolation* violation = details.add_field_violations();
+  violation->set_field(std::string(field));
+  violation->set_description(std::string(description));
+  return WithDetails(absl::StatusCode::kOutOfRange,
+                     absl::StrCat("invalid request: ", field, ": ", description), details);
+}
+
 absl::Status RateLimited(absl::Duration retry_after) {
   v1::ErrorDetails details;
   details.set_reason(v1::RATE_LIMITED);

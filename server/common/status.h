@@ -107,6 +107,12 @@ absl::Status UploadSizeMismatch(absl::string_view message);
 absl::Status UploadOffsetMismatch(int64_t received_bytes, int64_t offset);
 // RESOURCE_EXHAUSTED (STORAGE_QUOTA_EXCEEDED), metadata `limit` and `used`.
 absl::Status StorageQuotaExceeded(int64_t limit_bytes, int64_t used_bytes);
+// RESOURCE_EXHAUSTED (RATE_LIMITED, metadata `limit`, retry_after_ms):
+// the caller already has `limit` uploads in progress.
+absl::Status TooManyUploads(int limit, absl::Duration retry_after);
+// OUT_OF_RANGE (INVALID_FIELDS) with one violation: a position past the end,
+// e.g. a download offset past the file's size.
+absl::Status OutOfRangeField(absl::string_view field, absl::string_view description);
 absl::Status RateLimited(absl::Duration retry_after);
 // UNAVAILABLE, reason SERVER_BUSY.
 absl::Status ServerBusy(absl::string_view message);

@@ -17,6 +17,7 @@ absl::Status Scheduler::RunOnce(absl::Time now) {
     return tx.request_ids().DeleteBefore(now - config_.request_id_retention).status();
   });
   absl::Status pruned = PruneOutbox(now);
+  absl::Status files = SweepFiles(now);
   if (offers.ok() && jobs.ok() && (*offers > 0 || *jobs > 0)) {
     JsonLog("expired").Int("offers", *offers).Int("jobs", *jobs).Emit();
   }
@@ -27,7 +28,28 @@ absl::Status Scheduler::RunOnce(absl::Time now) {
   if (!payments.ok()) return payments.status();
   if (!jobs.ok()) return jobs.status();
   if (!cleanup.ok()) return cleanup;
-  return pruned;
+  if (!pruned.ok()) return pruned;
+  return files;
+}
+
+absl::Status Scheduler::SweepFiles(absl::Time now) {
+  if (files_ == nullptr) return absl::OkStatus();
+  {
+    absl::MutexLock lock(&mu_);
+    if (now - last_file_sweep_ < config_.file_sweep_interval) return absl::OkStatus();
+    last_file_sweep_ = now;
+  }
+  GW_ASSIGN_OR_RETURN(const FileSweepCounts swept, files_->Sweep(now));
+  if (swept.expired_uploads + swept.unattached_files + swept.orphan_blobs +
+          swept.stale_temporaries > 0) {
+    JsonLog("files swept")
+        .Int("expired_uploads", swept.expired_uploads)
+        .Int("unattached_files", swept.unattached_files)
+        .Int("orphan_blobs", swept.orphan_blobs)
+        .Int("stale_temporaries", swept.stale_temporaries)
+        .Emit();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> Scheduler::PollPayments(absl::Time now) {
