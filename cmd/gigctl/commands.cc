@@ -16,6 +16,7 @@
 #include "absl/strings/str_replace.h"
 #include "cmd/common/terminal.h"
 #include "cmd/gigctl/connection_notices.h"
+#include "cmd/gigctl/download.h"
 #include "cmd/gigctl/dynamic_call.h"
 #include "cmd/gigctl/names.h"
 #include "cmd/gigctl/output.h"
@@ -278,6 +279,21 @@ int RunVerb(const GlobalOptions& options, const Verb& verb, const Args& args) {
   });
 }
 
+// `files download`: a stream to a file, outside the verb table.
+int Download(const GlobalOptions& options, const Args& args) {
+  if (WantsHelp(args)) {
+    std::cout << DownloadHelp();
+    return 0;
+  }
+  absl::StatusOr<DownloadArgs> parsed = ParseDownloadArgs(Args(args.begin() + 2, args.end()));
+  if (!parsed.ok()) {
+    return Usage(absl::StrCat(parsed.status().message(), "; usage: ", DownloadUsage()));
+  }
+  return WithConnection(options, [&parsed](gigwire::Client& client, Printer& printer, Names&) {
+    return DownloadFile(client, *parsed, printer, std::cerr, isatty(STDERR_FILENO) != 0);
+  });
+}
+
 int RunGroup(const GlobalOptions& options, const Args& args) {
   if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
     std::cout << "gigctl " << args[0] << " commands:\n";
@@ -285,8 +301,10 @@ int RunGroup(const GlobalOptions& options, const Args& args) {
       if (verb.group != args[0]) continue;
       std::cout << "  " << VerbUsage(verb) << "\n      " << verb.summary << "\n";
     }
+    if (args[0] == "files") std::cout << "  " << DownloadUsage() << "\n      " << DownloadSummary() << "\n";
     return args.size() < 2 ? kExitUsage : 0;
   }
+  if (args[0] == "files" && args[1] == "download") return Download(options, args);
   const Verb* verb = FindVerb(args[0], args[1]);
   if (verb == nullptr) return Usage("unknown command '" + args[0] + " " + args[1] + "'");
   return RunVerb(options, *verb, args);

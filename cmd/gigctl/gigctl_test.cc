@@ -23,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "cmd/gigctl/commands.h"
 #include "cmd/gigctl/connection_notices.h"
+#include "cmd/gigctl/download.h"
 #include "cmd/gigctl/dynamic_call.h"
 #include "cmd/gigctl/money.h"
 #include "cmd/gigctl/names.h"
@@ -32,7 +33,9 @@
 #include "cmd/gigctl/verbs.h"
 #include "gigwire/v1/assignment.pb.h"
 #include "gigwire/v1/catalog.pb.h"
+#include "gigwire/v1/conversation.pb.h"
 #include "gigwire/v1/dispute.pb.h"
+#include "gigwire/v1/file.pb.h"
 #include "gigwire/v1/job.pb.h"
 #include "gigwire/v1/ledger.pb.h"
 #include "gigwire/v1/proposal.pb.h"
@@ -784,8 +787,145 @@ TEST(HelpTest, TeachesTheMoneyVerbs) {
               HasSubstr("--to-seller 'USD 90.00' --refunded 'USD 60.00'"));
   EXPECT_THAT(VerbHelp(*FindVerb("disputes", "show")),
               HasSubstr("Then: Notes (oldest first; INTERNAL yes: only admins see it); Milestone"));
-  EXPECT_THAT(VerbHelp(*FindVerb("bookings", "show")), HasSubstr("Then: Milestones; Job"));
+  EXPECT_THAT(VerbHelp(*FindVerb("bookings", "show")),
+              HasSubstr("Then: Milestones; Delivered files; Job"));
   EXPECT_THAT(VerbHelp(*FindVerb("ledger", "entries")), HasSubstr("48h / 7d ago"));
+}
+
+TEST(RequestJsonTest, SupportVerbs) {
+  EXPECT_TRUE(SameJson(*Request("conversations", "list", {"--user", "n5@example.com", "--all"}),
+                       R"({"userId":"n5@example.com"})"));
+  EXPECT_TRUE(SameJson(*Request("conversations", "show", {"cnv_1"}), R"({"id":"cnv_1"})"));
+  EXPECT_TRUE(SameJson(*Request("conversations", "join", {"cnv_1"}), R"({"id":"cnv_1"})"));
+  EXPECT_TRUE(SameJson(
+      *Request("messages", "list", {"cnv_1", "--before", "msg_9", "--page-size", "20"}),
+      R"({"conversationId":"cnv_1","beforeMessageId":"msg_9","pageSize":20})"));
+  EXPECT_TRUE(SameJson(*Request("messages", "hide", {"msg_9", "--reason", "a phone number"}),
+                       R"({"id":"msg_9","reason":"a phone number"})"));
+  EXPECT_EQ(Request("messages", "hide", {"msg_9"}).status().message(), "--reason is required");
+  EXPECT_EQ(Request("messages", "list", {"cnv_1", "--all"}).status().message(),
+            "unknown flag --all");  // no page token: --before / --after instead
+  EXPECT_TRUE(SameJson(*Request("files", "info", {"fil_1"}), R"({"id":"fil_1"})"));
+  EXPECT_TRUE(SameJson(*Request("files", "list", {"delivery", "bkg_1"}),
+                       R"({"attachedKind":"FILE_ATTACHMENT_KIND_DELIVERY","attachedToId":"bkg_1"})"));
+  EXPECT_TRUE(SameJson(*Request("files", "list", {"portfolio-item", "pfi_1"}),
+                       R"({"attachedKind":"FILE_ATTACHMENT_KIND_PORTFOLIO_ITEM","attachedToId":"pfi_1"})"));
+  EXPECT_EQ(Request("files", "list", {"delivery"}).status().message(), "missing ID");
+}
+
+TEST(MoreHintTest, TellsHowToPageMessagesBothWays) {
+  gigwire::v1::ListMessagesResponse page;
+  for (const char* id : {"msg_a", "msg_b", "msg_c"}) {
+    gigwire::v1::Message* message = page.add_messages();
+    message->set_id(id);
+    message->set_conversation_id("cnv_1");
+  }
+  const Verb& list = *FindVerb("messages", "list");
+  EXPECT_TRUE(MoreHintLines(list.more, page, list.list_field).empty());
+  page.set_has_older(true);
+  page.set_has_newer(true);
+  EXPECT_EQ(MoreHintLines(list.more, page, list.list_field),
+            (std::vector<std::string>{"older: gigctl messages list cnv_1 --before msg_a",
+                                      "newer: gigctl messages list cnv_1 --after msg_c"}));
+  // `conversations show` gives the same hint under its messages.
+  const Section& messages = FindVerb("conversations", "show")->sections.front();
+  EXPECT_EQ(MoreHintLines(messages.more, page, messages.list_field).front(),
+            "older: gigctl messages list cnv_1 --before msg_a");
+}
+
+gigwire::v1::FileInfo SampleFile() {
+  gigwire::v1::FileInfo file;
+  file.set_id("fil_1");
+  file.set_name("brief.pdf");
+  file.set_content_type("application/pdf");
+  file.set_size_bytes(1536);
+  file.set_attached_kind(gigwire::v1::FILE_ATTACHMENT_KIND_MESSAGE);
+  return file;
+}
+
+TEST(FieldTextTest, FilesAndMessages) {
+  gigwire::v1::FileInfo file = SampleFile();
+  EXPECT_EQ(FieldText(file, "size_bytes"), "1536 B (1.5 KiB)");
+  EXPECT_EQ(FieldText(file, "attached_kind"), "MESSAGE");
+  file.set_size_bytes(512);
+  EXPECT_EQ(FieldText(file, "size_bytes"), "512 B");
+  file.set_size_bytes(10 * 1048576 + 1);
+  EXPECT_EQ(FieldText(file, "size_bytes"), "10485761 B (10.0 MiB)");
+  gigwire::v1::Message message;
+  message.set_text("see attached");
+  *message.add_attachments() = SampleFile();
+  *message.add_attachments() = file;
+  EXPECT_EQ(FieldText(message, "attachments"),
+            "brief.pdf (fil_1, 1.5 KiB), brief.pdf (fil_1, 10.0 MiB)");
+  gigwire::v1::Conversation conversation;
+  *conversation.mutable_last_message() = message;
+  conversation.mutable_last_message()->set_seq(7);
+  EXPECT_EQ(FieldText(conversation, "last_message.seq"), "7");
+}
+
+TEST(PrinterTest, OthersTextCannotSteerTheTerminal) {
+  EXPECT_EQ(Printable("two\nlines\r\nand\ttab"), "two\u23CE lines\u23CE and tab");
+  EXPECT_EQ(Printable("\033[2Jcleared\a"), "\uFFFD[2Jcleared\uFFFD");
+  EXPECT_EQ(Printable("abc\u202Edcba\u2066x\u2069"), "abc\uFFFDdcba\uFFFDx\uFFFD");
+  EXPECT_EQ(Printable("\u0085next \u00e9t\u00e9 \u2014 ok"), "\uFFFDnext \u00e9t\u00e9 \u2014 ok");
+  gigwire::v1::Message message;
+  message.set_seq(1);
+  message.set_text("hi\033]0;owned\a\nthere");
+  std::ostringstream table;
+  Printer(table, /*json=*/false, /*colour=*/false).Table({&message}, {{"SEQ", "seq"}, {"TEXT", "text"}});
+  EXPECT_EQ(table.str(), "SEQ  TEXT\n1    hi\uFFFD]0;owned\uFFFD\u23CE there\n");
+  std::ostringstream json;
+  Printer(json, /*json=*/true, /*colour=*/false).Table({&message}, {{"TEXT", "text"}});
+  EXPECT_THAT(json.str(), HasSubstr(R"("text":"hi\u001b]0;owned\u0007\nthere")"));
+}
+
+TEST(DownloadTest, ArgumentsNamesProgressAndDigests) {
+  absl::StatusOr<DownloadArgs> args = ParseDownloadArgs({"fil_1", "--out", "x.pdf", "--force"});
+  ASSERT_TRUE(args.ok()) << args.status();
+  EXPECT_EQ(args->file_id, "fil_1");
+  EXPECT_EQ(args->out, "x.pdf");
+  EXPECT_TRUE(args->force);
+  EXPECT_EQ(ParseDownloadArgs({"--out=-", "fil_1"})->out, "-");
+  EXPECT_EQ(ParseDownloadArgs({"fil_1"})->out, "");
+  EXPECT_EQ(ParseDownloadArgs({}).status().message(), "missing FILE");
+  EXPECT_EQ(ParseDownloadArgs({"fil_1", "--out"}).status().message(), "--out needs a value");
+  EXPECT_EQ(ParseDownloadArgs({"fil_1", "-o", "x"}).status().message(), "unknown flag -o");
+  EXPECT_EQ(ParseDownloadArgs({"fil_1", "fil_2"}).status().message(),
+            "unexpected argument 'fil_2'");
+  EXPECT_EQ(SafeFileName("brief.pdf"), "brief.pdf");
+  EXPECT_EQ(SafeFileName("../../etc/passwd"), "passwd");
+  EXPECT_EQ(SafeFileName("C:\\Users\\x\\report.docx"), "report.docx");
+  EXPECT_EQ(SafeFileName("a\nb\033c"), "abc");
+  EXPECT_EQ(SafeFileName(".."), "download");
+  EXPECT_EQ(SafeFileName("dir/"), "download");
+  EXPECT_EQ(ProgressText(4 * 1048576, 10 * 1048576), "4.0 MiB of 10.0 MiB (40%)");
+  EXPECT_EQ(ProgressText(0, 0), "0.0 MiB of 0.0 MiB (100%)");
+  Sha256 empty;
+  EXPECT_EQ(empty.HexDigest(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  Sha256 pieces;
+  pieces.Update("a");
+  pieces.Update("bc");
+  EXPECT_EQ(pieces.HexDigest(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(HelpTest, TeachesTheSupportVerbs) {
+  std::string help = MainHelp();
+  for (const char* taught :
+       {"gigctl conversations list [--user USER]", "gigctl conversations show CONVERSATION",
+        "gigctl conversations join CONVERSATION", "gigctl messages hide MESSAGE --reason REASON",
+        "gigctl messages list CONVERSATION [--before BEFORE] [--after AFTER]",
+        "gigctl files info FILE", "gigctl files list KIND ID",
+        "gigctl files download FILE [--out PATH] [--force]", "conversations list --user USER",
+        "or a download's bytes do not match its SHA-256"}) {
+    EXPECT_THAT(help, HasSubstr(taught));
+  }
+  EXPECT_THAT(VerbHelp(*FindVerb("files", "list")),
+              HasSubstr("KIND                what they are attached to: "
+                        "message|delivery|milestone|gig|portfolio-item"));
+  EXPECT_THAT(VerbHelp(*FindVerb("conversations", "show")), HasSubstr("Then: Messages"));
+  EXPECT_THAT(VerbHelp(*FindVerb("milestones", "show")),
+              HasSubstr("Then: Payment; Submitted files; Dispute"));
+  EXPECT_THAT(DownloadHelp(), HasSubstr("renamed to PATH only once complete and\nverified"));
 }
 
 TEST(ConnectionNoticeTest, TellsWhenTheConnectionIsLostAndBack) {
@@ -833,6 +973,11 @@ TEST(CompletionTest, OffersEveryGroupAndVerb) {
   EXPECT_THAT(script, HasSubstr("payments) words=\"confirm list pending show\""));
   EXPECT_THAT(script, HasSubstr("payouts) words=\"list mark-paid pending\""));
   EXPECT_THAT(script, HasSubstr("--to-seller"));
+  EXPECT_THAT(script, HasSubstr("conversations) words=\"join list show\""));
+  EXPECT_THAT(script, HasSubstr("messages) words=\"hide list\""));
+  EXPECT_THAT(script, HasSubstr("files) words=\"download info list\""));
+  EXPECT_THAT(script, HasSubstr(" --out "));
+  EXPECT_THAT(script, HasSubstr(" --force "));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cmd/gigctl/commands.h"
+#include "cmd/gigctl/download.h"
 #include "cmd/gigctl/verbs.h"
 
 namespace gigctl {
@@ -41,6 +42,13 @@ sent), disputes list --state open the disputes to settle (disputes show, note,
 resolve); ledger balance|entries|reconcile read the books. Amounts are written
 as gigctl prints them, the currency and its own decimals: 'USD 120.50',
 'JPY 1500' (also 120.50USD).
+Support: conversations list --user USER lists someone's conversations (newest
+activity first), conversations show ID one with its newest messages (older
+pages: messages list ID --before MSG), conversations join ID lets you write in
+it (both parties see you joined), messages hide MSG --reason TEXT withholds a
+message's text and files from both parties (you still see them, marked HIDDEN);
+files info|list show what was uploaded, files download FILE saves one, its
+SHA-256 checked.
 
 Session:
   login [--email EMAIL] [--password-stdin]   log in; the server, its TLS settings (--insecure,
@@ -86,7 +94,7 @@ Exit codes: 0 success; 1-16 the gRPC status code of a failed call (3 INVALID_ARG
 5 NOT_FOUND (also an unknown email or slug), 7 PERMISSION_DENIED, 9 FAILED_PRECONDITION,
 16 UNAUTHENTICATED...; errors print code, reason and field violations on stderr);
 1 (CANCELLED) when a confirmation is declined; 15 (DATA_LOSS) when ledger reconcile
-finds violations; 64 usage error.
+finds violations, or a download's bytes do not match its SHA-256; 64 usage error.
 
 Shell completion: source <(gigctl completion bash)
 )";
@@ -99,6 +107,9 @@ std::string MainHelp() {
   std::string text = kIntro;
   for (const Verb& verb : AdminVerbs()) {
     absl::StrAppend(&text, "  ", VerbUsage(verb), "\n      ", verb.summary, "\n");
+    if (verb.group == "files" && verb.name == "list") {  // the stream, outside the table
+      absl::StrAppend(&text, "  ", DownloadUsage(), "\n      ", DownloadSummary(), "\n");
+    }
   }
   return text + kOutro;
 }
@@ -112,10 +123,12 @@ std::string BashCompletion() {
     for (const Verb& verb : AdminVerbs()) {
       if (verb.group == group) names.insert(verb.name);
     }
+    if (group == "files") names.insert("download");
     absl::StrAppend(&cases, "    ", group, ") words=\"", absl::StrJoin(names, " "), "\" ;;\n");
   }
   std::set<std::string> flags = {"--server", "--insecure", "--cacert", "--token", "--api-key",
-                                 "-o", "--help", "--yes", "--job", "--from", "--count", "-d"};
+                                 "-o", "--help", "--yes", "--job", "--from", "--count", "-d",
+                                 "--out", "--force"};
   for (const Verb& verb : AdminVerbs()) {
     for (const Arg& flag : verb.flags) flags.insert("--" + flag.name);
     if (IsPaged(verb)) flags.insert("--all");

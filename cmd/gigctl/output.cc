@@ -63,6 +63,30 @@ std::string MoneyAmount(const Message& money) {
   return MajorUnits(Currency(money), minor);
 }
 
+// 1536 -> "1536 B (1.5 KiB)"; under a KiB, "512 B".
+std::string SizeText(int64_t bytes) {
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = bytes / 1024.0;
+  int unit = 0;
+  for (; value >= 1024 && unit < 3; ++unit) value /= 1024;
+  return absl::StrFormat("%d B (%.1f %s)", bytes, value, units[unit]);
+}
+
+// A file as a cell: "brief.pdf (fil_31ab, 1.2 MiB)".
+std::string FileText(const Message& file) {
+  const auto* reflection = file.GetReflection();
+  const auto* descriptor = file.GetDescriptor();
+  int64_t bytes = reflection->GetInt64(file, descriptor->FindFieldByName("size_bytes"));
+  std::string size = SizeText(bytes);
+  if (size_t open = size.find('('); open != std::string::npos) {
+    size = size.substr(open + 1, size.size() - open - 2);
+  }
+  return absl::StrCat(reflection->GetString(file, descriptor->FindFieldByName("name")), " (",
+                      reflection->GetString(file, descriptor->FindFieldByName("id")), ", ", size,
+                      ")");
+}
+
 std::string MessageText(const Message& message) {
   const std::string& type = message.GetDescriptor()->full_name();
   const auto* reflection = message.GetReflection();
@@ -76,6 +100,7 @@ std::string MessageText(const Message& message) {
     return absl::FormatDuration(absl::Seconds(seconds));
   }
   if (type == "gigwire.v1.Money") return absl::StrCat(Currency(message), " ", MoneyAmount(message));
+  if (type == "gigwire.v1.FileInfo") return FileText(message);
   if (type == "gigwire.v1.PlannedMilestone") {  // "Sketches: USD 150.00 by day 4"
     const Message& amount = reflection->GetMessage(message, descriptor->FindFieldByName("amount"));
     return absl::StrCat(
@@ -118,6 +143,10 @@ std::string ValueText(const Message& m, const FieldDescriptor* f, int index) {
           f->cpp_type() == FieldDescriptor::CPPTYPE_INT64 &&
           currency->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
         return MoneyText(r->GetString(m, currency), r->GetInt64(m, f));
+      }
+      if (!repeated && f->name() == "size_bytes" &&
+          f->cpp_type() == FieldDescriptor::CPPTYPE_INT64) {
+        return SizeText(r->GetInt64(m, f));
       }
       std::string text;
       google::protobuf::TextFormat::PrintFieldValueToString(m, f, index, &text);
@@ -190,8 +219,40 @@ std::string Printer::PaintState(const std::string& text) const {
   return text.empty() ? text : Paint(text, kRed);
 }
 
+std::string Printable(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    absl::string_view rest = text.substr(i);
+    if (c == '\r' && rest.size() > 1 && rest[1] == '\n') continue;  // one mark per line break
+    if (c == '\n' || c == '\r') {
+      out += "\u23CE ";  // ⏎
+    } else if (c == '\t') {
+      out += ' ';
+    } else if (c < 0x20 || c == 0x7F) {
+      out += "\uFFFD";
+    } else if (c == 0xC2 && rest.size() > 1 && static_cast<unsigned char>(rest[1]) >= 0x80 &&
+               static_cast<unsigned char>(rest[1]) <= 0x9F) {  // C1 controls
+      out += "\uFFFD";
+      ++i;
+    } else if (c == 0xE2 && rest.size() > 2 &&
+               ((rest[1] == '\x80' && static_cast<unsigned char>(rest[2]) >= 0xAA &&
+                 static_cast<unsigned char>(rest[2]) <= 0xAE) ||
+                (rest[1] == '\x81' && static_cast<unsigned char>(rest[2]) >= 0xA6 &&
+                 static_cast<unsigned char>(rest[2]) <= 0xA9))) {  // bidi overrides
+      out += "\uFFFD";
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> Printer::CellValues(const Message& message, const Column& column) const {
   std::vector<std::string> values = FieldTexts(message, column.path);
+  for (std::string& value : values) value = Printable(value);
   if (column.ids == IdKind::kNone || !labeler_) return values;
   for (std::string& id : values) {
     if (!id.empty()) id = labeler_(column.ids, id);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace gigctl {
 
@@ -52,12 +53,20 @@ struct Column {
 // currency's own decimals: "JPY 1500", see money.h), a MoneyRange as
 // "USD 200.00-500.00", an int64 *_minor field next to a currency_code (a
 // ledger entry's signed amount) as money too ("USD -150.00"), *_milli
-// integers as thousandths ("4.50"), durations as "48h", repeated values
-// joined with ", ".
+// integers as thousandths ("4.50"), durations as "48h", a size_bytes field as
+// "1536 B (1.5 KiB)", a FileInfo as "brief.pdf (fil_31ab, 1.2 MiB)", repeated
+// values joined with ", ".
 std::string FieldText(const google::protobuf::Message& message, const std::string& path);
 // The same, one string per value of a repeated field; none when unset.
 std::vector<std::string> FieldTexts(const google::protobuf::Message& message,
                                     const std::string& path);
+
+// `text` safe to put on a terminal: line breaks as "⏎ ", tabs as spaces,
+// other control characters (ESC...), C1 controls and the bidi overrides
+// (U+202A..U+202E, U+2066..U+2069) as U+FFFD, so that text someone else
+// wrote (a message) cannot move the cursor, recolour or reorder what gigctl
+// prints. Tables and records show every value through it; JSON escapes them.
+std::string Printable(absl::string_view text);
 
 // How a Printer shows an id of a kind: e.g. a user's name and email.
 using Labeler = std::function<std::string(IdKind, const std::string& id)>;

@@ -51,6 +51,27 @@ std::string DoneText(const std::string& format, const Message& response) {
   return text;
 }
 
+bool BoolField(const Message& message, const std::string& name) {
+  const auto* field = message.GetDescriptor()->FindFieldByName(name);
+  return field != nullptr && field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_BOOL &&
+         !field->is_repeated() && message.GetReflection()->GetBool(message, field);
+}
+
+// "{first.id}" -> the first row's id; "" for a row that is not there.
+std::string HintText(const std::string& format, const std::vector<const Message*>& rows) {
+  std::string text = format;
+  for (size_t open; (open = text.find('{')) != std::string::npos;) {
+    size_t close = text.find('}', open);
+    if (close == std::string::npos) break;
+    std::string path = text.substr(open + 1, close - open - 1);
+    std::string value;
+    if (!rows.empty() && path.rfind("first.", 0) == 0) value = FieldText(*rows.front(), path.substr(6));
+    if (!rows.empty() && path.rfind("last.", 0) == 0) value = FieldText(*rows.back(), path.substr(5));
+    text.replace(open, close - open + 1, value);
+  }
+  return text;
+}
+
 // Calls a list method: one page, or every page when `all`; prints one table.
 absl::Status CallList(DynamicCaller& caller, const MethodDescriptor& method, const Verb& verb,
                       Message& request, bool all, Printer& printer) {
@@ -67,6 +88,9 @@ absl::Status CallList(DynamicCaller& caller, const MethodDescriptor& method, con
   } while (all && !token.empty());
   printer.Table(rows, verb.columns);
   if (!token.empty()) std::cerr << "more: add --page-token " << token << " (or --all)\n";
+  for (const std::string& line : MoreHintLines(verb.more, *pages.back(), verb.list_field)) {
+    std::cerr << line << "\n";
+  }
   return absl::OkStatus();
 }
 
@@ -103,6 +127,9 @@ void PrintSection(const Section& section, const Message& response, Printer& prin
   } else {
     printer.Table(rows, section.columns);
   }
+  for (const std::string& line : MoreHintLines(section.more, response, section.list_field)) {
+    printer.Note(line);
+  }
 }
 
 void ShowSection(DynamicCaller& caller, const Section& section, const Message& shown,
@@ -128,6 +155,15 @@ void ShowSection(DynamicCaller& caller, const Section& section, const Message& s
 }
 
 }  // namespace
+
+std::vector<std::string> MoreHintLines(const std::vector<MoreHint>& hints,
+                                       const Message& response, const std::string& list_field) {
+  std::vector<std::string> lines;
+  for (const MoreHint& hint : hints) {
+    if (BoolField(response, hint.when)) lines.push_back(HintText(hint.text, Rows(response, list_field)));
+  }
+  return lines;
+}
 
 std::string ConfirmationText(const Verb& verb, const Message& request, Names& names) {
   std::ostringstream text;

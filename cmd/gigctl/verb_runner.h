@@ -21,6 +21,7 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "cmd/gigctl/names.h"
@@ -43,6 +44,12 @@ bool Confirmed(const std::string& question, std::istream& in, std::ostream& out)
 // with `verb.not_ok` when its `ok_field` is false; INTERNAL when the response
 // has no such bool field.
 absl::Status VerbOutcome(const Verb& verb, const google::protobuf::Message& response);
+
+// The lines of `hints` whose bool field is true in `response`, their
+// {first.F} / {last.F} filled from the first and last row of `list_field`.
+std::vector<std::string> MoreHintLines(const std::vector<MoreHint>& hints,
+                                       const google::protobuf::Message& response,
+                                       const std::string& list_field);
 
 // Calls `verb` with `request` (every page when `all` and the verb is paged)
 // and prints the outcome through `printer`.

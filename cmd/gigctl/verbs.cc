@@ -21,7 +21,9 @@
 #include "gigwire/v1/audit.pb.h"
 #include "gigwire/v1/booking.pb.h"
 #include "gigwire/v1/catalog.pb.h"
+#include "gigwire/v1/conversation.pb.h"
 #include "gigwire/v1/dispute.pb.h"
+#include "gigwire/v1/file.pb.h"
 #include "gigwire/v1/job.pb.h"
 #include "gigwire/v1/ledger.pb.h"
 #include "gigwire/v1/milestone.pb.h"
@@ -94,6 +96,19 @@ const std::vector<Column> kDisputeColumns = {
     {"ID", "id"}, {"STATE", "state"}, {"OPENED", "create_time"}, {"BOOKING", "booking_id"},
     {"MILESTONE", "milestone_title"}, {"AMOUNT", "amount"}, {"BY", "opened_by", kUser},
     {"REASON", "reason"}};
+// Files (issue 16): SIZE reads "1048576 B (1.0 MiB)" (output.h).
+const std::vector<Column> kFileColumns = {
+    {"ID", "id"}, {"NAME", "name"}, {"TYPE", "content_type"}, {"SIZE", "size_bytes"},
+    {"OWNER", "owner_id", kUser}, {"UPLOADED", "create_time"}};
+// A conversation's messages, oldest first. A hidden message is marked HIDDEN
+// yes; admins still get its text and files (with why and by whom), anyone
+// else neither.
+const std::vector<Column> kMessageColumns = {
+    {"SEQ", "seq"}, {"TIME", "create_time"}, {"FROM", "sender_id", kUser}, {"TEXT", "text"},
+    {"FILES", "attachments"}, {"HIDDEN", "hidden"}, {"WHY HIDDEN", "hidden_reason"},
+    {"HIDDEN BY", "hidden_by", kUser}, {"ID", "id"}};
+const std::vector<std::string> kAttachmentKinds = {"message", "delivery", "milestone", "gig",
+                                                   "portfolio-item"};
 const std::vector<std::string> kRoles = {"buyer", "seller", "admin"};
 
 Arg Id(const std::string& what) { return {what, "id", ArgKind::kText, "the " + what + "'s id"}; }
@@ -375,6 +390,10 @@ std::vector<Verb> BookingVerbs() {
                {"DAYS", "delivery_days"}}};
   Section milestones{"Milestones", "gigwire.v1.MilestoneService.ListMilestones",
                      {{"bookingId", "id"}}, "", {}, "milestones", kMilestoneColumns};
+  Section delivered{"Delivered files", "gigwire.v1.FileService.ListFiles",
+                    {{"attachedToId", "id"}},
+                    R"({"attachedKind":"FILE_ATTACHMENT_KIND_DELIVERY"})", {}, "files",
+                    kFileColumns};
   return {
       ListVerb("bookings", "list", "gigwire.v1.BookingService.ListBookings",
                "bookings, newest first",
@@ -396,7 +415,8 @@ std::vector<Verb> BookingVerbs() {
                 {"DELIVERY", "delivery_note"}, {"REVISION", "revision_note"},
                 {"CANCELLED", "cancel_reason"}, {"CREATED", "create_time"},
                 {"COMPLETED", "complete_time"}},
-               "gigctl bookings show bkg_77aa", {milestones, job, offer, proposal, gig}),
+               "gigctl bookings show bkg_77aa",
+               {milestones, delivered, job, offer, proposal, gig}),
       ActionVerb("bookings", "deliver", "gigwire.v1.BookingService.DeliverBooking",
                  "sellers: delivers the work of a booking", {Id("booking")},
                  {TextArg("note", "note", "what was delivered", true)}, "delivered {id}: {state}",
@@ -420,6 +440,10 @@ std::vector<Verb> MilestoneVerbs() {
   Section dispute{"Dispute", "gigwire.v1.DisputeService.GetDispute", {{"id", "dispute_id"}}, "",
                   {{"ID", "id"}, {"STATE", "state"}, {"OPENED BY", "opened_by", kUser},
                    {"REASON", "reason"}, {"TO SELLER", "to_seller"}, {"REFUNDED", "refunded"}}};
+  Section submitted{"Submitted files", "gigwire.v1.FileService.ListFiles",
+                    {{"attachedToId", "id"}},
+                    R"({"attachedKind":"FILE_ATTACHMENT_KIND_MILESTONE"})", {}, "files",
+                    kFileColumns};
   Verb list{"milestones", "list", "gigwire.v1.MilestoneService.ListMilestones",
             "a booking's milestones in order: what each pays and where its money is",
             {{"booking", "bookingId", ArgKind::kText, "the booking's id"}}, {}, "",
@@ -438,7 +462,7 @@ std::vector<Verb> MilestoneVerbs() {
                 {"CANCELLED", "cancel_reason"}, {"PAYMENT", "payment_id"},
                 {"DISPUTE", "dispute_id"}, {"YOU MAY", "allowed_actions"},
                 {"CREATED", "create_time"}, {"UPDATED", "update_time"}},
-               "gigctl milestones show mst_5e19", {payment, dispute}),
+               "gigctl milestones show mst_5e19", {payment, submitted, dispute}),
   };
 }
 
@@ -602,6 +626,88 @@ std::vector<Verb> LedgerVerbs() {
   };
 }
 
+// Conversations, messages and files, for support staff (issue 16).
+const std::vector<MoreHint> kMessageHints = {
+    {"has_older", "older: gigctl messages list {first.conversation_id} --before {first.id}"},
+    {"has_newer", "newer: gigctl messages list {first.conversation_id} --after {last.id}"}};
+
+std::vector<Verb> ConversationVerbs() {
+  Section messages{"Messages (the newest page, oldest first; HIDDEN yes: participants see "
+                   "neither its text nor its files)",
+                   "gigwire.v1.ConversationService.ListMessages", {{"conversationId", "id"}}, "",
+                   {}, "messages", kMessageColumns, kMessageHints};
+  Verb list = ListVerb(
+      "conversations", "list", "gigwire.v1.ConversationService.ListConversations",
+      "conversations, newest activity first: a user's (--user), else yours (admins: those "
+      "you joined)",
+      {UserArg("user", "userId", "admins: this user's conversations")}, "conversations",
+      {{"ID", "id"}, {"TITLE", "title"}, {"BUYER", "buyer_id", kUser},
+       {"SELLER", "seller_id", kUser}, {"MESSAGES", "last_message.seq"},
+       {"UNREAD", "unread_count"}, {"ADMINS", "admin_ids", kUser},
+       {"LAST ACTIVITY", "last_activity_time"}},
+      "gigctl conversations list --user ada@demo.gigwire.dev");
+  Verb hide = ActionVerb(
+      "messages", "hide", "gigwire.v1.ConversationService.HideMessage",
+      "hides a message from both participants, text and files, in every read and event "
+      "(audited; admins still see it)",
+      {Id("message")}, {Reason("why, 1..500 characters (admins and the audit log see it)")},
+      "hid message {seq} ({id}) of {conversation_id}",
+      "gigctl messages hide msg_5f0e --reason 'shares a phone number'");
+  return {
+      list,
+      ShowVerb("conversations", "show", "gigwire.v1.ConversationService.GetConversation",
+               "one conversation: its parties, who read how far, and its newest messages "
+               "(hidden ones marked, files listed)",
+               Id("conversation"),
+               {{"ID", "id"}, {"TITLE", "title"}, {"JOB", "job_id"}, {"BOOKING", "booking_id"},
+                {"BUYER", "buyer_id", kUser}, {"SELLER", "seller_id", kUser},
+                {"ADMINS", "admin_ids", kUser}, {"MESSAGES", "last_message.seq"},
+                {"BUYER READ TO", "buyer_last_read_seq"},
+                {"SELLER READ TO", "seller_last_read_seq"}, {"BLOCKED", "blocked"},
+                {"YOU MAY", "allowed_actions"}, {"STARTED", "create_time"},
+                {"LAST ACTIVITY", "last_activity_time"}},
+               "gigctl conversations show cnv_7d21", {messages}),
+      ActionVerb("conversations", "join", "gigwire.v1.ConversationService.JoinConversation",
+                 "joins a conversation visibly (both parties see you in it), so you can write "
+                 "in it; audited, idempotent",
+                 {Id("conversation")}, {}, "joined {id}: admins {admin_ids}",
+                 "gigctl conversations join cnv_7d21"),
+      {"messages", "list", "gigwire.v1.ConversationService.ListMessages",
+       "a page of a conversation's messages, oldest first: the newest page, or the one just "
+       "before or after a message",
+       {{"conversation", "conversationId", ArgKind::kText, "the conversation's id"}},
+       {TextArg("before", "beforeMessageId", "the page just before this message id (older)"),
+        TextArg("after", "afterMessageId", "the page just after this message id (newer)"),
+        {"page-size", "pageSize", ArgKind::kNumber, "messages per page, 1..200 (default 50)"}},
+       "", "messages", kMessageColumns, "",
+       "gigctl messages list cnv_7d21 --before msg_5f0e", {}, {}, "", "", kMessageHints},
+      hide,
+  };
+}
+
+std::vector<Verb> FileVerbs() {
+  Verb list{"files", "list", "gigwire.v1.FileService.ListFiles",
+            "the files attached to a message, a booking's delivery, a milestone's submission, "
+            "a gig or a portfolio item, in attach order",
+            {EnumArg("kind", "attachedKind", "FILE_ATTACHMENT_KIND_", kAttachmentKinds,
+                     "what they are attached to: " + absl::StrJoin(kAttachmentKinds, "|")),
+             {"id", "attachedToId", ArgKind::kText,
+              "its id (a message, booking, milestone, gig or portfolio item)"}},
+            {}, "", "files", kFileColumns, "", "gigctl files list delivery bkg_77aa"};
+  return {
+      ShowVerb("files", "info", "gigwire.v1.FileService.GetFile",
+               "a file's metadata: name, type (decided from its bytes), size, SHA-256, owner, "
+               "what it is attached to",
+               Id("file"),
+               {{"ID", "id"}, {"NAME", "name"}, {"TYPE", "content_type"}, {"SIZE", "size_bytes"},
+                {"SHA-256", "sha256"}, {"OWNER", "owner_id", kUser},
+                {"ATTACHED TO", "attached_kind"}, {"ATTACHED ID", "attached_to_id"},
+                {"UPLOADED", "create_time"}, {"ATTACHED", "attach_time"}},
+               "gigctl files info fil_31ab"),
+      list,
+  };
+}
+
 std::vector<Verb> AccountVerbs() {
   return {
       ListVerb("users", "list", "gigwire.v1.UserService.ListUsers", "accounts, newest first",
@@ -655,7 +761,8 @@ std::vector<Verb> BuildVerbs() {
   for (std::vector<Verb> group :
        {JobVerbs(), ProposalVerbs(), SellerVerbs(), PortfolioVerbs(), OfferVerbs(),
         CatalogVerbs(), BookingVerbs(), MilestoneVerbs(), PaymentVerbs(), PayoutVerbs(),
-        DisputeVerbs(), LedgerVerbs(), AccountVerbs(), AdminToolVerbs()}) {
+        DisputeVerbs(), LedgerVerbs(), ConversationVerbs(), FileVerbs(), AccountVerbs(),
+        AdminToolVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
@@ -891,7 +998,9 @@ const google::protobuf::MethodDescriptor* FindMethod(const std::string& full_nam
         gigwire::v1::ListMilestonesRequest::descriptor(),
         gigwire::v1::ListPaymentsRequest::descriptor(),
         gigwire::v1::ListDisputesRequest::descriptor(),
-        gigwire::v1::GetBalanceRequest::descriptor()}) {
+        gigwire::v1::GetBalanceRequest::descriptor(),
+        gigwire::v1::ListConversationsRequest::descriptor(),
+        gigwire::v1::GetFileRequest::descriptor()}) {
     (void)used;
   }
   return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full_name);

@@ -48,6 +48,15 @@ struct Arg {
   std::vector<std::pair<std::string, std::string>> aliases = {};
 };
 
+// How to see more of a list that has flags instead of a page token
+// (ListMessages' has_older and has_newer): printed when the response's bool
+// field `when` is true (a verb's on stderr, a section's under its table).
+// In `text`, {first.F} and {last.F} are field F of the first and last row.
+struct MoreHint {
+  std::string when;  // "has_older"
+  std::string text;  // "older: gigctl messages list {first.conversation_id} --before {first.id}"
+};
+
 // Something a `show` verb shows after its record: the response of one more
 // call, whose request takes fields of the verb's response, as a titled
 // record and/or table. Skipped when a field it needs is empty. Without a
@@ -62,6 +71,7 @@ struct Section {
   std::vector<Column> record = {};       // fields of the section's response
   std::string list_field = "";           // and a table of this repeated field
   std::vector<Column> columns = {};
+  std::vector<MoreHint> more = {};  // after the table
 };
 
 struct Verb {
@@ -85,6 +95,8 @@ struct Verb {
   // finding violations, so that scripts and cron notice.
   std::string ok_field = "";
   std::string not_ok = "";
+  // How to see more of list_field when the response says there is more.
+  std::vector<MoreHint> more = {};
 };
 
 // Every verb, in help order.
