@@ -1,7 +1,9 @@
 // The Gigwire client, independent of where it runs: typed clients for every
 // service, credentials, a default deadline, and calls that throw GigwireError
-// instead of ConnectError; plus resumable watches (watchEvents, watchOffers;
-// see watch.ts) and login() with a self-refreshing LoginSession. Unary calls
+// instead of ConnectError; plus resumable watches (watchEvents, watchOffers,
+// watchConversation; see watch.ts), file uploads and downloads that resume
+// (uploadFile, downloadFile; see files.ts) and login() with a self-refreshing
+// LoginSession. Unary calls
 // follow the service config shared by every SDK (deadline and retries per
 // method; see service-config.ts), and mutations get a request_id when the
 // caller gives none.
@@ -20,10 +22,22 @@ import {
   type Transport,
   createClient as createConnectClient,
 } from "@connectrpc/connect";
+import { CONVERSATION_EVENT_TYPES, type MessagesOptions, conversationIdOf, listAllMessages } from "./conversations.js";
 import { type Credentials, credentialsInterceptor } from "./credentials.js";
 import { toGigwireError } from "./errors.js";
+import {
+  type DownloadOptions,
+  type DownloadTarget,
+  type FilePlatform,
+  type UploadOptions,
+  type UploadSource,
+  downloadFile,
+  uploadFile,
+} from "./files.js";
 import type { TokenPair } from "./gen/gigwire/v1/auth_pb.js";
+import type { Message } from "./gen/gigwire/v1/conversation_pb.js";
 import type { Event } from "./gen/gigwire/v1/event_pb.js";
+import type { FileInfo } from "./gen/gigwire/v1/file_pb.js";
 import type { OfferEvent } from "./gen/gigwire/v1/offer_pb.js";
 import { SERVICE_CONFIG } from "./gen/service_config.js";
 import { SERVICES } from "./gen/services.js";
@@ -64,6 +78,49 @@ export interface GigwireClient extends GigwireServices {
    * admin any offer, or one job's with `jobId`), resuming across disconnects.
    */
   watchOffers(options?: WatchOffersOptions): Watch<OfferEvent>;
+  /**
+   * One conversation's events (MESSAGE_SENT, MESSAGES_READ read receipts,
+   * MESSAGE_HIDDEN, CONVERSATION_JOINED), each exactly once and in order,
+   * resuming across disconnects as watchEvents does (`types` is ignored;
+   * other events only move the cursor). ListMessages carries no event
+   * cursor: start from a cursor you hold, or start the watch, then list the
+   * messages and merge by `Message.seq`.
+   */
+  watchConversation(conversationId: string, options?: WatchOptions): Watch<Event>;
+  /**
+   * Every message of a conversation, oldest first, across ListMessages pages.
+   * With `afterMessageId`, the messages after that one, page by page as the
+   * iteration goes (to catch up); without, the whole conversation (it pages
+   * back to the first message, holding those pages, then forward to the
+   * newest). Throws GigwireError (NOT_FOUND for a conversation the caller
+   * cannot see).
+   */
+  iterateMessages(conversationId: string, options?: MessagesOptions): AsyncGenerator<Message>;
+  /**
+   * Uploads a file and returns it, unattached (FileService). The SHA-256 is
+   * computed first; then chunks of at most 1 MiB go over UploadFile (Node) or
+   * UploadChunk calls (browsers; see UploadOptions.method), with a
+   * request_id. A broken upload (UNAVAILABLE...) resumes where GetUpload (or
+   * an UPLOAD_OFFSET_MISMATCH's `received_bytes`) says the server stands, from
+   * the start when the server no longer holds it, within the retry bounds of
+   * TransferRetryOptions. Throws GigwireError: INVALID_ARGUMENT with
+   * FILE_TOO_LARGE, FILE_TYPE_NOT_ALLOWED, CHECKSUM_MISMATCH (the source
+   * changed meanwhile) or UPLOAD_SIZE_MISMATCH; RESOURCE_EXHAUSTED with
+   * STORAGE_QUOTA_EXCEEDED; the last error after too many failures in a row.
+   * A string source is a file path (Node only).
+   */
+  uploadFile(source: UploadSource, options?: UploadOptions): Promise<FileInfo>;
+  /**
+   * Downloads a file (FileService.DownloadFile) into `target` and returns its
+   * metadata. A broken stream resumes from the bytes written; at the end the
+   * size and SHA-256 of what was written are checked against the file's
+   * (DownloadIntegrityError: DATA_LOSS, CHECKSUM_MISMATCH). Throws
+   * GigwireError NOT_FOUND for a file the caller may not see. A string
+   * target is a file path (Node only), renamed into place once checked.
+   */
+  downloadFile(fileId: string, target: DownloadTarget, options?: DownloadOptions): Promise<FileInfo>;
+  /** downloadFile into memory: the file's metadata and its bytes. */
+  downloadFileBytes(fileId: string, options?: DownloadOptions): Promise<{ info: FileInfo; bytes: Uint8Array }>;
   /** A client with other credentials sharing this client's connection. */
   withCredentials(credentials: Credentials): GigwireClient;
   /**
@@ -110,6 +167,11 @@ export interface Connection {
    * watches resume).
    */
   watchSignal?(): AbortSignal;
+  /**
+   * What the file helpers may use here: client streaming, paths, a faster
+   * SHA-256. Default: unary UploadChunk calls, no paths, the portable SHA-256.
+   */
+  readonly files?: FilePlatform;
 }
 
 /** How the calls of a service client behave beyond the service config. */
@@ -152,6 +214,7 @@ export function buildClient(
   const transport = connection.transport([credentialsInterceptor(options), ...(options.interceptors ?? [])]);
   const services = createServiceClients(transport, { timeoutMs: options.timeoutMs, refreshLogin });
   const settings = { tokenRefreshable: typeof options.token === "function" };
+  const platform: FilePlatform = connection.files ?? { clientStreaming: false };
   const watchOptions = <W extends WatchOptions>(watch: W): W => {
     const closed = connection.watchSignal?.();
     if (closed === undefined) return watch;
@@ -184,11 +247,37 @@ export function buildClient(
         watchOptions(watch),
         settings,
       ),
+    watchConversation: (conversationId, watch = {}) =>
+      new Watch<Event>(
+        (resumeCursor, signal) =>
+          services.events.watchEvents({ resumeCursor, types: [...CONVERSATION_EVENT_TYPES] }, { signal }),
+        watchOptions(watch),
+        { ...settings, filter: (event) => conversationIdOf(event) === conversationId },
+      ),
+    iterateMessages: (conversationId, messages) => listAllMessages(services.conversations, conversationId, messages),
+    uploadFile: (source, upload) => uploadFile(services.files, platform, source, upload),
+    downloadFile: (fileId, target, download) => downloadFile(services.files, platform, fileId, target, download),
+    downloadFileBytes: async (fileId, download) => {
+      const chunks: Uint8Array[] = [];
+      const info = await downloadFile(services.files, platform, fileId, (chunk) => void chunks.push(chunk), download);
+      return { info, bytes: concatenate(chunks) };
+    },
     withCredentials: ({ token, apiKey }) => buildClient({ ...options, token, apiKey }, connection),
     login: async (email, password) => sessionClient(await services.auth.login({ email, password })),
     resumeLogin: (tokens) => sessionClient(tokens),
     close: () => connection.close(),
   };
+}
+
+/** The bytes of `chunks`, in order, in one array. */
+function concatenate(chunks: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
 /** A signal aborted when any of `signals` is (AbortSignal.any where the runtime has it). */

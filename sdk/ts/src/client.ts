@@ -1,10 +1,13 @@
 // The Gigwire client for Node.js: one HTTP/2 connection to `gigwired` (gRPC
 // protocol via @connectrpc/connect-node), optionally TLS with a private CA.
 // Everything else (typed services, credentials, login refresh, service-config
-// deadlines and retries, GigwireError, resumable watches) is the shared
-// client of client-core.ts, the same one the browser entry (web.ts) uses.
+// deadlines and retries, GigwireError, resumable watches, file helpers) is the
+// shared client of client-core.ts, the same one the browser entry (web.ts)
+// uses; Node adds client-streaming uploads, file paths and node:crypto's
+// SHA-256 to the file helpers (node-files.ts).
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import { type BaseClientOptions, type GigwireClient, buildClient, normalizeBaseUrl } from "./client-core.js";
+import { NODE_FILE_PLATFORM } from "./node-files.js";
 
 /** Options of createClient. */
 export interface ClientOptions extends BaseClientOptions {
@@ -30,5 +33,6 @@ export function createClient(options: ClientOptions): GigwireClient {
   return buildClient(options, {
     transport: (interceptors) => createGrpcTransport({ baseUrl, sessionManager, interceptors }),
     close: () => sessionManager.abort(),
+    files: NODE_FILE_PLATFORM,
   });
 }

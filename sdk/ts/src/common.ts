@@ -1,8 +1,8 @@
 // What both entry points of @gigwire/sdk export, Node (index.ts) and browser
 // (web.ts): the shared client's types, typed errors, credentials, login
-// session, service config, resumable watches, and the generated message
-// types, enums and service descriptors of gigwire.v1 (protobuf-es). Imports
-// nothing from Node. Each entry adds its own createClient.
+// session, service config, resumable watches, file helpers' types, and the
+// generated message types, enums and service descriptors of gigwire.v1
+// (protobuf-es). Imports nothing from Node. Each entry adds its own createClient.
 export {
   type BaseClientOptions,
   type CallSettings,
@@ -27,6 +27,22 @@ export {
   toGigwireError,
 } from "./errors.js";
 export { SDK_HEADER_VALUE, SDK_VERSION } from "./version.js";
+export {
+  type ByteSink,
+  type ByteSource,
+  type DownloadOptions,
+  type DownloadTarget,
+  DownloadIntegrityError,
+  type FilePlatform,
+  type ProgressCallback,
+  type TransferRetryOptions,
+  UPLOAD_CHUNK_BYTES,
+  type UploadOptions,
+  type UploadSource,
+  byteSourceOf,
+} from "./files.js";
+export { CONVERSATION_EVENT_TYPES, type MessagesOptions, conversationIdOf } from "./conversations.js";
+export { PortableSha256, type Sha256, type Sha256Factory } from "./sha256.js";
 export { LoginSession, REFRESH_MARGIN_MS } from "./session.js";
 export {
   type MethodConfig,

@@ -96,11 +96,16 @@ export function isAfter(cursor: string, last: string): boolean {
 }
 
 /** Settings of a Watch beyond its options. */
-export interface WatchSettings {
+export interface WatchSettings<E = unknown> {
   /** Whether a TOKEN_EXPIRED stream may be retried once (the client's token is a provider). */
   readonly tokenRefreshable: boolean;
   /** Random source in [0, 1) for the jitter (tests). */
   readonly random?: () => number;
+  /**
+   * Keeps only the events it returns true for; the others still move the
+   * cursor forward (a resumed watch does not see them again).
+   */
+  readonly filter?: (event: E) => boolean;
 }
 
 /**
@@ -130,7 +135,7 @@ export class Watch<E extends { readonly cursor: string }> implements AsyncIterab
   constructor(
     private readonly open: OpenStream<E>,
     private readonly options: WatchOptions,
-    private readonly settings: WatchSettings,
+    private readonly settings: WatchSettings<E>,
   ) {
     this.lastCursor = options.resumeCursor ?? "";
   }
@@ -206,8 +211,9 @@ export class Watch<E extends { readonly cursor: string }> implements AsyncIterab
       this.options.onHeartbeat?.(kind.value);
       return undefined;
     }
-    if (kind.case === "event" && this.advance(kind.value.cursor)) return kind.value;
-    return undefined;
+    if (kind.case !== "event" || !this.advance(kind.value.cursor)) return undefined;
+    const wanted = this.settings.filter === undefined || this.settings.filter(kind.value);
+    return wanted ? kind.value : undefined;
   }
 
   private advance(cursor: string): boolean {

@@ -4,7 +4,10 @@
 // gRPC-Web protocol (@connectrpc/connect-web, fetch) to gigwired's web port
 // (`gigwired --web-listen`). Imports nothing from Node.
 //
-// Differences from Node: `baseUrl` defaults to the page's origin; a network
+// Differences from Node: uploads go as unary UploadChunk calls (gRPC-Web
+// cannot stream from the client) from bytes or a Blob (a File), never a path;
+// downloads go to a WritableStream or a function; `baseUrl` defaults to the
+// page's origin; a network
 // failure (server down, connection lost mid-stream) is UNAVAILABLE as in
 // Node, so retries and resuming watches behave the same; `close()` ends the
 // watches opened through the client (there is no connection to close).
@@ -43,6 +46,8 @@ export function createClient(options: ClientOptions = {}): GigwireClient {
       closed = new AbortController();
     },
     watchSignal: () => closed.signal,
+    // gRPC-Web cannot stream from the client: uploads go as UploadChunk calls.
+    files: { clientStreaming: false },
   });
 }
 

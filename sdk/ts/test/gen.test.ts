@@ -53,9 +53,9 @@ describe("scripts/gen.mjs", () => {
 
   it("names today's services as the SDK always has", () => {
     assert.deepEqual(Object.keys(SERVICES).sort(), [
-      "apiKeys", "assignments", "audit", "auth", "bookings", "catalog", "disputes", "events", "jobs",
-      "ledger", "milestones", "notifications", "offers", "payments", "payouts", "portfolio", "proposals",
-      "reviews", "sellers", "users",
+      "apiKeys", "assignments", "audit", "auth", "bookings", "catalog", "conversations", "disputes", "events",
+      "files", "jobs", "ledger", "milestones", "notifications", "offers", "payments", "payouts", "portfolio",
+      "proposals", "reviews", "sellers", "users",
     ]);
     assert.equal(SERVICES.milestones.typeName, "gigwire.v1.MilestoneService");
     assert.equal(SERVICES.ledger.typeName, "gigwire.v1.LedgerService");
