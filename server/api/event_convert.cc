@@ -3,12 +3,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api/catalog_convert.h"
+#include "server/api/conversation_convert.h"
 #include "server/api/convert.h"
 #include "server/api/money_convert.h"
 #include "server/api/work_convert.h"
 #include "server/common/status.h"
 #include "server/domain/bookings.h"
 #include "server/domain/catalog.h"
+#include "server/domain/conversation_rules.h"
 #include "server/domain/jobs.h"
 #include "server/domain/milestone_moves.h"
 #include "server/domain/offers.h"
@@ -57,6 +59,13 @@ struct ResourceToEvent {
   }
   void operator()(const Payout& payout) const { ToProto(payout, out->mutable_payout()); }
   void operator()(const Dispute& dispute) const { ToProto(dispute, out->mutable_dispute()); }
+  // The outbox passes a conversation without last message or unread count
+  // and a hidden message redacted (see Outbox::Record).
+  void operator()(const Conversation& conversation) const {
+    ToProto(conversation, nullptr, out->mutable_conversation());
+  }
+  void operator()(const Message& message) const { ToProto(message, out->mutable_message()); }
+  void operator()(const ReadMark& mark) const { ToProto(mark, out->mutable_read_receipt()); }
 };
 
 // The fields of a stored resource that the allowed-actions rules read.
@@ -144,6 +153,10 @@ void AddAllowedActions(const Principal& viewer, absl::Time now, v1::Event* event
     case v1::Event::kMilestone:
       SetActions(MilestoneActions(viewer, MilestoneRuleFields(event->milestone())),
                  event->mutable_milestone());
+      break;
+    case v1::Event::kConversation:
+      SetActions(ConversationActions(viewer, ConversationRuleFields(event->conversation())),
+                 event->mutable_conversation());
       break;
     default:
       break;

@@ -62,6 +62,7 @@ struct RateLimitConfig {
   RateLimit per_account_auth{0.2, 10};  // Login and Register per email
   RateLimit per_principal{50, 200};      // every authenticated call per user
   RateLimit per_address_browse{20, 100}; // anonymous catalog browsing per address
+  RateLimit per_sender_message{1.0, 20}; // SendMessage per sender, on top of per_principal
 };
 
 class RateLimits {
@@ -70,17 +71,20 @@ class RateLimits {
       : per_address_auth_(config.per_address_auth, clock),
         per_account_auth_(config.per_account_auth, clock),
         per_principal_(config.per_principal, clock),
-        per_address_browse_(config.per_address_browse, clock) {}
+        per_address_browse_(config.per_address_browse, clock),
+        per_sender_message_(config.per_sender_message, clock) {}
   RateLimiter& per_address_auth() { return per_address_auth_; }
   RateLimiter& per_account_auth() { return per_account_auth_; }
   RateLimiter& per_principal() { return per_principal_; }
   RateLimiter& per_address_browse() { return per_address_browse_; }
+  RateLimiter& per_sender_message() { return per_sender_message_; }
 
  private:
   RateLimiter per_address_auth_;
   RateLimiter per_account_auth_;
   RateLimiter per_principal_;
   RateLimiter per_address_browse_;
+  RateLimiter per_sender_message_;
 };
 
 }  // namespace gigwire

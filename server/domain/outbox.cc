@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "server/common/status.h"
+#include "server/domain/conversation_reads.h"
+#include "server/domain/conversation_rules.h"
 #include "server/domain/milestone_moves.h"
 
 namespace gigwire {
@@ -80,6 +83,26 @@ struct AudienceOf {
     record.seller_id = payout.seller_id;
     return absl::OkStatus();
   }
+  absl::Status operator()(const Conversation& conversation) const {
+    return OfConversation(conversation.id, conversation.id);
+  }
+  absl::Status operator()(const Message& message) const {
+    return OfConversation(message.id, message.conversation_id);
+  }
+  absl::Status operator()(const ReadMark& mark) const {
+    return OfConversation(mark.conversation_id, mark.conversation_id);
+  }
+  // A resource of a conversation: its job and participants.
+  absl::Status OfConversation(const std::string& resource_id,
+                              const std::string& conversation_id) const {
+    GW_ASSIGN_OR_RETURN(Conversation conversation,
+                        tx.conversations().FindById(conversation_id));
+    record.resource_id = resource_id;
+    record.job_id = conversation.job_id;
+    record.buyer_id = conversation.buyer_id;
+    record.seller_id = conversation.seller_id;
+    return absl::OkStatus();
+  }
   // A resource of a booking: the booking's job and parties.
   absl::Status OfBooking(const std::string& resource_id, const std::string& booking_id) const {
     GW_ASSIGN_OR_RETURN(Booking booking, tx.bookings().FindById(booking_id));
@@ -149,6 +172,18 @@ struct StoredResource {
                        stored.notes.end());
     return EventResource(std::move(stored));
   }
+  // As every viewer sees it: no last message, no unread count (per viewer).
+  absl::StatusOr<EventResource> operator()(const Conversation& conversation) const {
+    return Wrap(LoadConversation(tx, conversation.id));
+  }
+  // A hidden one without its text and files, for everyone.
+  absl::StatusOr<EventResource> operator()(const Message& message) const {
+    GW_ASSIGN_OR_RETURN(Message stored, LoadMessage(tx, message.id));
+    return EventResource(Redacted(std::move(stored)));
+  }
+  absl::StatusOr<EventResource> operator()(const ReadMark& mark) const {
+    return Wrap(tx.messages().GetReadMark(mark.conversation_id, mark.user_id));
+  }
 };
 
 // The audience members to notify: buyer and seller, once each, not the actor.
@@ -181,7 +216,17 @@ std::optional<std::string> OwnTitle(const EventResource& resource) {
   if (const Milestone* milestone = std::get_if<Milestone>(&resource)) return milestone->title;
   if (const Dispute* dispute = std::get_if<Dispute>(&resource)) return dispute->milestone_title;
   if (std::holds_alternative<Payout>(resource)) return std::string();
+  if (const Conversation* conversation = std::get_if<Conversation>(&resource)) {
+    return conversation->title;
+  }
   return std::nullopt;
+}
+
+// The conversation a message or read receipt belongs to; empty for others.
+std::string ConversationIdOf(const EventResource& resource) {
+  if (const Message* message = std::get_if<Message>(&resource)) return message->conversation_id;
+  if (const ReadMark* mark = std::get_if<ReadMark>(&resource)) return mark->conversation_id;
+  return std::string();
 }
 
 // The title for the summary: the one the resource carries, else (a review)
@@ -189,6 +234,11 @@ std::optional<std::string> OwnTitle(const EventResource& resource) {
 // `tx`; empty when the booking is gone.
 absl::StatusOr<std::string> TitleOf(Tx& tx, const DomainEvent& event) {
   if (std::optional<std::string> own = OwnTitle(event.resource)) return *own;
+  if (const std::string conversation_id = ConversationIdOf(event.resource);
+      !conversation_id.empty()) {
+    GW_ASSIGN_OR_RETURN(Conversation conversation, LoadConversation(tx, conversation_id));
+    return conversation.title;
+  }
   const Review* review = std::get_if<Review>(&event.resource);
   const Payment* payment = std::get_if<Payment>(&event.resource);
   const std::string booking_id =
@@ -267,7 +317,30 @@ constexpr SummaryWords kSummaries[] = {
     {EventType::kDisputeOpened, "Dispute opened on", ""},
     {EventType::kDisputeNoteAdded, "New note on the dispute about", ""},
     {EventType::kDisputeResolved, "Dispute resolved:", ""},
+    // Never a message's text: a notification outlives a message's hiding.
+    {EventType::kConversationStarted, "New conversation about", ""},
+    {EventType::kConversationJoined, "Support joined the conversation about", ""},
+    {EventType::kMessageSent, "New message about", ""},
+    {EventType::kMessageHidden, "A message was hidden in the conversation about", ""},
 };
+
+// Who Record notifies: the Recipients, but nobody for a read receipt, and
+// for a new message only those whose unread run it starts (their unread
+// count in the conversation is 1 now), so a burst notifies once until read.
+absl::StatusOr<std::vector<std::string>> NotifiedRecipients(Tx& tx, const EventRecord& record,
+                                                            const EventResource& resource) {
+  if (record.type == EventType::kMessagesRead) return std::vector<std::string>();
+  std::vector<std::string> recipients = Recipients(record);
+  const Message* message = std::get_if<Message>(&resource);
+  if (record.type != EventType::kMessageSent || message == nullptr) return recipients;
+  std::vector<std::string> starting_a_run;
+  for (const std::string& user_id : recipients) {
+    GW_ASSIGN_OR_RETURN(const int64_t unread,
+                        tx.messages().UnreadCount(message->conversation_id, user_id));
+    if (unread == 1) starting_a_run.push_back(user_id);
+  }
+  return starting_a_run;
+}
 
 SummaryWords WordsOf(EventType type) {
   for (const SummaryWords& words : kSummaries) {
@@ -307,7 +380,8 @@ absl::Status Outbox::Record(Tx& tx, EventType type, const std::string& actor_id,
   GW_RETURN_IF_ERROR(std::visit(AudienceOf{tx, record}, event.resource));
   record.payload = encoder_.Encode(event);
   GW_ASSIGN_OR_RETURN(record.sequence, tx.events().Append(record));
-  const std::vector<std::string> recipients = Recipients(record);
+  GW_ASSIGN_OR_RETURN(const std::vector<std::string> recipients,
+                      NotifiedRecipients(tx, record, event.resource));
   if (recipients.empty()) return absl::OkStatus();
   GW_ASSIGN_OR_RETURN(event.title, TitleOf(tx, event));
   const std::string summary = NotificationSummary(event);
@@ -317,6 +391,26 @@ absl::Status Outbox::Record(Tx& tx, EventType type, const std::string& actor_id,
     GW_RETURN_IF_ERROR(tx.notifications().Insert(notification));
   }
   return absl::OkStatus();
+}
+
+std::string ResourceIdOf(const EventResource& resource) {
+  return std::visit(
+      [](const auto& r) -> std::string {
+        if constexpr (std::is_same_v<std::decay_t<decltype(r)>, ReadMark>) {
+          return r.conversation_id;
+        } else {
+          return r.id;
+        }
+      },
+      resource);
+}
+
+absl::StatusOr<int> Outbox::RedactMessageEvents(Tx& tx, const Message& message) const {
+  GW_ASSIGN_OR_RETURN(EventResource stored, StoredResource{tx}(message));
+  return tx.events().RewritePayloads(message.id, [&](const EventRecord& record) {
+    return encoder_.Encode(DomainEvent{record.type, record.actor_id, record.create_time, stored,
+                                       /*title=*/""});
+  });
 }
 
 }  // namespace gigwire

@@ -84,8 +84,7 @@ inline Principal PrincipalOf(const User& user) { return Principal{user.id, user.
 class TestEventEncoder final : public EventEncoder {
  public:
   std::string Encode(const DomainEvent& event) const override {
-    const std::string id = std::visit([](const auto& resource) { return resource.id; },
-                                      event.resource);
+    const std::string id = ResourceIdOf(event.resource);
     return absl::StrCat(static_cast<int>(event.type), " ", event.actor_id, " ", id);
   }
 };
