@@ -41,8 +41,11 @@ Status BookingServiceImpl::DeliverBooking(ServerContext* ctx,
                                           v1::Booking* resp) {
   constexpr char kMethod[] = "/gigwire.v1.BookingService/DeliverBooking";
   return rpc_.Run(ctx, kMethod, Access::kAuthenticated, [&](const CallInfo& call) -> absl::Status {
+    const std::vector<std::string> attachment_ids(req->attachment_ids().begin(),
+                                                  req->attachment_ids().end());
     GW_ASSIGN_OR_RETURN(Booking b, bookings_.Deliver(*call.principal, req->id(), req->note(),
-                                                     MakeRequestKey(call, "DeliverBooking", *req)));
+                                                     MakeRequestKey(call, "DeliverBooking", *req),
+                                                     attachment_ids));
     ToProto(b, *call.principal, resp);
     return absl::OkStatus();
   });

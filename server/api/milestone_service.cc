@@ -101,7 +101,8 @@ Status MilestoneServiceImpl::SubmitMilestone(ServerContext* ctx,
   return rpc_.Run(ctx, kMethod, Access::kAuthenticated, [&](const CallInfo& call) {
     return Reply(call,
                  milestones_.Submit(*call.principal, req->id(), req->note(),
-                                    MakeRequestKey(call, "SubmitMilestone", *req)),
+                                    MakeRequestKey(call, "SubmitMilestone", *req),
+                                    {req->attachment_ids().begin(), req->attachment_ids().end()}),
                  resp);
   });
 }

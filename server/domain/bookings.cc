@@ -9,6 +9,7 @@
 #include "server/domain/accounts.h"
 #include "server/domain/audit.h"
 #include "server/domain/catalog.h"
+#include "server/domain/file_access.h"
 #include "server/domain/milestone_moves.h"
 #include "server/domain/milestones.h"
 #include "server/domain/pagination.h"
@@ -201,8 +202,10 @@ absl::StatusOr<Booking> Bookings::Change(
 }
 
 absl::StatusOr<Booking> Bookings::Deliver(const Principal& caller, const std::string& id,
-                                          const std::string& note, const RequestKey& key) {
+                                          const std::string& note, const RequestKey& key,
+                                          const std::vector<std::string>& attachment_ids) {
   GW_RETURN_IF_ERROR(CheckNote("note", note, 1, 2000));
+  GW_RETURN_IF_ERROR(CheckAttachmentIds("attachment_ids", attachment_ids));
   auto deliver = [&](Tx&, Booking& b) -> absl::Status {
     if (b.seller_id != caller.user_id) return NotOwner("only the booking's seller may deliver");
     GW_RETURN_IF_ERROR(RequireBookingState(b, {BookingState::kActive}, "deliver"));
@@ -210,7 +213,11 @@ absl::StatusOr<Booking> Bookings::Deliver(const Principal& caller, const std::st
     b.delivery_note = note;
     return absl::OkStatus();
   };
-  return Change(caller, id, key, EventType::kBookingDelivered, deliver);
+  auto attach = [&](Tx& tx, const Booking& b) {
+    return AttachOwnFiles(tx, caller.user_id, attachment_ids, AttachmentKind::kDelivery, b.id,
+                          clock_.Now());
+  };
+  return Change(caller, id, key, EventType::kBookingDelivered, deliver, attach);
 }
 
 absl::StatusOr<Booking> Bookings::RequestRevision(const Principal& caller, const std::string& id,

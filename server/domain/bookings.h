@@ -61,8 +61,15 @@ class Bookings {
                                    const std::string& requirements, const RequestKey& key);
   absl::StatusOr<BookingPage> List(const Principal& caller, const BookingFilter& filter,
                                    int page_size, absl::string_view page_token);
+  // ACTIVE -> DELIVERED by the seller, with `attachment_ids` (the seller's
+  // own unattached files, at most 10) attached to the booking (kind
+  // DELIVERY) in the same transaction. Errors also: INVALID_ARGUMENT
+  // (attachment_ids: too many, empty or repeated); NOT_FOUND for a file that
+  // is not the caller's; FAILED_PRECONDITION (INVALID_STATE) for one
+  // attached already (see file_access.h).
   absl::StatusOr<Booking> Deliver(const Principal& caller, const std::string& id,
-                                  const std::string& note, const RequestKey& key);
+                                  const std::string& note, const RequestKey& key,
+                                  const std::vector<std::string>& attachment_ids = {});
   absl::StatusOr<Booking> RequestRevision(const Principal& caller, const std::string& id,
                                           const std::string& note, const RequestKey& key);
   absl::StatusOr<Booking> Complete(const Principal& caller, const std::string& id,

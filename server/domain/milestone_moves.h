@@ -42,6 +42,9 @@ struct MoneySettings {
 // What some actions need besides the action itself.
 struct MoveInput {
   std::string note;        // submit, request revision
+  // submit: the seller's own unattached files, attached to the milestone
+  // (kind MILESTONE) by Milestones::Move in the same transaction.
+  std::vector<std::string> attachment_ids;
   std::string reason;      // cancel, decline
   std::string payment_id;  // fund: the payment that succeeded
   std::string dispute_id;  // dispute

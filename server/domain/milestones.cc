@@ -6,6 +6,7 @@
 #include "server/common/status.h"
 #include "server/domain/audit.h"
 #include "server/domain/bookings.h"
+#include "server/domain/file_access.h"
 #include "server/domain/money.h"
 #include "server/domain/validation.h"
 #include "server/domain/work_common.h"
@@ -186,7 +187,12 @@ absl::StatusOr<Milestone> Milestones::Move(const Principal& caller, const std::s
                                                absl::StrCat("Milestone:", MilestoneActionName(action)),
                                                milestone.id, input.reason, mover_.clock().Now()));
         }
-        return mover_.Apply(tx, milestone, booking, action, party, caller.user_id, input);
+        GW_ASSIGN_OR_RETURN(Milestone moved, mover_.Apply(tx, milestone, booking, action, party,
+                                                         caller.user_id, input));
+        GW_RETURN_IF_ERROR(AttachOwnFiles(tx, caller.user_id, input.attachment_ids,
+                                          AttachmentKind::kMilestone, moved.id,
+                                          mover_.clock().Now()));
+        return moved;
       },
       LoadMilestoneWithParties, IdOf);
 }
@@ -204,10 +210,13 @@ absl::StatusOr<Milestone> Milestones::Decline(const Principal& caller, const std
 }
 
 absl::StatusOr<Milestone> Milestones::Submit(const Principal& caller, const std::string& id,
-                                             const std::string& note, const RequestKey& key) {
+                                             const std::string& note, const RequestKey& key,
+                                             const std::vector<std::string>& attachment_ids) {
   GW_RETURN_IF_ERROR(CheckNoteText("note", note, 2000));
+  GW_RETURN_IF_ERROR(CheckAttachmentIds("attachment_ids", attachment_ids));
   MoveInput input;
   input.note = note;
+  input.attachment_ids = attachment_ids;
   return Move(caller, id, MilestoneAction::kSubmit, input, key);
 }
 

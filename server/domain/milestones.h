@@ -62,9 +62,15 @@ class Milestones {
                                    const RequestKey& key);
   absl::StatusOr<Milestone> Decline(const Principal& caller, const std::string& id,
                                     const RequestKey& key);
-  // Errors also: INVALID_ARGUMENT (note 1..2000 characters).
+  // Errors also: INVALID_ARGUMENT (note 1..2000 characters). Submit
+  // attaches `attachment_ids` (the seller's own unattached files, at most 10
+  // per milestone) to the milestone (kind MILESTONE) in the same
+  // transaction: INVALID_ARGUMENT (attachment_ids), NOT_FOUND for a file
+  // that is not the caller's, FAILED_PRECONDITION (INVALID_STATE) for one
+  // attached already (see file_access.h).
   absl::StatusOr<Milestone> Submit(const Principal& caller, const std::string& id,
-                                   const std::string& note, const RequestKey& key);
+                                   const std::string& note, const RequestKey& key,
+                                   const std::vector<std::string>& attachment_ids = {});
   absl::StatusOr<Milestone> RequestRevision(const Principal& caller, const std::string& id,
                                             const std::string& note, const RequestKey& key);
   absl::StatusOr<Milestone> Approve(const Principal& caller, const std::string& id,
