@@ -68,6 +68,9 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"web-max-connections-per-address", Number(&Flags::web_max_connections_per_address)},
       {"web-idle-timeout-seconds", Number(&Flags::web_idle_timeout_seconds)},
       {"web-max-request-bytes", Number(&Flags::web_max_request_bytes)},
+      {"files-dir", Text(&Flags::files_dir)},
+      {"max-upload-bytes", Number(&Flags::max_upload_bytes)},
+      {"storage-quota-bytes", Number(&Flags::storage_quota_bytes)},
   };
   return *kFlags;
 }
@@ -96,6 +99,17 @@ absl::Status CheckMoneyFlags(const Flags& flags) {
   if ((flags.payment_gateway == "stripe") == flags.stripe_secret_key_file.empty()) {
     return absl::InvalidArgumentError(
         "--stripe-secret-key-file goes with --payment-gateway=stripe, and only with it");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFileFlags(const Flags& flags) {
+  const double max = flags.max_upload_bytes, quota = flags.storage_quota_bytes;
+  if (!(max >= 1 && max <= (int64_t{1} << 40) && max == static_cast<int64_t>(max))) {
+    return absl::InvalidArgumentError("--max-upload-bytes must be a whole number 1..2^40");
+  }
+  if (!(quota >= 1 && quota <= (int64_t{1} << 50) && quota == static_cast<int64_t>(quota))) {
+    return absl::InvalidArgumentError("--storage-quota-bytes must be a whole number 1..2^50");
   }
   return absl::OkStatus();
 }
@@ -169,6 +183,7 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     return absl::InvalidArgumentError("--heartbeat-seconds must be positive");
   }
   GW_RETURN_IF_ERROR(CheckMoneyFlags(flags));
+  GW_RETURN_IF_ERROR(CheckFileFlags(flags));
   return CheckWebFlags(flags);
 }
 
@@ -217,6 +232,14 @@ Money (milestones, escrow, payments):
                             stripe: a file holding the secret (or restricted) API key
   --stripe-api-base URL     stripe: the API's base URL (https://api.stripe.com; plain
                             http only for a loopback host, e.g. stripe-mock)
+
+Files (uploads attached to messages, deliveries, milestones, gigs, portfolio items):
+  --files-dir DIR           where uploaded files are kept, content-addressed by SHA-256
+                            (default: "files" beside --db; a temporary directory for an
+                            in-memory database). Leftovers of a crash are removed at
+                            start, before serving
+  --max-upload-bytes N      the largest file one upload may be (26214400: 25 MiB)
+  --storage-quota-bytes N   the bytes one user may have uploaded in all (1073741824: 1 GiB)
 
 Browsers (gRPC-Web and the web console):
   --web-listen HOST:PORT    also serve gRPC-Web over HTTP/1.1 here (TLS with --tls-cert),

@@ -51,6 +51,10 @@ struct Flags {
   std::string stripe_api_base = "https://api.stripe.com";
   std::string stripe_secret_key_file;
   double heartbeat_seconds = 15;
+  // Files (issue 16).
+  std::string files_dir;  // empty: "files" beside --db
+  double max_upload_bytes = 25 << 20;
+  double storage_quota_bytes = 1 << 30;
   bool help = false;
 };
 

@@ -91,6 +91,9 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
   options.money.platform_fee_bps = static_cast<int32_t>(flags.platform_fee_bps);
   options.money.auto_release_after = absl::Hours(24) * flags.auto_release_days;
   options.payment_gateway = flags.payment_gateway;
+  options.files.dir = flags.files_dir;
+  options.files.limits.max_upload_bytes = static_cast<int64_t>(flags.max_upload_bytes);
+  options.files.limits.storage_quota_bytes = static_cast<int64_t>(flags.storage_quota_bytes);
   options.manual_gateway.payee_details = flags.payee_details;
   if (!flags.stripe_secret_key_file.empty()) {
     GW_ASSIGN_OR_RETURN(std::string key, ReadFile(flags.stripe_secret_key_file));

@@ -7,6 +7,9 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +31,7 @@ const char* const kServiceNames[] = {
     "gigwire.v1.PortfolioService",  "gigwire.v1.ProposalService",
     "gigwire.v1.MilestoneService",  "gigwire.v1.PaymentService", "gigwire.v1.PayoutService",
     "gigwire.v1.DisputeService",    "gigwire.v1.LedgerService",
+    "gigwire.v1.FileService",
 };
 
 // The payment gateway `options` name.
@@ -43,6 +47,45 @@ absl::StatusOr<std::unique_ptr<PaymentGateway>> MakeGateway(const BackendOptions
   return absl::InvalidArgumentError(absl::StrCat("unknown payment gateway \"",
                                                  options.payment_gateway,
                                                  "\" (manual or stripe)"));
+}
+
+// Where uploaded files live, and whether the backend made (and removes) it.
+struct FilesDir {
+  std::string path;
+  std::string owned;  // == path when it is a temporary directory
+};
+
+absl::StatusOr<FilesDir> ResolveFilesDir(const BackendOptions& options) {
+  if (!options.files.dir.empty()) return FilesDir{options.files.dir, ""};
+  const std::string& db = options.store.path;
+  if (!db.empty() && db != ":memory:" && db.rfind("file::memory:", 0) != 0) {
+    std::filesystem::path parent = std::filesystem::path(db).parent_path();
+    return FilesDir{(parent.empty() ? std::filesystem::path("files") : parent / "files").string(),
+                    ""};
+  }
+  std::string pattern = (std::filesystem::temp_directory_path() / "gigwire_files_XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return Internal("cannot create a temporary files directory");
+  }
+  return FilesDir{pattern, pattern};
+}
+
+void RemoveOwnedDir(const std::string& dir) {
+  if (dir.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
+// Removes what a crash left in the files directory, before serving.
+absl::Status RecoverFiles(Files& files) {
+  GW_ASSIGN_OR_RETURN(const FileSweepCounts removed, files.RecoverAfterRestart());
+  if (removed.orphan_blobs > 0 || removed.stale_temporaries > 0) {
+    JsonLog("files recovered")
+        .Int("orphan_blobs", removed.orphan_blobs)
+        .Int("stale_temporaries", removed.stale_temporaries)
+        .Emit();
+  }
+  return absl::OkStatus();
 }
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {
@@ -75,7 +118,8 @@ void ApplyTransportPolicy(const ServerOptions& options, grpc::ServerBuilder& bui
 }  // namespace
 
 Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store,
-                 std::unique_ptr<PaymentGateway> payment_gateway)
+                 std::unique_ptr<PaymentGateway> payment_gateway,
+                 std::unique_ptr<BlobStore> blob_store)
     : clock(*options.clock),
       store(std::move(opened_store)),
       outbox(event_encoder),
@@ -102,7 +146,9 @@ Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> ope
       payouts(*store, milestone_mover),
       disputes(*store, milestone_mover),
       ledger_reads(*store, clock),
-      scheduler(*store, jobs, offers, clock, options.scheduler, &milestones, &payments) {}
+      blobs(std::move(blob_store)),
+      files(*store, *blobs, clock, options.files.limits),
+      scheduler(*store, jobs, offers, clock, options.scheduler, &milestones, &payments, &files) {}
 
 absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& options) {
   if (options.token_keys.empty()) return absl::InvalidArgumentError("no token signing key");
@@ -111,7 +157,16 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& opt
   }
   GW_ASSIGN_OR_RETURN(std::unique_ptr<PaymentGateway> gateway, MakeGateway(options));
   GW_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(options.store));
-  auto backend = std::make_unique<Backend>(options, std::move(store), std::move(gateway));
+  GW_ASSIGN_OR_RETURN(FilesDir files_dir, ResolveFilesDir(options));
+  absl::StatusOr<std::unique_ptr<BlobStore>> blobs = BlobStore::Open(files_dir.path);
+  if (!blobs.ok()) {
+    RemoveOwnedDir(files_dir.owned);
+    return blobs.status();
+  }
+  auto backend = std::make_unique<Backend>(options, std::move(store), std::move(gateway),
+                                           *std::move(blobs));
+  backend->owned_files_dir = files_dir.owned;
+  GW_RETURN_IF_ERROR(RecoverFiles(backend->files));
   GW_ASSIGN_OR_RETURN(backend->hub, EventHub::Start(*backend->store, options.events));
   return backend;
 }
@@ -120,6 +175,7 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& opt
 Backend::~Backend() {
   scheduler.Stop();  // no write may run while the hub's store observer goes away
   hub.reset();
+  RemoveOwnedDir(owned_files_dir);
 }
 
 GigwireServer::GigwireServer(Backend& backend)
@@ -144,6 +200,7 @@ GigwireServer::GigwireServer(Backend& backend)
       payout_service_(rpc_, backend.payouts),
       dispute_service_(rpc_, backend.disputes),
       ledger_service_(rpc_, backend.ledger_reads),
+      file_service_(rpc_, backend.files),
       hub_(*backend.hub) {}
 
 absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const ServerOptions& options,
@@ -180,6 +237,7 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
   builder.RegisterService(&server->payout_service_);
   builder.RegisterService(&server->dispute_service_);
   builder.RegisterService(&server->ledger_service_);
+  builder.RegisterService(&server->file_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return ServerBusy(absl::StrCat("cannot listen on ", options.listen_address));

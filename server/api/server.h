@@ -22,6 +22,7 @@
 #include "server/api/catalog_services.h"
 #include "server/api/event_convert.h"
 #include "server/api/event_services.h"
+#include "server/api/file_services.h"
 #include "server/api/money_services.h"
 #include "server/api/rpc_runner.h"
 #include "server/api/services.h"
@@ -38,6 +39,7 @@
 #include "server/domain/sellers.h"
 #include "server/domain/bookings.h"
 #include "server/domain/disputes.h"
+#include "server/domain/files.h"
 #include "server/domain/jobs.h"
 #include "server/domain/ledger_reads.h"
 #include "server/domain/milestone_moves.h"
@@ -52,12 +54,21 @@
 #include "server/domain/reviews.h"
 #include "server/domain/scheduler.h"
 #include "server/events/event_hub.h"
+#include "server/files/blob_store.h"
 #include "server/payments/manual_gateway.h"
 #include "server/payments/stripe_gateway.h"
 #include "server/payments/stripe_client.h"
 #include "server/store/sqlite/sqlite_store.h"
 
 namespace gigwire {
+
+// Uploaded files: where their bytes live and the limits.
+struct FileOptions {
+  // --files-dir. Empty: "files" beside the database file, or a temporary
+  // directory (removed with the backend) for an in-memory database.
+  std::string dir;
+  FileLimits limits;  // --max-upload-bytes, --storage-quota-bytes
+};
 
 struct BackendOptions {
   SqliteStoreOptions store;
@@ -78,13 +89,16 @@ struct BackendOptions {
   std::string payment_gateway = "manual";
   ManualGatewayOptions manual_gateway;
   StripeOptions stripe;
+  FileOptions files;
   const Clock* clock = &SystemClock::Get();  // not owned
 };
 
 // Everything below the gRPC layer, wired together.
 struct Backend {
-  // Opens the store and starts the event hub. Errors: those of
-  // SqliteStore::Open and EventHub::Start; INVALID_ARGUMENT without token keys.
+  // Opens the store and the files directory, removes what a crash left there
+  // (Files::RecoverAfterRestart, before anything is served), and starts the
+  // event hub. Errors: those of SqliteStore::Open, BlobStore::Open, the
+  // recovery and EventHub::Start; INVALID_ARGUMENT without token keys.
   // INVALID_ARGUMENT also for an unknown payment gateway or unusable Stripe
   // options.
   static absl::StatusOr<std::unique_ptr<Backend>> Open(const BackendOptions& options);
@@ -120,6 +134,10 @@ struct Backend {
   Payouts payouts;
   Disputes disputes;
   LedgerReads ledger_reads;
+  // Files (issue 16): the blobs under the files directory and the service.
+  std::string owned_files_dir;  // a temporary --files-dir, removed with the backend
+  std::unique_ptr<BlobStore> blobs;
+  Files files;
   // Not started here: gigwired starts it; tests drive RunOnce with a FakeClock.
   Scheduler scheduler;
   // Fans committed events out to the streams; declared last so it stops
@@ -127,7 +145,8 @@ struct Backend {
   std::unique_ptr<EventHub> hub;
 
   Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> opened_store,
-          std::unique_ptr<PaymentGateway> payment_gateway);
+          std::unique_ptr<PaymentGateway> payment_gateway,
+          std::unique_ptr<BlobStore> blob_store);
   ~Backend();  // stops the scheduler, then the hub, then closes the store
 };
 
@@ -190,6 +209,7 @@ class GigwireServer {
   PayoutServiceImpl payout_service_;
   DisputeServiceImpl dispute_service_;
   LedgerServiceImpl ledger_service_;
+  FileServiceImpl file_service_;
   EventHub& hub_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
