@@ -32,6 +32,7 @@ const char* const kServiceNames[] = {
     "gigwire.v1.MilestoneService",  "gigwire.v1.PaymentService", "gigwire.v1.PayoutService",
     "gigwire.v1.DisputeService",    "gigwire.v1.LedgerService",
     "gigwire.v1.FileService",
+    "gigwire.v1.ConversationService",
 };
 
 // The payment gateway `options` name.
@@ -146,6 +147,7 @@ Backend::Backend(const BackendOptions& options, std::unique_ptr<SqliteStore> ope
       payouts(*store, milestone_mover),
       disputes(*store, milestone_mover),
       ledger_reads(*store, clock),
+      conversations(*store, clock, outbox),
       blobs(std::move(blob_store)),
       files(*store, *blobs, clock, options.files.limits),
       scheduler(*store, jobs, offers, clock, options.scheduler, &milestones, &payments, &files) {}
@@ -201,6 +203,7 @@ GigwireServer::GigwireServer(Backend& backend)
       dispute_service_(rpc_, backend.disputes),
       ledger_service_(rpc_, backend.ledger_reads),
       file_service_(rpc_, backend.files),
+      conversation_service_(rpc_, backend.conversations),
       hub_(*backend.hub) {}
 
 absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const ServerOptions& options,
@@ -238,6 +241,7 @@ absl::StatusOr<std::unique_ptr<GigwireServer>> GigwireServer::Start(const Server
   builder.RegisterService(&server->dispute_service_);
   builder.RegisterService(&server->ledger_service_);
   builder.RegisterService(&server->file_service_);
+  builder.RegisterService(&server->conversation_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return ServerBusy(absl::StrCat("cannot listen on ", options.listen_address));

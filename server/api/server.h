@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/catalog_services.h"
+#include "server/api/conversation_services.h"
 #include "server/api/event_convert.h"
 #include "server/api/event_services.h"
 #include "server/api/file_services.h"
@@ -36,6 +37,7 @@
 #include "server/domain/api_keys.h"
 #include "server/domain/audit.h"
 #include "server/domain/catalog.h"
+#include "server/domain/conversations.h"
 #include "server/domain/sellers.h"
 #include "server/domain/bookings.h"
 #include "server/domain/disputes.h"
@@ -134,6 +136,8 @@ struct Backend {
   Payouts payouts;
   Disputes disputes;
   LedgerReads ledger_reads;
+  // Messaging (issue 16).
+  Conversations conversations;
   // Files (issue 16): the blobs under the files directory and the service.
   std::string owned_files_dir;  // a temporary --files-dir, removed with the backend
   std::unique_ptr<BlobStore> blobs;
@@ -210,6 +214,7 @@ class GigwireServer {
   DisputeServiceImpl dispute_service_;
   LedgerServiceImpl ledger_service_;
   FileServiceImpl file_service_;
+  ConversationServiceImpl conversation_service_;
   EventHub& hub_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -32,6 +32,7 @@
 #include "gigwire/v1/audit.grpc.pb.h"
 #include "gigwire/v1/booking.grpc.pb.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/conversation.grpc.pb.h"
 #include "gigwire/v1/dispute.grpc.pb.h"
 #include "gigwire/v1/errors.pb.h"
 #include "gigwire/v1/event.grpc.pb.h"
@@ -60,7 +61,7 @@ constexpr std::array<Persona, kPersonas> kCallOrder = {kAnonymous, kOtherBuyer, 
                                                        kBuyer, kSeller, kAdmin};
 constexpr StatusCode OK = StatusCode::OK, NF = StatusCode::NOT_FOUND,
                      PD = StatusCode::PERMISSION_DENIED, UA = StatusCode::UNAUTHENTICATED,
-                     FP = StatusCode::FAILED_PRECONDITION;
+                     FP = StatusCode::FAILED_PRECONDITION, IA = StatusCode::INVALID_ARGUMENT;
 
 // How the personas that have an API key authenticate in a run.
 enum class Credential { kBearerToken, kApiKey };
@@ -72,6 +73,9 @@ enum class Accepts { kBearerOrApiKey, kBearerOnly };
 // What a row needs to exist before its calls.
 // kOpenProject: the buyer's approved open project in bidding (open_job_id);
 // kProposal: with the seller's SUBMITTED proposal on it (proposal_id).
+// kConversation: the buyer opened the conversation about the assigned job
+// with the seller (conversation_id), who wrote in it (message_id);
+// kHiddenMessage: then an admin hid that message.
 // From kActive on there is the ACTIVE booking (booking_id) with its one
 // PENDING milestone for the whole price (milestone_id). Money on it (manual
 // gateway): kMilestoneProposed, the buyer proposed a second milestone
@@ -82,7 +86,8 @@ enum class Accepts { kBearerOrApiKey, kBearerOnly };
 // is the price); kPayoutRequested, the seller asks for a payout of 100
 // minor units of it (payout_id).
 enum class Setup {
-  kBase, kPendingGig, kPausedGig, kPendingJob, kOpenProject, kProposal, kActive, kDelivered,
+  kBase, kPendingGig, kPausedGig, kPendingJob, kOpenProject, kProposal, kConversation,
+  kHiddenMessage, kActive, kDelivered,
   kCompleted, kMilestoneProposed, kPaymentPending, kFunded, kDisputed, kSubmitted, kReleased,
   kPayoutRequested
 };
@@ -102,6 +107,7 @@ struct World {
   std::string open_job_id, proposal_id;
   absl::Time open_job_close;  // the open project's bidding close time
   std::string milestone_id, proposed_milestone_id, payment_id, dispute_id, payout_id;
+  std::string conversation_id, message_id;
   pb::Money milestone_amount;
 
   template <typename Service>
@@ -404,6 +410,32 @@ void SubmitSellersProposal(World& w) {
   w.proposal_id = made.id();
 }
 
+constexpr char kSecret[] = "My phone is 555-0100, call me off the platform";
+
+// The buyer opens the assigned job's conversation with the seller, who
+// writes kSecret in it; an admin hides that message when `hide`.
+void StartConversation(World& w, bool hide) {
+  pb::OpenConversationRequest open;
+  open.set_job_id(w.job_id);
+  open.set_seller_id(w.user_id[kSeller]);
+  pb::Conversation opened;
+  MustOk(GW_CALL(w, kBuyer, ConversationService, OpenConversation, open, &opened),
+         "OpenConversation");
+  w.conversation_id = opened.id();
+  pb::SendMessageRequest send;
+  send.set_conversation_id(w.conversation_id);
+  send.set_text(kSecret);
+  pb::Message sent;
+  MustOk(GW_CALL(w, kSeller, ConversationService, SendMessage, send, &sent), "SendMessage");
+  w.message_id = sent.id();
+  if (!hide) return;
+  pb::HideMessageRequest hide_request;
+  hide_request.set_id(w.message_id);
+  hide_request.set_reason("Contact details outside the platform");
+  MustOk(GW_CALL(w, kAdmin, ConversationService, HideMessage, hide_request, nullptr),
+         "HideMessage");
+}
+
 void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
   BackendOptions options;
   options.store.path = (dir / "gigwire.db").string();
@@ -441,6 +473,9 @@ void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
   }
   if (setup == Setup::kOpenProject || setup == Setup::kProposal) NewOpenProject(w);
   if (setup == Setup::kProposal) SubmitSellersProposal(w);
+  if (setup == Setup::kConversation || setup == Setup::kHiddenMessage) {
+    StartConversation(w, setup == Setup::kHiddenMessage);
+  }
   if (setup >= Setup::kActive) AdvanceBooking(w, setup);
 }
 
@@ -457,7 +492,8 @@ struct Expect {
 constexpr Expect NOCRED{UA, pb::CREDENTIALS_MISSING}, HIDDEN{NF, pb::RESOURCE_NOT_FOUND},
     OWNER{PD, pb::NOT_RESOURCE_OWNER}, ADMIN{PD, pb::ROLE_REQUIRED},
     STATE{FP, pb::INVALID_STATE}, FUNDS{FP, pb::INSUFFICIENT_FUNDS},
-    GATEWAY{FP, pb::WRONG_GATEWAY};
+    GATEWAY{FP, pb::WRONG_GATEWAY}, UNLINKED{PD, pb::NOT_CONNECTED},
+    FIELDS{IA, pb::INVALID_FIELDS};
 
 struct Row {
   const char* name;  // starts with the RPC's method name
@@ -1068,6 +1104,96 @@ const std::vector<Row>& Rows() {
       ROW("ReconcileLedger", S::kReleased, ANY,
           GW_CALL(w, p, LedgerService, ReconcileLedger, pb::ReconcileLedgerRequest(), nullptr),
           NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
+      // ---- conversations (issue 16): the buyer and the seller talk; other
+      // users find nothing (HIDDEN), admins read everything and write after
+      // joining (OWNER before); nothing links a stranger (UNLINKED). ----
+      ROW("OpenConversation", S::kBase, ANY,
+          [&] {
+            pb::OpenConversationRequest r;
+            r.set_job_id(w.job_id);
+            r.set_seller_id(w.user_id[kSeller]);
+            return GW_CALL(w, p, ConversationService, OpenConversation, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, UNLINKED),
+      // Everyone sees an open project, so those without a proposal or an
+      // invitation on it are told they are not connected; its buyer must
+      // name the seller.
+      ROW("OpenConversation on an open project", S::kOpenProject, ANY,
+          [&] {
+            pb::OpenConversationRequest r;
+            r.set_job_id(w.open_job_id);
+            return GW_CALL(w, p, ConversationService, OpenConversation, r, nullptr);
+          }(),
+          NOCRED, FIELDS, UNLINKED, UNLINKED, UNLINKED, UNLINKED),
+      ROW("GetConversation", S::kConversation, ANY,
+          GW_CALL(w, p, ConversationService, GetConversation,
+                  WithId<pb::GetConversationRequest>(w.conversation_id), nullptr),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("ListConversations", S::kConversation, ANY,
+          GW_CALL(w, p, ConversationService, ListConversations,
+                  pb::ListConversationsRequest(), nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("ListConversations of the seller", S::kConversation, ANY,
+          [&] {
+            pb::ListConversationsRequest r;
+            r.set_user_id(w.user_id[kSeller]);
+            return GW_CALL(w, p, ConversationService, ListConversations, r, nullptr);
+          }(),
+          NOCRED, ADMIN, ADMIN, OK, ADMIN, OK),
+      ROW("SendMessage", S::kConversation, ANY,
+          [&] {
+            pb::SendMessageRequest r;
+            r.set_conversation_id(w.conversation_id);
+            r.set_text("When can you start?");
+            return GW_CALL(w, p, ConversationService, SendMessage, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OWNER),
+      ROW("ListMessages", S::kConversation, ANY,
+          [&] {
+            pb::ListMessagesRequest r;
+            r.set_conversation_id(w.conversation_id);
+            return GW_CALL(w, p, ConversationService, ListMessages, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      // Read marks are the participants'.
+      ROW("MarkRead", S::kConversation, ANY,
+          [&] {
+            pb::MarkReadRequest r;
+            r.set_conversation_id(w.conversation_id);
+            return GW_CALL(w, p, ConversationService, MarkRead, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OWNER),
+      ROW("HideMessage", S::kConversation, ANY,
+          GW_CALL(w, p, ConversationService, HideMessage,
+                  WithReason<pb::HideMessageRequest>(w.message_id, "Contact details"), nullptr),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
+      ROW("HideMessage again", S::kHiddenMessage, ANY,
+          GW_CALL(w, p, ConversationService, HideMessage,
+                  WithReason<pb::HideMessageRequest>(w.message_id, "Contact details"), nullptr),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, STATE),
+      ROW("JoinConversation", S::kConversation, ANY,
+          GW_CALL(w, p, ConversationService, JoinConversation,
+                  WithId<pb::JoinConversationRequest>(w.conversation_id), nullptr),
+          NOCRED, ADMIN, ADMIN, ADMIN, ADMIN, OK),
+      // Anyone blocks anyone but itself.
+      ROW("BlockUser", S::kBase, ANY,
+          [&] {
+            pb::BlockUserRequest r;
+            r.set_user_id(w.user_id[kOtherSeller]);
+            return GW_CALL(w, p, ConversationService, BlockUser, r, nullptr);
+          }(),
+          NOCRED, OK, OK, OK, FIELDS, OK),
+      ROW("UnblockUser", S::kBase, ANY,
+          [&] {
+            pb::UnblockUserRequest r;
+            r.set_user_id(w.user_id[kOtherSeller]);
+            return GW_CALL(w, p, ConversationService, UnblockUser, r, nullptr);
+          }(),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("ListBlockedUsers", S::kBase, ANY,
+          GW_CALL(w, p, ConversationService, ListBlockedUsers, pb::ListBlockedUsersRequest(),
+                  nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
       // ---- portfolios (an admin deletes the item the seller adds again) ----
       ROW("CreatePortfolioItem", S::kBase, ANY,
           GW_CALL(w, p, PortfolioService, CreatePortfolioItem, NewPortfolioItem(), nullptr),
@@ -1252,6 +1378,87 @@ TEST(ApiKeyCredentialTest, AnAdminsKeyCannotManageKeysAndDiesWhenRevoked) {
          "RevokeApiKey with the admin's bearer token");
   ExpectRefused(Call<pb::JobService>(w, by_key, &pb::JobService::Stub::GetJob, get_job, nullptr),
                 UA, pb::API_KEY_INVALID, "GetJob with the revoked key");
+  w.server->Shutdown(absl::Seconds(1));
+}
+
+// The events `persona` gets replayed from the start of the log (WatchEvents
+// with cursor "0", message types only), up to and including the first
+// MESSAGE_HIDDEN.
+std::vector<pb::Event> ReplayedMessageEvents(World& w, Persona persona) {
+  auto stub = w.Stub<pb::EventService>();
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+  const Caller caller = CallerFor(w, persona);
+  context.AddMetadata(caller.header, caller.value);
+  pb::WatchEventsRequest request;
+  request.set_resume_cursor("0");
+  request.add_types(pb::MESSAGE_SENT);
+  request.add_types(pb::MESSAGE_HIDDEN);
+  std::unique_ptr<grpc::ClientReader<pb::WatchEventsResponse>> reader =
+      stub->WatchEvents(&context, request);
+  std::vector<pb::Event> events;
+  pb::WatchEventsResponse response;
+  while (reader->Read(&response)) {
+    if (!response.has_event()) continue;
+    events.push_back(response.event());
+    if (response.event().type() == pb::MESSAGE_HIDDEN) break;
+  }
+  context.TryCancel();
+  return events;
+}
+
+// The issue's case: once an admin hid a message, its text reaches no
+// participant: not in ListMessages, GetConversation's last message,
+// ListConversations, nor a WatchEvents replay of the events sent before the
+// hiding (admins replay the redacted events too, and read the text with
+// ListMessages).
+TEST(ConversationPrivacyTest, AHiddenMessagesTextReachesNoParticipant) {
+  ScratchDir dir("hidden-message");
+  World w;
+  BuildWorld(w, dir.path(), Setup::kHiddenMessage);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure()) << "world setup failed";
+  for (Persona p : {kBuyer, kSeller}) {
+    SCOPED_TRACE(p == kBuyer ? "buyer" : "seller");
+    pb::ListMessagesRequest list;
+    list.set_conversation_id(w.conversation_id);
+    pb::ListMessagesResponse messages;
+    MustOk(GW_CALL(w, p, ConversationService, ListMessages, list, &messages), "ListMessages");
+    ASSERT_EQ(messages.messages_size(), 1);
+    EXPECT_TRUE(messages.messages(0).hidden());
+    EXPECT_EQ(messages.messages(0).text(), "");
+    EXPECT_EQ(messages.messages(0).hidden_reason(), "");
+    pb::Conversation got;
+    MustOk(GW_CALL(w, p, ConversationService, GetConversation,
+                   WithId<pb::GetConversationRequest>(w.conversation_id), &got),
+           "GetConversation");
+    EXPECT_TRUE(got.last_message().hidden());
+    EXPECT_EQ(got.last_message().text(), "");
+    pb::ListConversationsResponse listed;
+    MustOk(GW_CALL(w, p, ConversationService, ListConversations,
+                   pb::ListConversationsRequest(), &listed),
+           "ListConversations");
+    ASSERT_EQ(listed.conversations_size(), 1);
+    EXPECT_EQ(listed.conversations(0).last_message().text(), "");
+    EXPECT_EQ(listed.conversations(0).last_message().id(), w.message_id);
+  }
+  for (Persona p : {kBuyer, kSeller, kAdmin}) {
+    const std::vector<pb::Event> replayed = ReplayedMessageEvents(w, p);
+    ASSERT_EQ(replayed.size(), 2u) << "persona " << p;
+    EXPECT_EQ(replayed[0].type(), pb::MESSAGE_SENT);
+    EXPECT_EQ(replayed[0].message().id(), w.message_id);
+    for (const pb::Event& event : replayed) {
+      EXPECT_TRUE(event.message().hidden()) << event.ShortDebugString();
+      EXPECT_EQ(event.message().text(), "") << event.ShortDebugString();
+      EXPECT_EQ(event.SerializeAsString().find("555-0100"), std::string::npos);
+    }
+  }
+  pb::ListMessagesRequest list;
+  list.set_conversation_id(w.conversation_id);
+  pb::ListMessagesResponse seen_by_admin;
+  MustOk(GW_CALL(w, kAdmin, ConversationService, ListMessages, list, &seen_by_admin),
+         "ListMessages as admin");
+  EXPECT_EQ(seen_by_admin.messages(0).text(), kSecret);
+  EXPECT_EQ(seen_by_admin.messages(0).hidden_reason(), "Contact details outside the platform");
   w.server->Shutdown(absl::Seconds(1));
 }
 
