@@ -89,6 +89,7 @@ ApiError ApiErrorOf(const absl::Status& status) {
     for (const auto& v : details.field_violations()) {
       error.field_violations.emplace_back(v.field(), v.description());
     }
+    error.metadata.insert(details.metadata().begin(), details.metadata().end());
   }
   error.reason_name = v1::ErrorReason_Name(error.reason);
   return error;
@@ -107,6 +108,7 @@ Client::Client(const ClientOptions& options)
       notifications_(v1::NotificationService::NewStub(channel_)),
       events_(v1::EventService::NewStub(channel_)),
       offers_(v1::OfferService::NewStub(channel_)),
+      files_(v1::FileService::NewStub(channel_)),
       access_token_(options.access_token),
       refresh_token_(options.refresh_token) {}
 

@@ -12,6 +12,8 @@
 // a request_id, which the client fills in when empty. WatchEvents and
 // WatchOffers follow the server's event streams, reconnecting and resuming
 // from the last cursor until told to stop (see "Real time" below).
+// UploadFile / DownloadFile move whole files, resuming broken transfers and
+// checking SHA-256 (see gigwire/files.h).
 //
 //   auto client = gigwire::Client::Connect({.target = "127.0.0.1:50051"});
 //   auto session = client->Login("ada@example.com", "correct horse battery");
@@ -29,19 +31,28 @@
 #include <grpcpp/client_context.h>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "gigwire/files.h"
 #include "gigwire/v1/all.grpc.h"  // generated: every gigwire.v1 service and message
 #include "gigwire/watch.h"
 
 namespace gigwire {
+
+namespace internal {
+class ByteSource;
+class ByteSink;
+}  // namespace internal
 
 inline constexpr char kSdkVersion[] = "0.1.0";
 
@@ -77,6 +88,8 @@ struct ApiError {
   std::string message;
   std::vector<std::pair<std::string, std::string>> field_violations;  // field, description
   int64_t retry_after_ms = 0;
+  // Extra context, e.g. {"current_state", "BOOKED"}, {"received_bytes", "1048576"}.
+  std::map<std::string, std::string> metadata;
 };
 
 // Extracts the server's error details from a status returned by Client.
@@ -165,6 +178,33 @@ class Client {
                            std::function<bool(const v1::OfferEvent&)> on_event,
                            const WatchOptions& options = WatchOptions());
 
+  // ---- FileService: whole files, resumable (see gigwire/files.h) ----
+  //
+  // UploadFile uploads the file at `path` (UploadBytes: `bytes`, which must
+  // stay valid during the call) and returns it, unattached; attach it with
+  // SendMessage, DeliverBooking, SubmitMilestone or AttachFile. Errors: the
+  // server's, as is: INVALID_ARGUMENT with FILE_TOO_LARGE,
+  // FILE_TYPE_NOT_ALLOWED, CHECKSUM_MISMATCH (the file changed while it was
+  // sent) or UPLOAD_SIZE_MISMATCH; RESOURCE_EXHAUSTED with
+  // STORAGE_QUOTA_EXCEEDED; the last failure after too many in a row (see
+  // TransferRetry). NOT_FOUND / PERMISSION_DENIED for a path that cannot be
+  // read; INVALID_ARGUMENT for UploadBytes without a name or a bad
+  // chunk_bytes; CANCELLED when on_progress returned false.
+  absl::StatusOr<v1::FileInfo> UploadFile(const std::string& path,
+                                          const UploadOptions& options = UploadOptions());
+  absl::StatusOr<v1::FileInfo> UploadBytes(absl::string_view bytes, const UploadOptions& options);
+  // Downloads file `file_id` to `path` (a temporary file beside it, renamed
+  // into place once checked; an existing file is replaced only then) or
+  // into `out`, and returns its metadata. Errors: NOT_FOUND for a file the
+  // caller may not see; DATA_LOSS (reason CHECKSUM_MISMATCH, message
+  // starting with kDownloadMismatch) when what was written does not match
+  // the file; INTERNAL when `path` or `out` cannot be written; CANCELLED when
+  // on_progress returned false; the last failure after too many in a row.
+  absl::StatusOr<v1::FileInfo> DownloadFile(const std::string& file_id, const std::string& path,
+                                            const DownloadOptions& options = DownloadOptions());
+  absl::StatusOr<v1::FileInfo> DownloadFile(const std::string& file_id, std::ostream& out,
+                                            const DownloadOptions& options = DownloadOptions());
+
   // Credentials in use (e.g. to persist a session).
   void SetTokens(const std::string& access_token, const std::string& refresh_token);
   std::string access_token() const;
@@ -176,6 +216,8 @@ class Client {
   // ClientOptions::timeout is set) to put on a context before each call.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   void PrepareContext(grpc::ClientContext& context) const;
+  // The same for a streaming call: metadata only, no deadline.
+  void PrepareStreamContext(grpc::ClientContext& context) const { AddCallMetadata(context); }
   // Runs one unary call, `attempt`, on a context prepared as above; when it
   // fails TOKEN_EXPIRED with a refresh token at hand (and `may_refresh`),
   // refreshes once and runs `attempt` again on a fresh context. Returns the
@@ -190,6 +232,11 @@ class Client {
   void KeepSession(const v1::TokenPair& pair);
   // For a watch told TOKEN_EXPIRED: refreshes if a refresh token is at hand.
   bool RefreshForWatch();
+  // The file helpers over any source or sink (src/files.cc).
+  absl::StatusOr<v1::FileInfo> UploadFrom(internal::ByteSource& source,
+                                          const UploadOptions& options);
+  absl::StatusOr<v1::FileInfo> DownloadTo(const std::string& file_id, internal::ByteSink& sink,
+                                          const DownloadOptions& options);
 
   // Runs one unary call with credentials and deadline; on TOKEN_EXPIRED with
   // a refresh token at hand, refreshes once and retries.
@@ -217,6 +264,7 @@ class Client {
   std::unique_ptr<v1::NotificationService::Stub> notifications_;
   std::unique_ptr<v1::EventService::Stub> events_;
   std::unique_ptr<v1::OfferService::Stub> offers_;
+  std::unique_ptr<v1::FileService::Stub> files_;
   mutable absl::Mutex mu_;
   std::string access_token_ ABSL_GUARDED_BY(mu_);
   std::string refresh_token_ ABSL_GUARDED_BY(mu_);
