@@ -36,6 +36,7 @@
 #include "gigwire/v1/dispute.grpc.pb.h"
 #include "gigwire/v1/errors.pb.h"
 #include "gigwire/v1/event.grpc.pb.h"
+#include "gigwire/v1/file.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
 #include "gigwire/v1/ledger.grpc.pb.h"
 #include "gigwire/v1/milestone.grpc.pb.h"
@@ -49,6 +50,7 @@
 #include "gigwire/v1/user.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "server/api/server.h"
+#include "server/auth/crypto.h"
 
 namespace gigwire {
 namespace {
@@ -76,8 +78,11 @@ enum class Accepts { kBearerOrApiKey, kBearerOnly };
 // kConversation: the buyer opened the conversation about the assigned job
 // with the seller (conversation_id), who wrote in it (message_id);
 // kHiddenMessage: then an admin hid that message.
+// kSellerFile: the seller uploaded a PNG with request_id kSellerUpload
+// (seller_file_id), unattached.
 // From kActive on there is the ACTIVE booking (booking_id) with its one
-// PENDING milestone for the whole price (milestone_id). Money on it (manual
+// PENDING milestone for the whole price (milestone_id);
+// kDeliveredWithFile: delivered with the seller's file (seller_file_id). Money on it (manual
 // gateway): kMilestoneProposed, the buyer proposed a second milestone
 // (proposed_milestone_id); kPaymentPending, the buyer funds it (payment_id,
 // PENDING); kFunded, an admin confirmed the payment; kDisputed, then the
@@ -87,7 +92,7 @@ enum class Accepts { kBearerOrApiKey, kBearerOnly };
 // minor units of it (payout_id).
 enum class Setup {
   kBase, kPendingGig, kPausedGig, kPendingJob, kOpenProject, kProposal, kConversation,
-  kHiddenMessage, kActive, kDelivered,
+  kHiddenMessage, kSellerFile, kActive, kDelivered, kDeliveredWithFile,
   kCompleted, kMilestoneProposed, kPaymentPending, kFunded, kDisputed, kSubmitted, kReleased,
   kPayoutRequested
 };
@@ -107,6 +112,7 @@ struct World {
   std::string open_job_id, proposal_id;
   absl::Time open_job_close;  // the open project's bidding close time
   std::string milestone_id, proposed_milestone_id, payment_id, dispute_id, payout_id;
+  std::string seller_file_id;
   std::string conversation_id, message_id;
   pb::Money milestone_amount;
 
@@ -363,8 +369,9 @@ void AdvanceBooking(World& w, Setup setup) {
   pb::DeliverBookingRequest deliver;
   deliver.set_id(w.booking_id);
   deliver.set_note("Here it is");
+  if (setup == Setup::kDeliveredWithFile) deliver.add_attachment_ids(w.seller_file_id);
   MustOk(GW_CALL(w, kSeller, BookingService, DeliverBooking, deliver, nullptr), "Deliver");
-  if (setup == Setup::kDelivered) return;
+  if (setup == Setup::kDelivered || setup == Setup::kDeliveredWithFile) return;
   pb::CompleteBookingRequest complete;
   complete.set_id(w.booking_id);
   MustOk(GW_CALL(w, kBuyer, BookingService, CompleteBooking, complete, nullptr), "Complete");
@@ -436,6 +443,54 @@ void StartConversation(World& w, bool hide) {
          "HideMessage");
 }
 
+constexpr char kSellerUpload[] = "seller-upload";
+
+// A small PNG (its signature and IHDR chunk, then filler).
+std::string TinyPng() {
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+  png.append(200, '\1');
+  return png;
+}
+
+pb::UploadHeader HeaderFor(const std::string& bytes, const std::string& request_id) {
+  pb::UploadHeader header;
+  header.set_name("concept.png");
+  header.set_size_bytes(static_cast<int64_t>(bytes.size()));
+  header.set_sha256(HexEncode(Sha256(bytes)));
+  header.set_request_id(request_id);
+  return header;
+}
+
+// Uploads TinyPng() through the client-streaming UploadFile as `p`: the
+// header, then one chunk.
+grpc::Status StreamUpload(World& w, Persona p, const std::string& request_id,
+                          pb::FileInfo* info) {
+  auto stub = w.Stub<pb::FileService>();
+  grpc::ClientContext context;
+  const Caller caller = CallerFor(w, p);
+  if (!caller.header.empty()) context.AddMetadata(caller.header, caller.value);
+  pb::FileInfo ignored;
+  std::unique_ptr<grpc::ClientWriter<pb::UploadFileRequest>> writer =
+      stub->UploadFile(&context, info != nullptr ? info : &ignored);
+  const std::string png = TinyPng();
+  pb::UploadFileRequest message;
+  *message.mutable_header() = HeaderFor(png, request_id);
+  if (writer->Write(message)) {
+    message.set_chunk(png);
+    writer->Write(message);
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+// The seller's unattached PNG, uploaded with kSellerUpload (kSellerFile and
+// kDeliveredWithFile).
+void UploadSellersFile(World& w) {
+  pb::FileInfo info;
+  MustOk(StreamUpload(w, kSeller, kSellerUpload, &info), "UploadFile");
+  w.seller_file_id = info.id();
+}
+
 void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
   BackendOptions options;
   options.store.path = (dir / "gigwire.db").string();
@@ -476,6 +531,7 @@ void BuildWorld(World& w, const std::filesystem::path& dir, Setup setup) {
   if (setup == Setup::kConversation || setup == Setup::kHiddenMessage) {
     StartConversation(w, setup == Setup::kHiddenMessage);
   }
+  if (setup == Setup::kSellerFile || setup == Setup::kDeliveredWithFile) UploadSellersFile(w);
   if (setup >= Setup::kActive) AdvanceBooking(w, setup);
 }
 
@@ -1194,6 +1250,64 @@ const std::vector<Row>& Rows() {
           GW_CALL(w, p, ConversationService, ListBlockedUsers, pb::ListBlockedUsersRequest(),
                   nullptr),
           NOCRED, OK, OK, OK, OK, OK),
+      // ---- files (issue 16): anyone signed in uploads; a file is its
+      // uploader's (and admins') until attached, then whoever sees what it is
+      // attached to (a delivery: the booking's parties); anyone else finds
+      // nothing (HIDDEN), also for another party's file. ----
+      ROW("UploadFile", S::kBase, ANY, StreamUpload(w, p, "", nullptr),
+          NOCRED, OK, OK, OK, OK, OK),
+      ROW("UploadChunk", S::kBase, ANY,
+          [&] {
+            pb::UploadChunkRequest r;
+            const std::string png = TinyPng();
+            *r.mutable_header() = HeaderFor(png, "");
+            r.set_data(png);
+            return GW_CALL(w, p, FileService, UploadChunk, r, nullptr);
+          }(),
+          NOCRED, OK, OK, OK, OK, OK),
+      // An upload's status is its uploader's alone.
+      ROW("GetUpload", S::kSellerFile, ANY,
+          [&] {
+            pb::GetUploadRequest r;
+            r.set_request_id(kSellerUpload);
+            return GW_CALL(w, p, FileService, GetUpload, r, nullptr);
+          }(),
+          NOCRED, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN),
+      ROW("GetFile", S::kSellerFile, ANY,
+          GW_CALL(w, p, FileService, GetFile, WithId<pb::GetFileRequest>(w.seller_file_id),
+                  nullptr),
+          NOCRED, HIDDEN, HIDDEN, OK, HIDDEN, OK),
+      ROW("GetFile of a delivery", S::kDeliveredWithFile, ANY,
+          GW_CALL(w, p, FileService, GetFile, WithId<pb::GetFileRequest>(w.seller_file_id),
+                  nullptr),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("ListFiles", S::kDeliveredWithFile, ANY,
+          [&] {
+            pb::ListFilesRequest r;
+            r.set_attached_kind(pb::FILE_ATTACHMENT_KIND_DELIVERY);
+            r.set_attached_to_id(w.booking_id);
+            return GW_CALL(w, p, FileService, ListFiles, r, nullptr);
+          }(),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      ROW("DownloadFile", S::kSellerFile, ANY,
+          GW_STREAM(w, p, FileService, DownloadFile,
+                    WithId<pb::DownloadFileRequest>(w.seller_file_id)),
+          NOCRED, HIDDEN, HIDDEN, OK, HIDDEN, OK),
+      ROW("DownloadFile of a delivery", S::kDeliveredWithFile, ANY,
+          GW_STREAM(w, p, FileService, DownloadFile,
+                    WithId<pb::DownloadFileRequest>(w.seller_file_id)),
+          NOCRED, OK, HIDDEN, OK, HIDDEN, OK),
+      // The seller's own image to the seller's own gig; an admin may not
+      // attach another's file.
+      ROW("AttachFile", S::kSellerFile, ANY,
+          [&] {
+            pb::AttachFileRequest r;
+            r.set_file_id(w.seller_file_id);
+            r.set_attached_kind(pb::FILE_ATTACHMENT_KIND_GIG);
+            r.set_attached_to_id(w.gig_id);
+            return GW_CALL(w, p, FileService, AttachFile, r, nullptr);
+          }(),
+          NOCRED, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN),
       // ---- portfolios (an admin deletes the item the seller adds again) ----
       ROW("CreatePortfolioItem", S::kBase, ANY,
           GW_CALL(w, p, PortfolioService, CreatePortfolioItem, NewPortfolioItem(), nullptr),
