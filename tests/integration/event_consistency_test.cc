@@ -18,6 +18,13 @@
 // the receiver's Get. PAYMENT_FAILED is the one type this scenario cannot
 // produce: only a provider refuses a payment, and the manual gateway never
 // does (the Stripe gateway's failure path is tested against stripe-mock).
+//
+// Messaging (issue 16): conversation, message and read-receipt events go to
+// both participants. An event's conversation carries no last message and no
+// unread count (both are per caller), and a hidden message is redacted for
+// every receiver, admins included: those are the only fields in which they
+// may differ from the receiver's GetConversation or ListMessages entry. A
+// read receipt equals the read mark GetConversation then shows.
 #include <grpcpp/client_context.h>
 
 #include <algorithm>
@@ -32,6 +39,7 @@
 #include "gigwire/v1/assignment.grpc.pb.h"
 #include "gigwire/v1/booking.grpc.pb.h"
 #include "gigwire/v1/catalog.grpc.pb.h"
+#include "gigwire/v1/conversation.grpc.pb.h"
 #include "gigwire/v1/dispute.grpc.pb.h"
 #include "gigwire/v1/event.grpc.pb.h"
 #include "gigwire/v1/job.grpc.pb.h"
@@ -249,9 +257,55 @@ class EventConsistencyTest : public ::testing::Test {
                      notes->end());
         return ExpectSame(watcher, event, event.dispute(), got);
       }
+      case pb::Event::kConversation: {
+        pb::Conversation got = GetConversation(as, event.conversation().id());
+        got.clear_last_message();  // per caller: events carry neither
+        got.clear_unread_count();
+        return ExpectSame(watcher, event, event.conversation(), got);
+      }
+      case pb::Event::kMessage: {
+        pb::Message got = ListedMessage(as, event.message());
+        if (got.hidden()) {  // an admin reads it all; events never carry it
+          got.clear_text();
+          got.clear_attachments();
+          got.clear_hidden_reason();
+          got.clear_hidden_by();
+        }
+        return ExpectSame(watcher, event, event.message(), got);
+      }
+      case pb::Event::kReadReceipt: {
+        const pb::ReadReceipt& receipt = event.read_receipt();
+        const pb::Conversation got = GetConversation(as, receipt.conversation_id());
+        EXPECT_EQ(receipt.last_read_seq(), receipt.user_id() == got.buyer_id()
+                                               ? got.buyer_last_read_seq()
+                                               : got.seller_last_read_seq())
+            << "the read receipt sent to the " << watcher.name;
+        EXPECT_TRUE(receipt.user_id() == got.buyer_id() || receipt.user_id() == got.seller_id());
+        EXPECT_TRUE(MessageDifferencer::Equals(receipt.update_time(), event.create_time()));
+        return;
+      }
       default:
         ADD_FAILURE() << pb::EventType_Name(event.type()) << " carries no resource";
     }
+  }
+
+  pb::Conversation GetConversation(const std::string& user_id, const std::string& id) {
+    return Call(user_id, &pb::ConversationService::Stub::GetConversation,
+                WithId<pb::GetConversationRequest>(id));
+  }
+
+  // The entry of `message` in ListMessages of its conversation, as `user_id`.
+  pb::Message ListedMessage(const std::string& user_id, const pb::Message& message) {
+    pb::ListMessagesRequest list;
+    list.set_conversation_id(message.conversation_id());
+    list.set_page_size(200);
+    const pb::ListMessagesResponse listing =
+        Call(user_id, &pb::ConversationService::Stub::ListMessages, list);
+    for (const pb::Message& listed : listing.messages()) {
+      if (listed.id() == message.id()) return listed;
+    }
+    ADD_FAILURE() << "message " << message.id() << " is not listed";
+    return pb::Message();
   }
 
   // The entry of `review` in ListReviews of its subject, as `user_id`.
@@ -796,6 +850,46 @@ class EventConsistencyTest : public ::testing::Test {
   }
 
 
+  // A conversation about an assigned job: opened by the buyer, a message
+  // from the seller, the buyer's read receipt (a second MarkRead moves
+  // nothing: no event), an admin joining (once: joining again is no event)
+  // and hiding the message, then the buyer's reply once the job is booked.
+  void MessagingSteps() {
+    using Conversations = pb::ConversationService::Stub;
+    const std::string job = OpenJob();
+    const std::string offer = AssignOne(job, seller_);
+    pb::OpenConversationRequest open;
+    open.set_job_id(job);
+    open.set_seller_id(seller_);
+    const std::string conversation =
+        Call(buyer_, &Conversations::OpenConversation, open).id();
+    ExpectEvents({ForBoth(pb::CONVERSATION_STARTED)});
+    pb::SendMessageRequest send;
+    send.set_conversation_id(conversation);
+    send.set_text("Happy to help. Call me at 555-0100?");
+    const std::string message = Call(seller_, &Conversations::SendMessage, send).id();
+    ExpectEvents({ForBoth(pb::MESSAGE_SENT)});
+    pb::MarkReadRequest read;
+    read.set_conversation_id(conversation);
+    Call(buyer_, &Conversations::MarkRead, read);
+    ExpectEvents({ForBoth(pb::MESSAGES_READ)});
+    Call(buyer_, &Conversations::MarkRead, read);
+    ExpectEvents({});
+    const auto join = WithId<pb::JoinConversationRequest>(conversation);
+    Call(admin_, &Conversations::JoinConversation, join);
+    ExpectEvents({ForBoth(pb::CONVERSATION_JOINED)});
+    Call(admin_, &Conversations::JoinConversation, join);
+    ExpectEvents({});
+    pb::HideMessageRequest hide = WithId<pb::HideMessageRequest>(message);
+    hide.set_reason("Contact details outside the platform");
+    Call(admin_, &Conversations::HideMessage, hide);
+    ExpectEvents({ForBoth(pb::MESSAGE_HIDDEN)});
+    Accept(seller_, offer);
+    send.set_text("Booked, thank you! Let's keep it here.");
+    Call(buyer_, &Conversations::SendMessage, send);
+    ExpectEvents({ForBoth(pb::MESSAGE_SENT)});
+  }
+
   testutil::InProcessServer server_;
   std::string buyer_, seller_, other_seller_, admin_, category_id_;
   std::vector<Watcher> watchers_;
@@ -813,6 +907,7 @@ TEST_F(EventConsistencyTest, EveryEventEqualsWhatItsReceiverGets) {
   BiddingClosedAndExtended();
   ExpiredOfferAndJob();
   MoneySteps();
+  MessagingSteps();
   const google::protobuf::EnumDescriptor* types = pb::EventType_descriptor();
   for (int i = 0; i < types->value_count(); ++i) {
     const auto type = static_cast<pb::EventType>(types->value(i)->number());
