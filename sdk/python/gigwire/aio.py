@@ -366,14 +366,15 @@ class AsyncClient(AsyncServices):
         """As Client.upload_file, awaited (the source is read on the event loop's thread,
         which also runs `on_progress`)."""
         return await upload_async(self.files, source, name, on_progress=on_progress,
-                                  request_id=request_id, retry=retry, timeout=timeout)
+                                  request_id=request_id, retry=retry, timeout=timeout,
+                                  refresh=self._refresh_stored_login)
 
     async def download_file(self, file_id: str, target: DownloadTarget, *,
                             on_progress: Optional[ProgressCallback] = None,
                             retry: TransferRetry = TransferRetry()) -> "file_pb2.FileInfo":
         """As Client.download_file, awaited."""
         return await download_async(self.files, file_id, target, on_progress=on_progress,
-                                    retry=retry)
+                                    retry=retry, refresh=self._refresh_stored_login)
 
     async def _refresh_stored_login(self) -> bool:
         tokens = self._session.tokens

@@ -452,7 +452,8 @@ class Client(Services):
         STORAGE_QUOTA_EXCEEDED; the last error after too many failures in a row.
         """
         return upload(self.files, source, name, on_progress=on_progress,
-                      request_id=request_id, retry=retry, timeout=timeout)
+                      request_id=request_id, retry=retry, timeout=timeout,
+                      refresh=self._refresh_stored_login)
 
     def download_file(self, file_id: str, target: DownloadTarget, *,
                       on_progress: Optional[ProgressCallback] = None,
@@ -472,7 +473,8 @@ class Client(Services):
         the file's. Raises DownloadIntegrityError (DATA_LOSS, CHECKSUM_MISMATCH) when
         they differ; GigwireError NOT_FOUND for a file the caller may not see.
         """
-        return download(self.files, file_id, target, on_progress=on_progress, retry=retry)
+        return download(self.files, file_id, target, on_progress=on_progress, retry=retry,
+                        refresh=self._refresh_stored_login)
 
     def _refresh_stored_login(self) -> bool:
         """For a call or watch told TOKEN_EXPIRED: rotates the stored pair if there is one."""

@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, Callable, Iterator, Optional, Type, Union
+from typing import Any, Awaitable, BinaryIO, Callable, Iterator, Optional, Type, Union
 
 import grpc
 
@@ -38,6 +38,7 @@ from gigwire.watch import is_retryable
 CHUNK_BYTES = 1 << 20
 UPLOAD_OFFSET_MISMATCH = "UPLOAD_OFFSET_MISMATCH"
 CHECKSUM_MISMATCH = "CHECKSUM_MISMATCH"
+TOKEN_EXPIRED = "TOKEN_EXPIRED"
 
 # Called with (bytes done, total bytes).
 ProgressCallback = Callable[[int, int], None]
@@ -57,7 +58,9 @@ class TransferRetry:
     [0, min(max_backoff, initial_backoff * 2^n)] seconds (full jitter; RATE_LIMITED
     waits at least the server's retry_after_ms), where n counts the failures in a row;
     any attempt that moved bytes forward resets n. After `max_failures` failures in a
-    row the last error is raised. Any other error is raised at once.
+    row the last error is raised. UNAUTHENTICATED / TOKEN_EXPIRED refreshes the
+    client's stored login once (when it has one) and retries. Any other error is
+    raised at once.
     """
 
     max_failures: int = 6
@@ -92,9 +95,20 @@ class _Failures:
         self._retry = retry
         self._rng = rng
         self._count = 0
+        self._refreshed = False
 
     def progressed(self) -> None:
         self._count = 0
+        self._refreshed = False
+
+    def should_refresh(self, error: GigwireError) -> bool:
+        """Whether to refresh the login and retry at once: TOKEN_EXPIRED, the first
+        time since the transfer last moved forward."""
+        if error.code != grpc.StatusCode.UNAUTHENTICATED or error.reason != TOKEN_EXPIRED \
+                or self._refreshed:
+            return False
+        self._refreshed = True
+        return True
 
     def delay_after(self, error: GigwireError) -> float:
         """Seconds to wait before retrying after `error`; raises it when it is not
@@ -259,7 +273,8 @@ def upload(files: Any, source: UploadSource, name: Optional[str] = None, *,
            on_progress: Optional[ProgressCallback] = None, request_id: Optional[str] = None,
            retry: TransferRetry = TransferRetry(), chunk_bytes: int = CHUNK_BYTES,
            timeout: Optional[float] = None, rng: Optional[random.Random] = None,
-           sleep: Callable[[float], None] = time.sleep) -> file_pb2.FileInfo:
+           sleep: Callable[[float], None] = time.sleep,
+           refresh: Callable[[], bool] = lambda: False) -> file_pb2.FileInfo:
     """Uploads `source` through `files` (a client's FileService); see Client.upload_file."""
     _check_chunk_bytes(chunk_bytes)
     name = _upload_name(source, name)
@@ -274,6 +289,8 @@ def upload(files: Any, source: UploadSource, name: Optional[str] = None, *,
             except GigwireError as error:
                 if requests.failure is not None:
                     raise requests.failure from None
+                if state.failures.should_refresh(error) and refresh():
+                    continue
                 done = _recover_upload(files, state, error, sleep)
             if done is not None:
                 progress(opened.size)
@@ -307,7 +324,9 @@ async def upload_async(files: Any, source: UploadSource, name: Optional[str] = N
                        request_id: Optional[str] = None,
                        retry: TransferRetry = TransferRetry(), chunk_bytes: int = CHUNK_BYTES,
                        timeout: Optional[float] = None,
-                       rng: Optional[random.Random] = None) -> file_pb2.FileInfo:
+                       rng: Optional[random.Random] = None,
+                       refresh: Optional[Callable[[], Awaitable[bool]]] = None
+                       ) -> file_pb2.FileInfo:
     """The asyncio form of upload(), for gigwire.aio.AsyncClient.upload_file."""
     _check_chunk_bytes(chunk_bytes)
     name = _upload_name(source, name)
@@ -325,6 +344,9 @@ async def upload_async(files: Any, source: UploadSource, name: Optional[str] = N
                     raise requests.failure from None
                 if not isinstance(error, GigwireError):
                     raise
+                if state.failures.should_refresh(error) and refresh is not None \
+                        and await refresh():
+                    continue
                 done = await _recover_upload_async(files, state, error)
             if done is not None:
                 progress(opened.size)
@@ -462,7 +484,8 @@ def _ended_early(download: _Download) -> GigwireError:
 def download(files: Any, file_id: str, target: DownloadTarget, *,
              on_progress: Optional[ProgressCallback] = None,
              retry: TransferRetry = TransferRetry(), rng: Optional[random.Random] = None,
-             sleep: Callable[[float], None] = time.sleep) -> file_pb2.FileInfo:
+             sleep: Callable[[float], None] = time.sleep,
+             refresh: Callable[[], bool] = lambda: False) -> file_pb2.FileInfo:
     """Downloads file `file_id` through `files` into `target`; see Client.download_file."""
     state = _Download(file_id, _Target(target), on_progress,
                       _Failures(retry, rng or random.Random()))
@@ -479,7 +502,8 @@ def download(files: Any, file_id: str, target: DownloadTarget, *,
                 if isinstance(failed, DownloadIntegrityError):
                     raise
                 error = failed
-            sleep(state.failures.delay_after(error))
+            if not (state.failures.should_refresh(error) and refresh()):
+                sleep(state.failures.delay_after(error))
     finally:
         state.target.abort()
 
@@ -487,7 +511,9 @@ def download(files: Any, file_id: str, target: DownloadTarget, *,
 async def download_async(files: Any, file_id: str, target: DownloadTarget, *,
                          on_progress: Optional[ProgressCallback] = None,
                          retry: TransferRetry = TransferRetry(),
-                         rng: Optional[random.Random] = None) -> file_pb2.FileInfo:
+                         rng: Optional[random.Random] = None,
+                         refresh: Optional[Callable[[], Awaitable[bool]]] = None
+                         ) -> file_pb2.FileInfo:
     """The asyncio form of download(), for gigwire.aio.AsyncClient.download_file."""
     state = _Download(file_id, _Target(target), on_progress,
                       _Failures(retry, rng or random.Random()))
@@ -506,6 +532,8 @@ async def download_async(files: Any, file_id: str, target: DownloadTarget, *,
                 error = failed
             finally:
                 stream.cancel()
+            if state.failures.should_refresh(error) and refresh is not None and await refresh():
+                continue
             await asyncio.sleep(state.failures.delay_after(error))
     finally:
         state.target.abort()

@@ -14,7 +14,7 @@ import pytest
 from gigwire import Client, DownloadIntegrityError, GigwireError, TransferRetry
 from gigwire.aio import AsyncClient
 from gigwire.files import CHUNK_BYTES
-from gigwire.v1 import errors_pb2, file_pb2, file_pb2_grpc
+from gigwire.v1 import auth_pb2, auth_pb2_grpc, errors_pb2, file_pb2, file_pb2_grpc
 from fake_server import abort, serving
 
 MIB = 1 << 20
@@ -48,6 +48,8 @@ class FakeFiles(file_pb2_grpc.FileServiceServicer):
         self.corrupt_sha256 = False
 
     def UploadFile(self, request_iterator, context):
+        if dict(context.invocation_metadata()).get("authorization") == "Bearer stale":
+            abort(context, grpc.StatusCode.UNAUTHENTICATED, "expired", errors_pb2.TOKEN_EXPIRED)
         attempt = len(self.headers)
         header = next(request_iterator).header
         self.headers.append(file_pb2.UploadHeader().FromString(header.SerializeToString()))
@@ -89,6 +91,8 @@ class FakeFiles(file_pb2_grpc.FileServiceServicer):
         return file_pb2.UploadStatus(received_bytes=len(self.received[request.request_id]))
 
     def DownloadFile(self, request, context):
+        if dict(context.invocation_metadata()).get("authorization") == "Bearer stale":
+            abort(context, grpc.StatusCode.UNAUTHENTICATED, "expired", errors_pb2.TOKEN_EXPIRED)
         attempt = len(self.download_offsets)
         self.download_offsets.append(request.offset)
         data = self.stored.get(request.id)
@@ -103,6 +107,21 @@ class FakeFiles(file_pb2_grpc.FileServiceServicer):
             if limit is not None and index >= limit:
                 abort(context, grpc.StatusCode.UNAVAILABLE, "cut", errors_pb2.ERROR_REASON_UNSPECIFIED)
             yield file_pb2.DownloadFileResponse(chunk=data[start:start + DOWNLOAD_CHUNK])
+
+
+class FakeAuth(auth_pb2_grpc.AuthServiceServicer):
+    """Logs in with an access token the fake FileService refuses as expired."""
+
+    def __init__(self):
+        self.refreshes = 0
+
+    def Login(self, request, context):
+        return auth_pb2.TokenPair(access_token="stale", refresh_token="refresh-0")
+
+    def Refresh(self, request, context):
+        self.refreshes += 1
+        return auth_pb2.TokenPair(access_token=f"fresh-{self.refreshes}",
+                                  refresh_token=f"refresh-{self.refreshes}")
 
 
 @pytest.fixture
@@ -286,3 +305,18 @@ def test_chunk_size_is_bounded_by_the_server_limit(client):
     from gigwire.files import upload
     with pytest.raises(ValueError):
         upload(client.files, b"x", "x", chunk_bytes=CHUNK_BYTES + 1)
+
+
+def test_an_expired_login_is_refreshed_once_and_the_transfer_retried():
+    servicer = FakeFiles()
+    auth = FakeAuth()
+    with serving(servicer, file_pb2_grpc.add_FileServiceServicer_to_server,
+                 lambda _, server: auth_pb2_grpc.add_AuthServiceServicer_to_server(auth, server)
+                 ) as address, Client(address) as client:
+        client.login("a@example.com", "pw")
+        info = client.upload_file(b"hello", "a.txt", retry=FAST)
+        assert auth.refreshes == 1 and servicer.stored[info.id] == b"hello"
+        client.login("a@example.com", "pw")  # stale again
+        sink = io.BytesIO()
+        client.download_file(info.id, sink, retry=FAST)
+        assert auth.refreshes == 2 and sink.getvalue() == b"hello"

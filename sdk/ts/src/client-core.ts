@@ -214,7 +214,7 @@ export function buildClient(
   const transport = connection.transport([credentialsInterceptor(options), ...(options.interceptors ?? [])]);
   const services = createServiceClients(transport, { timeoutMs: options.timeoutMs, refreshLogin });
   const settings = { tokenRefreshable: typeof options.token === "function" };
-  const platform: FilePlatform = connection.files ?? { clientStreaming: false };
+  const platform: FilePlatform = { clientStreaming: false, ...connection.files, refreshLogin };
   const watchOptions = <W extends WatchOptions>(watch: W): W => {
     const closed = connection.watchSignal?.();
     if (closed === undefined) return watch;

@@ -45,7 +45,8 @@ export type ProgressCallback = (done: number, total: number) => void;
  * initialBackoffMs * 2^n)] (full jitter; RATE_LIMITED waits at least the
  * server's retryAfterMs), n counting the failures in a row; an attempt that
  * moved bytes forward resets n. After `maxFailures` failures in a row the
- * last error is thrown; any other error at once.
+ * last error is thrown. UNAUTHENTICATED / TOKEN_EXPIRED refreshes a logged-in
+ * client's login once and retries. Any other error is thrown at once.
  */
 export interface TransferRetryOptions {
   /** Default 6. */
@@ -121,6 +122,8 @@ export type DownloadTarget = string | WritableStream<Uint8Array> | ((chunk: Uint
 export interface FilePlatform {
   /** Whether the transport streams from the client (gRPC over HTTP/2: yes; gRPC-Web: no). */
   readonly clientStreaming: boolean;
+  /** Refreshes the client's login (a logged-in client), for TOKEN_EXPIRED. */
+  readonly refreshLogin?: () => Promise<unknown>;
   /** SHA-256 implementation; default: the portable one. */
   readonly sha256?: Sha256Factory;
   /** Opens a file path for upload; undefined: paths are not supported here. */
@@ -159,13 +162,28 @@ type Files = Client<typeof FileService>;
 /** Counts failures in a row and says how long to wait before the next attempt. */
 class Failures {
   private count = 0;
+  private refreshed = false;
   constructor(
     private readonly options: TransferRetryOptions,
+    private readonly refreshLogin: (() => Promise<unknown>) | undefined,
     private readonly random: () => number = Math.random,
   ) {}
 
   progressed(): void {
     this.count = 0;
+    this.refreshed = false;
+  }
+
+  /**
+   * For TOKEN_EXPIRED, the first time since the transfer last moved: refreshes
+   * the login and returns true (retry at once); else false.
+   */
+  async refreshAfter(error: GigwireError): Promise<boolean> {
+    if (error.code !== "UNAUTHENTICATED" || error.reason !== "TOKEN_EXPIRED") return false;
+    if (this.refreshed || this.refreshLogin === undefined) return false;
+    this.refreshed = true;
+    await this.refreshLogin();
+    return true;
   }
 
   /** The delay before retrying after `error`; throws it when not retryable or too many failed. */
@@ -281,7 +299,7 @@ export async function uploadFile(
   try {
     const sha256 = await hashSource(opened, platform.sha256 ?? portableSha256, options.signal);
     const header = { name, sizeBytes: BigInt(opened.size), sha256, requestId: options.requestId || randomUuid() };
-    const state = new UploadState(header, opened, new Failures(options), options);
+    const state = new UploadState(header, opened, new Failures(options, platform.refreshLogin), options);
     const method = options.method ?? (platform.clientStreaming ? "stream" : "chunks");
     return await uploadWithRetries(files, state, method === "stream" ? sendStream : sendChunks);
   } finally {
@@ -301,7 +319,9 @@ async function uploadWithRetries(files: Files, state: UploadState, send: Send): 
     } catch (e) {
       if (state.localFailure !== undefined) throw state.localFailure;
       state.options.signal?.throwIfAborted();
-      const done = await recoverUpload(files, state, toGigwireError(e));
+      const error = toGigwireError(e);
+      if (await state.failures.refreshAfter(error)) continue;
+      const done = await recoverUpload(files, state, error);
       if (done !== undefined) {
         state.progress(state.source.size);
         return done;
@@ -409,7 +429,7 @@ class DownloadState {
     readonly sink: ByteSink,
     readonly options: DownloadOptions,
     platform: FilePlatform,
-    readonly failures = new Failures(options),
+    readonly failures = new Failures(options, platform.refreshLogin),
   ) {
     this.hash = (platform.sha256 ?? portableSha256)();
   }
@@ -481,6 +501,7 @@ export async function downloadFile(
         if (e instanceof DownloadIntegrityError || !(e instanceof ConnectError || e instanceof GigwireError)) throw e;
         error = toGigwireError(e);
       }
+      if (await state.failures.refreshAfter(error)) continue;
       await sleep(state.failures.delayAfter(error), options.signal);
     }
   } finally {

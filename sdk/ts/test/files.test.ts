@@ -78,7 +78,8 @@ class FakeFiles {
 
   routes = (router: ConnectRouter): void => {
     router.service(FileService, {
-      uploadFile: async (requests) => {
+      uploadFile: async (requests, context) => {
+        this.checkToken(context.requestHeader);
         const attempt = this.headers.filter((h) => h.via === "stream").length;
         let upload: Buffer | undefined;
         let requestId = "";
@@ -99,7 +100,8 @@ class FakeFiles {
         }
         return this.complete(requestId, size, upload ?? Buffer.alloc(0));
       },
-      uploadChunk: async (request) => {
+      uploadChunk: async (request, context) => {
+        this.checkToken(context.requestHeader);
         const call = this.headers.filter((h) => h.via === "chunk").length;
         const header = request.header!;
         let upload = this.begin("chunk", header, Number(request.offset));
@@ -121,9 +123,17 @@ class FakeFiles {
         if (this.forget || upload === undefined) throw failure(Code.NotFound, ErrorReason.RESOURCE_NOT_FOUND);
         return create(UploadStatusSchema, { receivedBytes: BigInt(upload.length) });
       },
-      downloadFile: (request) => this.download(request.id, Number(request.offset)),
+      downloadFile: (request, context) => {
+        this.checkToken(context.requestHeader);
+        return this.download(request.id, Number(request.offset));
+      },
     });
   };
+
+  /** Refuses the access token "stale" as expired, as gigwired refuses an expired one. */
+  private checkToken(headers: Headers): void {
+    if (headers.get("authorization") === "Bearer stale") throw failure(Code.Unauthenticated, ErrorReason.TOKEN_EXPIRED);
+  }
 
   private begin(via: "stream" | "chunk", header: { requestId: string; name: string; sizeBytes: bigint; sha256: string }, offset: number): Buffer {
     this.headers.push({ via, offset, requestId: header.requestId, name: header.name, size: Number(header.sizeBytes), sha256: header.sha256 });
@@ -158,14 +168,20 @@ class FakeFiles {
   }
 }
 
-function clientOf(fake: FakeFiles, files: FilePlatform = NODE_FILE_PLATFORM): GigwireClient {
+function clientOf(
+  fake: FakeFiles,
+  files: FilePlatform = NODE_FILE_PLATFORM,
+  token?: () => string,
+  refreshLogin?: () => Promise<unknown>,
+): GigwireClient {
   return buildClient(
-    {},
+    { token },
     {
       transport: (interceptors) => createRouterTransport(fake.routes, { transport: { interceptors } }),
       close: () => undefined,
       files,
     },
+    refreshLogin,
   );
 }
 
@@ -355,6 +371,26 @@ describe("downloadFile", () => {
     fake.alwaysBreakDownload = true;
     await assert.rejects(clientOf(fake).downloadFileBytes("fil_1", FAST), { code: "UNAVAILABLE" });
     assert.deepEqual(fake.downloadOffsets.slice(1), [0, 0, 0, 0]);
+  });
+});
+
+describe("an expired login", () => {
+  it("is refreshed once and the upload or download retried", async () => {
+    const fake = new FakeFiles();
+    let token = "stale";
+    let refreshes = 0;
+    const refresh = async () => {
+      refreshes++;
+      token = "fresh";
+    };
+    for (const platform of [NODE_FILE_PLATFORM, BROWSER]) {
+      token = "stale";
+      const client = clientOf(fake, platform, () => token, refresh);
+      const file = await client.uploadFile(CONTENT.subarray(0, 100), { name: "a", ...FAST });
+      token = "stale";
+      assertSameBytes((await client.downloadFileBytes(file.id, FAST)).bytes, CONTENT.subarray(0, 100));
+    }
+    assert.equal(refreshes, 4);
   });
 });
 
