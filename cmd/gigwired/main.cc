@@ -203,7 +203,7 @@ int Run(int argc, char** argv) {
       Backend& b = **backend;
       absl::StatusOr<bool> seeded = SeedDemoDataIfEmpty(
           {*b.store, b.accounts, b.catalog, b.jobs, b.offers, b.proposals, b.bookings, b.reviews,
-           b.milestones, b.payments, b.disputes, b.clock});
+           b.milestones, b.payments, b.disputes, b.conversations, b.clock});
       status = seeded.status();
       if (seeded.ok() && *seeded) JsonLog("seeded demo data").Emit();
     }

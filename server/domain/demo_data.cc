@@ -44,7 +44,8 @@ class Seeder {
     GW_RETURN_IF_ERROR(ReassignedWork());
     GW_RETURN_IF_ERROR(Portfolios());
     GW_RETURN_IF_ERROR(OpenMarket());
-    return OpenWork();
+    GW_RETURN_IF_ERROR(OpenWork());
+    return Talks();
   }
 
  private:
@@ -172,6 +173,7 @@ class Seeder {
   // with a CANCELLED booking and an ACTIVE one.
   absl::Status ReassignedWork() {
     GW_ASSIGN_OR_RETURN(Job job, PostJob("ada", "Labels for the jam jars", "illustration", true));
+    jar_job_ = job.id;
     GW_ASSIGN_OR_RETURN(Offer first, AssignAndAccept(job.id, "lee"));
     GW_RETURN_IF_ERROR(s_.bookings
                            .Cancel(people_["ada"], first.booking_id,
@@ -287,6 +289,8 @@ class Seeder {
         s_.bookings.OrderGig(people_["bo"], approved_gigs_["raj"],
                              "Five pages for our beta launch; tone: plain and friendly.", {}));
     GW_RETURN_IF_ERROR(GigOrderMidway(order.id));
+    gig_order_ = order.id;
+    open_project_ = job.id;
     return s_.proposals
         .Invite(people_["ada"], job.id, people_["raj"].user_id, "Would love your copy on the box.",
                 {})
@@ -305,11 +309,53 @@ class Seeder {
     return PostJob("bo", "Blog posts about remote teams", "copywriting", false).status();
   }
 
+  // Ada and Sam about the disputed jar labels: Ada read Sam's first message
+  // and replied; his second is unread. Bo and Raj about the gig order, all
+  // read. Ada asks Raj, whom she invited to bid, about the gift boxes.
+  absl::Status Talks() {
+    GW_ASSIGN_OR_RETURN(Conversation jars, Open("ada", ConversationTarget{jar_job_, "", Id("sam")}));
+    GW_ASSIGN_OR_RETURN(Message resend,
+                        Say("sam", jars.id, "Hi Ada, I'm resending the vector PDF of the "
+                                            "labels: please give the print shop that one."));
+    GW_RETURN_IF_ERROR(s_.conversations.MarkRead(people_["ada"], jars.id, resend.id).status());
+    GW_RETURN_IF_ERROR(Say("ada", jars.id, "Thanks Sam. They printed from the PNG preview; "
+                                           "I'll forward the PDF today.").status());
+    GW_RETURN_IF_ERROR(s_.conversations.MarkRead(people_["sam"], jars.id, "").status());
+    GW_RETURN_IF_ERROR(Say("sam", jars.id, "Great. If the test sheet still bleeds, send me a "
+                                           "photo and I'll thicken the lettering.").status());
+
+    GW_ASSIGN_OR_RETURN(Conversation copy, Open("bo", ConversationTarget{"", gig_order_, ""}));
+    GW_RETURN_IF_ERROR(Say("bo", copy.id, "Hi Raj, the pricing page should put the free tier "
+                                          "first.").status());
+    GW_RETURN_IF_ERROR(Say("raj", copy.id, "Noted: free tier first, then Team and Business. "
+                                           "Draft by Thursday.").status());
+    GW_RETURN_IF_ERROR(s_.conversations.MarkRead(people_["bo"], copy.id, "").status());
+    GW_RETURN_IF_ERROR(s_.conversations.MarkRead(people_["raj"], copy.id, "").status());
+
+    GW_ASSIGN_OR_RETURN(Conversation boxes,
+                        Open("ada", ConversationTarget{open_project_, "", Id("raj")}));
+    return Say("ada", boxes.id, "Raj, would you write the lines on the gift boxes? One short "
+                                "line per flavour.")
+        .status();
+  }
+
+  absl::StatusOr<Conversation> Open(const char* who, const ConversationTarget& target) {
+    return s_.conversations.Open(people_[who], target, {});
+  }
+  absl::StatusOr<Message> Say(const char* who, const std::string& conversation_id,
+                              const char* text) {
+    return s_.conversations.Send(people_[who], NewMessage{conversation_id, text, {}}, {});
+  }
+  std::string Id(const char* who) { return people_[who].user_id; }
+
   const DemoServices& s_;
   std::map<std::string, Principal> people_;
   std::map<std::string, std::string> categories_;
   std::map<std::string, std::string> completed_bookings_;  // seller -> a booking they completed
   std::map<std::string, std::string> approved_gigs_;  // seller -> their last approved gig
+  std::string jar_job_;      // Ada's jar labels, booked by Sam (disputed)
+  std::string gig_order_;    // Bo's gig order from Raj
+  std::string open_project_; // Ada's jam packaging project (Raj invited)
 };
 
 }  // namespace

@@ -10,6 +10,9 @@
 // the finished bookings were funded and released; the gig order is mid-way
 // (a second milestone agreed later, the first released, the second funded);
 // and Ada disputes Sam's submitted jar labels (an open dispute with a note).
+// People talk: Ada and Sam about the jar labels (Sam's last message still
+// unread by Ada), Bo and Raj about Bo's gig order (all read), and Ada asks
+// Raj, invited to her open project, about the gift boxes (unread by Raj).
 // Never used unless gigwired gets --demo-data.
 #ifndef GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
 #define GIGWIRE_SERVER_DOMAIN_DEMO_DATA_H_
@@ -19,6 +22,7 @@
 #include "server/domain/accounts.h"
 #include "server/domain/bookings.h"
 #include "server/domain/catalog.h"
+#include "server/domain/conversations.h"
 #include "server/domain/disputes.h"
 #include "server/domain/jobs.h"
 #include "server/domain/milestones.h"
@@ -45,6 +49,7 @@ struct DemoServices {
   Milestones& milestones;
   Payments& payments;
   Disputes& disputes;
+  Conversations& conversations;
   const Clock& clock;
 };
 
