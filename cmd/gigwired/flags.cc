@@ -48,6 +48,8 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"rate-principal-burst", Number(&Flags::rate_principal_burst)},
       {"rate-browse-per-second", Number(&Flags::rate_browse_per_second)},
       {"rate-browse-burst", Number(&Flags::rate_browse_burst)},
+      {"rate-message-per-second", Number(&Flags::rate_message_per_second)},
+      {"rate-message-burst", Number(&Flags::rate_message_burst)},
       {"shutdown-grace-seconds", Number(&Flags::shutdown_grace_seconds)},
       {"scheduler-interval-seconds", Number(&Flags::scheduler_interval_seconds)},
       {"event-retention-seconds", Number(&Flags::event_retention_seconds)},
@@ -269,6 +271,8 @@ Rate limits (token buckets):
                             every authenticated call per user (50/s, 200)
   --rate-browse-per-second N --rate-browse-burst N
                             anonymous catalog browsing per client address (20/s, 100)
+  --rate-message-per-second N --rate-message-burst N
+                            SendMessage per sender, besides the per-user limit (1/s, 20)
 
 Administration:
   --create-admin EMAIL      create an admin account (or make an existing one admin),

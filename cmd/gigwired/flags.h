@@ -37,6 +37,8 @@ struct Flags {
   double rate_principal_burst = 200;
   double rate_browse_per_second = 20;
   double rate_browse_burst = 100;
+  double rate_message_per_second = 1.0;
+  double rate_message_burst = 20;
   double shutdown_grace_seconds = 10;
   double scheduler_interval_seconds = 1;
   double event_retention_seconds = 604800;  // 7 days; must be positive

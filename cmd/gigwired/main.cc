@@ -82,6 +82,8 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
                                        flags.rate_principal_burst};
   options.rate_limits.per_address_browse = {flags.rate_browse_per_second,
                                             flags.rate_browse_burst};
+  options.rate_limits.per_sender_message = {flags.rate_message_per_second,
+                                            flags.rate_message_burst};
   options.scheduler.interval = absl::Seconds(flags.scheduler_interval_seconds);
   options.scheduler.event_retention = absl::Seconds(flags.event_retention_seconds);
   options.events.max_queued_events = static_cast<int>(flags.stream_queue_events);
