@@ -5,6 +5,7 @@
 # same calls. Buyers and sellers act through the Python SDK meanwhile.
 #
 # Env: GIGCTL (default <repo>/build/cmake/bin/gigctl); grpcurl as in test_grpcurl.py.
+import hashlib
 import json
 import os
 import re
@@ -20,7 +21,8 @@ from conftest import gigwired_path, launch, shutdown
 from e2e_support import (ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, register_request,
                          unique_email)
 from gigwire import Client
-from gigwire.v1 import booking_pb2, catalog_pb2, gig_pb2, offer_pb2, proposal_pb2, user_pb2
+from gigwire.v1 import (booking_pb2, catalog_pb2, conversation_pb2, gig_pb2, offer_pb2,
+                        proposal_pb2, user_pb2)
 from test_grpcurl import grpcurl  # noqa: F401 (fixture)
 from test_marketplace import assign as sdk_assign
 from test_marketplace import category, job_request, open_job, seller_with_approved_gig  # noqa: F401
@@ -650,3 +652,153 @@ def test_open_market_verbs(admin_gigctl, new_user, admin, category):  # noqa: F8
                                                      project.id)] == [ben_bid.id]
     hidden = admin_gigctl("proposals", "show", ann_bid.id)
     assert hidden.returncode == 5 and "NOT_FOUND" in hidden.stderr, hidden.stderr
+
+
+def pdf_bytes(size: int) -> bytes:
+    """A file the server takes as application/pdf: the header, then random bytes."""
+    return b"%PDF-1.4\n" + os.urandom(size)
+
+
+def talk(admin, new_user, category):  # noqa: F811
+    """A buyer and a seller with an offer on the buyer's job, and their conversation with
+    a greeting, a file (message 2) and a message sharing a phone number with a file of its
+    own (message 3)."""
+    buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="bua")
+    seller = new_user(roles=(user_pb2.ROLE_SELLER,), prefix="sel")
+    job = open_job(buyer, admin, category, title="Logo for a flower shop")
+    sdk_assign(admin, job, [seller])
+    conversation = seller.client.conversations.OpenConversation(
+        conversation_pb2.OpenConversationRequest(job_id=job.id))
+    send = lambda user, text, *files: user.client.conversations.SendMessage(  # noqa: E731
+        conversation_pb2.SendMessageRequest(conversation_id=conversation.id, text=text,
+                                            attachment_ids=[f.id for f in files]))
+    evidence_bytes, secret_bytes = pdf_bytes(300 * 1024), pdf_bytes(2048)
+    evidence = buyer.client.upload_file(evidence_bytes, "evidence.pdf")
+    secret_file = buyer.client.upload_file(secret_bytes, "card.pdf")
+    messages = [send(seller, "Hello, which colours?"),
+                send(buyer, "The current logo", evidence),
+                send(buyer, "Call me on 555-0100", secret_file)]
+    return dict(buyer=buyer, seller=seller, job=job, conversation=conversation,
+                messages=messages, evidence=evidence, evidence_bytes=evidence_bytes,
+                secret_file=secret_file)
+
+
+def test_support_reads_a_conversation_hides_a_message_and_joins(admin_gigctl, new_user, admin,
+                                                                 category):  # noqa: F811
+    t = talk(admin, new_user, category)
+    cnv, (hello, with_file, secret) = t["conversation"].id, t["messages"]
+    assert admin_gigctl.json_lines("conversations", "list") == []  # none joined yet
+    [listed] = admin_gigctl.json_lines("conversations", "list", "--user", t["buyer"].email)
+    assert (listed["id"], listed["last_message"]["id"]) == (cnv, secret.id)
+    table = admin_gigctl.ok("conversations", "list", "--user", t["seller"].user.id)
+    assert "Logo for a flower shop" in table and f"bua person <{t['buyer'].email}>" in table
+
+    hid = admin_gigctl.ok("messages", "hide", secret.id, "--reason", "a phone number").strip()
+    assert hid == f"hid message 3 ({secret.id}) of {cnv}"
+    again = admin_gigctl("messages", "hide", secret.id, "--reason", "twice")
+    assert again.returncode == 9 and "FAILED_PRECONDITION (INVALID_STATE)" in again.stderr
+    assert admin_gigctl("messages", "hide", secret.id).returncode == 64  # --reason is required
+
+    shown = admin_gigctl.ok("conversations", "show", cnv)
+    assert re.search(r"TITLE:\s+Logo for a flower shop\n", shown), shown
+    assert re.search(rf"SELLER:\s+sel person <{re.escape(t['seller'].email)}>\n", shown), shown
+    rows = {line.split()[0]: line for line in shown.split("Messages (")[1].splitlines()[2:]
+            if line.strip()}
+    assert "Call me on 555-0100" in rows["3"] and "yes" in rows["3"], shown  # admins see it, marked
+    assert "a phone number" in rows["3"] and "card.pdf (fil_" in rows["3"], shown
+    assert re.search(r"evidence\.pdf \(fil_\S+, 300\.0 KiB\)", rows["2"]), shown
+    assert " no " in rows["1"], shown
+    # The participants get the hidden message without its text or files.
+    seen = t["seller"].client.conversations.ListMessages(
+        conversation_pb2.ListMessagesRequest(conversation_id=cnv)).messages
+    assert (seen[2].hidden, seen[2].text, len(seen[2].attachments)) == (True, "", 0)
+
+    [newest] = admin_gigctl.json_lines("messages", "list", cnv, "--page-size", "1")
+    assert newest["id"] == secret.id and newest["hidden_reason"] == "a phone number"
+    paged = admin_gigctl("messages", "list", cnv, "--page-size", "1")
+    assert f"older: gigctl messages list {cnv} --before {secret.id}" in paged.stderr
+    older = admin_gigctl.json_lines("messages", "list", cnv, "--before", secret.id)
+    assert [m["id"] for m in older] == [hello.id, with_file.id]
+
+    joined = admin_gigctl.ok("conversations", "join", cnv).strip()
+    assert re.fullmatch(rf"joined {cnv}: admins usr_\S+", joined), joined
+    assert "send" in admin_gigctl.json_lines("conversations", "show", cnv)[0]["allowed_actions"]
+    assert [c["id"] for c in admin_gigctl.json_lines("conversations", "list")] == [cnv]
+    gone = admin_gigctl("conversations", "show", "cnv_nope")
+    assert gone.returncode == 5 and "NOT_FOUND" in gone.stderr
+
+
+def test_files_info_list_and_a_verified_download(admin_gigctl, new_user, admin, category,
+                                                 tmp_path, server):  # noqa: F811
+    t = talk(admin, new_user, category)
+    evidence, data = t["evidence"], t["evidence_bytes"]
+    info = admin_gigctl.ok("files", "info", evidence.id)
+    for pattern in (r"NAME:\s+evidence\.pdf\n", r"TYPE:\s+application/pdf\n",
+                    rf"SIZE:\s+{len(data)} B \(300\.0 KiB\)\n",
+                    rf"SHA-256:\s+{hashlib.sha256(data).hexdigest()}\n",
+                    r"ATTACHED TO:\s+MESSAGE\n", rf"ATTACHED ID:\s+{t['messages'][1].id}\n"):
+        assert re.search(pattern, info), (pattern, info)
+    [listed] = admin_gigctl.json_lines("files", "list", "message", t["messages"][1].id)
+    assert listed["id"] == evidence.id
+
+    target = tmp_path / "downloads"
+    target.mkdir()
+    done = admin_gigctl.ok("files", "download", evidence.id, "--out", str(target)).strip()
+    assert done.startswith(f"downloaded {evidence.id} (application/pdf, 0.3 MiB) to "
+                           f"{target / 'evidence.pdf'}; SHA-256 "), done
+    assert (target / "evidence.pdf").read_bytes() == data
+    assert sorted(p.name for p in target.iterdir()) == ["evidence.pdf"]  # no part file left
+    exists = admin_gigctl("files", "download", evidence.id, "--out", str(target))
+    assert exists.returncode == 6 and "add --force" in exists.stderr
+    admin_gigctl.ok("files", "download", evidence.id, "--out", str(target), "--force")
+    to_stdout = subprocess.run(admin_gigctl.command("files", "download", evidence.id, "--out", "-"),
+                               capture_output=True, env=admin_gigctl.env, timeout=60)
+    assert to_stdout.returncode == 0 and to_stdout.stdout == data
+    assert b"downloaded " + evidence.id.encode() in to_stdout.stderr  # the report is not in the bytes
+
+    # On a terminal, progress on stderr.
+    terminal, pty_side = os.openpty()
+    with_progress = subprocess.run(
+        admin_gigctl.command("files", "download", evidence.id, "--out", str(tmp_path / "p.pdf")),
+        stdout=subprocess.PIPE, stderr=pty_side, env=admin_gigctl.env, timeout=60)
+    os.close(pty_side)
+    progress = os.read(terminal, 65536).decode()
+    os.close(terminal)
+    assert with_progress.returncode == 0 and "0.3 MiB of 0.3 MiB (100%)" in progress, progress
+
+    # A stored blob damaged on disk: nothing is kept, exit 15 (DATA_LOSS).
+    digest = hashlib.sha256(data).hexdigest()
+    blob = server.data_dir / "files" / "objects" / digest[:2] / digest
+    damaged = bytearray(blob.read_bytes())
+    damaged[-1] ^= 0xFF
+    blob.chmod(0o600)
+    blob.write_bytes(bytes(damaged))
+    broken = admin_gigctl("files", "download", evidence.id, "--out", str(tmp_path / "bad.pdf"))
+    assert broken.returncode == 15 and "DATA_LOSS" in broken.stderr, broken.stderr
+    assert list(tmp_path.glob("*bad.pdf*")) == [], "neither the file nor a temporary one"
+
+    # A participant may not download the file of a hidden message; support may.
+    admin.conversations.HideMessage(conversation_pb2.HideMessageRequest(
+        id=t["messages"][2].id, reason="a phone number"))
+    admin_gigctl.ok("login", "--email", t["seller"].email, stdin=USER_PASSWORD + "\n")
+    refused = admin_gigctl("files", "download", t["secret_file"].id, "--out", str(tmp_path))
+    assert refused.returncode == 5 and "NOT_FOUND" in refused.stderr
+    assert not (tmp_path / "card.pdf").exists()
+
+
+def test_bookings_show_lists_the_delivered_files(admin_gigctl, new_user, admin,
+                                                 category):  # noqa: F811
+    buyer = new_user(roles=(user_pb2.ROLE_BUYER,), prefix="bub")
+    seller = new_user(roles=(user_pb2.ROLE_SELLER,), prefix="seb")
+    job = open_job(buyer, admin, category, title="Mascot for a bakery")
+    offer = sdk_assign(admin, job, [seller])[0].offer_id
+    booking_id = seller.client.offers.AcceptOffer(offer_pb2.AcceptOfferRequest(id=offer)).booking_id
+    final = seller.client.upload_file(pdf_bytes(4096), "mascot.pdf")
+    seller.client.bookings.DeliverBooking(booking_pb2.DeliverBookingRequest(
+        id=booking_id, note="the mascot", attachment_ids=[final.id]))
+    shown = admin_gigctl.ok("bookings", "show", booking_id)
+    files = shown.split("\nDelivered files\n")[1]
+    assert re.search(rf"{final.id}\s+mascot\.pdf\s+application/pdf\s+4105 B \(4\.0 KiB\)\s+"
+                     rf"seb person <{re.escape(seller.email)}>", files), shown
+    [listed] = admin_gigctl.json_lines("files", "list", "delivery", booking_id)
+    assert listed["attached_kind"] == "FILE_ATTACHMENT_KIND_DELIVERY"
