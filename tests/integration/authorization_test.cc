@@ -1576,5 +1576,46 @@ TEST(ConversationPrivacyTest, AHiddenMessagesTextReachesNoParticipant) {
   w.server->Shutdown(absl::Seconds(1));
 }
 
+// The file of a message an admin hid reaches no participant either (GetFile,
+// ListFiles, DownloadFile: NOT_FOUND, as for a file that does not exist);
+// admins still read it.
+TEST(FilePrivacyTest, AHiddenMessagesFileReachesNoParticipant) {
+  ScratchDir dir("hidden-message-file");
+  World w;
+  BuildWorld(w, dir.path(), Setup::kConversation);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure()) << "world setup failed";
+  pb::FileInfo file;
+  MustOk(StreamUpload(w, kSeller, "", &file), "UploadFile");
+  pb::SendMessageRequest send;
+  send.set_conversation_id(w.conversation_id);
+  send.set_text("The draft, with my phone number on it");
+  send.add_attachment_ids(file.id());
+  pb::Message sent;
+  MustOk(GW_CALL(w, kSeller, ConversationService, SendMessage, send, &sent), "SendMessage");
+  pb::ListFilesRequest list;
+  list.set_attached_kind(pb::FILE_ATTACHMENT_KIND_MESSAGE);
+  list.set_attached_to_id(sent.id());
+  const auto get = WithId<pb::GetFileRequest>(file.id());
+  const auto download = WithId<pb::DownloadFileRequest>(file.id());
+  MustOk(GW_CALL(w, kBuyer, FileService, GetFile, get, nullptr), "GetFile before hiding");
+  ExpectRefused(GW_CALL(w, kOtherBuyer, FileService, GetFile, get, nullptr), NF,
+                pb::RESOURCE_NOT_FOUND, "GetFile of a stranger");
+  pb::HideMessageRequest hide;
+  hide.set_id(sent.id());
+  hide.set_reason("Contact details outside the platform");
+  MustOk(GW_CALL(w, kAdmin, ConversationService, HideMessage, hide, nullptr), "HideMessage");
+  for (Persona p : {kBuyer, kSeller}) {
+    ExpectRefused(GW_CALL(w, p, FileService, GetFile, get, nullptr), NF, pb::RESOURCE_NOT_FOUND,
+                  "GetFile");
+    ExpectRefused(GW_CALL(w, p, FileService, ListFiles, list, nullptr), NF,
+                  pb::RESOURCE_NOT_FOUND, "ListFiles");
+    ExpectRefused(GW_STREAM(w, p, FileService, DownloadFile, download), NF,
+                  pb::RESOURCE_NOT_FOUND, "DownloadFile");
+  }
+  MustOk(GW_CALL(w, kAdmin, FileService, GetFile, get, nullptr), "GetFile as admin");
+  MustOk(GW_STREAM(w, kAdmin, FileService, DownloadFile, download), "DownloadFile as admin");
+  w.server->Shutdown(absl::Seconds(1));
+}
+
 }  // namespace
 }  // namespace gigwire
