@@ -3,6 +3,9 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <string>
+#include <utility>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -36,8 +39,14 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
   void Intercept(InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() == nullptr) {
-      malformed_ = true;
-      problem_ = TakeRequestDecodeProblem();
+      // On a client stream no message is also how the stream ends: malformed
+      // only when protobuf complained (else the handler's own error stands,
+      // e.g. UploadFile's CHECKSUM_MISMATCH after the last chunk).
+      std::string problem = TakeRequestDecodeProblem();
+      if (!ClientStreaming() || !problem.empty()) {
+        malformed_ = true;
+        problem_ = std::move(problem);
+      }
     }
     if (malformed_ &&
         methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
@@ -55,6 +64,11 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
     CallInfo call;
     call.peer_address = ClientAddress(*info_->server_context());
     RpcRunner::LogCallEnd(info_->method(), status, absl::Now() - start_, call);
+  }
+
+  bool ClientStreaming() const {
+    using Type = grpc::experimental::ServerRpcInfo::Type;
+    return info_->type() == Type::CLIENT_STREAMING || info_->type() == Type::BIDI_STREAMING;
   }
 
   grpc::experimental::ServerRpcInfo* const info_;

@@ -5,7 +5,11 @@
 // into INVALID_ARGUMENT with reason MALFORMED_REQUEST and a message naming
 // the expected message type (and the offending field when protobuf said
 // which), then logs the call as one JSON line like any other. It runs on
-// the gigwire.v1 services only (not on health or reflection).
+// the gigwire.v1 services only (not on health or reflection). On a client
+// stream (FileService.UploadFile) a message that did not arrive is also the
+// stream's end, so there only protobuf's own complaint marks a request
+// malformed; a message that does not decode at all ends the stream early,
+// which the handler answers itself.
 //
 // Thread safety: the factory is stateless; gRPC makes one interceptor per
 // call and drives it from one thread at a time.
