@@ -99,3 +99,19 @@ export function rating(milli: number, count: number): string {
   if (count === 0) return "No reviews yet";
   return `${(milli / 1000).toFixed(1)} ★ (${count} review${count === 1 ? "" : "s"})`;
 }
+
+/** A file's size: "512 B", "1.5 KiB", "10.0 MiB". */
+export function fileSize(bytes: bigint | number): string {
+  const n = Number(bytes);
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB"];
+  let value = n / 1024;
+  let unit = 0;
+  for (; value >= 1024 && unit < units.length - 1; unit++) value /= 1024;
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "45%" of `done` out of `total` (100% for an empty total). */
+export function percent(done: number, total: number): string {
+  return `${total > 0 ? Math.floor((done * 100) / total) : 100}%`;
+}

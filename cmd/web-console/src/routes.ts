@@ -14,6 +14,8 @@ import { JobDetail } from "./buyer/JobDetail";
 import { MyJobs } from "./buyer/MyJobs";
 import { PostJob } from "./buyer/PostJob";
 import { BookingDetail } from "./shared/BookingDetail";
+import { ConversationView } from "./shared/ConversationView";
+import { Conversations } from "./shared/Conversations";
 import { MyBookings } from "./shared/MyBookings";
 import { MyReviews } from "./shared/MyReviews";
 import { Earnings } from "./seller/Earnings";
@@ -49,6 +51,8 @@ export const ROUTES: readonly Route[] = [
   { path: "/booking", label: "Booking", roles: [Role.BUYER, Role.SELLER, Role.ADMIN], screen: BookingDetail, inNav: false },
   { path: "/earnings", label: "Earnings", roles: [Role.SELLER], screen: Earnings, inNav: true },
   { path: "/reviews", label: "Reviews", roles: [Role.BUYER, Role.SELLER], screen: MyReviews, inNav: true },
+  { path: "/messages", label: "Messages", roles: [Role.BUYER, Role.SELLER, Role.ADMIN], screen: Conversations, inNav: true },
+  { path: "/conversation", label: "Conversation", roles: [Role.BUYER, Role.SELLER, Role.ADMIN], screen: ConversationView, inNav: false },
 ];
 
 /** The routes a user with these roles may open. */

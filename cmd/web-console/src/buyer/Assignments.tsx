@@ -1,4 +1,5 @@
-// Buyer: the sellers admins assigned to a curated job (each got an offer), paged.
+// Buyer: the sellers admins assigned to a curated job (each got an offer), paged, each
+// with "Message" to talk with that seller about the job.
 import { ListStatus } from "../components/ListStatus";
 import { Pager } from "../components/Pager";
 import { UserName } from "../components/UserName";
@@ -6,6 +7,7 @@ import { useSession } from "../context";
 import { dateTime } from "../format";
 import { usePaged } from "../hooks";
 import type { Job } from "../sdk";
+import { MessageButton } from "../shared/MessageButton";
 
 export function Assignments({ job }: { readonly job: Job }) {
   const { session } = useSession();
@@ -23,6 +25,7 @@ export function Assignments({ job }: { readonly job: Job }) {
             <strong><UserName id={a.sellerId} /></strong>
             <span class="muted"> · offered {dateTime(a.createTime)}</span>
             {a.note && <p class="note">“{a.note}”</p>}
+            <div class="actions"><MessageButton jobId={job.id} sellerId={a.sellerId} /></div>
           </li>
         ))}
       </ul>

@@ -1,8 +1,10 @@
 // One proposal as the job's buyer sees it: seller, price, delivery, rating, cover letter,
-// milestone plan, and Accept / Shortlist / Decline as its allowed_actions say.
+// milestone plan, Accept / Shortlist / Decline as its allowed_actions say, and "Message"
+// to talk with the seller about it.
 import { StateBadge } from "../components/StateBadge";
 import { money } from "../format";
 import { type Proposal, ProposalState } from "../sdk";
+import { MessageButton } from "../shared/MessageButton";
 
 interface Props {
   readonly proposal: Proposal;
@@ -41,6 +43,7 @@ export function ProposalCard({ proposal: p, busy, onAccept, onShortlist, onDecli
         {p.allowedActions.includes("decline") && (
           <button type="button" onClick={() => onDecline(p)}>Decline</button>
         )}
+        <MessageButton jobId={p.jobId} sellerId={p.sellerId} />
       </div>
     </li>
   );

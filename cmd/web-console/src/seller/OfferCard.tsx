@@ -1,8 +1,9 @@
 // One offer as its seller sees it: the job, budget, the admin's note, until when to
-// answer, and Accept / Decline as its allowed_actions say.
+// answer, Accept / Decline as its allowed_actions say, and "Message buyer" to ask about it.
 import { StateBadge } from "../components/StateBadge";
 import { dateTime, moneyRange } from "../format";
 import { type Offer, OfferState } from "../sdk";
+import { MessageButton } from "../shared/MessageButton";
 
 interface Props {
   readonly offer: Offer;
@@ -34,6 +35,7 @@ export function OfferCard({ offer: o, fresh, busy, onAccept, onDecline }: Props)
         {o.allowedActions.includes("decline") && (
           <button type="button" onClick={() => onDecline(o)}>Decline</button>
         )}
+        <MessageButton jobId={o.jobId} label="Message buyer" />
       </div>
     </li>
   );

@@ -1,11 +1,12 @@
 // One booking: title, state, parties, price, due date, how far its milestones are settled,
-// notes, a link to its page (milestones and money), and a button for each action its
-// allowed_actions grant the caller.
+// notes, a link to its page (milestones, money, delivered files), "Message" for its
+// parties, and a button for each action its allowed_actions grant the caller.
 import { StateBadge } from "../components/StateBadge";
 import { UserName } from "../components/UserName";
 import { useSession } from "../context";
 import { date, label, money } from "../format";
 import { type Booking, BookingSource, BookingState } from "../sdk";
+import { MessageButton } from "./MessageButton";
 
 /** The booking actions of booking.proto's allowed_actions. */
 export type BookingAction = "deliver" | "request_revision" | "complete" | "cancel" | "review";
@@ -53,6 +54,9 @@ export function BookingCard({ booking: b, admin, busy, onAction }: Props) {
       {b.cancelReason && <p class="note">Cancelled: {b.cancelReason}</p>}
       <div class="actions">
         <a class="button" href={`#/booking/${encodeURIComponent(b.id)}`}>Milestones and payments</a>
+        {(b.buyerId === me || b.sellerId === me) && (
+          <MessageButton bookingId={b.id} sellerId={b.buyerId === me ? b.sellerId : ""} />
+        )}
         {BUTTONS.filter((x) => b.allowedActions.includes(x.action)).map((x) => (
           <button key={x.action} type="button" class={x.style} disabled={busy && x.action === "complete"}
             onClick={() => onAction(b, x.action)}>

@@ -2,8 +2,9 @@
 // escrow, released, fees, refunded), and its milestones with what the caller may do on each:
 // the buyer funds (and sees how to pay), approves, asks for a revision or disputes; the
 // seller submits, cancels or disputes; either side accepts or declines a proposed
-// milestone, and proposes one. Kept current from the event stream: what the other side or
-// an admin does (a payment confirmed, a submission, a resolution) shows without a reload.
+// milestone, and proposes one; the files delivered, to download; "Message" to the other
+// party. Kept current from the event stream: what the other side or an admin does (a
+// payment confirmed, a submission, a delivery, a resolution) shows without a reload.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { StateBadge } from "../components/StateBadge";
@@ -14,7 +15,9 @@ import { type Explained, explain } from "../errors";
 import { date, label, money } from "../format";
 import { replaceById, useAction, useLiveReload } from "../hooks";
 import { type Booking, BookingSource, BookingState, EventType, type Milestone, Role } from "../sdk";
+import { DeliveredFiles } from "./DeliveredFiles";
 import { DisputeModal } from "./DisputeModal";
+import { MessageButton } from "./MessageButton";
 import { type MilestoneAction, MilestoneCard } from "./MilestoneCard";
 import { MoneySummary } from "./MoneySummary";
 import { ProposeMilestone } from "./ProposeMilestone";
@@ -114,10 +117,18 @@ export function BookingDetail({ param }: { readonly param: string }) {
             <div><dt>Due</dt><dd>{date(booking.dueTime)}</dd></div>
             <div><dt>From</dt><dd>{label(BookingSource, booking.source)}</dd></div>
           </dl>
+          {booking.deliveryNote && <p class="note">Delivered: {booking.deliveryNote}</p>}
+          {isParty && (
+            <div class="actions">
+              <MessageButton bookingId={booking.id} sellerId={isBuyer ? booking.sellerId : ""}
+                label={isBuyer ? "Message the seller" : "Message the buyer"} />
+            </div>
+          )}
           <h3 class="subhead">Money</h3>
           <MoneySummary summary={booking.money} />
         </div>
       )}
+      {booking && <DeliveredFiles bookingId={booking.id} version={version} />}
       {milestones && (
         <>
           <h2>Milestones ({milestones.length})</h2>

@@ -1,6 +1,6 @@
 // Bookings, filtered by state and paged, kept current from the event stream, with the
-// actions each booking's allowed_actions grant the caller: deliver, request a revision,
-// complete, cancel, review. Buyers and sellers see their own; admins all.
+// actions each booking's allowed_actions grant the caller: deliver (a note and files),
+// request a revision, complete, cancel, review. Buyers and sellers see their own; admins all.
 import { useState } from "preact/hooks";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListStatus } from "../components/ListStatus";
@@ -11,6 +11,7 @@ import { label } from "../format";
 import { replaceById, useAction, useEventReload, usePaged } from "../hooks";
 import { type Booking, BookingState, EventType } from "../sdk";
 import { type BookingAction, BookingCard } from "./BookingCard";
+import { DeliverModal } from "./DeliverModal";
 import { ReviewModal } from "./ReviewModal";
 
 const BOOKING_EVENTS = [
@@ -21,7 +22,6 @@ const STATES = [BookingState.ACTIVE, BookingState.DELIVERED, BookingState.COMPLE
 
 /** The text-taking actions and how to ask for their text. */
 const PROMPTS = {
-  deliver: { title: "Deliver", label: "What you delivered", submit: "Deliver" },
   request_revision: { title: "Request a revision", label: "What should change", submit: "Request revision" },
   cancel: { title: "Cancel booking", label: "Why", submit: "Cancel booking" },
 } as const;
@@ -33,6 +33,7 @@ export function BookingList({ title, admin }: { readonly title: string; readonly
   const [state, setState] = useState(BookingState.UNSPECIFIED);
   const [prompt, setPrompt] = useState<{ booking: Booking; action: PromptAction } | undefined>(undefined);
   const [reviewing, setReviewing] = useState<Booking | undefined>(undefined);
+  const [delivering, setDelivering] = useState<Booking | undefined>(undefined);
   const action = useAction();
   const paged = usePaged(async (pageToken) => {
     const r = await client.bookings.listBookings({ pageToken, pageSize: 20, state });
@@ -47,13 +48,13 @@ export function BookingList({ title, admin }: { readonly title: string; readonly
   const runPrompt = async (text: string) => {
     const { booking, action: kind } = prompt!;
     const id = booking.id;
-    if (kind === "deliver") return done(await action.run(() => client.bookings.deliverBooking({ id, note: text })));
     if (kind === "request_revision") return done(await action.run(() => client.bookings.requestRevision({ id, note: text })));
     return done(await action.run(() => client.bookings.cancelBooking({ id, reason: text })));
   };
   const onAction = (b: Booking, kind: BookingAction) => {
     if (kind === "complete") void action.run(() => client.bookings.completeBooking({ id: b.id })).then(done);
     else if (kind === "review") setReviewing(b);
+    else if (kind === "deliver") setDelivering(b);
     else setPrompt({ booking: b, action: kind });
   };
 
@@ -67,7 +68,7 @@ export function BookingList({ title, admin }: { readonly title: string; readonly
         ))}
       </div>
       <ErrorNotice error={liveError} />
-      {!prompt && !reviewing && <ErrorNotice error={action.error} />}
+      {!prompt && !reviewing && !delivering && <ErrorNotice error={action.error} />}
       <ListStatus paged={paged} empty="No bookings here." />
       <ul class="cards" aria-label="Bookings">
         {paged.items.map((b) => (
@@ -79,6 +80,9 @@ export function BookingList({ title, admin }: { readonly title: string; readonly
         <TextPrompt title={`${PROMPTS[prompt.action].title}: ${prompt.booking.jobTitle}`} label={PROMPTS[prompt.action].label}
           submitLabel={PROMPTS[prompt.action].submit} required busy={action.busy} error={action.error}
           onSubmit={runPrompt} onClose={() => { setPrompt(undefined); action.clearError(); }} />
+      )}
+      {delivering && (
+        <DeliverModal booking={delivering} onClose={() => setDelivering(undefined)} onDelivered={(b) => done(b)} />
       )}
       {reviewing && (
         <ReviewModal booking={reviewing} onClose={() => setReviewing(undefined)} onReviewed={() => paged.reload()} />
