@@ -7,7 +7,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/auth/crypto.h"
 #include "server/common/status.h"
+#include "server/domain/files.h"
 #include "server/testing/marketplace_fixture.h"
 
 namespace gigwire {
@@ -42,6 +44,38 @@ class SchedulerTest : public testutil::MarketplaceTest {
 
   Principal seller2_;
 };
+
+// Files are swept at most every file_sweep_interval: an unattached upload a
+// day old goes at the next sweep, not at every pass.
+TEST_F(SchedulerTest, RunOnceSweepsFilesEveryInterval) {
+  FakeClock file_clock(absl::Now());
+  std::unique_ptr<BlobStore> blobs =
+      testutil::ValueOrFail(BlobStore::Open(dir_.Path("files"), file_clock), "opening blobs");
+  Files files(*store_, *blobs, clock_, FileLimits());
+  SchedulerConfig config;
+  config.file_sweep_interval = absl::Minutes(10);
+  Scheduler scheduler(*store_, *jobs_, *offers_, clock_, config, nullptr, nullptr, &files);
+  const std::string text = "notes for the seller";
+  UploadRequest request{"notes.txt", static_cast<int64_t>(text.size()),
+                        HexEncode(Sha256(text)), ""};
+  const StoredFile file = testutil::ValueOrFail(
+      files.UploadChunk(buyer_, request, 0, text), "uploading").file.value_or(StoredFile{});
+  ASSERT_TRUE(scheduler.RunOnce(clock_.Now()).ok());  // the first pass sweeps: nothing is old
+  auto advance = [&](absl::Duration d) {
+    clock_.Advance(d);
+    file_clock.Advance(d);
+  };
+  advance(absl::Hours(24) - absl::Minutes(5));
+  ASSERT_TRUE(scheduler.RunOnce(clock_.Now()).ok());  // a sweep: the file is 23 h 55 min old
+  EXPECT_TRUE(files.Get(buyer_, file.id).ok());
+  advance(absl::Minutes(6));
+  ASSERT_TRUE(scheduler.RunOnce(clock_.Now()).ok());  // a day old, but no sweep yet
+  EXPECT_TRUE(files.Get(buyer_, file.id).ok());
+  advance(absl::Minutes(5));
+  ASSERT_TRUE(scheduler.RunOnce(clock_.Now()).ok());  // 11 min after the last sweep
+  EXPECT_TRUE(absl::IsNotFound(files.Get(buyer_, file.id).status()));
+  EXPECT_FALSE(blobs->Contains(file.sha256_hex));
+}
 
 TEST_F(SchedulerTest, RunOnceExpiresOffersPastTheirTtlAndJobsPastTheirDueTime) {
   Scheduler scheduler(*store_, *jobs_, *offers_, clock_);
