@@ -94,6 +94,8 @@ absl::StatusOr<BackendOptions> MakeBackendOptions(const Flags& flags) {
   options.money.auto_release_after = absl::Hours(24) * flags.auto_release_days;
   options.payment_gateway = flags.payment_gateway;
   options.files.dir = flags.files_dir;
+  // --create-admin may run beside a serving gigwired, which owns the files.
+  options.files.recover_at_open = flags.create_admin.empty();
   options.files.limits.max_upload_bytes = static_cast<int64_t>(flags.max_upload_bytes);
   options.files.limits.storage_quota_bytes = static_cast<int64_t>(flags.storage_quota_bytes);
   options.manual_gateway.payee_details = flags.payee_details;

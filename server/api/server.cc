@@ -168,7 +168,7 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(const BackendOptions& opt
   auto backend = std::make_unique<Backend>(options, std::move(store), std::move(gateway),
                                            *std::move(blobs));
   backend->owned_files_dir = files_dir.owned;
-  GW_RETURN_IF_ERROR(RecoverFiles(backend->files));
+  if (options.files.recover_at_open) GW_RETURN_IF_ERROR(RecoverFiles(backend->files));
   GW_ASSIGN_OR_RETURN(backend->hub, EventHub::Start(*backend->store, options.events));
   return backend;
 }

@@ -70,6 +70,11 @@ struct FileOptions {
   // directory (removed with the backend) for an in-memory database.
   std::string dir;
   FileLimits limits;  // --max-upload-bytes, --storage-quota-bytes
+  // Whether Backend::Open removes what a crash left in the directory. Only
+  // for the process that owns it (the one serving): the sweep would delete
+  // another process's uploads in progress (gigwired --create-admin runs
+  // beside a serving gigwired).
+  bool recover_at_open = true;
 };
 
 struct BackendOptions {
@@ -98,7 +103,8 @@ struct BackendOptions {
 // Everything below the gRPC layer, wired together.
 struct Backend {
   // Opens the store and the files directory, removes what a crash left there
-  // (Files::RecoverAfterRestart, before anything is served), and starts the
+  // (Files::RecoverAfterRestart, before anything is served; unless
+  // files.recover_at_open is false), and starts the
   // event hub. Errors: those of SqliteStore::Open, BlobStore::Open, the
   // recovery and EventHub::Start; INVALID_ARGUMENT without token keys.
   // INVALID_ARGUMENT also for an unknown payment gateway or unusable Stripe

@@ -242,3 +242,36 @@ def test_sigkill_during_uploads_leaves_rows_and_blobs_in_agreement(tmp_path):
             else:
                 server.process.kill()
                 server.process.wait()
+
+
+def test_create_admin_beside_a_serving_gigwired_leaves_its_uploads_alone(tmp_path):
+    """`gigwired --create-admin` may run beside the serving process: it must not sweep the
+    files directory it does not own (an upload in progress there would lose its bytes)."""
+    from conftest import create_admin
+    binary = gigwired_path()
+    server = launch(binary, tmp_path, BUSY_PRODUCER_FLAGS)
+    try:
+        uploader = new_uploader(server.address, random.Random(SEED))
+        content = PNG_HEAD + uploader.rng.randbytes(3 * UNARY_CHUNK)
+        header = file_pb2.UploadHeader(name="beside.png", size_bytes=len(content),
+                                       sha256=hashlib.sha256(content).hexdigest(),
+                                       request_id="beside-create-admin")
+        with grpc.insecure_channel(server.address) as channel:
+            stub = file_pb2_grpc.FileServiceStub(channel)
+
+            def send(offset: int) -> file_pb2.UploadStatus:
+                return stub.UploadChunk(file_pb2.UploadChunkRequest(
+                    header=header, offset=offset, data=content[offset:offset + UNARY_CHUNK]),
+                    metadata=uploader.metadata(), timeout=CALL_TIMEOUT_S)
+
+            send(0)
+            tmp_files = [p for p in (tmp_path / "files" / "tmp").iterdir() if p.is_file()]
+            assert len(tmp_files) == 1, tmp_files
+            create_admin(binary, tmp_path / "gigwire.db")  # a second process, same database
+            assert tmp_files[0].exists(), "--create-admin swept the serving process's upload"
+            for offset in range(UNARY_CHUNK, len(content), UNARY_CHUNK):
+                status = send(offset)
+        assert status.file.sha256 == header.sha256
+        check_directory(tmp_path, [])
+    finally:
+        shutdown(server)
