@@ -4,9 +4,11 @@
 // deadlines and retries, GigwireError, resumable watches, file helpers) is the
 // shared client of client-core.ts, the same one the browser entry (web.ts)
 // uses; Node adds client-streaming uploads, file paths and node:crypto's
-// SHA-256 to the file helpers (node-files.ts).
+// SHA-256 to the file helpers (node-files.ts), and reports a lost connection
+// as UNAVAILABLE, as gRPC does (node-errors.ts), so that it is retried.
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import { type BaseClientOptions, type GigwireClient, buildClient, normalizeBaseUrl } from "./client-core.js";
+import { unavailableOnConnectionLoss } from "./node-errors.js";
 import { NODE_FILE_PLATFORM } from "./node-files.js";
 
 /** Options of createClient. */
@@ -31,7 +33,8 @@ export function createClient(options: ClientOptions): GigwireClient {
   }
   const sessionManager = new Http2SessionManager(baseUrl, undefined, ca === undefined ? undefined : { ca });
   return buildClient(options, {
-    transport: (interceptors) => createGrpcTransport({ baseUrl, sessionManager, interceptors }),
+    transport: (interceptors) =>
+      createGrpcTransport({ baseUrl, sessionManager, interceptors: [...interceptors, unavailableOnConnectionLoss] }),
     close: () => sessionManager.abort(),
     files: NODE_FILE_PLATFORM,
   });
