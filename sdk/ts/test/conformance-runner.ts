@@ -9,6 +9,7 @@
 import { type DescMethod, type JsonValue, fromJson, toJson } from "@bufbuild/protobuf";
 import {
   EventSchema,
+  FileInfoSchema,
   type GigwireClient,
   GigwireError,
   OfferEventSchema,
@@ -165,6 +166,8 @@ export class ScenarioRunner {
     if ("login" in step) return this.login(step);
     if ("watch_offers" in step || "watch_events" in step) return this.startWatch(step);
     if ("await" in step) return this.awaitEvent(step);
+    if ("upload" in step) return this.upload(step);
+    if ("download" in step) return this.download(step);
     return this.call(step);
   }
 
@@ -221,6 +224,37 @@ export class ScenarioRunner {
     }
     this.assert.equal(step["error"], undefined, `expected ${JSON.stringify(step["error"])}, got a response`);
     this.checkAndSave(step, toJson(method.output, response));
+  }
+
+  /**
+   * upload: the SDK's upload helper sends `text` (UTF-8) named `name` (in
+   * Node by the client stream, in a page by UploadChunk calls); the FileInfo
+   * is checked and saved under the step's `upload` name.
+   */
+  private async upload(step: Step): Promise<void> {
+    const client = this.clients.get(String(step["as"]))!;
+    const bytes = new TextEncoder().encode(String(this.substitute(step["text"]!)));
+    let file;
+    try {
+      file = await client.uploadFile(bytes, { name: String(this.substitute(step["name"]!)) });
+    } catch (e) {
+      return this.checkError(step, e);
+    }
+    this.assert.equal(step["error"], undefined, `expected ${JSON.stringify(step["error"])}, got a file`);
+    this.checkAndSave({ ...step, save: String(step["upload"]) }, toJson(FileInfoSchema, file));
+  }
+
+  /** download: the SDK's download helper fetches the file; its bytes must be `text`. */
+  private async download(step: Step): Promise<void> {
+    const client = this.clients.get(String(step["as"]))!;
+    let bytes: Uint8Array;
+    try {
+      ({ bytes } = await client.downloadFileBytes(String(this.substitute(step["download"]!))));
+    } catch (e) {
+      return this.checkError(step, e);
+    }
+    this.assert.equal(step["error"], undefined, `expected ${JSON.stringify(step["error"])}, got the file`);
+    this.assert.equal(new TextDecoder().decode(bytes), String(this.substitute(step["text"]!)));
   }
 
   private checkError(step: Step, e: unknown): void {

@@ -161,6 +161,13 @@ const std::map<std::string, Invoker>& Invokers() {
       GIGWIRE_RPC(DisputeService, ResolveDispute),
       GIGWIRE_RPC(LedgerService, GetBalance),      GIGWIRE_RPC(LedgerService, ListLedgerEntries),
       GIGWIRE_RPC(LedgerService, ReconcileLedger),
+      GIGWIRE_RPC(ConversationService, OpenConversation),
+      GIGWIRE_RPC(ConversationService, GetConversation),
+      GIGWIRE_RPC(ConversationService, ListConversations),
+      GIGWIRE_RPC(ConversationService, SendMessage),
+      GIGWIRE_RPC(ConversationService, ListMessages),
+      GIGWIRE_RPC(ConversationService, MarkRead),
+      GIGWIRE_RPC(FileService, GetFile),           GIGWIRE_RPC(FileService, ListFiles),
   };
   return *invokers;
 }
@@ -195,6 +202,8 @@ class Runner {
     if (fields.contains("watch_offers")) return WatchOffers(step);
     if (fields.contains("watch_events")) return WatchEvents(step);
     if (fields.contains("await")) return AwaitEvent(step);
+    if (fields.contains("upload")) return Upload(step);
+    if (fields.contains("download")) return Download(step);
     return CallStep(step);
   }
 
@@ -269,6 +278,31 @@ class Runner {
     if (!response.ok()) return CheckError(step, response.status());
     if (Find(step, "error") != nullptr) return "expected " + ToJson(*Find(step, "error")) + ", got a response";
     return CheckAndSave(step, ParseJson(*response));
+  }
+
+  // upload: the SDK's upload helper sends `text` named `name`; the FileInfo is
+  // checked and saved under the step's `upload` name.
+  std::string Upload(const Value& step) {
+    UploadOptions options;
+    options.name = SubstituteText(Field(step, "name"));
+    absl::StatusOr<v1::FileInfo> file =
+        clients_.at(Field(step, "as"))->UploadBytes(SubstituteText(Field(step, "text")), options);
+    if (!file.ok()) return CheckError(step, file.status());
+    if (Find(step, "error") != nullptr) return "expected " + ToJson(*Find(step, "error")) + ", got a file";
+    Value saving = step;
+    (*saving.mutable_struct_value()->mutable_fields())["save"].set_string_value(Field(step, "upload"));
+    return CheckAndSave(saving, ParseJson(ToJson(*file)));
+  }
+
+  // download: the SDK's download helper fetches the file; its bytes must be `text`.
+  std::string Download(const Value& step) {
+    std::ostringstream bytes;
+    absl::StatusOr<v1::FileInfo> file =
+        clients_.at(Field(step, "as"))->DownloadFile(SubstituteText(Field(step, "download")), bytes);
+    if (!file.ok()) return CheckError(step, file.status());
+    if (Find(step, "error") != nullptr) return "expected " + ToJson(*Find(step, "error")) + ", got the file";
+    std::string expected = SubstituteText(Field(step, "text"));
+    return bytes.str() == expected ? "" : "downloaded " + bytes.str() + ", expected " + expected;
   }
 
   static std::string CheckError(const Value& step, const absl::Status& status) {

@@ -2,6 +2,7 @@
 # tests/conformance/README.md), run through the Python SDK against a real gigwired.
 import datetime
 import importlib
+import io
 import json
 import os
 import queue
@@ -98,6 +99,10 @@ class Runner:
             self.start_watch(step)
         elif "await" in step:
             self.await_event(step)
+        elif "upload" in step:
+            self.upload(step)
+        elif "download" in step:
+            self.download(step)
         else:
             self.call(step)
 
@@ -125,6 +130,31 @@ class Runner:
             return
         assert "error" not in step, f"expected {step['error']}, got a response"
         self.check_and_save(step, json_format.MessageToDict(response))
+
+    def upload(self, step: Dict[str, Any]) -> None:
+        """upload: the SDK's upload helper sends `text` (UTF-8) named `name`; the
+        FileInfo is checked and saved as the step's `upload` name."""
+        client = self.clients[step["as"]]
+        text = self.substitute(step["text"]).encode()
+        try:
+            info = client.upload_file(text, self.substitute(step["name"]))
+        except GigwireError as error:
+            self.check_error(step, error)
+            return
+        assert "error" not in step, f"expected {step['error']}, got a file"
+        self.check_and_save({**step, "save": step["upload"]}, json_format.MessageToDict(info))
+
+    def download(self, step: Dict[str, Any]) -> None:
+        """download: the SDK's download helper fetches the file; its bytes must be `text`."""
+        client = self.clients[step["as"]]
+        sink = io.BytesIO()
+        try:
+            client.download_file(self.substitute(step["download"]), sink)
+        except GigwireError as error:
+            self.check_error(step, error)
+            return
+        assert "error" not in step, f"expected {step['error']}, got the file"
+        assert sink.getvalue() == self.substitute(step["text"]).encode(), sink.getvalue()
 
     def check_error(self, step: Dict[str, Any], error: GigwireError) -> None:
         expected = step.get("error")
