@@ -20,8 +20,8 @@ from e2e_support import raises_gigwire
 from events_support import (BUSY_PRODUCER_FLAGS, BUYER, SELLER, Collector, Market,
                             list_all_offers)
 from gigwire import Client, CursorExpiredError, GigwireError
-from gigwire.v1 import (booking_pb2, catalog_pb2, event_pb2, event_type_pb2, gig_pb2, job_pb2,
-                        notification_pb2, offer_pb2, review_pb2)
+from gigwire.v1 import (booking_pb2, catalog_pb2, conversation_pb2, event_pb2, event_type_pb2,
+                        gig_pb2, job_pb2, notification_pb2, offer_pb2, review_pb2)
 from tcp_proxy import CuttingProxy
 
 ET = event_type_pb2
@@ -216,10 +216,24 @@ def resource_kind(event):
     return event.WhichOneof("resource")
 
 
-def visible_to_buyer(event, buyer_id, own_job_ids):
-    """What a buyer may see: its jobs, its bookings, reviews of them, its
-    bookings' milestones and disputes, its payments."""
+def conversation_of(event):
+    """The conversation id of a conversation, message or read-receipt event, else None."""
     kind = resource_kind(event)
+    if kind == "conversation":
+        return event.conversation.id
+    if kind == "message":
+        return event.message.conversation_id
+    if kind == "read_receipt":
+        return event.read_receipt.conversation_id
+    return None
+
+
+def visible_to_buyer(event, buyer_id, own_job_ids, own_conversation_ids=frozenset()):
+    """What a buyer may see: its jobs, its bookings, reviews of them, its
+    bookings' milestones and disputes, its payments, its conversations."""
+    kind = resource_kind(event)
+    if conversation_of(event) is not None:
+        return conversation_of(event) in own_conversation_ids
     if kind == "job":
         return event.job.buyer_id == buyer_id
     if kind == "booking":
@@ -237,11 +251,13 @@ def visible_to_buyer(event, buyer_id, own_job_ids):
     return False
 
 
-def visible_to_seller(event, seller_id, offered_job_ids):
+def visible_to_seller(event, seller_id, offered_job_ids, own_conversation_ids=frozenset()):
     """What a seller may see: its offers, bookings and gigs, reviews of it, its
-    bookings' milestones and disputes, its payouts, and (at most) the jobs it
-    holds an offer for."""
+    bookings' milestones and disputes, its payouts, its conversations, and (at
+    most) the jobs it holds an offer for."""
     kind = resource_kind(event)
+    if conversation_of(event) is not None:
+        return conversation_of(event) in own_conversation_ids
     if kind == "offer":
         return event.offer.seller_id == seller_id
     if kind == "booking":
@@ -262,8 +278,9 @@ def visible_to_seller(event, seller_id, offered_job_ids):
 
 
 def run_two_party_scenario(market, buyers, sellers):
-    """Jobs, offers, a booking taken to a review, a decline, a cancellation and a gig.
-    Returns the id of the last job (cancelled last)."""
+    """Jobs, offers, a booking taken to a review (with a conversation about it: a
+    message and a read receipt), a decline, a cancellation and a gig. Returns the
+    id of the last job (cancelled last)."""
     b1, b2 = buyers
     s1, s2 = sellers
     j1, j2 = market.open_job(b1, "Job of b1"), market.open_job(b2, "Job of b2")
@@ -274,6 +291,11 @@ def run_two_party_scenario(market, buyers, sellers):
     s1.client.offers.AcceptOffer(offer_pb2.AcceptOfferRequest(id=o11.id))
     s2.client.offers.DeclineOffer(offer_pb2.DeclineOfferRequest(id=o22.id, reason="busy"))
     booking = s1.client.bookings.ListBookings(booking_pb2.ListBookingsRequest()).bookings[0]
+    talk = b1.client.conversations.OpenConversation(conversation_pb2.OpenConversationRequest(
+        booking_id=booking.id))
+    s1.client.conversations.SendMessage(conversation_pb2.SendMessageRequest(
+        conversation_id=talk.id, text="Starting today."))
+    b1.client.conversations.MarkRead(conversation_pb2.MarkReadRequest(conversation_id=talk.id))
     s1.client.bookings.DeliverBooking(booking_pb2.DeliverBookingRequest(
         id=booking.id, note="Here it is."))
     b1.client.bookings.CompleteBooking(booking_pb2.CompleteBookingRequest(id=booking.id))
@@ -312,17 +334,21 @@ def test_every_stream_carries_only_what_its_user_may_see(start_server, market_on
                       and e.job.buyer_id == b.id} for b in buyers}
     offered = {s.id: {e.offer.job_id for e in all_events if e.WhichOneof("resource") == "offer"
                       and e.offer.seller_id == s.id} for s in sellers}
+    talks = {u.id: {e.conversation.id for e in all_events
+                    if e.WhichOneof("resource") == "conversation"
+                    and u.id in (e.conversation.buyer_id, e.conversation.seller_id)}
+             for u in buyers + sellers}
     for (user_id, kind), events in seen.items():
         assert events, f"{kind} stream of {user_id} got nothing"
         assert_strictly_increasing(events)
         if user_id in jobs_of:
             for e in events:
-                assert visible_to_buyer(e, user_id, jobs_of[user_id]), (user_id, e)
+                assert visible_to_buyer(e, user_id, jobs_of[user_id], talks[user_id]), (user_id, e)
             expected = [e for e in all_events
                         if e.WhichOneof("resource") == "job" and e.job.buyer_id == user_id]
         else:
             for e in events:
-                assert visible_to_seller(e, user_id, offered[user_id]), (user_id, e)
+                assert visible_to_seller(e, user_id, offered[user_id], talks[user_id]), (user_id, e)
             expected = [e for e in all_events
                         if e.WhichOneof("resource") == "offer" and e.offer.seller_id == user_id]
         got = [e.cursor for e in events]
@@ -340,6 +366,14 @@ def test_every_stream_carries_only_what_its_user_may_see(start_server, market_on
     assert ET.BOOKING_CREATED in s1_types and ET.GIG_CREATED in s1_types
     b1_types = [e.type for e in seen[(buyers[0].id, "events")]]
     assert ET.BOOKING_COMPLETED in b1_types
+    for user in (buyers[0], sellers[0]):  # both parties of the conversation, nobody else
+        types = [e.type for e in seen[(user.id, "events")]]
+        assert [t for t in types if t in (ET.CONVERSATION_STARTED, ET.MESSAGE_SENT,
+                                          ET.MESSAGES_READ)] == [
+            ET.CONVERSATION_STARTED, ET.MESSAGE_SENT, ET.MESSAGES_READ], user.id
+    for user in (buyers[1], sellers[1]):
+        assert not talks[user.id]
+        assert not any(conversation_of(e) for e in seen[(user.id, "events")]), user.id
 
 
 # --- (e) list, then watch ---------------------------------------------------------------------
