@@ -1,4 +1,5 @@
 // ConversationService handlers (rules in server/domain/conversations.h).
+#include "absl/strings/str_cat.h"
 #include "server/api/conversation_convert.h"
 #include "server/api/conversation_services.h"
 #include "server/api/request_key.h"
